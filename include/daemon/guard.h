@@ -1,0 +1,53 @@
+/* The guard: everything one running oomguard holds, and one tick of the
+ * pipeline sources → snapshot → policy → actions. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "actions/actuator.h"
+#include "policy/evaluate.h"
+#include "policy/policy.h"
+#include "snapshot/cgroup_set.h"
+#include "snapshot/machine.h"
+#include "snapshot/snapshot.h"
+#include "sources/cgroup_tree.h"
+
+#define GUARD_SCRATCH_SIZE (128 * 1024)
+#define GUARD_REPEAT_LOG_NS (30 * NSEC_PER_SEC) /* "still firing" reminder */
+
+struct guard {
+        const char *root;
+        bool force_dry_run;          /* --dry-run */
+        struct policy policy;
+        struct cgroup_mounts mounts;
+        bool has_mounts;
+        struct machine_sources machine;
+        struct cgroup_set cgroups;
+        struct snapshot snap;
+        struct decision *decisions;  /* capacity: n cgroups + 1 */
+        size_t decisions_cap, n_decisions;
+        struct firing global_firing;
+        uint64_t last_rescan_ns, last_action_ns;
+        char *scratch;
+};
+
+/* Takes ownership of *policy (moved). */
+int guard_init(struct guard *g, const char *root, struct policy *policy, bool force_dry_run);
+void guard_free(struct guard *g);
+
+/* Replace the policy (reload): moves *policy in, frees the old one, and
+ * re-matches cgroups. */
+int guard_set_policy(struct guard *g, struct policy *policy);
+
+/* Read everything, evaluate; when act is true hand decisions to the
+ * actuator. Returns the number of decisions. */
+size_t guard_tick(struct guard *g, bool act);
+
+/* Re-walk the cgroup tree now (allocates). */
+int guard_rescan(struct guard *g);
+
+/* Grow the decision array to the watched set (allocates). */
+int guard_set_capacity(struct guard *g);
+
+const struct actuator *guard_actuator(const struct guard *g);

@@ -1,0 +1,67 @@
+/* Loading the INI policy with inih. Every error is collected as
+ * "file:line: key: reason" so that one run shows all of them. */
+#pragma once
+
+#include <stdio.h>
+
+#include "policy/policy.h"
+
+#define CONFIG_MAX_ERRORS 200
+/* Longest accepted line, in characters without the newline. Longer lines
+ * are an error ("file:N: line too long (max 1024)"), never truncated. */
+#define CONFIG_MAX_LINE 1024
+
+struct config_errors {
+        char *msgs[CONFIG_MAX_ERRORS];
+        size_t n;
+        size_t dropped; /* errors beyond CONFIG_MAX_ERRORS */
+};
+
+void config_errors_free(struct config_errors *e);
+void config_errors_print(const struct config_errors *e, FILE *out);
+
+/* errors must be zeroed before the first call; messages are appended. */
+/* Loads path into *ret (fully replaced on success). On failure returns
+ * -EINVAL (errors in *errors) or -errno (file unreadable, also reported in
+ * *errors), and leaves *ret untouched. */
+int config_load(const char *path, struct policy *ret, struct config_errors *errors);
+/* Same, from a stream; name is used in messages. */
+int config_load_stream(FILE *f, const char *name, struct policy *ret, struct config_errors *errors);
+/* Note: on success *ret is overwritten, not freed: the caller frees an
+ * old policy it replaces (policy_free). */
+
+/* The key table, shared by the loader and policy_print. */
+enum config_section_mask {
+        CONFIG_SEC_DAEMON = 1 << 0,
+        CONFIG_SEC_GLOBAL = 1 << 1,
+        CONFIG_SEC_CGROUP = 1 << 2,
+};
+
+enum config_type {
+        CONFIG_DURATION,  /* uint64_t ns */
+        CONFIG_BOOL,      /* bool */
+        CONFIG_REGEX,     /* struct pattern */
+        CONFIG_SIZE_PCT,  /* struct size_or_pct */
+        CONFIG_PERCENT,   /* double 0..100, < 0 unset */
+        CONFIG_RATE,      /* double >= 0, < 0 unset */
+        CONFIG_WATERMARK, /* enum watermark_level */
+        CONFIG_ACTION,    /* enum action_kind */
+        CONFIG_PATH,      /* char *, absolute fnmatch glob */
+};
+
+struct config_key {
+        const char *name;
+        unsigned sections; /* enum config_section_mask bits */
+        enum config_type type;
+        size_t offset;     /* in struct daemon_settings ([daemon]) or struct rule */
+};
+
+extern const struct config_key config_keys[];
+extern const size_t config_n_keys;
+
+const struct config_key *config_key_find(const char *name);
+/* "[daemon]", "[global]", "[cgroup:NAME]" or "[global] and [cgroup:NAME]". */
+const char *config_sections_string(unsigned sections);
+/* Value at base + k->offset as the config spells it; false when unset. */
+bool config_value_is_set(const struct config_key *k, const void *base);
+void config_value_print(const struct config_key *k, const void *base, FILE *out);

@@ -1,0 +1,31 @@
+/* policy × snapshot → decisions. Pure: no I/O, no allocation. */
+#pragma once
+
+#include <stddef.h>
+
+#include "policy/policy.h"
+#include "snapshot/snapshot.h"
+
+#define DECISION_REASON_MAX 256
+
+struct decision {
+        const struct rule *rule;
+        const struct cgroup_view *cgroup; /* NULL for [global] */
+        enum action_kind action;
+        char reason[DECISION_REASON_MAX]; /* "working set 93.1% of limit >= 90%" */
+};
+
+/* Writes up to cap decisions, [global] first then cgroups in snapshot
+ * order. Returns how many rules fired (may exceed cap; only cap are
+ * written). */
+size_t policy_evaluate(const struct policy *p, const struct snapshot *s,
+                       struct decision *out, size_t cap);
+
+/* The first crossed threshold of th for a cgroup / the machine, written
+ * to reason. Returns true when one is crossed. */
+bool thresholds_check_cgroup(const struct thresholds *th, const struct cgroup_view *cg,
+                             char *reason, size_t size);
+bool thresholds_check_psi(const struct thresholds *th, bool has_psi, const struct psi *psi,
+                          char *reason, size_t size);
+bool thresholds_check_machine(const struct thresholds *th, const struct machine_view *m,
+                              char *reason, size_t size);

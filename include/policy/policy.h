@@ -1,0 +1,83 @@
+/* The admin's policy, as loaded from the INI file, in plain data. */
+#pragma once
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "units.h"
+#include "sources/zoneinfo.h"
+
+enum action_kind {
+        ACTION_WARN = 0,   /* log only */
+        ACTION_KILL,       /* kill the chosen process */
+        ACTION_KILL_CGROUP,/* kill every process of the cgroup */
+        ACTION_RECLAIM,    /* ask the kernel to reclaim the cgroup's cache */
+        ACTION_STOP,       /* SIGSTOP the chosen process (resumable) */
+        _ACTION_MAX
+};
+const char *action_kind_to_string(enum action_kind a);
+int action_kind_from_string(const char *s, enum action_kind *ret);
+
+/* An optional compiled regex with the text it came from. */
+struct pattern {
+        bool set;
+        char *source;
+        regex_t re;
+};
+
+/* Thresholds; a rule fires when ANY set threshold is crossed.
+ * Unset doubles are < 0. */
+struct thresholds {
+        struct size_or_pct usage_above;         /* working set vs own limit */
+        struct size_or_pct mem_available_below; /* [global]: of MemTotal */
+        struct size_or_pct swap_free_below;     /* [global]: of SwapTotal */
+        double failcnt_rate_above;              /* limit hits per second */
+        double psi_some_avg10_above;            /* percent */
+        double psi_full_avg10_above;            /* percent */
+        enum watermark_level watermark_below;   /* [global] */
+};
+
+enum rule_scope { RULE_GLOBAL, RULE_CGROUP };
+
+struct rule {
+        char *name;              /* "global" or the NAME of [cgroup:NAME] */
+        enum rule_scope scope;
+        char *path_glob;         /* [cgroup:]: fnmatch(FNM_PATHNAME) */
+        struct thresholds th;
+        enum action_kind action;
+        bool supervisor_first;
+        int line;                /* line of the section header */
+};
+
+struct daemon_settings {
+        uint64_t interval_ns;        /* fallback poll period */
+        uint64_t rescan_interval_ns; /* how often the cgroup tree is re-walked */
+        bool dry_run;
+        uint64_t kill_grace_ns;
+        uint64_t post_kill_delay_ns;
+        struct pattern protect;      /* comm regex never acted on */
+};
+
+struct policy {
+        char *source_file;
+        struct daemon_settings daemon;
+        bool has_global;
+        struct rule global;
+        struct rule *cgroups;
+        size_t n_cgroups;
+};
+
+void policy_init_defaults(struct policy *p);
+void policy_free(struct policy *p);
+
+/* A rule with every threshold unset, action kill, no path; name is
+ * copied (-ENOMEM). rule_free frees what rule_init/the loader set. */
+int rule_init(struct rule *r, enum rule_scope scope, const char *name);
+void rule_free(struct rule *r);
+void pattern_free(struct pattern *pat);
+/* True when at least one threshold of th is set. */
+bool thresholds_any_set(const struct thresholds *th);
+/* Human-readable effective policy (for -n / --check-config). */
+#include <stdio.h>
+void policy_print(const struct policy *p, FILE *out);

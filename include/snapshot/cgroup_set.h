@@ -1,0 +1,51 @@
+/* The cgroups a policy watches: found by walking the memory hierarchy and
+ * matching each [cgroup:NAME] path glob, with their files kept open.
+ * Rescanning allocates and is done off the hot path; reading does not. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy/policy.h"
+#include "snapshot/snapshot.h"
+#include "sources/cgroup_tree.h"
+#include "sources/memcg.h"
+
+/* Firing state of one rule on one target, so that a rule that stays
+ * crossed acts/logs once and then reminds, instead of once per tick. */
+struct firing {
+        uint64_t since_ns, last_acted_ns;
+        bool active;
+};
+
+struct watched_cgroup {
+        char *path;              /* relative: "/a/b" */
+        int rule_index;
+        struct memcg_files files;
+        struct memcg_stats prev;
+        uint64_t prev_ns;
+        bool has_prev;
+        bool seen;               /* rescan mark */
+        struct firing firing;
+};
+
+struct cgroup_set {
+        struct watched_cgroup *items;
+        size_t n, cap;
+        struct cgroup_view *views; /* one per item, reused every tick */
+};
+
+/* Index of the first [cgroup:] rule whose glob matches rel_path, or -1. */
+int policy_match_cgroup(const struct policy *p, const char *rel_path);
+
+/* Walk the hierarchy; open newly matching cgroups, close vanished ones,
+ * re-match rules (after a reload). Returns 0 or -errno. */
+int cgroup_set_rescan(struct cgroup_set *set, const char *root,
+                      const struct cgroup_mounts *m, const struct policy *p);
+
+/* Hot path: read every watched cgroup into set->views with derived values.
+ * A cgroup that vanished is marked invalid (removed at the next rescan). */
+void cgroup_set_read(struct cgroup_set *set, uint64_t now, char *scratch, size_t size);
+
+void cgroup_set_free(struct cgroup_set *set);

@@ -1,0 +1,37 @@
+/* Where the memory cgroups are (v1, v2, hybrid) and which exist.
+ *
+ * On the live system (root "/") mount discovery and the tree walk go
+ * through libcgroup. libcgroup always reads the real /proc/mounts, so for
+ * a fixture root (tests) the same answers come from ROOT/proc/self/mounts
+ * and a plain directory walk. */
+#pragma once
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sources/memcg.h"
+
+enum cgroup_layout { LAYOUT_NONE = 0, LAYOUT_V1, LAYOUT_V2, LAYOUT_HYBRID };
+
+struct cgroup_mounts {
+        enum cgroup_layout layout;
+        enum cgroup_version memory_version;  /* which one has "memory" */
+        char memory_mount[PATH_MAX];         /* absolute, includes root */
+        char unified_mount[PATH_MAX];        /* cgroup2 mount or "" */
+        bool unified_has_psi;
+};
+
+/* Pure: parse /proc/self/mounts text. Paths in ret are as written in the
+ * file (caller prefixes the root). -ENOENT when there is no memory
+ * controller anywhere. */
+int parse_cgroup_mounts(const char *buf, size_t len, struct cgroup_mounts *ret);
+int cgroup_mounts_discover(const char *root, struct cgroup_mounts *ret);
+const char *cgroup_layout_to_string(enum cgroup_layout l);
+
+/* Calls fn(rel_path, userdata) for every cgroup directory under the memory
+ * hierarchy, rel_path starting with "/" ("/" is the root cgroup). fn
+ * returns <0 to stop. Returns 0 or -errno. */
+typedef int (*cgroup_visit_fn)(const char *rel_path, void *userdata);
+int cgroup_tree_walk(const char *root, const struct cgroup_mounts *m,
+                     cgroup_visit_fn fn, void *userdata);

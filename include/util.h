@@ -1,0 +1,62 @@
+/* Small helpers shared by every stage: cleanup attributes, time, file I/O. */
+#pragma once
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _unused_ __attribute__((unused))
+#define _printf_(a, b) __attribute__((format(printf, a, b)))
+#define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
+
+#define NSEC_PER_SEC UINT64_C(1000000000)
+#define NSEC_PER_MSEC UINT64_C(1000000)
+#define USEC_PER_SEC UINT64_C(1000000)
+
+/* "No limit" / "not known" for byte counters (the kernel's "max"). */
+#define BYTES_UNLIMITED UINT64_MAX
+
+static inline void freep(void *p) { free(*(void **)p); }
+static inline void closep(int *fd) {
+        if (*fd >= 0) {
+                int saved = errno;
+                close(*fd);
+                errno = saved;
+        }
+}
+
+static inline bool errno_is_vanished(int e) {
+        /* A process or cgroup that went away between listing and reading. */
+        e = e < 0 ? -e : e;
+        return e == ENOENT || e == ESRCH || e == ENODEV || e == ENXIO;
+}
+
+uint64_t now_ns(void);             /* CLOCK_MONOTONIC */
+uint64_t boottime_ns(void);        /* CLOCK_BOOTTIME */
+
+/* Read a whole small file at root+path into buf (NUL-terminated).
+ * Returns bytes read or -errno. -ENOBUFS when it did not fit. */
+ssize_t read_file_at(const char *root, const char *path, char *buf, size_t size);
+
+/* Re-read a kept fd from offset 0 (hot path: no allocation). NUL-terminates. */
+ssize_t pread_all(int fd, char *buf, size_t size);
+
+/* Open root+path read-only, O_CLOEXEC. Returns fd or -errno. */
+int open_at_root(const char *root, const char *path, int flags);
+
+/* Join root and path into buf ("/" root means none). -ENAMETOOLONG. */
+int path_join(char *buf, size_t size, const char *root, const char *path);
+
+/* Write a string to root+path (open, write, close). Returns 0 or -errno. */
+int write_file_at(const char *root, const char *path, const char *value);
+
+/* Format helpers for people: "1.5G", "512M", "2.0s". */
+const char *format_bytes(char *buf, size_t size, uint64_t bytes);
+
+/* Copy src into dst (always NUL-terminated); replace control and
+ * non-printable bytes with '?' so hostile process names can be logged. */
+void sanitize_copy(char *dst, size_t size, const char *src);

@@ -1,0 +1,26 @@
+/* The one structured event per action. */
+#include <stdio.h>
+
+#include "actions/actuator.h"
+#include "outputs/log.h"
+
+void action_log_event(const char *actuator, const struct decision *d, const char *outcome) {
+        char usage[32], limit[32], pct[16];
+        const struct cgroup_view *cg = d->cgroup;
+        const char *path = cg ? cg->path : "/";
+        snprintf(pct, sizeof(pct), "%.1f", cg ? cg->d.pct_of_limit : -1.0);
+        const struct log_field fields[] = {
+                { "OOMGUARD_RULE", d->rule->name },
+                { "OOMGUARD_ACTION", action_kind_to_string(d->action) },
+                { "OOMGUARD_MODE", actuator },
+                { "OOMGUARD_CGROUP", path },
+                { "OOMGUARD_REASON", d->reason },
+                { "OOMGUARD_USAGE", cg ? format_bytes(usage, sizeof(usage), cg->stats.usage) : "-" },
+                { "OOMGUARD_LIMIT", cg ? format_bytes(limit, sizeof(limit), cg->stats.limit) : "-" },
+                { "OOMGUARD_PERCENT", cg ? pct : "-" },
+                { "OOMGUARD_OUTCOME", outcome },
+        };
+        log_event(LOG_WARNING, MSGID_ACTION, fields, ELEMENTSOF(fields),
+                  "%s%s: rule %s on %s: %s", actuator[0] == 'd' ? "dry-run: would " : "",
+                  action_kind_to_string(d->action), d->rule->name, path, d->reason);
+}

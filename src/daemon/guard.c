@@ -1,0 +1,70 @@
+/* The guard's state: setup, reload and teardown (allocates; not the hot
+ * path). The tick is in tick.c. */
+#include <string.h>
+
+#include "daemon/guard.h"
+#include "outputs/log.h"
+
+int guard_set_capacity(struct guard *g) {
+        size_t want = g->cgroups.n + 1;
+        if (want <= g->decisions_cap)
+                return 0;
+        struct decision *d = realloc(g->decisions, want * sizeof(*d));
+        if (!d)
+                return -ENOMEM;
+        g->decisions = d;
+        g->decisions_cap = want;
+        return 0;
+}
+
+int guard_rescan(struct guard *g) {
+        if (g->has_mounts) {
+                int r = cgroup_set_rescan(&g->cgroups, g->root, &g->mounts, &g->policy);
+                if (r < 0)
+                        log_warning("cgroup rescan incomplete: %s", strerror(-r));
+        }
+        g->last_rescan_ns = now_ns();
+        return guard_set_capacity(g);
+}
+
+int guard_init(struct guard *g, const char *root, struct policy *policy, bool force_dry_run) {
+        *g = (struct guard){ .root = root, .force_dry_run = force_dry_run };
+        g->scratch = malloc(GUARD_SCRATCH_SIZE);
+        if (!g->scratch)
+                return -ENOMEM;
+        int r = machine_sources_open(root, &g->machine);
+        if (r < 0) {
+                free(g->scratch);
+                return log_error_errno(r, "cannot read %s/proc/meminfo: %m", root);
+        }
+        g->policy = *policy;
+        *policy = (struct policy){0};
+        r = cgroup_mounts_discover(root, &g->mounts);
+        g->has_mounts = r == 0;
+        if (r < 0)
+                log_warning("no memory cgroup hierarchy found (%s): only [global] applies", strerror(-r));
+        return guard_rescan(g);
+}
+
+int guard_set_policy(struct guard *g, struct policy *policy) {
+        policy_free(&g->policy);
+        g->policy = *policy;
+        *policy = (struct policy){0};
+        /* Decisions point into the old policy's rules: forget them. */
+        g->n_decisions = 0;
+        g->global_firing = (struct firing){0};
+        return guard_rescan(g);
+}
+
+void guard_free(struct guard *g) {
+        cgroup_set_free(&g->cgroups);
+        machine_sources_close(&g->machine);
+        policy_free(&g->policy);
+        free(g->decisions);
+        free(g->scratch);
+        *g = (struct guard){0};
+}
+
+const struct actuator *guard_actuator(const struct guard *g) {
+        return (g->force_dry_run || g->policy.daemon.dry_run) ? &actuator_dry_run : &actuator_real;
+}

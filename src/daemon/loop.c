@@ -1,0 +1,75 @@
+/* The foreground loop. Signals arrive through a signalfd so that every
+ * wakeup source is one pollfd; kernel event fds (PSI triggers, memcg
+ * eventfds) join the same array. */
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/signalfd.h>
+
+#include "daemon/loop.h"
+#include "daemon/self_protect.h"
+#include "outputs/log.h"
+#include "outputs/notify.h"
+
+static int signals_open(void) {
+        sigset_t mask;
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGHUP);
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGINT);
+        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+                return -errno;
+        int fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+        return fd < 0 ? -errno : fd;
+}
+
+/* Returns 1 to stop, 0 to go on. */
+static int handle_signals(int fd, struct guard *g, const struct loop_options *o) {
+        struct signalfd_siginfo si;
+        while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+                if (si.ssi_signo == SIGHUP)
+                        reload_policy(g, o->config_path);
+                else {
+                        log_info("received %s, stopping", strsignal((int)si.ssi_signo));
+                        return 1;
+                }
+        }
+        return 0;
+}
+
+static void announce(const struct guard *g) {
+        log_info("guarding: %zu cgroup rules, %zu cgroups watched, [global] %s, mode %s, interval %llums",
+                 g->policy.n_cgroups, g->cgroups.n, g->policy.has_global ? "on" : "off",
+                 guard_actuator(g)->name, (unsigned long long)(g->policy.daemon.interval_ns / NSEC_PER_MSEC));
+        notify_status("watching %zu cgroups (%s)", g->cgroups.n, guard_actuator(g)->name);
+        notify_ready();
+}
+
+int loop_run(struct guard *g, const struct loop_options *o) {
+        if (o->lock_memory)
+                self_protect();
+        _cleanup_(closep) int sfd = signals_open();
+        if (sfd < 0)
+                return log_error_errno(sfd, "cannot set up signal handling: %m");
+        uint64_t wd_period = notify_watchdog_period_ns(), wd_last = 0;
+        announce(g);
+        struct pollfd fds[1] = { { .fd = sfd, .events = POLLIN } };
+        for (uint64_t ticks = 0; !o->max_ticks || ticks < o->max_ticks; ticks++) {
+                uint64_t iv = g->policy.daemon.interval_ns;
+                struct timespec ts = { .tv_sec = (time_t)(iv / NSEC_PER_SEC),
+                                       .tv_nsec = (long)(iv % NSEC_PER_SEC) };
+                int r = ppoll(fds, ELEMENTSOF(fds), &ts, NULL);
+                if (r < 0 && errno != EINTR)
+                        return log_error_errno(-errno, "poll failed: %m");
+                if (r > 0 && (fds[0].revents & POLLIN) && handle_signals(sfd, g, o))
+                        break;
+                guard_tick(g, true);
+                uint64_t now = now_ns();
+                if (wd_period && now - wd_last >= wd_period / 2) {
+                        notify_watchdog();
+                        wd_last = now;
+                }
+        }
+        notify_stopping();
+        return 0;
+}

@@ -1,0 +1,132 @@
+/* oomguard: command line. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "daemon/guard.h"
+#include "daemon/loop.h"
+#include "outputs/log.h"
+#include "outputs/status.h"
+#include "policy/config.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#define OOMGUARD_VERSION "0.1.0"
+
+struct options {
+        const char *config, *root;
+        bool check_config, dry_run, verbose, status, json;
+        uint64_t ticks;
+        enum log_target log_target;
+};
+
+static void usage(FILE *out) {
+        fprintf(out,
+                "usage: oomguard [-c FILE] [--dry-run] [--root DIR] [-v]\n"
+                "       oomguard -n|--check-config [-c FILE]\n"
+                "       oomguard --status [--json] [-c FILE] [--root DIR]\n"
+                "\n"
+                "  -c, --config FILE   policy file (default " SYSCONFDIR "/oomguard.conf)\n"
+                "  -n, --check-config  check the policy, print it and exit\n"
+                "      --dry-run       log every decision, act on nothing\n"
+                "      --root DIR      read /proc and /sys under DIR (tests)\n"
+                "      --status        print one snapshot and the rules that would fire\n"
+                "      --json          --status as JSON\n"
+                "      --ticks N       stop after N ticks (tests)\n"
+                "      --log TARGET    auto | stderr | journal\n"
+                "  -v, --verbose       debug messages\n");
+}
+
+static int parse_args(int argc, char **argv, struct options *o) {
+        enum { OPT_DRY = 256, OPT_ROOT, OPT_STATUS, OPT_JSON, OPT_TICKS, OPT_LOG, OPT_VERSION };
+        static const struct option longopts[] = {
+                { "config", required_argument, NULL, 'c' }, { "check-config", no_argument, NULL, 'n' },
+                { "dry-run", no_argument, NULL, OPT_DRY }, { "root", required_argument, NULL, OPT_ROOT },
+                { "status", no_argument, NULL, OPT_STATUS }, { "json", no_argument, NULL, OPT_JSON },
+                { "ticks", required_argument, NULL, OPT_TICKS }, { "log", required_argument, NULL, OPT_LOG },
+                { "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, OPT_VERSION }, { 0 } };
+        int c;
+        while ((c = getopt_long(argc, argv, "c:nvh", longopts, NULL)) != -1) {
+                switch (c) {
+                case 'c': o->config = optarg; break;
+                case 'n': o->check_config = true; break;
+                case 'v': o->verbose = true; break;
+                case OPT_DRY: o->dry_run = true; break;
+                case OPT_ROOT: o->root = optarg; break;
+                case OPT_STATUS: o->status = true; break;
+                case OPT_JSON: o->json = true; break;
+                case OPT_TICKS: o->ticks = strtoull(optarg, NULL, 10); break;
+                case OPT_LOG:
+                        if (strcmp(optarg, "stderr") == 0) o->log_target = LOG_TARGET_STDERR;
+                        else if (strcmp(optarg, "journal") == 0) o->log_target = LOG_TARGET_JOURNAL;
+                        else if (strcmp(optarg, "auto") == 0) o->log_target = LOG_TARGET_AUTO;
+                        else { fprintf(stderr, "oomguard: --log: expected auto, stderr or journal\n"); return -EINVAL; }
+                        break;
+                case 'h': usage(stdout); exit(0);
+                case OPT_VERSION: printf("oomguard %s\n", OOMGUARD_VERSION); exit(0);
+                default: usage(stderr); return -EINVAL;
+                }
+        }
+        if (optind < argc) {
+                fprintf(stderr, "oomguard: unexpected argument '%s'\n", argv[optind]);
+                return -EINVAL;
+        }
+        return 0;
+}
+
+static int check_config(const char *path) {
+        struct policy p;
+        struct config_errors errors = {0};
+        int r = config_load(path, &p, &errors);
+        config_errors_print(&errors, stderr);
+        config_errors_free(&errors);
+        if (r < 0)
+                return 1;
+        policy_print(&p, stdout);
+        policy_free(&p);
+        printf("configuration OK\n");
+        return 0;
+}
+
+/* Two readings apart so rates (failcnt/s, slope) are real. */
+static int show_status(struct guard *g, bool json) {
+        guard_tick(g, false);
+        struct timespec ts = { 0, 500 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+        guard_tick(g, false);
+        if (json)
+                status_print_json(g, stdout);
+        else
+                status_print_text(g, stdout);
+        return 0;
+}
+
+int main(int argc, char **argv) {
+        struct options o = { .config = SYSCONFDIR "/oomguard.conf", .root = "/" };
+        if (parse_args(argc, argv, &o) < 0)
+                return 2;
+        if (o.check_config)
+                return check_config(o.config);
+        log_setup(o.status ? LOG_TARGET_STDERR : o.log_target, o.verbose);
+        struct policy p;
+        if (load_policy(o.config, &p) < 0)
+                return 1;
+        struct guard g;
+        if (guard_init(&g, o.root, &p, o.dry_run) < 0) {
+                policy_free(&p);
+                return 1;
+        }
+        int r;
+        if (o.status)
+                r = show_status(&g, o.json);
+        else {
+                bool live = strcmp(o.root, "/") == 0;
+                struct loop_options lo = { .config_path = o.config, .max_ticks = o.ticks, .lock_memory = live };
+                r = loop_run(&g, &lo) < 0 ? 1 : 0;
+        }
+        guard_free(&g);
+        return r;
+}

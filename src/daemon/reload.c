@@ -1,0 +1,33 @@
+/* Loading the policy: at start, on SIGHUP (a bad file keeps the running
+ * policy), and for --check-config. */
+#include "daemon/loop.h"
+#include "outputs/log.h"
+#include "outputs/notify.h"
+#include "policy/config.h"
+
+int load_policy(const char *path, struct policy *ret) {
+        struct config_errors errors = {0};
+        int r = config_load(path, ret, &errors);
+        for (size_t i = 0; i < errors.n; i++)
+                log_error("%s", errors.msgs[i]);
+        if (errors.dropped)
+                log_error("%s: %zu more errors not shown", path, errors.dropped);
+        config_errors_free(&errors);
+        return r;
+}
+
+void reload_policy(struct guard *g, const char *path) {
+        struct policy fresh;
+        notify_reloading();
+        int r = load_policy(path, &fresh);
+        if (r < 0)
+                log_event(LOG_ERR, MSGID_RELOAD, NULL, 0,
+                          "reload of %s failed; keeping the running policy", path);
+        else {
+                guard_set_policy(g, &fresh);
+                log_event(LOG_NOTICE, MSGID_RELOAD, NULL, 0,
+                          "reloaded %s: %zu cgroup rules, %zu cgroups watched", path,
+                          g->policy.n_cgroups, g->cgroups.n);
+        }
+        notify_ready();
+}

@@ -1,0 +1,108 @@
+/* --status --json: the same snapshot for scripts. */
+#include "outputs/status.h"
+#include "util.h"
+
+void json_print_string(FILE *out, const char *s) {
+        fputc('"', out);
+        for (; s && *s; s++) {
+                unsigned char c = (unsigned char)*s;
+                if (c == '"' || c == '\\')
+                        fprintf(out, "\\%c", c);
+                else if (c < 0x20 || c == 0x7f)
+                        fprintf(out, "\\u%04x", c);
+                else
+                        fputc(c, out);
+        }
+        fputc('"', out);
+}
+
+static void print_u64(FILE *out, const char *key, uint64_t v, bool comma) {
+        if (v == BYTES_UNLIMITED)
+                fprintf(out, "\"%s\":null%s", key, comma ? "," : "");
+        else
+                fprintf(out, "\"%s\":%llu%s", key, (unsigned long long)v, comma ? "," : "");
+}
+
+static void print_psi(FILE *out, const struct psi *p) {
+        fprintf(out, "{\"some\":{\"avg10\":%.2f,\"avg60\":%.2f,\"avg300\":%.2f,\"total\":%llu},"
+                     "\"full\":{\"avg10\":%.2f,\"avg60\":%.2f,\"avg300\":%.2f,\"total\":%llu}}",
+                p->some.avg10, p->some.avg60, p->some.avg300, (unsigned long long)p->some.total,
+                p->full.avg10, p->full.avg60, p->full.avg300, (unsigned long long)p->full.total);
+}
+
+static void print_machine(const struct machine_view *m, FILE *out) {
+        fputs("\"machine\":{", out);
+        print_u64(out, "mem_total", m->mem.mem_total, true);
+        print_u64(out, "mem_available", m->mem.mem_available, true);
+        print_u64(out, "swap_total", m->mem.swap_total, true);
+        print_u64(out, "swap_free", m->mem.swap_free, true);
+        fprintf(out, "\"mem_available_pct\":%.2f,\"swap_free_pct\":%.2f,", m->mem_available_pct, m->swap_free_pct);
+        fputs("\"psi\":", out);
+        if (m->has_psi)
+                print_psi(out, &m->psi);
+        else
+                fputs("null", out);
+        fprintf(out, ",\"watermark\":\"%s\",\"zones\":[",
+                m->worst_watermark == WATERMARK_NONE ? "ok" : watermark_level_to_string(m->worst_watermark));
+        for (size_t i = 0; m->has_zones && i < m->zones.n_zones; i++) {
+                const struct zone_watermarks *z = &m->zones.zones[i];
+                fprintf(out, "%s{\"node\":%d,\"name\":", i ? "," : "", z->node);
+                json_print_string(out, z->name);
+                fprintf(out, ",\"free\":%llu,\"min\":%llu,\"low\":%llu,\"high\":%llu}",
+                        (unsigned long long)z->free_pages, (unsigned long long)z->min,
+                        (unsigned long long)z->low, (unsigned long long)z->high);
+        }
+        fputs("],", out);
+        print_u64(out, "oom_kill", m->vm.oom_kill, false);
+        fputs("}", out);
+}
+
+static void print_cgroup(const struct guard *g, const struct cgroup_view *v, FILE *out) {
+        fputs("{\"path\":", out);
+        json_print_string(out, v->path);
+        fputs(",\"rule\":", out);
+        json_print_string(out, v->rule_index >= 0 ? g->policy.cgroups[v->rule_index].name : "");
+        fprintf(out, ",\"valid\":%s,", v->valid ? "true" : "false");
+        print_u64(out, "usage", v->stats.usage, true);
+        print_u64(out, "limit", v->stats.limit, true);
+        print_u64(out, "working_set", v->d.working_set, true);
+        print_u64(out, "failcnt", v->stats.failcnt, true);
+        print_u64(out, "oom_kill", v->stats.oom_kill, true);
+        if (v->d.pct_of_limit >= 0)
+                fprintf(out, "\"percent_of_limit\":%.2f,", v->d.pct_of_limit);
+        else
+                fputs("\"percent_of_limit\":null,", out);
+        if (v->d.has_rates)
+                fprintf(out, "\"failcnt_rate\":%.2f,\"usage_slope\":%.0f,", v->d.failcnt_rate, v->d.usage_slope);
+        else
+                fputs("\"failcnt_rate\":null,\"usage_slope\":null,", out);
+        fputs("\"psi\":", out);
+        if (v->stats.has_psi)
+                print_psi(out, &v->stats.psi);
+        else
+                fputs("null", out);
+        fputs("}", out);
+}
+
+void status_print_json(const struct guard *g, FILE *out) {
+        fprintf(out, "{\"layout\":\"%s\",", g->has_mounts ? cgroup_layout_to_string(g->mounts.layout) : "none");
+        print_machine(&g->snap.machine, out);
+        fputs(",\"cgroups\":[", out);
+        for (size_t i = 0; i < g->snap.n_cgroups; i++) {
+                if (i)
+                        fputc(',', out);
+                print_cgroup(g, &g->snap.cgroups[i], out);
+        }
+        fputs("],\"decisions\":[", out);
+        for (size_t i = 0; i < g->n_decisions; i++) {
+                const struct decision *d = &g->decisions[i];
+                fprintf(out, "%s{\"rule\":", i ? "," : "");
+                json_print_string(out, d->rule->name);
+                fputs(",\"cgroup\":", out);
+                json_print_string(out, d->cgroup ? d->cgroup->path : "/");
+                fprintf(out, ",\"action\":\"%s\",\"reason\":", action_kind_to_string(d->action));
+                json_print_string(out, d->reason);
+                fputs("}", out);
+        }
+        fputs("]}\n", out);
+}

@@ -1,0 +1,84 @@
+/* policy × snapshot → decisions. Pure: no I/O, no allocation. */
+#include <stdio.h>
+
+#include "policy/evaluate.h"
+#include "util.h"
+
+static bool over(double value, double threshold) {
+        return threshold >= 0 && value > threshold;
+}
+
+static bool check_usage(const struct size_or_pct *t, const struct cgroup_view *cg,
+                        char *reason, size_t size) {
+        const struct cgroup_derived *d = &cg->d;
+        char a[32], b[32];
+        if (t->kind == SIZE_PERCENT && d->pct_of_limit >= 0 && d->pct_of_limit >= t->percent) {
+                snprintf(reason, size, "working set %.1f%% of limit %s >= %.1f%%",
+                         d->pct_of_limit, format_bytes(a, sizeof(a), cg->stats.limit), t->percent);
+                return true;
+        }
+        if (t->kind == SIZE_BYTES && d->working_set >= t->bytes) {
+                snprintf(reason, size, "working set %s >= %s",
+                         format_bytes(a, sizeof(a), d->working_set), format_bytes(b, sizeof(b), t->bytes));
+                return true;
+        }
+        return false;
+}
+
+bool thresholds_check_psi(const struct thresholds *th, bool has_psi, const struct psi *psi,
+                      char *reason, size_t size) {
+        if (!has_psi)
+                return false;
+        if (over(psi->some.avg10, th->psi_some_avg10_above)) {
+                snprintf(reason, size, "memory pressure some avg10 %.2f%% > %.2f%%",
+                         psi->some.avg10, th->psi_some_avg10_above);
+                return true;
+        }
+        if (psi->has_full && over(psi->full.avg10, th->psi_full_avg10_above)) {
+                snprintf(reason, size, "memory pressure full avg10 %.2f%% > %.2f%%",
+                         psi->full.avg10, th->psi_full_avg10_above);
+                return true;
+        }
+        return false;
+}
+
+bool thresholds_check_cgroup(const struct thresholds *th, const struct cgroup_view *cg,
+                             char *reason, size_t size) {
+        if (!cg->valid)
+                return false;
+        if (check_usage(&th->usage_above, cg, reason, size))
+                return true;
+        if (cg->d.has_rates && over(cg->d.failcnt_rate, th->failcnt_rate_above)) {
+                snprintf(reason, size, "failcnt rising %.1f/s > %.1f/s",
+                         cg->d.failcnt_rate, th->failcnt_rate_above);
+                return true;
+        }
+        return thresholds_check_psi(th, cg->stats.has_psi, &cg->stats.psi, reason, size);
+}
+
+size_t policy_evaluate(const struct policy *p, const struct snapshot *s,
+                       struct decision *out, size_t cap) {
+        size_t n = 0;
+        char reason[DECISION_REASON_MAX];
+        if (p->has_global && thresholds_check_machine(&p->global.th, &s->machine, reason, sizeof(reason))) {
+                if (n < cap) {
+                        out[n] = (struct decision){ .rule = &p->global, .action = p->global.action };
+                        snprintf(out[n].reason, sizeof(out[n].reason), "%s", reason);
+                }
+                n++;
+        }
+        for (size_t i = 0; i < s->n_cgroups; i++) {
+                const struct cgroup_view *cg = &s->cgroups[i];
+                if (cg->rule_index < 0 || (size_t)cg->rule_index >= p->n_cgroups)
+                        continue;
+                const struct rule *r = &p->cgroups[cg->rule_index];
+                if (!thresholds_check_cgroup(&r->th, cg, reason, sizeof(reason)))
+                        continue;
+                if (n < cap) {
+                        out[n] = (struct decision){ .rule = r, .cgroup = cg, .action = r->action };
+                        snprintf(out[n].reason, sizeof(out[n].reason), "%s", reason);
+                }
+                n++;
+        }
+        return n;
+}

@@ -1,0 +1,127 @@
+/* Watched cgroups: discovery (allocates, off the hot path). */
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "outputs/log.h"
+#include "snapshot/cgroup_set.h"
+#include "util.h"
+
+int policy_match_cgroup(const struct policy *p, const char *rel_path) {
+        for (size_t i = 0; i < p->n_cgroups; i++)
+                if (fnmatch(p->cgroups[i].path_glob, rel_path, FNM_PATHNAME) == 0)
+                        return (int)i;
+        return -1;
+}
+
+static struct watched_cgroup *find(struct cgroup_set *set, const char *path) {
+        for (size_t i = 0; i < set->n; i++)
+                if (strcmp(set->items[i].path, path) == 0)
+                        return &set->items[i];
+        return NULL;
+}
+
+static int grow(struct cgroup_set *set) {
+        if (set->n < set->cap)
+                return 0;
+        size_t cap = set->cap ? set->cap * 2 : 16;
+        struct watched_cgroup *items = realloc(set->items, cap * sizeof(*items));
+        if (!items)
+                return -ENOMEM;
+        set->items = items;
+        struct cgroup_view *views = realloc(set->views, cap * sizeof(*views));
+        if (!views)
+                return -ENOMEM;
+        set->views = views;
+        set->cap = cap;
+        return 0;
+}
+
+struct rescan_ctx {
+        struct cgroup_set *set;
+        const char *root;
+        const struct cgroup_mounts *m;
+        const struct policy *p;
+};
+
+static void psi_dir_for(const struct cgroup_mounts *m, const char *rel, char *buf, size_t size) {
+        struct stat st;
+        buf[0] = '\0';
+        if (!m->unified_mount[0])
+                return;
+        if (path_join(buf, size, m->unified_mount, rel) < 0 || stat(buf, &st) < 0)
+                buf[0] = '\0';
+}
+
+static int add_watched(struct rescan_ctx *c, const char *rel, int rule) {
+        char dir[PATH_MAX], psi[PATH_MAX];
+        struct memcg_files files;
+        if (path_join(dir, sizeof(dir), c->m->memory_mount, rel) < 0)
+                return 0;
+        psi_dir_for(c->m, rel, psi, sizeof(psi));
+        int r = memcg_open(c->m->memory_version, dir, psi[0] ? psi : NULL, &files);
+        if (r < 0)
+                return errno_is_vanished(r) ? 0 : log_error_errno(r, "cannot open cgroup %s: %m", rel);
+        r = grow(c->set);
+        char *path = strdup(rel);
+        if (r < 0 || !path) {
+                memcg_close(&files);
+                free(path);
+                return -ENOMEM;
+        }
+        c->set->items[c->set->n++] = (struct watched_cgroup){
+                .path = path, .rule_index = rule, .files = files, .seen = true };
+        log_debug("watching cgroup %s (rule %s)", rel, c->p->cgroups[rule].name);
+        return 0;
+}
+
+static int visit(const char *rel, void *userdata) {
+        struct rescan_ctx *c = userdata;
+        int rule = policy_match_cgroup(c->p, rel);
+        if (rule < 0)
+                return 0;
+        struct watched_cgroup *w = find(c->set, rel);
+        if (w) {
+                w->seen = true;
+                w->rule_index = rule;
+                return 0;
+        }
+        return add_watched(c, rel, rule);
+}
+
+static void drop_unseen(struct cgroup_set *set) {
+        size_t j = 0;
+        for (size_t i = 0; i < set->n; i++) {
+                struct watched_cgroup *w = &set->items[i];
+                if (w->seen) {
+                        set->items[j++] = *w;
+                        continue;
+                }
+                log_debug("cgroup %s is gone", w->path);
+                memcg_close(&w->files);
+                free(w->path);
+        }
+        set->n = j;
+}
+
+int cgroup_set_rescan(struct cgroup_set *set, const char *root,
+                      const struct cgroup_mounts *m, const struct policy *p) {
+        for (size_t i = 0; i < set->n; i++)
+                set->items[i].seen = false;
+        struct rescan_ctx c = { .set = set, .root = root, .m = m, .p = p };
+        int r = p->n_cgroups ? cgroup_tree_walk(root, m, visit, &c) : 0;
+        drop_unseen(set);
+        return r;
+}
+
+void cgroup_set_free(struct cgroup_set *set) {
+        for (size_t i = 0; i < set->n; i++) {
+                memcg_close(&set->items[i].files);
+                free(set->items[i].path);
+        }
+        free(set->items);
+        free(set->views);
+        *set = (struct cgroup_set){0};
+}

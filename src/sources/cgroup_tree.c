@@ -1,0 +1,195 @@
+/* Memory cgroup discovery: which layout, where "memory" is mounted, and
+ * which cgroups exist. Live system: libcgroup. Fixture root: the root's
+ * own proc/self/mounts and a directory walk (libcgroup cannot be pointed
+ * at another root). */
+#include <ftw.h>
+#include <libcgroup.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sources/cgroup_tree.h"
+#include "util.h"
+
+static bool is_live_root(const char *root) {
+        return !root || !*root || strcmp(root, "/") == 0;
+}
+
+static bool has_option(const char *opts, const char *want) {
+        size_t n = strlen(want);
+        for (const char *p = opts; p && *p;) {
+                const char *comma = strchr(p, ',');
+                size_t len = comma ? (size_t)(comma - p) : strlen(p);
+                if (len == n && strncmp(p, want, n) == 0)
+                        return true;
+                p = comma ? comma + 1 : NULL;
+        }
+        return false;
+}
+
+/* One mounts line: "cgroup /sys/fs/cgroup/memory cgroup rw,memory 0 0". */
+static void parse_mount_line(const char *line, struct cgroup_mounts *m, bool *v1_memory) {
+        char dev[64], dir[PATH_MAX], type[32], opts[512];
+        if (sscanf(line, "%63s %4095s %31s %511s", dev, dir, type, opts) != 4)
+                return;
+        if (strcmp(type, "cgroup2") == 0 && !m->unified_mount[0])
+                snprintf(m->unified_mount, sizeof(m->unified_mount), "%s", dir);
+        else if (strcmp(type, "cgroup") == 0 && has_option(opts, "memory") && !*v1_memory) {
+                snprintf(m->memory_mount, sizeof(m->memory_mount), "%s", dir);
+                *v1_memory = true;
+        }
+}
+
+int parse_cgroup_mounts(const char *buf, size_t len, struct cgroup_mounts *ret) {
+        struct cgroup_mounts m = {0};
+        bool v1_memory = false;
+        char line[8192];
+        for (size_t i = 0; i < len;) {
+                size_t j = i;
+                while (j < len && buf[j] != '\n')
+                        j++;
+                size_t n = j - i < sizeof(line) - 1 ? j - i : sizeof(line) - 1;
+                memcpy(line, buf + i, n);
+                line[n] = '\0';
+                parse_mount_line(line, &m, &v1_memory);
+                i = j + 1;
+        }
+        if (v1_memory) {
+                m.memory_version = CGROUP_V1;
+                m.layout = m.unified_mount[0] ? LAYOUT_HYBRID : LAYOUT_V1;
+        } else if (m.unified_mount[0]) {
+                /* Whether cgroup2 has "memory" needs cgroup.controllers:
+                 * the caller checks; here the layout is provisional. */
+                m.memory_version = CGROUP_V2;
+                m.layout = LAYOUT_V2;
+                snprintf(m.memory_mount, sizeof(m.memory_mount), "%s", m.unified_mount);
+        } else
+                return -ENOENT;
+        *ret = m;
+        return 0;
+}
+
+static bool unified_has_memory(const char *root, const char *unified) {
+        char path[PATH_MAX], buf[1024];
+        if (path_join(path, sizeof(path), unified, "cgroup.controllers") < 0)
+                return false;
+        if (read_file_at(root, path, buf, sizeof(buf)) < 0)
+                return false;
+        for (char *tok = strtok(buf, " \n"); tok; tok = strtok(NULL, " \n"))
+                if (strcmp(tok, "memory") == 0)
+                        return true;
+        return false;
+}
+
+/* libcgroup's view of where "memory" lives on the live system. */
+static int libcgroup_memory_mount(char *buf, size_t size) {
+        static bool initialized;
+        if (!initialized) {
+                int r = cgroup_init();
+                if (r != 0)
+                        return -ENOENT;
+                initialized = true;
+        }
+        char *mp = NULL;
+        if (cgroup_get_subsys_mount_point("memory", &mp) != 0 || !mp)
+                return -ENOENT;
+        snprintf(buf, size, "%s", mp);
+        free(mp);
+        return 0;
+}
+
+static void prefix_root(const char *root, char *path, size_t size) {
+        char tmp[PATH_MAX];
+        if (!path[0] || is_live_root(root))
+                return;
+        snprintf(tmp, sizeof(tmp), "%s", path);
+        if (path_join(path, size, root, tmp) < 0)
+                path[0] = '\0';
+}
+
+int cgroup_mounts_discover(const char *root, struct cgroup_mounts *ret) {
+        char buf[65536];
+        ssize_t n = read_file_at(root, "/proc/self/mounts", buf, sizeof(buf));
+        if (n < 0)
+                return (int)n;
+        struct cgroup_mounts m;
+        int r = parse_cgroup_mounts(buf, (size_t)n, &m);
+        if (r < 0)
+                return r;
+        if (m.layout == LAYOUT_V2 && !unified_has_memory(root, m.unified_mount))
+                return -ENOENT; /* cgroup2 only, memory controller not enabled */
+        /* memory.pressure may still be missing per cgroup (psi=0). */
+        m.unified_has_psi = m.unified_mount[0] != '\0';
+        if (is_live_root(root)) {
+                char lib[PATH_MAX];
+                if (libcgroup_memory_mount(lib, sizeof(lib)) == 0)
+                        snprintf(m.memory_mount, sizeof(m.memory_mount), "%s", lib);
+        }
+        prefix_root(root, m.memory_mount, sizeof(m.memory_mount));
+        prefix_root(root, m.unified_mount, sizeof(m.unified_mount));
+        *ret = m;
+        return 0;
+}
+
+const char *cgroup_layout_to_string(enum cgroup_layout l) {
+        switch (l) {
+        case LAYOUT_V1: return "v1";
+        case LAYOUT_V2: return "v2";
+        case LAYOUT_HYBRID: return "hybrid";
+        default: return "none";
+        }
+}
+
+/* Hands rel paths ("/", "/a", "/a/b") to the visitor. */
+static int visit_full_path(const char *mount, const char *full, cgroup_visit_fn fn, void *ud) {
+        size_t ml = strlen(mount);
+        while (ml > 1 && mount[ml - 1] == '/')
+                ml--;
+        if (strncmp(full, mount, ml) != 0)
+                return 0;
+        char rel[PATH_MAX];
+        snprintf(rel, sizeof(rel), "%s", full[ml] ? full + ml : "/");
+        size_t rl = strlen(rel);
+        while (rl > 1 && rel[rl - 1] == '/')
+                rel[--rl] = '\0';
+        return fn(rel, ud);
+}
+
+static int walk_libcgroup(const struct cgroup_mounts *m, cgroup_visit_fn fn, void *ud) {
+        void *handle = NULL;
+        struct cgroup_file_info info;
+        int base = 0, r = 0;
+        int cr = cgroup_walk_tree_begin("memory", "/", 0, &handle, &info, &base);
+        if (cr != 0)
+                return -ENOENT;
+        while (cr == 0 && r >= 0) {
+                if (info.type == CGROUP_FILE_TYPE_DIR)
+                        r = visit_full_path(m->memory_mount, info.full_path, fn, ud);
+                cr = cgroup_walk_tree_next(0, &handle, &info, base);
+        }
+        cgroup_walk_tree_end(&handle);
+        return r < 0 ? r : 0;
+}
+
+/* nftw has no user pointer: the fixture walk is single-threaded and
+ * not on the hot path, so a file-scope context is acceptable. */
+static struct { const char *mount; cgroup_visit_fn fn; void *ud; int r; } walk_ctx;
+
+static int nftw_visit(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+        if (type != FTW_D)
+                return 0;
+        walk_ctx.r = visit_full_path(walk_ctx.mount, path, walk_ctx.fn, walk_ctx.ud);
+        return walk_ctx.r < 0 ? 1 : 0;
+}
+
+int cgroup_tree_walk(const char *root, const struct cgroup_mounts *m, cgroup_visit_fn fn, void *ud) {
+        if (is_live_root(root) && walk_libcgroup(m, fn, ud) == 0)
+                return 0;
+        walk_ctx.mount = m->memory_mount;
+        walk_ctx.fn = fn;
+        walk_ctx.ud = ud;
+        walk_ctx.r = 0;
+        if (nftw(m->memory_mount, nftw_visit, 16, FTW_PHYS) < 0 && walk_ctx.r == 0)
+                return -errno;
+        return walk_ctx.r < 0 ? walk_ctx.r : 0;
+}

@@ -1,0 +1,67 @@
+/* File helpers: every reader goes through these so that a fixture root
+ * works the same as "/". */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+int path_join(char *buf, size_t size, const char *root, const char *path) {
+        if (!root || !*root || (root[0] == '/' && root[1] == '\0'))
+                root = "";
+        int n = snprintf(buf, size, "%s%s%s", root,
+                         (*root && path[0] != '/') ? "/" : "", path);
+        if (n < 0 || (size_t)n >= size)
+                return -ENAMETOOLONG;
+        return 0;
+}
+
+int open_at_root(const char *root, const char *path, int flags) {
+        char full[4096];
+        int r = path_join(full, sizeof(full), root, path);
+        if (r < 0)
+                return r;
+        int fd = open(full, flags | O_CLOEXEC);
+        return fd < 0 ? -errno : fd;
+}
+
+ssize_t pread_all(int fd, char *buf, size_t size) {
+        if (size == 0)
+                return -ENOBUFS;
+        size_t got = 0;
+        for (;;) {
+                ssize_t n = pread(fd, buf + got, size - 1 - got, (off_t)got);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (n == 0)
+                        break;
+                got += (size_t)n;
+                if (got == size - 1) {
+                        buf[got] = '\0';
+                        return -ENOBUFS;
+                }
+        }
+        buf[got] = '\0';
+        return (ssize_t)got;
+}
+
+ssize_t read_file_at(const char *root, const char *path, char *buf, size_t size) {
+        _cleanup_(closep) int fd = open_at_root(root, path, O_RDONLY);
+        if (fd < 0)
+                return fd;
+        return pread_all(fd, buf, size);
+}
+
+int write_file_at(const char *root, const char *path, const char *value) {
+        _cleanup_(closep) int fd = open_at_root(root, path, O_WRONLY);
+        if (fd < 0)
+                return fd;
+        size_t len = strlen(value);
+        ssize_t n = write(fd, value, len);
+        if (n < 0)
+                return -errno;
+        return (size_t)n == len ? 0 : -EIO;
+}
