@@ -49,11 +49,14 @@ enum config_type {
         CONFIG_PATH,      /* char *, absolute fnmatch glob */
 };
 
+#define CONFIG_F_NONZERO 1u /* 0 is refused (a zero poll interval spins) */
+
 struct config_key {
         const char *name;
         unsigned sections; /* enum config_section_mask bits */
         enum config_type type;
         size_t offset;     /* in struct daemon_settings ([daemon]) or struct rule */
+        unsigned flags;    /* CONFIG_F_* */
 };
 
 extern const struct config_key config_keys[];

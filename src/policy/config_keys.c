@@ -1,0 +1,165 @@
+/* The table of config keys: where each may appear, its type, where it is
+ * stored. The loader parses through it and policy_print prints through
+ * it, so a new key cannot be forgotten by one of them. */
+#include <inttypes.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/config.h"
+#include "util.h"
+
+#define DAEMON(key, type, field, ...) \
+        { key, CONFIG_SEC_DAEMON, type, offsetof(struct daemon_settings, field), __VA_ARGS__ }
+#define RULE(key, sections, type, field) \
+        { key, sections, type, offsetof(struct rule, field), 0 }
+#define GLOBAL CONFIG_SEC_GLOBAL
+#define CGROUP CONFIG_SEC_CGROUP
+
+const struct config_key config_keys[] = {
+        DAEMON("interval", CONFIG_DURATION, interval_ns, CONFIG_F_NONZERO),
+        DAEMON("rescan_interval", CONFIG_DURATION, rescan_interval_ns, CONFIG_F_NONZERO),
+        DAEMON("dry_run", CONFIG_BOOL, dry_run, 0),
+        DAEMON("kill_grace", CONFIG_DURATION, kill_grace_ns, 0),
+        DAEMON("post_kill_delay", CONFIG_DURATION, post_kill_delay_ns, 0),
+        DAEMON("protect", CONFIG_REGEX, protect, 0),
+        RULE("path", CGROUP, CONFIG_PATH, path_glob),
+        RULE("mem_available_below", GLOBAL, CONFIG_SIZE_PCT, th.mem_available_below),
+        RULE("swap_free_below", GLOBAL, CONFIG_SIZE_PCT, th.swap_free_below),
+        RULE("usage_above", CGROUP, CONFIG_SIZE_PCT, th.usage_above),
+        RULE("failcnt_rate_above", CGROUP, CONFIG_RATE, th.failcnt_rate_above),
+        RULE("psi_some_avg10_above", GLOBAL | CGROUP, CONFIG_PERCENT, th.psi_some_avg10_above),
+        RULE("psi_full_avg10_above", GLOBAL | CGROUP, CONFIG_PERCENT, th.psi_full_avg10_above),
+        RULE("watermark_below", GLOBAL, CONFIG_WATERMARK, th.watermark_below),
+        RULE("action", GLOBAL | CGROUP, CONFIG_ACTION, action),
+        RULE("supervisor_first", CGROUP, CONFIG_BOOL, supervisor_first),
+};
+const size_t config_n_keys = ELEMENTSOF(config_keys);
+
+const struct config_key *config_key_find(const char *name) {
+        for (size_t i = 0; i < config_n_keys; i++)
+                if (strcmp(config_keys[i].name, name) == 0)
+                        return &config_keys[i];
+        return NULL;
+}
+
+const char *config_sections_string(unsigned sections) {
+        switch (sections) {
+        case CONFIG_SEC_DAEMON:
+                return "[daemon]";
+        case CONFIG_SEC_GLOBAL:
+                return "[global]";
+        case CONFIG_SEC_CGROUP:
+                return "[cgroup:NAME]";
+        case CONFIG_SEC_GLOBAL | CONFIG_SEC_CGROUP:
+                return "[global] and [cgroup:NAME]";
+        default:
+                return "another section";
+        }
+}
+
+#define AT(type, base, k) ((const type *)((const char *)(base) + (k)->offset))
+
+bool config_value_is_set(const struct config_key *k, const void *base) {
+        switch (k->type) {
+        case CONFIG_REGEX:
+                return AT(struct pattern, base, k)->set;
+        case CONFIG_SIZE_PCT:
+                return AT(struct size_or_pct, base, k)->kind != SIZE_UNSET;
+        case CONFIG_PERCENT:
+        case CONFIG_RATE:
+                return *AT(double, base, k) >= 0;
+        case CONFIG_WATERMARK:
+                return *AT(enum watermark_level, base, k) != WATERMARK_NONE;
+        case CONFIG_PATH:
+                return *AT(char *, base, k) != NULL;
+        default:
+                return true; /* durations, bools, actions always have a value */
+        }
+}
+
+/* The fewest fixed decimals that read back as the same double (%g could
+ * print an exponent, which parse_double rejects). */
+static void print_double(FILE *out, double v) {
+        char buf[400]; /* DBL_MAX has 309 integer digits */
+        for (int dec = 0; dec <= 20; dec++) {
+                snprintf(buf, sizeof(buf), "%.*f", dec, v);
+                if (strtod(buf, NULL) == v)
+                        break;
+        }
+        fputs(buf, out);
+}
+
+/* Bytes with the largest binary suffix that keeps them exact. */
+static void print_size(FILE *out, uint64_t bytes) {
+        static const char units[] = "KMGT";
+        int u = -1;
+        while (u + 1 < 4 && bytes != 0 && bytes % (UINT64_C(1) << (10 * (u + 2))) == 0)
+                u++;
+        if (u < 0)
+                fprintf(out, "%" PRIu64, bytes);
+        else
+                fprintf(out, "%" PRIu64 "%c", bytes >> (10 * (u + 1)), units[u]);
+}
+
+/* Nanoseconds with the largest unit that keeps them exact. */
+static void print_duration(FILE *out, uint64_t ns) {
+        static const struct {
+                const char *suffix;
+                uint64_t ns;
+        } units[] = {
+                { "h", 3600 * NSEC_PER_SEC }, { "m", 60 * NSEC_PER_SEC },
+                { "s", NSEC_PER_SEC },        { "ms", NSEC_PER_MSEC },
+                { "us", 1000 },
+        };
+        if (ns == 0) {
+                fputs("0", out);
+                return;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(units); i++)
+                if (ns % units[i].ns == 0) {
+                        fprintf(out, "%" PRIu64 "%s", ns / units[i].ns, units[i].suffix);
+                        return;
+                }
+        fprintf(out, "%" PRIu64 "ns", ns);
+}
+
+static void print_size_or_pct(FILE *out, const struct size_or_pct *v) {
+        if (v->kind == SIZE_PERCENT) {
+                print_double(out, v->percent);
+                fputc('%', out);
+        } else {
+                print_size(out, v->bytes);
+        }
+}
+
+void config_value_print(const struct config_key *k, const void *base, FILE *out) {
+        switch (k->type) {
+        case CONFIG_DURATION:
+                print_duration(out, *AT(uint64_t, base, k));
+                break;
+        case CONFIG_BOOL:
+                fputs(*AT(bool, base, k) ? "yes" : "no", out);
+                break;
+        case CONFIG_REGEX:
+                fputs(AT(struct pattern, base, k)->source, out);
+                break;
+        case CONFIG_SIZE_PCT:
+                print_size_or_pct(out, AT(struct size_or_pct, base, k));
+                break;
+        case CONFIG_PERCENT:
+        case CONFIG_RATE:
+                print_double(out, *AT(double, base, k));
+                break;
+        case CONFIG_WATERMARK:
+                fputs(watermark_level_to_string(*AT(enum watermark_level, base, k)), out);
+                break;
+        case CONFIG_ACTION:
+                fputs(action_kind_to_string(*AT(enum action_kind, base, k)), out);
+                break;
+        case CONFIG_PATH:
+                fputs(*AT(char *, base, k), out);
+                break;
+        }
+}

@@ -1,0 +1,136 @@
+/* The policy as plain data: defaults, freeing, printing. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/config.h"
+#include "policy/policy.h"
+#include "util.h"
+
+static const char *const action_names[_ACTION_MAX] = {
+        [ACTION_WARN] = "warn",
+        [ACTION_KILL] = "kill",
+        [ACTION_KILL_CGROUP] = "kill-cgroup",
+        [ACTION_RECLAIM] = "reclaim",
+        [ACTION_STOP] = "stop",
+};
+
+const char *action_kind_to_string(enum action_kind a) {
+        if ((unsigned)a >= _ACTION_MAX)
+                return "unknown";
+        return action_names[a];
+}
+
+int action_kind_from_string(const char *s, enum action_kind *ret) {
+        if (!s)
+                return -EINVAL;
+        for (size_t i = 0; i < _ACTION_MAX; i++)
+                if (strcmp(s, action_names[i]) == 0) {
+                        *ret = (enum action_kind)i;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+static struct thresholds thresholds_unset(void) {
+        return (struct thresholds){
+                .failcnt_rate_above = -1,
+                .psi_some_avg10_above = -1,
+                .psi_full_avg10_above = -1,
+                .watermark_below = WATERMARK_NONE,
+        };
+}
+
+void policy_init_defaults(struct policy *p) {
+        *p = (struct policy){
+                .daemon = {
+                        .interval_ns = 100 * NSEC_PER_MSEC,
+                        .rescan_interval_ns = 10 * NSEC_PER_SEC,
+                        .dry_run = false,
+                        .kill_grace_ns = 0,
+                        .post_kill_delay_ns = NSEC_PER_SEC,
+                },
+        };
+        /* Not a rule until the loader sees [global], but keep it sane. */
+        p->global.scope = RULE_GLOBAL;
+        p->global.action = ACTION_KILL;
+        p->global.th = thresholds_unset();
+}
+
+int rule_init(struct rule *r, enum rule_scope scope, const char *name) {
+        char *n = strdup(name ? name : "");
+        if (!n)
+                return -ENOMEM;
+        *r = (struct rule){
+                .name = n,
+                .scope = scope,
+                .th = thresholds_unset(),
+                .action = ACTION_KILL,
+        };
+        return 0;
+}
+
+void pattern_free(struct pattern *pat) {
+        if (pat->set)
+                regfree(&pat->re);
+        free(pat->source);
+        *pat = (struct pattern){ 0 };
+}
+
+void rule_free(struct rule *r) {
+        free(r->name);
+        free(r->path_glob);
+        r->name = r->path_glob = NULL;
+}
+
+void policy_free(struct policy *p) {
+        free(p->source_file);
+        pattern_free(&p->daemon.protect);
+        if (p->has_global)
+                rule_free(&p->global);
+        for (size_t i = 0; i < p->n_cgroups; i++)
+                rule_free(&p->cgroups[i]);
+        free(p->cgroups);
+        policy_init_defaults(p);
+}
+
+bool thresholds_any_set(const struct thresholds *th) {
+        return th->usage_above.kind != SIZE_UNSET ||
+               th->mem_available_below.kind != SIZE_UNSET ||
+               th->swap_free_below.kind != SIZE_UNSET ||
+               th->failcnt_rate_above >= 0 ||
+               th->psi_some_avg10_above >= 0 ||
+               th->psi_full_avg10_above >= 0 ||
+               th->watermark_below != WATERMARK_NONE;
+}
+
+/* Every key of one section, unset ones as comments, so that the output
+ * reads back as the same policy. */
+static void print_section(FILE *out, const char *header, const char *name,
+                          unsigned section, const void *base) {
+        fprintf(out, "\n[%s%s]\n", header, name ? name : "");
+        for (size_t i = 0; i < config_n_keys; i++) {
+                const struct config_key *k = &config_keys[i];
+                if (!(k->sections & section))
+                        continue;
+                if (!config_value_is_set(k, base)) {
+                        fprintf(out, "# %s = (unset)\n", k->name);
+                        continue;
+                }
+                fprintf(out, "%s = ", k->name);
+                config_value_print(k, base, out);
+                fputc('\n', out);
+        }
+}
+
+void policy_print(const struct policy *p, FILE *out) {
+        fprintf(out, "# effective policy%s%s\n", p->source_file ? " of " : "",
+                p->source_file ? p->source_file : "");
+        print_section(out, "daemon", NULL, CONFIG_SEC_DAEMON, &p->daemon);
+        if (p->has_global)
+                print_section(out, "global", NULL, CONFIG_SEC_GLOBAL, &p->global);
+        for (size_t i = 0; i < p->n_cgroups; i++)
+                print_section(out, "cgroup:", p->cgroups[i].name, CONFIG_SEC_CGROUP,
+                              &p->cgroups[i]);
+}
