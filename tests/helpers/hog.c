@@ -1,0 +1,49 @@
+/* Test helper: allocate and touch memory.
+ *   hog MIB [RATE_MIB_PER_S] [hold]
+ * RATE 0 = as fast as possible. Prints "ready" once MIB are touched; with
+ * "hold" it then waits for a signal, else it exits 0. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHUNK (1024 * 1024)
+
+static void pace(double rate, long done, const struct timespec *t0) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double elapsed = (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+        double due = (double)done / rate;
+        if (due > elapsed)
+                usleep((useconds_t)((due - elapsed) * 1e6));
+}
+
+int main(int argc, char **argv) {
+        if (argc < 2) {
+                fprintf(stderr, "usage: hog MIB [RATE_MIB_PER_S] [hold]\n");
+                return 2;
+        }
+        long mib = atol(argv[1]);
+        double rate = argc > 2 ? atof(argv[2]) : 0;
+        int hold = argc > 3 && strcmp(argv[3], "hold") == 0;
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (long i = 0; i < mib; i++) {
+                char *p = malloc(CHUNK);
+                if (!p)
+                        return 3;
+                /* Non-zero, varying bytes: incompressible enough for zram. */
+                for (size_t off = 0; off < CHUNK; off += 4096)
+                        p[off] = (char)(i + (long)off);
+                if (rate > 0)
+                        pace(rate, i + 1, &t0);
+        }
+        printf("ready\n");
+        fflush(stdout);
+        if (hold)
+                for (;;)
+                        pause();
+        return 0;
+}

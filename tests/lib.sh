@@ -1,0 +1,27 @@
+# Shared helpers for script tests (sourced). Output protocol read by
+# tests/run-suite.sh: "ok - NAME", "not ok - NAME", "skip - NAME: reason",
+# diagnostics start with "#".
+B=${1:?usage: $0 BUILD_DIR}
+OOMGUARD=$B/oomguard
+failures=0
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; failures=$((failures + 1)); }
+skip() { echo "skip - $*"; }
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+# check NAME COMMAND...: ok when the command succeeds.
+check() {
+        local name=$1; shift
+        if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+# Wait up to $2 seconds (default 10) for command $1 to succeed.
+wait_for() {
+        local cmd=$1 limit=${2:-10} i=0
+        while ! eval "$cmd"; do
+                i=$((i + 1))
+                [ $i -ge $((limit * 20)) ] && return 1
+                sleep 0.05
+        done
+}
+# Integer |a-b| <= tol
+near() { local d=$(( $1 - $2 )); [ ${d#-} -le $3 ]; }

@@ -1,0 +1,92 @@
+#!/bin/bash
+# Live test in a real cgroup v1 memory cgroup: oomguard's --status and its
+# dry-run loop must report what the kernel's own files say.
+. "$(dirname "$0")/lib.sh"
+MEMROOT=/sys/fs/cgroup/memory
+if [ "$(id -u)" != 0 ]; then skip "live v1: needs root to create memory cgroups"; exit 0; fi
+if [ ! -f $MEMROOT/memory.limit_in_bytes ]; then skip "live v1: no cgroup v1 memory controller at $MEMROOT"; exit 0; fi
+command -v jq >/dev/null || { not_ok "live v1: jq missing (make deps installs it)"; exit 1; }
+
+HOG=$B/helpers/hog
+SELF=$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)
+REL=${SELF%/}/oomguard-live-$$
+CG=$MEMROOT$REL
+TMP=$(mktemp -d)
+cleanup() {
+        if [ -d "$CG" ]; then
+                for _ in 1 2 3; do
+                        while read -r p; do kill -9 "$p" 2>/dev/null; done < "$CG/cgroup.procs"
+                done
+                wait 2>/dev/null # reap our own children so the cgroup empties
+                wait_for "rmdir $CG 2>/dev/null" 5 || echo "# could not remove $CG"
+        fi
+        rm -rf "$TMP"
+}
+trap cleanup EXIT
+mkdir "$CG" && echo 64M > "$CG/memory.limit_in_bytes" || { not_ok "live v1: create $CG"; exit 1; }
+
+cat > "$TMP/conf" <<CONF
+[cgroup:live]
+path = $REL
+usage_above = 75%
+action = kill
+CONF
+# Start a process holding ~80 % of the 64 MiB limit inside the cgroup.
+sh -c "echo \$\$ > $CG/cgroup.procs; exec $HOG 51 0 hold" > "$TMP/hog.out" &
+hog=$!
+wait_for "grep -q ready $TMP/hog.out" 10 || { not_ok "live v1: hog did not start"; exit 1; }
+
+# 1. --status --json matches the kernel's files.
+$OOMGUARD -c "$TMP/conf" --status --json > "$TMP/status.json" 2> "$TMP/status.err"
+usage=$(cat "$CG/memory.usage_in_bytes"); failcnt=$(cat "$CG/memory.failcnt")
+inactive=$(sed -n 's/^total_inactive_file //p' "$CG/memory.stat")
+cg_json=$(jq -c --arg p "$REL" '.cgroups[] | select(.path == $p)' "$TMP/status.json")
+diag "status: $cg_json"
+check "live v1: --status lists the cgroup" [ -n "$cg_json" ]
+check "live v1: limit is 64 MiB" [ "$(jq -r .limit <<< "$cg_json")" = 67108864 ]
+check "live v1: usage matches memory.usage_in_bytes (±2 MiB)" near "$(jq -r .usage <<< "$cg_json")" "$usage" 2097152
+want_pct=$(( (usage - inactive) * 100 / 67108864 ))
+got_pct=$(jq -r '.percent_of_limit | floor' <<< "$cg_json")
+diag "percent: kernel $want_pct, oomguard $got_pct"
+check "live v1: percent of limit matches the kernel (±3)" near "$got_pct" "$want_pct" 3
+check "live v1: percent is about 80" near "$got_pct" 80 6
+check "live v1: failcnt matches memory.failcnt" [ "$(jq -r .failcnt <<< "$cg_json")" = "$failcnt" ]
+check "live v1: rule would fire" jq -e --arg p "$REL" '.decisions[] | select(.cgroup == $p and .rule == "live" and .action == "kill")' "$TMP/status.json"
+$OOMGUARD -c "$TMP/conf" --status > "$TMP/status.txt" 2>&1
+check "live v1: text status names the rule" grep -q "would fire now: rule live on $REL: kill (working set" "$TMP/status.txt"
+
+# 2. A writer keeps hitting the limit with page cache: failcnt climbs.
+sh -c "echo \$\$ > $CG/cgroup.procs; while :; do dd if=/dev/zero of=$TMP/fill bs=1M count=100 2>/dev/null; done" &
+writer=$!
+wait_for "[ \$(cat $CG/memory.failcnt) -gt $failcnt ]" 10
+before=$(cat "$CG/memory.failcnt")
+$OOMGUARD -c "$TMP/conf" --status --json > "$TMP/status2.json" 2>&1
+after=$(cat "$CG/memory.failcnt")
+cg_json=$(jq -c --arg p "$REL" '.cgroups[] | select(.path == $p)' "$TMP/status2.json")
+diag "kernel failcnt $before..$after, status: $cg_json"
+got=$(jq -r .failcnt <<< "$cg_json")
+check "live v1: failcnt within the kernel's values" [ "$got" -ge "$before" -a "$got" -le "$after" ]
+check "live v1: failcnt rate is positive" jq -e '.failcnt_rate > 0' <<< "$cg_json"
+
+# 3. The dry-run loop logs the decision and acts on nothing.
+cat >> "$TMP/conf" <<CONF
+
+[cgroup:other]
+path = $REL/nothing-here
+usage_above = 1%
+CONF
+cat > "$TMP/conf2" <<CONF
+[cgroup:leak]
+path = $REL
+failcnt_rate_above = 1
+action = warn
+CONF
+$OOMGUARD -c "$TMP/conf" --dry-run --ticks 10 --log stderr 2> "$TMP/loop.err"
+diag "$(head -3 "$TMP/loop.err")"
+check "live v1: dry-run logs the kill decision" grep -q "dry-run: would kill: rule live on $REL: working set" "$TMP/loop.err"
+check "live v1: dry-run logs it once, not once per tick" [ "$(grep -c "would kill: rule live" "$TMP/loop.err")" = 1 ]
+check "live v1: dry-run left the hog alive" kill -0 $hog
+$OOMGUARD -c "$TMP/conf2" --ticks 10 --log stderr 2> "$TMP/loop2.err"
+check "live v1: failcnt rate rule warns" grep -q "warn: rule leak on $REL: failcnt rising" "$TMP/loop2.err"
+check "live v1: kernel oom_kill stayed 0" grep -qx "oom_kill 0" "$CG/memory.oom_control"
+exit $((failures > 0))

@@ -1,0 +1,203 @@
+/* Policy evaluation on struct literals: every threshold fires when
+ * crossed, stays quiet when not, and says why. */
+#include "testing.h"
+
+#include "policy/evaluate.h"
+#include "util.h"
+
+#define MiB (UINT64_C(1) << 20)
+
+static struct thresholds none(void) {
+        return (struct thresholds){ .failcnt_rate_above = -1, .psi_some_avg10_above = -1,
+                                    .psi_full_avg10_above = -1 };
+}
+
+static struct cgroup_view cgroup(uint64_t usage, uint64_t limit, uint64_t inactive_file) {
+        struct cgroup_view v = { .path = "/web", .valid = true,
+                                 .stats = { .usage = usage, .limit = limit } };
+        v.stats.stat.inactive_file = inactive_file;
+        cgroup_derive(NULL, 0, &v.stats, 1, &v.d);
+        return v;
+}
+
+static void test_usage_percent(void **state) {
+        struct thresholds th = none();
+        th.usage_above = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 90 };
+        char reason[256] = "";
+        struct cgroup_view v = cgroup(60 * MiB, 64 * MiB, 0);
+        assert_true(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        assert_non_null(strstr(reason, "93.8% of limit 64.0MiB >= 90.0%"));
+        v = cgroup(50 * MiB, 64 * MiB, 0);
+        assert_false(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+}
+
+static void test_usage_ignores_inactive_cache(void **state) {
+        struct thresholds th = none();
+        th.usage_above = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 90 };
+        char reason[256];
+        /* 62 MiB charged but 20 MiB is inactive page cache: working set 42 MiB. */
+        struct cgroup_view v = cgroup(62 * MiB, 64 * MiB, 20 * MiB);
+        assert_int_equal(v.d.working_set, 42 * MiB);
+        assert_false(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+}
+
+static void test_usage_unlimited_never_fires_percent(void **state) {
+        struct thresholds th = none();
+        th.usage_above = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 1 };
+        char reason[256];
+        struct cgroup_view v = cgroup(600 * MiB, BYTES_UNLIMITED, 0);
+        assert_true(v.d.pct_of_limit < 0);
+        assert_int_equal(v.d.bytes_left, BYTES_UNLIMITED);
+        assert_false(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        th.usage_above = (struct size_or_pct){ .kind = SIZE_BYTES, .bytes = 512 * MiB };
+        assert_true(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+}
+
+static void test_failcnt_rate(void **state) {
+        struct thresholds th = none();
+        th.failcnt_rate_above = 100;
+        struct memcg_stats prev = { .usage = 10, .limit = 100, .failcnt = 1000 };
+        struct memcg_stats cur = { .usage = 20, .limit = 100, .failcnt = 1300 };
+        struct cgroup_view v = { .path = "/x", .valid = true, .stats = cur };
+        cgroup_derive(&prev, 0, &cur, 2 * NSEC_PER_SEC, &v.d);
+        assert_true(v.d.has_rates);
+        assert_true(v.d.failcnt_rate > 149.9 && v.d.failcnt_rate < 150.1);
+        assert_true(v.d.usage_slope > 4.9 && v.d.usage_slope < 5.1);
+        char reason[256];
+        assert_true(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        assert_non_null(strstr(reason, "failcnt rising 150.0/s"));
+}
+
+static void test_counter_reset_is_not_a_rate(void **state) {
+        struct memcg_stats prev = { .failcnt = 5000, .limit = 100 };
+        struct memcg_stats cur = { .failcnt = 3, .limit = 100 };
+        struct cgroup_derived d;
+        cgroup_derive(&prev, 0, &cur, NSEC_PER_SEC, &d);
+        assert_true(d.reset);
+        assert_false(d.has_rates);
+        assert_true(d.failcnt_rate == 0);
+}
+
+static void test_first_tick_has_no_rates(void **state) {
+        struct thresholds th = none();
+        th.failcnt_rate_above = 0;
+        struct cgroup_view v = cgroup(10, 100, 0);
+        v.stats.failcnt = 99999;
+        char reason[256];
+        assert_false(v.d.has_rates);
+        assert_false(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+}
+
+static void test_cgroup_psi(void **state) {
+        struct thresholds th = none();
+        th.psi_full_avg10_above = 20;
+        struct cgroup_view v = cgroup(10, 100, 0);
+        char reason[256];
+        v.stats.has_psi = true;
+        v.stats.psi.has_full = true;
+        v.stats.psi.full.avg10 = 19.99;
+        assert_false(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        v.stats.psi.full.avg10 = 25.5;
+        assert_true(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        assert_non_null(strstr(reason, "full avg10 25.50%"));
+}
+
+static void test_invalid_cgroup_never_fires(void **state) {
+        struct thresholds th = none();
+        th.usage_above = (struct size_or_pct){ .kind = SIZE_BYTES, .bytes = 0 };
+        struct cgroup_view v = cgroup(10, 100, 0);
+        v.valid = false;
+        char reason[256];
+        assert_false(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+}
+
+static struct machine_view machine(uint64_t total, uint64_t avail, uint64_t swap_total, uint64_t swap_free) {
+        struct machine_view m = { .has_mem = true };
+        m.mem.mem_total = total;
+        m.mem.mem_available = avail;
+        m.mem.swap_total = swap_total;
+        m.mem.swap_free = swap_free;
+        machine_derive(&m);
+        return m;
+}
+
+static void test_machine_memory_and_swap(void **state) {
+        struct thresholds th = none();
+        th.mem_available_below = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 5 };
+        th.swap_free_below = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 10 };
+        char reason[256];
+        /* RAM low but swap plentiful: not yet (earlyoom semantics). */
+        struct machine_view m = machine(1000 * MiB, 40 * MiB, 1000 * MiB, 500 * MiB);
+        assert_false(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
+        m = machine(1000 * MiB, 40 * MiB, 1000 * MiB, 50 * MiB);
+        assert_true(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
+        assert_non_null(strstr(reason, "SwapFree 5.0%"));
+        /* No swap at all: RAM alone decides. */
+        m = machine(1000 * MiB, 40 * MiB, 0, 0);
+        assert_true(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
+        m = machine(1000 * MiB, 60 * MiB, 0, 0);
+        assert_false(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
+}
+
+static void test_machine_watermark(void **state) {
+        struct thresholds th = none();
+        th.watermark_below = WATERMARK_LOW;
+        struct machine_view m = machine(1000 * MiB, 500 * MiB, 0, 0);
+        char reason[256];
+        m.has_zones = true;
+        m.zones.n_zones = 1;
+        m.zones.zones[0] = (struct zone_watermarks){ .name = "Normal", .free_pages = 150, .min = 100,
+                                                     .low = 125, .high = 150, .managed = 1000 };
+        machine_derive(&m);
+        assert_false(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
+        m.zones.zones[0].free_pages = 110;
+        machine_derive(&m);
+        assert_int_equal(m.worst_watermark, WATERMARK_LOW);
+        assert_true(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
+        assert_non_null(strstr(reason, "low watermark"));
+}
+
+static void test_evaluate_orders_global_first(void **state) {
+        struct rule rules[2] = {
+                { .name = "web", .scope = RULE_CGROUP, .th = none(), .action = ACTION_KILL },
+                { .name = "db", .scope = RULE_CGROUP, .th = none(), .action = ACTION_WARN },
+        };
+        rules[0].th.usage_above = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 80 };
+        rules[1].th.usage_above = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 80 };
+        struct policy p = { .has_global = true, .global = { .name = "global", .th = none() },
+                            .cgroups = rules, .n_cgroups = 2 };
+        p.global.th.psi_some_avg10_above = 10;
+        struct cgroup_view views[3] = { cgroup(90, 100, 0), cgroup(10, 100, 0), cgroup(95, 100, 0) };
+        views[0].rule_index = 0;
+        views[1].rule_index = 0;
+        views[2].rule_index = 1;
+        struct snapshot s = { .machine = machine(100, 50, 0, 0), .cgroups = views, .n_cgroups = 3 };
+        s.machine.has_psi = true;
+        s.machine.psi.some.avg10 = 12;
+        struct decision out[4];
+        assert_int_equal(policy_evaluate(&p, &s, out, 4), 3);
+        assert_null(out[0].cgroup);
+        assert_ptr_equal(out[1].cgroup, &views[0]);
+        assert_int_equal(out[1].action, ACTION_KILL);
+        assert_ptr_equal(out[2].cgroup, &views[2]);
+        assert_string_equal(out[2].rule->name, "db");
+        /* Capacity is respected; the count still says how many fired. */
+        assert_int_equal(policy_evaluate(&p, &s, out, 1), 3);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_usage_percent),
+                cmocka_unit_test(test_usage_ignores_inactive_cache),
+                cmocka_unit_test(test_usage_unlimited_never_fires_percent),
+                cmocka_unit_test(test_failcnt_rate),
+                cmocka_unit_test(test_counter_reset_is_not_a_rate),
+                cmocka_unit_test(test_first_tick_has_no_rates),
+                cmocka_unit_test(test_cgroup_psi),
+                cmocka_unit_test(test_invalid_cgroup_never_fires),
+                cmocka_unit_test(test_machine_memory_and_swap),
+                cmocka_unit_test(test_machine_watermark),
+                cmocka_unit_test(test_evaluate_orders_global_first),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
