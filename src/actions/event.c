@@ -3,11 +3,14 @@
 
 #include "actions/actuator.h"
 #include "outputs/log.h"
+#include "util.h"
 
 void action_log_event(const char *actuator, const struct decision *d, const char *outcome) {
-        char usage[32], limit[32], pct[16];
+        char usage[32], limit[32], pct[16], path[512];
         const struct cgroup_view *cg = d->cgroup;
-        const char *path = cg ? cg->path : "/";
+        /* cgroup names are chosen by whoever creates them: no control
+         * characters reach the log (a newline would forge a line). */
+        sanitize_copy(path, sizeof(path), cg ? cg->path : "/");
         snprintf(pct, sizeof(pct), "%.1f", cg ? cg->d.pct_of_limit : -1.0);
         const struct log_field fields[] = {
                 { "OOMGUARD_RULE", d->rule->name },
