@@ -213,9 +213,9 @@ uint64_t size_or_pct_resolve(const struct size_or_pct *t, uint64_t base) {
         case SIZE_PERCENT:
                 if (base == BYTES_UNLIMITED)
                         return BYTES_UNLIMITED;
-                /* long double: base * percent cannot overflow, and 64-bit
-                 * mantissa keeps byte precision. */
-                return (uint64_t)((long double)base * (long double)t->percent / 100.0L);
+                /* long double has a 64-bit mantissa: byte precision, and
+                 * 100% is exactly the base. */
+                return (uint64_t)((long double)base * ((long double)t->percent / 100.0L));
         case SIZE_UNSET:
         default:
                 return BYTES_UNLIMITED;

@@ -1,0 +1,523 @@
+/* The INI loader: valid files → struct fields, invalid files → every
+ * error, exactly worded, with *ret untouched; policy_print reads back. */
+#include "testing.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "policy/config.h"
+#include "policy/policy.h"
+#include "util.h"
+
+static FILE *text_file(const char *text) {
+        FILE *f = tmpfile();
+        assert_non_null(f);
+        fputs(text, f);
+        rewind(f);
+        return f;
+}
+
+static int load(const char *text, struct policy *p, struct config_errors *e) {
+        FILE *f = text_file(text);
+        int r = config_load_stream(f, "t.conf", p, e);
+        fclose(f);
+        return r;
+}
+
+/* Loads text, expecting exactly the NULL-terminated list of errors. */
+static void expect_errors(const char *text, const char *const *want) {
+        struct config_errors e = { 0 };
+        struct policy p;
+        memset(&p, 0xa5, sizeof(p));
+        struct policy before = p;
+
+        assert_int_equal(load(text, &p, &e), -EINVAL);
+        assert_memory_equal(&p, &before, sizeof(p)); /* untouched */
+        size_t n = 0;
+        while (want[n])
+                n++;
+        for (size_t i = 0; i < e.n || i < n; i++) {
+                const char *got = i < e.n ? e.msgs[i] : "(none)";
+                const char *exp = i < n ? want[i] : "(none)";
+                if (strcmp(got, exp) != 0) {
+                        config_errors_print(&e, stderr);
+                        fail_msg("error %zu:\n got  %s\n want %s", i, got, exp);
+                }
+        }
+        config_errors_free(&e);
+}
+
+#define EXPECT_ERRORS(text, ...) expect_errors(text, (const char *const[]){ __VA_ARGS__, NULL })
+
+static const char full_conf[] =
+        "; a comment\n"
+        "# another\n"
+        "\n"
+        "[daemon]\n"
+        "interval = 250ms        ; inline comment\n"
+        "rescan_interval = 1m\n"
+        "dry_run = yes\n"
+        "kill_grace = 1.5s\n"
+        "post_kill_delay = 0\n"
+        "protect = ^(systemd|sshd)$\n"
+        "\n"
+        "[global]\n"
+        "mem_available_below = 5%\n"
+        "swap_free_below = 512M\n"
+        "psi_some_avg10_above = 60\n"
+        "psi_full_avg10_above = 40%\n"
+        "watermark_below = low\n"
+        "action = warn\n"
+        "\n"
+        "[cgroup:web]\n"
+        "path = /system.slice/nginx.service\n"
+        "usage_above = 90%\n"
+        "failcnt_rate_above = 100\n"
+        "psi_some_avg10_above = 30\n"
+        "action = kill-cgroup\n"
+        "supervisor_first = yes\n"
+        "\n"
+        "[cgroup:batch]\n"
+        "path = /batch.slice/*/\n"
+        "usage_above = 1.5G\n"
+        "psi_full_avg10_above = 12.5\n";
+
+static void test_valid_full(void **state) {
+        struct config_errors e = { 0 };
+        struct policy p;
+        assert_int_equal(load(full_conf, &p, &e), 0);
+        assert_int_equal(e.n, 0);
+
+        assert_string_equal(p.source_file, "t.conf");
+        assert_int_equal(p.daemon.interval_ns, 250 * NSEC_PER_MSEC);
+        assert_int_equal(p.daemon.rescan_interval_ns, 60 * NSEC_PER_SEC);
+        assert_true(p.daemon.dry_run);
+        assert_int_equal(p.daemon.kill_grace_ns, 1500 * NSEC_PER_MSEC);
+        assert_int_equal(p.daemon.post_kill_delay_ns, 0);
+        assert_true(p.daemon.protect.set);
+        assert_string_equal(p.daemon.protect.source, "^(systemd|sshd)$");
+        assert_int_equal(regexec(&p.daemon.protect.re, "sshd", 0, NULL, 0), 0);
+        assert_int_not_equal(regexec(&p.daemon.protect.re, "sshd2", 0, NULL, 0), 0);
+
+        assert_true(p.has_global);
+        assert_string_equal(p.global.name, "global");
+        assert_int_equal(p.global.scope, RULE_GLOBAL);
+        assert_int_equal(p.global.line, 12);
+        assert_int_equal(p.global.th.mem_available_below.kind, SIZE_PERCENT);
+        assert_true(p.global.th.mem_available_below.percent == 5);
+        assert_int_equal(p.global.th.swap_free_below.kind, SIZE_BYTES);
+        assert_int_equal(p.global.th.swap_free_below.bytes, 512ull << 20);
+        assert_true(p.global.th.psi_some_avg10_above == 60);
+        assert_true(p.global.th.psi_full_avg10_above == 40);
+        assert_int_equal(p.global.th.watermark_below, WATERMARK_LOW);
+        assert_int_equal(p.global.th.usage_above.kind, SIZE_UNSET);
+        assert_true(p.global.th.failcnt_rate_above < 0);
+        assert_int_equal(p.global.action, ACTION_WARN);
+
+        assert_int_equal(p.n_cgroups, 2);
+        const struct rule *web = &p.cgroups[0], *batch = &p.cgroups[1];
+        assert_string_equal(web->name, "web");
+        assert_int_equal(web->scope, RULE_CGROUP);
+        assert_int_equal(web->line, 20);
+        assert_string_equal(web->path_glob, "/system.slice/nginx.service");
+        assert_int_equal(web->th.usage_above.kind, SIZE_PERCENT);
+        assert_true(web->th.usage_above.percent == 90);
+        assert_true(web->th.failcnt_rate_above == 100);
+        assert_true(web->th.psi_some_avg10_above == 30);
+        assert_true(web->th.psi_full_avg10_above < 0);
+        assert_int_equal(web->action, ACTION_KILL_CGROUP);
+        assert_true(web->supervisor_first);
+
+        assert_string_equal(batch->name, "batch");
+        assert_string_equal(batch->path_glob, "/batch.slice/*"); /* trailing '/' dropped */
+        assert_int_equal(batch->th.usage_above.bytes, (3ull << 30) / 2);
+        assert_true(batch->th.psi_full_avg10_above == 12.5);
+        assert_int_equal(batch->action, ACTION_KILL);
+        assert_false(batch->supervisor_first);
+        policy_free(&p);
+}
+
+static void test_defaults(void **state) {
+        struct config_errors e = { 0 };
+        struct policy p;
+        assert_int_equal(load("[global]\npsi_full_avg10_above = 40\n", &p, &e), 0);
+        assert_int_equal(p.daemon.interval_ns, 100 * NSEC_PER_MSEC);
+        assert_int_equal(p.daemon.rescan_interval_ns, 10 * NSEC_PER_SEC);
+        assert_false(p.daemon.dry_run);
+        assert_int_equal(p.daemon.kill_grace_ns, 0);
+        assert_int_equal(p.daemon.post_kill_delay_ns, NSEC_PER_SEC);
+        assert_false(p.daemon.protect.set);
+        assert_int_equal(p.global.action, ACTION_KILL);
+        assert_int_equal(p.global.th.mem_available_below.kind, SIZE_UNSET);
+        assert_int_equal(p.global.th.swap_free_below.kind, SIZE_UNSET);
+        assert_true(p.global.th.psi_some_avg10_above < 0);
+        assert_int_equal(p.global.th.watermark_below, WATERMARK_NONE);
+        assert_int_equal(p.n_cgroups, 0);
+        assert_null(p.cgroups);
+        policy_free(&p);
+}
+
+static void test_action_names(void **state) {
+        const char *names[] = { "warn", "kill", "kill-cgroup", "reclaim", "stop" };
+        for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+                enum action_kind a;
+                assert_int_equal(action_kind_from_string(names[i], &a), 0);
+                assert_int_equal(a, (enum action_kind)i);
+                assert_string_equal(action_kind_to_string(a), names[i]);
+        }
+        enum action_kind a = ACTION_STOP;
+        assert_int_equal(action_kind_from_string("KILL", &a), -EINVAL);
+        assert_int_equal(action_kind_from_string("", &a), -EINVAL);
+        assert_int_equal(a, ACTION_STOP);
+        assert_string_equal(action_kind_to_string(_ACTION_MAX), "unknown");
+}
+
+static void test_value_errors(void **state) {
+        EXPECT_ERRORS("[daemon]\n"
+                      "interval = 5 parsecs\n"
+                      "rescan_interval = 0\n"
+                      "dry_run = maybe\n"
+                      "kill_grace = -1s\n"
+                      "protect = ^(sshd\n"
+                      "[global]\n"
+                      "mem_available_below = 150%\n"
+                      "swap_free_below = 12Q\n"
+                      "psi_some_avg10_above = 101\n"
+                      "psi_full_avg10_above = abc\n"
+                      "watermark_below = medium\n"
+                      "action = kill-cgroup\n",
+                      "t.conf:2: interval: invalid duration \"5 parsecs\" (e.g. 500us, 100ms, 2s, 1.5m, 1h)",
+                      "t.conf:3: rescan_interval: must be greater than 0",
+                      "t.conf:4: dry_run: invalid boolean \"maybe\" (yes/no, true/false, on/off, 1/0)",
+                      "t.conf:5: kill_grace: invalid duration \"-1s\" (e.g. 500us, 100ms, 2s, 1.5m, 1h)",
+                      "t.conf:6: protect: invalid regex \"^(sshd\": Unmatched ( or \\(",
+                      "t.conf:8: mem_available_below: percentage \"150%\" out of range (0..100%)",
+                      "t.conf:9: swap_free_below: invalid size or percentage \"12Q\" (e.g. 512M, 1.5G, 5%)",
+                      "t.conf:10: psi_some_avg10_above: \"101\" out of range (0..100)",
+                      "t.conf:11: psi_full_avg10_above: invalid number \"abc\" (a percentage 0..100)",
+                      "t.conf:12: watermark_below: invalid watermark \"medium\" (min, low or high)",
+                      "t.conf:13: action: kill-cgroup is only valid in [cgroup:NAME]",
+                      "t.conf:7: [global]: no threshold set; the rule would never fire");
+}
+
+static void test_cgroup_errors(void **state) {
+        EXPECT_ERRORS("[cgroup:web]\n"
+                      "path = system.slice\n"
+                      "usage_above = 10X\n"
+                      "failcnt_rate_above = -3\n"
+                      "action = nuke\n"
+                      "supervisor_first = perhaps\n"
+                      "usage_above = 5%\n"
+                      "[cgroup:db]\n"
+                      "usage_above = 90%\n"
+                      "[cgroup:]\n"
+                      "path = /x\n"
+                      "usage_above = 90%\n"
+                      "[cgroup:a b]\n"
+                      "path = /y\n"
+                      "psi_some_avg10_above = 10\n"
+                      "[cgroup:db]\n"
+                      "path = /z\n"
+                      "usage_above = oops\n",
+                      "t.conf:2: path: \"system.slice\" is not absolute (a cgroup path starts with '/')",
+                      "t.conf:3: usage_above: invalid size or percentage \"10X\" (e.g. 512M, 1.5G, 5%)",
+                      "t.conf:4: failcnt_rate_above: invalid number \"-3\" (events per second, e.g. 100 or 0.5)",
+                      "t.conf:5: action: invalid action \"nuke\" (warn, kill, kill-cgroup, reclaim, stop)",
+                      "t.conf:6: supervisor_first: invalid boolean \"perhaps\" (yes/no, true/false, on/off, 1/0)",
+                      "t.conf:7: usage_above: duplicate key (first set on line 3)",
+                      "t.conf:1: [cgroup:web]: missing path",
+                      "t.conf:1: [cgroup:web]: no threshold set; the rule would never fire",
+                      "t.conf:8: [cgroup:db]: missing path",
+                      "t.conf:10: [cgroup:]: empty rule name",
+                      "t.conf:13: [cgroup:a b]: invalid rule name (use letters, digits, '-', '_', '.', '@')",
+                      "t.conf:16: [cgroup:db]: duplicate section (first on line 8)",
+                      "t.conf:18: usage_above: invalid size or percentage \"oops\" (e.g. 512M, 1.5G, 5%)",
+                      "t.conf:16: [cgroup:db]: no threshold set; the rule would never fire");
+}
+
+static void test_structure_errors(void **state) {
+        EXPECT_ERRORS("interval = 1s\n"
+                      "bogus = 1\n"
+                      "[daemon]\n"
+                      "path = /x\n"
+                      "colour = blue\n"
+                      "interval =\n"
+                      "interval = 2s\n"
+                      "just some words\n"
+                      "key: value\n"
+                      "= value\n"
+                      "[global\n"
+                      "mem_available_below = 5%\n"
+                      "[global] junk\n"
+                      "[frobnicate]\n"
+                      "x = 1\n"
+                      "[adjust:db]\n"
+                      "comm = ^postgres$\n"
+                      "[supervisor:nginx]\n"
+                      "[daemon]\n"
+                      "dry_run = nope\n"
+                      "[global]\n"
+                      "usage_above = 5%\n"
+                      "supervisor_first = yes\n"
+                      "psi_full_avg10_above = 40\n",
+                      "t.conf:1: interval: outside any section (it belongs in [daemon])",
+                      "t.conf:2: bogus: outside any section",
+                      "t.conf:4: path: only valid in [cgroup:NAME]",
+                      "t.conf:5: colour: unknown key in [daemon]",
+                      "t.conf:6: interval: empty value",
+                      "t.conf:7: interval: duplicate key (first set on line 6)",
+                      "t.conf:8: just some words: expected \"key = value\", \"[section]\" or a comment",
+                      "t.conf:9: key: value: expected \"key = value\", \"[section]\" or a comment",
+                      "t.conf:10: = value: expected \"key = value\", \"[section]\" or a comment",
+                      "t.conf:11: [global: missing ']' at the end of the section header",
+                      "t.conf:13: [global] junk: unexpected text after ']'",
+                      "t.conf:14: [frobnicate]: unknown section (expected [daemon], [global] or [cgroup:NAME])",
+                      "t.conf:16: [adjust:db]: section not supported yet",
+                      "t.conf:18: [supervisor:nginx]: section not supported yet",
+                      "t.conf:19: [daemon]: duplicate section (first on line 3)",
+                      "t.conf:20: dry_run: invalid boolean \"nope\" (yes/no, true/false, on/off, 1/0)",
+                      "t.conf:22: usage_above: only valid in [cgroup:NAME]",
+                      "t.conf:23: supervisor_first: only valid in [cgroup:NAME]");
+}
+
+static void test_line_numbers(void **state) {
+        /* BOM, CRLF, indented keys, comments: numbers stay physical lines. */
+        EXPECT_ERRORS("\xEF\xBB\xBF; bom\r\n"
+                      "\r\n"
+                      "  [global]   ; comment\r\n"
+                      "\t; indented comment\r\n"
+                      "    action = stop\r\n"
+                      "  psi_full_avg10_above = 40 # hash comment\r\n"
+                      "mem_available_below = 5%;not a comment\r\n",
+                      "t.conf:7: mem_available_below: invalid size or percentage \"5%;not a comment\" (e.g. 512M, 1.5G, 5%)");
+}
+
+static void test_long_lines(void **state) {
+        char *text = NULL;
+        char pad[CONFIG_MAX_LINE + 2];
+        memset(pad, 'x', sizeof(pad) - 1);
+        pad[sizeof(pad) - 1] = '\0';
+        /* exactly the maximum is fine; one more is an error, and the
+         * rest of that line must not be parsed as a new line */
+        pad[CONFIG_MAX_LINE - strlen("; ")] = '\0';
+        assert_true(asprintf(&text,
+                             "[global]\n; %s\n; %sx\naction = warn\npsi_full_avg10_above = 1\n"
+                             "protect = %s%s\n",
+                             pad, pad, pad, pad) > 0);
+        EXPECT_ERRORS(text, "t.conf:3: line too long (max 1024)", "t.conf:6: line too long (max 1024)");
+        free(text);
+}
+
+static void test_no_rules(void **state) {
+        EXPECT_ERRORS("", "t.conf: no [global] or [cgroup:NAME] rule; nothing to guard");
+        EXPECT_ERRORS("[daemon]\ndry_run = yes\n",
+                      "t.conf: no [global] or [cgroup:NAME] rule; nothing to guard");
+}
+
+static void test_many_errors(void **state) {
+        /* More errors than fit: they are counted, not lost silently. */
+        size_t n = CONFIG_MAX_ERRORS + 5;
+        FILE *f = tmpfile();
+        assert_non_null(f);
+        fputs("[global]\npsi_full_avg10_above = 1\n", f);
+        for (size_t i = 0; i < n; i++)
+                fprintf(f, "nonsense%zu = 1\n", i);
+        rewind(f);
+        struct config_errors e = { 0 };
+        struct policy p = { 0 };
+        assert_int_equal(config_load_stream(f, "t.conf", &p, &e), -EINVAL);
+        fclose(f);
+        assert_int_equal(e.n, CONFIG_MAX_ERRORS);
+        assert_int_equal(e.dropped, 5);
+        assert_string_equal(e.msgs[0], "t.conf:3: nonsense0: unknown key in [global]");
+
+        char *out = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&out, &len);
+        config_errors_print(&e, m);
+        fclose(m);
+        assert_non_null(strstr(out, "... and 5 more errors\n"));
+        free(out);
+        config_errors_free(&e);
+        assert_int_equal(e.n, 0);
+}
+
+static void test_cannot_open(void **state) {
+        struct config_errors e = { 0 };
+        struct policy p;
+        memset(&p, 0x5a, sizeof(p));
+        struct policy before = p;
+        assert_int_equal(config_load("/nonexistent/oomguard.conf", &p, &e), -ENOENT);
+        assert_memory_equal(&p, &before, sizeof(p));
+        assert_int_equal(e.n, 1);
+        assert_string_equal(e.msgs[0], "/nonexistent/oomguard.conf: cannot open: No such file or directory");
+        config_errors_free(&e);
+
+        assert_int_equal(config_load("/", &p, &e), -EINVAL);
+        assert_string_equal(e.msgs[0], "/: read error: Is a directory");
+        config_errors_free(&e);
+}
+
+static void test_long_text_is_cut(void **state) {
+        char *text = NULL;
+        char word[200];
+        memset(word, 'k', sizeof(word) - 1);
+        word[sizeof(word) - 1] = '\0';
+        assert_true(asprintf(&text, "[global]\npsi_full_avg10_above = 1\n%s = \x1b[31m\n", word) > 0);
+        struct config_errors e = { 0 };
+        struct policy p;
+        assert_int_equal(load(text, &p, &e), -EINVAL);
+        free(text);
+        assert_int_equal(e.n, 1);
+        char want[300];
+        snprintf(want, sizeof(want), "t.conf:3: %.64s...: unknown key in [global]", word);
+        assert_string_equal(e.msgs[0], want);
+        config_errors_free(&e);
+}
+
+static bool pattern_equal(const struct pattern *a, const struct pattern *b) {
+        return a->set == b->set && (!a->set || strcmp(a->source, b->source) == 0);
+}
+
+static bool size_equal(const struct size_or_pct *a, const struct size_or_pct *b) {
+        return a->kind == b->kind && a->bytes == b->bytes && a->percent == b->percent;
+}
+
+static void assert_rule_equal(const struct rule *a, const struct rule *b) {
+        assert_string_equal(a->name, b->name);
+        assert_int_equal(a->scope, b->scope);
+        assert_true((a->path_glob == NULL) == (b->path_glob == NULL));
+        if (a->path_glob)
+                assert_string_equal(a->path_glob, b->path_glob);
+        assert_true(size_equal(&a->th.usage_above, &b->th.usage_above));
+        assert_true(size_equal(&a->th.mem_available_below, &b->th.mem_available_below));
+        assert_true(size_equal(&a->th.swap_free_below, &b->th.swap_free_below));
+        assert_true(a->th.failcnt_rate_above == b->th.failcnt_rate_above);
+        assert_true(a->th.psi_some_avg10_above == b->th.psi_some_avg10_above);
+        assert_true(a->th.psi_full_avg10_above == b->th.psi_full_avg10_above);
+        assert_int_equal(a->th.watermark_below, b->th.watermark_below);
+        assert_int_equal(a->action, b->action);
+        assert_int_equal(a->supervisor_first, b->supervisor_first);
+}
+
+static void assert_policy_equal(const struct policy *a, const struct policy *b) {
+        assert_int_equal(a->daemon.interval_ns, b->daemon.interval_ns);
+        assert_int_equal(a->daemon.rescan_interval_ns, b->daemon.rescan_interval_ns);
+        assert_int_equal(a->daemon.dry_run, b->daemon.dry_run);
+        assert_int_equal(a->daemon.kill_grace_ns, b->daemon.kill_grace_ns);
+        assert_int_equal(a->daemon.post_kill_delay_ns, b->daemon.post_kill_delay_ns);
+        assert_true(pattern_equal(&a->daemon.protect, &b->daemon.protect));
+        assert_int_equal(a->has_global, b->has_global);
+        if (a->has_global)
+                assert_rule_equal(&a->global, &b->global);
+        assert_int_equal(a->n_cgroups, b->n_cgroups);
+        for (size_t i = 0; i < a->n_cgroups; i++)
+                assert_rule_equal(&a->cgroups[i], &b->cgroups[i]);
+}
+
+static char *print_to_string(const struct policy *p) {
+        char *out = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&out, &len);
+        assert_non_null(m);
+        policy_print(p, m);
+        fclose(m);
+        return out;
+}
+
+static void roundtrip(const char *text) {
+        struct config_errors e = { 0 };
+        struct policy a, b;
+        assert_int_equal(load(text, &a, &e), 0);
+        char *printed = print_to_string(&a);
+        if (load(printed, &b, &e) != 0) {
+                config_errors_print(&e, stderr);
+                fail_msg("policy_print output does not load:\n%s", printed);
+        }
+        assert_policy_equal(&a, &b);
+        char *again = print_to_string(&b); /* and prints the same */
+        assert_string_equal(printed, again);
+        free(printed);
+        free(again);
+        policy_free(&a);
+        policy_free(&b);
+}
+
+static void test_print_roundtrip(void **state) {
+        roundtrip(full_conf);
+        roundtrip("[global]\nwatermark_below = min\n");
+        roundtrip("[daemon]\ninterval = 1.001s\nkill_grace = 250ns\npost_kill_delay = 90m\n"
+                  "rescan_interval = 3h\n"
+                  "[cgroup:x]\npath = /\nusage_above = 1000\nfailcnt_rate_above = 0.1\n"
+                  "psi_full_avg10_above = 33.333333333333336\n"
+                  "[cgroup:y]\npath = /a/*\nusage_above = 0.3%\naction = reclaim\n"
+                  "[cgroup:z]\npath = /b\nusage_above = 1.25T\naction = stop\n");
+}
+
+static void test_print_format(void **state) {
+        struct config_errors e = { 0 };
+        struct policy p;
+        assert_int_equal(load("[global]\nmem_available_below = 1536M\n"
+                              "[cgroup:web]\npath = /w\nusage_above = 90%\n", &p, &e), 0);
+        char *out = print_to_string(&p);
+        assert_string_equal(out,
+                            "# effective policy of t.conf\n"
+                            "\n[daemon]\n"
+                            "interval = 100ms\n"
+                            "rescan_interval = 10s\n"
+                            "dry_run = no\n"
+                            "kill_grace = 0\n"
+                            "post_kill_delay = 1s\n"
+                            "# protect = (unset)\n"
+                            "\n[global]\n"
+                            "mem_available_below = 1536M\n"
+                            "# swap_free_below = (unset)\n"
+                            "# psi_some_avg10_above = (unset)\n"
+                            "# psi_full_avg10_above = (unset)\n"
+                            "# watermark_below = (unset)\n"
+                            "action = kill\n"
+                            "\n[cgroup:web]\n"
+                            "path = /w\n"
+                            "usage_above = 90%\n"
+                            "# failcnt_rate_above = (unset)\n"
+                            "# psi_some_avg10_above = (unset)\n"
+                            "# psi_full_avg10_above = (unset)\n"
+                            "action = kill\n"
+                            "supervisor_first = no\n");
+        free(out);
+        policy_free(&p);
+}
+
+static void test_reload_twice(void **state) {
+        /* The loader sets inih's global knobs each time; a second load of
+         * the same text gives the same result. */
+        for (int i = 0; i < 2; i++) {
+                struct config_errors e = { 0 };
+                struct policy p;
+                assert_int_equal(load(full_conf, &p, &e), 0);
+                assert_int_equal(p.n_cgroups, 2);
+                policy_free(&p);
+        }
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_valid_full),
+                cmocka_unit_test(test_defaults),
+                cmocka_unit_test(test_action_names),
+                cmocka_unit_test(test_value_errors),
+                cmocka_unit_test(test_cgroup_errors),
+                cmocka_unit_test(test_structure_errors),
+                cmocka_unit_test(test_line_numbers),
+                cmocka_unit_test(test_long_lines),
+                cmocka_unit_test(test_no_rules),
+                cmocka_unit_test(test_many_errors),
+                cmocka_unit_test(test_cannot_open),
+                cmocka_unit_test(test_long_text_is_cut),
+                cmocka_unit_test(test_print_roundtrip),
+                cmocka_unit_test(test_print_format),
+                cmocka_unit_test(test_reload_twice),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
