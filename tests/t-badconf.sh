@@ -1,0 +1,65 @@
+#!/bin/bash
+# Every tests/badconf/NN-*.conf must be refused by --check-config with a
+# non-zero exit, and stderr must hold every line of its .expected file.
+# etc/oomguard.conf must pass. Run from the repo root: file names in the
+# messages are the paths given to -c.
+set -u
+B=${1:?build dir}
+cd "$(dirname "$0")/.." || exit 1
+bin=$B/oomguard
+case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
+if [ ! -x "$bin" ]; then
+        echo "not ok - badconf: $bin not built"
+        exit 1
+fi
+
+check_bad() {
+        local conf=$1 name expected err rc missing=0
+        name=$(basename "$conf" .conf)
+        expected=${conf%.conf}.expected
+        err=$("$bin" --check-config -c "$conf" 2>&1 >/dev/null); rc=$?
+        if [ ! -s "$expected" ]; then
+                echo "not ok - badconf $name"
+                echo "# missing or empty $expected"
+                return
+        fi
+        while IFS= read -r line; do
+                if ! grep -qxF -- "$line" <<<"$err"; then
+                        [ $missing -eq 0 ] && echo "not ok - badconf $name"
+                        echo "# expected: $line"
+                        missing=$((missing + 1))
+                fi
+        done < "$expected"
+        if [ $missing -eq 0 ] && [ $rc -eq 0 ]; then
+                echo "not ok - badconf $name"
+                echo "# exit status 0, expected non-zero"
+        elif [ $missing -eq 0 ]; then
+                echo "ok - badconf $name"
+                return
+        fi
+        printf '%s\n' "$err" | sed 's/^/# got: /'
+}
+
+for conf in tests/badconf/*.conf; do
+        check_bad "$conf"
+done
+
+out=$("$bin" --check-config -c etc/oomguard.conf 2>&1); rc=$?
+if [ $rc -eq 0 ] && grep -qx "configuration OK" <<<"$out"; then
+        echo "ok - goodconf etc/oomguard.conf"
+else
+        echo "not ok - goodconf etc/oomguard.conf (exit $rc)"
+        printf '%s\n' "$out" | sed 's/^/# /'
+fi
+
+# Every commented-out example of etc/oomguard.conf must be valid too, and
+# together they must set every key (policy_print shows unset ones).
+tmp=$(mktemp); trap 'rm -f "$tmp"' EXIT
+sed -E 's/^;(\[cgroup:|[a-z_]+ = )/\1/' etc/oomguard.conf > "$tmp"
+out=$("$bin" --check-config -c "$tmp" 2>&1); rc=$?
+if [ $rc -eq 0 ] && ! grep -q "(unset)" <<<"$out"; then
+        echo "ok - goodconf etc/oomguard.conf with every example uncommented"
+else
+        echo "not ok - goodconf etc/oomguard.conf with every example uncommented (exit $rc)"
+        printf '%s\n' "$out" | grep -E "unset|:" | sed 's/^/# /'
+fi
