@@ -30,7 +30,10 @@ check_bad() {
                         missing=$((missing + 1))
                 fi
         done < "$expected"
-        if [ $missing -eq 0 ] && [ $rc -eq 0 ]; then
+        if grep -qE "Sanitizer|runtime error" <<<"$err"; then
+                echo "not ok - badconf $name"
+                echo "# sanitizer report"
+        elif [ $missing -eq 0 ] && [ $rc -eq 0 ]; then
                 echo "not ok - badconf $name"
                 echo "# exit status 0, expected non-zero"
         elif [ $missing -eq 0 ]; then
