@@ -5,9 +5,9 @@
 # messages are the paths given to -c.
 set -u
 B=${1:?build dir}
-cd "$(dirname "$0")/.." || exit 1
 bin=$B/oomguard
 case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
+cd "$(dirname "$0")/.." || exit 1
 if [ ! -x "$bin" ]; then
         echo "not ok - badconf: $bin not built"
         exit 1
