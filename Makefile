@@ -27,7 +27,7 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
            -Wstrict-prototypes -Wvla -Wpointer-arith -Wundef -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+ALL_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -DSYSCONFDIR='"$(SYSCONFDIR)"' -Iinclude $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -lm
 
 LIB_SRC  := $(sort $(shell find src -name '*.c' ! -name main.c))
@@ -43,22 +43,22 @@ all: $(B)/oomguard
 
 $(B)/%.o: %.c $(wildcard include/*.h include/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/liboomguard.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(B)/oomguard: $(B)/src/daemon/main.o $(B)/liboomguard.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/liboomguard.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/liboomguard.a $(LDLIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/liboomguard.a $(LDLIBS) $(CMOCKA_LIBS)
 
 $(B)/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
 
 tests: $(B)/oomguard $(UNIT_BIN) $(HELPER_BIN)
 
@@ -67,9 +67,10 @@ deps:
 
 # The whole suite, twice: a normal build and an ASan+UBSan build.
 check: deps
-	@$(MAKE) --no-print-directory check-plain
-	@$(MAKE) --no-print-directory check-san
-	@tests/summary.sh build/test-results build-san/test-results
+	@rm -f build/test-results build-san/test-results; r=0; \
+	$(MAKE) --no-print-directory check-plain || r=1; \
+	$(MAKE) --no-print-directory check-san || r=1; \
+	tests/summary.sh build/test-results build-san/test-results || r=1; exit $$r
 
 check-plain:
 	@$(MAKE) --no-print-directory B=build tests
