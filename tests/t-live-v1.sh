@@ -83,8 +83,8 @@ action = warn
 CONF
 $OOMGUARD -c "$TMP/conf" --dry-run --ticks 10 --log stderr 2> "$TMP/loop.err"
 diag "$(head -3 "$TMP/loop.err")"
-check "live v1: dry-run logs the kill decision" grep -q "dry-run: would kill: rule live on $REL: working set" "$TMP/loop.err"
-check "live v1: dry-run logs it once, not once per tick" [ "$(grep -c "would kill: rule live" "$TMP/loop.err")" = 1 ]
+check "live v1: dry-run logs the kill decision, naming the hog" grep -q "dry-run: would kill pid $hog (hog): rule live on $REL: working set" "$TMP/loop.err"
+check "live v1: dry-run logs it once, not once per tick" [ "$(grep -c "would kill pid [0-9]* (hog): rule live" "$TMP/loop.err")" = 1 ]
 check "live v1: dry-run left the hog alive" kill -0 $hog
 $OOMGUARD -c "$TMP/conf2" --ticks 10 --log stderr 2> "$TMP/loop2.err"
 check "live v1: failcnt rate rule warns" grep -q "warn: rule leak on $REL: failcnt rising" "$TMP/loop2.err"

@@ -1,8 +1,12 @@
 /* Carrying out a decision. One interface, two implementations: the real
  * one acts on the system; the dry-run one logs exactly what the real one
- * would do and touches nothing. */
+ * would do (including the victim it would choose) and touches nothing. */
 #pragma once
 
+#include <sys/types.h>
+
+#include "actions/kill.h"
+#include "actions/victim.h"
 #include "policy/evaluate.h"
 #include "sources/cgroup_tree.h"
 
@@ -10,6 +14,20 @@ struct action_ctx {
         const char *root;                  /* filesystem root ("/" live) */
         const struct cgroup_mounts *mounts;
         const struct daemon_settings *settings;
+        const char *wakeup;                /* what woke the guard ("v1 usage threshold") */
+        pid_t self;
+};
+
+/* What an actuator did: the facts of the one event it logs. */
+struct action_report {
+        bool has_victim;
+        struct victim victim;
+        struct victim_stats search;
+        uint64_t choose_ns;                /* time to choose the victim */
+        bool has_kill;
+        struct kill_result kill;
+        unsigned cgroup_killed;            /* kill-cgroup: processes signalled */
+        char outcome[160];
 };
 
 struct actuator {
@@ -22,4 +40,14 @@ extern const struct actuator actuator_dry_run;
 extern const struct actuator actuator_real;
 
 /* The structured event every action logs (journal fields OOMGUARD_*). */
-void action_log_event(const char *actuator, const struct decision *d, const char *outcome);
+void action_log_event(const struct action_ctx *ctx, const char *actuator,
+                      const struct decision *d, const struct action_report *rep);
+
+/* Shared by both actuators: the victim policy of a decision and the
+ * directory of its cgroup (NULL for [global]: the whole machine). */
+void action_victim_policy(const struct action_ctx *ctx, const struct decision *d,
+                          struct victim_policy *ret);
+const char *action_cgroup_dir(const struct action_ctx *ctx, const struct decision *d,
+                              char *buf, size_t size);
+int action_choose_victim(const struct action_ctx *ctx, const struct decision *d,
+                         struct action_report *rep);

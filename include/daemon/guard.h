@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "actions/actuator.h"
+#include "daemon/wakeups.h"
 #include "policy/evaluate.h"
 #include "policy/policy.h"
 #include "snapshot/cgroup_set.h"
@@ -15,10 +16,13 @@
 
 #define GUARD_SCRATCH_SIZE (128 * 1024)
 #define GUARD_REPEAT_LOG_NS (30 * NSEC_PER_SEC) /* "still firing" reminder */
+#define GUARD_FAST_POLL_NS (10 * NSEC_PER_MSEC)  /* while something is close */
+#define GUARD_KILL_RING 64                       /* >= max_kills_per_minute */
 
 struct guard {
         const char *root;
-        bool force_dry_run;          /* --dry-run */
+        bool force_dry_run;          /* --dry-run, or --root other than "/" */
+        bool live;                   /* root is "/" */
         struct policy policy;
         struct cgroup_mounts mounts;
         bool has_mounts;
@@ -30,11 +34,21 @@ struct guard {
         struct firing global_firing;
         uint64_t last_rescan_ns, last_action_ns;
         char *scratch;
+        struct wakeups wake;
+        struct wakeup last_wake;         /* why the current tick runs */
+        bool hot;                        /* something is near a threshold: poll fast */
+        uint64_t kill_times[GUARD_KILL_RING]; /* ring of recent kill times */
+        size_t n_kills;
+        pid_t self;
+        bool armed;                      /* kernel wakeups in use (daemon, not --status) */
 };
 
 /* Takes ownership of *policy (moved). */
 int guard_init(struct guard *g, const char *root, struct policy *policy, bool force_dry_run);
 void guard_free(struct guard *g);
+
+/* Arm kernel wakeups (the daemon loop; --status does not). */
+void guard_arm(struct guard *g);
 
 /* Replace the policy (reload): moves *policy in, frees the old one, and
  * re-matches cgroups. */
@@ -51,3 +65,6 @@ int guard_rescan(struct guard *g);
 int guard_set_capacity(struct guard *g);
 
 const struct actuator *guard_actuator(const struct guard *g);
+
+/* How long the loop may sleep before the next tick. */
+uint64_t guard_next_timeout_ns(const struct guard *g);

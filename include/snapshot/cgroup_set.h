@@ -28,6 +28,11 @@ struct watched_cgroup {
         bool has_prev;
         bool seen;               /* rescan mark */
         struct firing firing;
+        /* Kernel wakeups armed for this cgroup (see sources/triggers.h). */
+        int level_fd;            /* v1 usage-threshold eventfd, -1 = none */
+        uint64_t armed_level, armed_limit;
+        int psi_fd;              /* PSI trigger on its memory.pressure, -1 */
+        char *psi_dir;           /* where memory.pressure lives, NULL = none */
 };
 
 struct cgroup_set {
@@ -49,3 +54,6 @@ int cgroup_set_rescan(struct cgroup_set *set, const char *root,
 void cgroup_set_read(struct cgroup_set *set, uint64_t now, char *scratch, size_t size);
 
 void cgroup_set_free(struct cgroup_set *set);
+
+/* Close the wakeup fds armed for w (they are re-armed by the daemon). */
+void watched_cgroup_disarm(struct watched_cgroup *w);

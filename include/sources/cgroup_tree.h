@@ -19,6 +19,7 @@ struct cgroup_mounts {
         enum cgroup_version memory_version;  /* which one has "memory" */
         char memory_mount[PATH_MAX];         /* absolute, includes root */
         char unified_mount[PATH_MAX];        /* cgroup2 mount or "" */
+        char freezer_mount[PATH_MAX];        /* v1 freezer or "" (kill-cgroup on v1) */
         bool unified_has_psi;
 };
 

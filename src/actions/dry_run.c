@@ -1,8 +1,17 @@
-/* The dry-run actuator: log the full decision, act on nothing. */
+/* The dry-run actuator: choose exactly as the real one would, log it,
+ * act on nothing. */
+#include <stdio.h>
+
 #include "actions/actuator.h"
 
 static int dry_run_execute(const struct action_ctx *ctx, const struct decision *d) {
-        action_log_event("dry-run", d, "not acted on (dry run)");
+        struct action_report rep = {0};
+        bool needs_victim = d->action == ACTION_KILL || d->action == ACTION_STOP;
+        if (!needs_victim || action_choose_victim(ctx, d, &rep) == 0)
+                snprintf(rep.outcome, sizeof(rep.outcome), "not acted on (dry run)");
+        action_log_event(ctx, "dry-run", d, &rep);
+        if (rep.has_victim)
+                victim_release(&rep.victim);
         return 0;
 }
 

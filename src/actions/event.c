@@ -1,29 +1,78 @@
-/* The one structured event per action. */
+/* The one structured event per action: what fired, why, what woke the
+ * guard, which process was chosen and what happened to it. */
 #include <stdio.h>
 
 #include "actions/actuator.h"
 #include "outputs/log.h"
 #include "util.h"
 
-void action_log_event(const char *actuator, const struct decision *d, const char *outcome) {
+#define EVENT_FIELDS_MAX 20
+
+struct event_fields {
+        struct log_field f[EVENT_FIELDS_MAX];
+        size_t n;
+};
+
+static void add(struct event_fields *e, const char *key, const char *value) {
+        if (e->n < EVENT_FIELDS_MAX)
+                e->f[e->n++] = (struct log_field){ key, value };
+}
+
+struct victim_text {
+        char pid[16], comm[COMM_MAX], uid[16], rss[32], score[16], choose[24], exit_ms[24], signal[16];
+};
+
+static void add_victim(struct event_fields *e, const struct action_report *rep, struct victim_text *t) {
+        const struct victim *v = &rep->victim;
+        snprintf(t->pid, sizeof(t->pid), "%d", (int)v->pid);
+        sanitize_copy(t->comm, sizeof(t->comm), v->comm);
+        snprintf(t->uid, sizeof(t->uid), "%u", (unsigned)v->uid);
+        format_bytes(t->rss, sizeof(t->rss), v->rss);
+        snprintf(t->score, sizeof(t->score), "%d", v->score);
+        snprintf(t->choose, sizeof(t->choose), "%.3f", (double)rep->choose_ns / 1e6);
+        add(e, "OOMGUARD_VICTIM_PID", t->pid);
+        add(e, "OOMGUARD_VICTIM_COMM", t->comm);
+        add(e, "OOMGUARD_VICTIM_UID", t->uid);
+        add(e, "OOMGUARD_VICTIM_RSS", t->rss);
+        add(e, "OOMGUARD_VICTIM_SCORE", t->score);
+        add(e, "OOMGUARD_CHOOSE_MS", t->choose);
+        if (!rep->has_kill)
+                return;
+        snprintf(t->signal, sizeof(t->signal), "%s", rep->kill.sent_kill ? "SIGKILL" : "SIGTERM");
+        snprintf(t->exit_ms, sizeof(t->exit_ms), "%.3f", (double)rep->kill.exit_ns / 1e6);
+        add(e, "OOMGUARD_SIGNAL", t->signal);
+        add(e, "OOMGUARD_EXIT_MS", rep->kill.exited ? t->exit_ms : "not yet");
+}
+
+void action_log_event(const struct action_ctx *ctx, const char *actuator,
+                      const struct decision *d, const struct action_report *rep) {
         char usage[32], limit[32], pct[16], path[512];
         const struct cgroup_view *cg = d->cgroup;
+        struct event_fields e = { .n = 0 };
+        struct victim_text vt;
         /* cgroup names are chosen by whoever creates them: no control
          * characters reach the log (a newline would forge a line). */
         sanitize_copy(path, sizeof(path), cg ? cg->path : "/");
         snprintf(pct, sizeof(pct), "%.1f", cg ? cg->d.pct_of_limit : -1.0);
-        const struct log_field fields[] = {
-                { "OOMGUARD_RULE", d->rule->name },
-                { "OOMGUARD_ACTION", action_kind_to_string(d->action) },
-                { "OOMGUARD_MODE", actuator },
-                { "OOMGUARD_CGROUP", path },
-                { "OOMGUARD_REASON", d->reason },
-                { "OOMGUARD_USAGE", cg ? format_bytes(usage, sizeof(usage), cg->stats.usage) : "-" },
-                { "OOMGUARD_LIMIT", cg ? format_bytes(limit, sizeof(limit), cg->stats.limit) : "-" },
-                { "OOMGUARD_PERCENT", cg ? pct : "-" },
-                { "OOMGUARD_OUTCOME", outcome },
-        };
-        log_event(LOG_WARNING, MSGID_ACTION, fields, ELEMENTSOF(fields),
-                  "%s%s: rule %s on %s: %s", actuator[0] == 'd' ? "dry-run: would " : "",
-                  action_kind_to_string(d->action), d->rule->name, path, d->reason);
+        add(&e, "OOMGUARD_RULE", d->rule->name);
+        add(&e, "OOMGUARD_ACTION", action_kind_to_string(d->action));
+        add(&e, "OOMGUARD_MODE", actuator);
+        add(&e, "OOMGUARD_CGROUP", path);
+        add(&e, "OOMGUARD_REASON", d->reason);
+        add(&e, "OOMGUARD_WAKEUP", ctx->wakeup ? ctx->wakeup : "-");
+        if (cg) {
+                add(&e, "OOMGUARD_USAGE", format_bytes(usage, sizeof(usage), cg->stats.usage));
+                add(&e, "OOMGUARD_LIMIT", format_bytes(limit, sizeof(limit), cg->stats.limit));
+                add(&e, "OOMGUARD_PERCENT", pct);
+        }
+        if (rep->has_victim)
+                add_victim(&e, rep, &vt);
+        add(&e, "OOMGUARD_OUTCOME", rep->outcome);
+        bool dry = actuator[0] == 'd';
+        char victim[COMM_MAX + 32] = "";
+        if (rep->has_victim)
+                snprintf(victim, sizeof(victim), " pid %d (%s)", (int)rep->victim.pid, vt.comm);
+        log_event(LOG_WARNING, MSGID_ACTION, e.f, e.n, "%s%s%s: rule %s on %s: %s: %s",
+                  dry ? "dry-run: would " : "", action_kind_to_string(d->action), victim,
+                  d->rule->name, path, d->reason, rep->outcome);
 }

@@ -1,17 +1,64 @@
-/* The real actuator. `warn` is complete; process and cgroup actions
- * (kill, kill-cgroup, stop, reclaim) arrive with the kill path and are
- * refused here rather than faked: the event says so. */
+/* The real actuator: signal the chosen process (kill, stop), empty a
+ * cgroup (kill-cgroup, see cgroup_kill.c), or log (warn). */
 #include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "actions/actuator.h"
+#include "actions/cgroup_kill.h"
+
+static int kill_victim(const struct action_ctx *ctx, struct action_report *rep) {
+        const struct daemon_settings *s = ctx->settings;
+        int r = victim_kill(ctx->root, &rep->victim, s->kill_grace_ns, s->kill_timeout_ns, &rep->kill);
+        if (r < 0) {
+                snprintf(rep->outcome, sizeof(rep->outcome), "not killed: %s",
+                         r == -ESRCH ? "process changed identity or exited" : strerror(-r));
+                return r;
+        }
+        rep->has_kill = true;
+        snprintf(rep->outcome, sizeof(rep->outcome), "%s%s", rep->kill.exited ? "killed" : "signalled, still exiting",
+                 rep->kill.sent_kill ? "" : " (exited on SIGTERM)");
+        return 0;
+}
+
+static int stop_victim(const struct action_ctx *ctx, struct action_report *rep) {
+        int r = victim_signal(ctx->root, &rep->victim, SIGSTOP);
+        snprintf(rep->outcome, sizeof(rep->outcome), "%s", r < 0 ? strerror(-r) : "stopped (SIGCONT resumes it)");
+        return r;
+}
+
+static int act_on_victim(const struct action_ctx *ctx, const struct decision *d, struct action_report *rep) {
+        int r = action_choose_victim(ctx, d, rep);
+        if (r < 0)
+                return r;
+        r = d->action == ACTION_KILL ? kill_victim(ctx, rep) : stop_victim(ctx, rep);
+        victim_release(&rep->victim);
+        return r;
+}
 
 static int real_execute(const struct action_ctx *ctx, const struct decision *d) {
-        if (d->action == ACTION_WARN) {
-                action_log_event("real", d, "warned");
-                return 0;
+        struct action_report rep = {0};
+        int r = 0;
+        switch (d->action) {
+        case ACTION_WARN:
+                snprintf(rep.outcome, sizeof(rep.outcome), "warned");
+                break;
+        case ACTION_KILL:
+        case ACTION_STOP:
+                r = act_on_victim(ctx, d, &rep);
+                break;
+        case ACTION_KILL_CGROUP:
+                r = cgroup_kill(ctx, d, &rep);
+                break;
+        case ACTION_RECLAIM:
+                r = cgroup_reclaim(ctx, d, &rep);
+                break;
+        default:
+                r = -EINVAL;
         }
-        action_log_event("real", d, "not acted on: action not available in this version");
-        return -EOPNOTSUPP;
+        action_log_event(ctx, "real", d, &rep);
+        return r;
 }
 
 const struct actuator actuator_real = { .name = "real", .execute = real_execute };

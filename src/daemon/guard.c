@@ -24,11 +24,18 @@ int guard_rescan(struct guard *g) {
                         log_warning("cgroup rescan incomplete: %s", strerror(-r));
         }
         g->last_rescan_ns = now_ns();
-        return guard_set_capacity(g);
+        int r = wakeups_reserve(g);
+        return r < 0 ? r : guard_set_capacity(g);
 }
 
 int guard_init(struct guard *g, const char *root, struct policy *policy, bool force_dry_run) {
-        *g = (struct guard){ .root = root, .force_dry_run = force_dry_run };
+        *g = (struct guard){ .root = root, .force_dry_run = force_dry_run, .self = getpid(),
+                             .wake = { .machine_psi_fd = -1 },
+                             .last_wake = { .kind = WAKE_TIMEOUT, .cgroup = -1 } };
+        /* Only the real root can be acted on: --root is always a dry run. */
+        g->live = strcmp(root, "/") == 0;
+        if (!g->live)
+                g->force_dry_run = true;
         g->scratch = malloc(GUARD_SCRATCH_SIZE);
         if (!g->scratch)
                 return -ENOMEM;
@@ -46,6 +53,14 @@ int guard_init(struct guard *g, const char *root, struct policy *policy, bool fo
         return guard_rescan(g);
 }
 
+/* Kernel wakeups are armed only by a guard that acts (not --status). */
+void guard_arm(struct guard *g) {
+        if (!g->live)
+                return; /* a fixture tree has no kernel behind it */
+        wakeups_arm_machine(g);
+        g->armed = true;
+}
+
 int guard_set_policy(struct guard *g, struct policy *policy) {
         policy_free(&g->policy);
         g->policy = *policy;
@@ -53,11 +68,19 @@ int guard_set_policy(struct guard *g, struct policy *policy) {
         /* Decisions point into the old policy's rules: forget them. */
         g->n_decisions = 0;
         g->global_firing = (struct firing){0};
+        /* Thresholds may have changed: re-arm everything. */
+        for (size_t i = 0; i < g->cgroups.n; i++) {
+                watched_cgroup_disarm(&g->cgroups.items[i]);
+                g->cgroups.items[i].firing = (struct firing){0};
+        }
+        if (g->armed)
+                wakeups_arm_machine(g);
         return guard_rescan(g);
 }
 
 void guard_free(struct guard *g) {
         cgroup_set_free(&g->cgroups);
+        wakeups_free(&g->wake);
         machine_sources_close(&g->machine);
         policy_free(&g->policy);
         free(g->decisions);

@@ -10,6 +10,7 @@
 #include "daemon/self_protect.h"
 #include "outputs/log.h"
 #include "outputs/notify.h"
+#include "sources/triggers.h"
 
 static int signals_open(void) {
         sigset_t mask;
@@ -45,6 +46,25 @@ static void announce(const struct guard *g) {
         notify_ready();
 }
 
+/* Which source woke us; eventfds are drained so they can fire again. */
+static void note_wakeup(struct guard *g, int r) {
+        g->last_wake = (struct wakeup){ .kind = WAKE_TIMEOUT, .cgroup = -1 };
+        for (size_t i = 0; r > 0 && i < g->wake.n; i++) {
+                const struct pollfd *p = &g->wake.pfds[i];
+                if (!p->revents)
+                        continue;
+                if (g->wake.what[i].kind == WAKE_V1_THRESHOLD)
+                        trigger_drain_eventfd(p->fd);
+                if (g->last_wake.kind == WAKE_TIMEOUT || g->last_wake.kind == WAKE_SIGNAL)
+                        g->last_wake = g->wake.what[i];
+        }
+}
+
+static struct timespec timeout_of(const struct guard *g) {
+        uint64_t ns = guard_next_timeout_ns(g);
+        return (struct timespec){ .tv_sec = (time_t)(ns / NSEC_PER_SEC), .tv_nsec = (long)(ns % NSEC_PER_SEC) };
+}
+
 int loop_run(struct guard *g, const struct loop_options *o) {
         if (o->lock_memory)
                 self_protect();
@@ -52,16 +72,17 @@ int loop_run(struct guard *g, const struct loop_options *o) {
         if (sfd < 0)
                 return log_error_errno(sfd, "cannot set up signal handling: %m");
         uint64_t wd_period = notify_watchdog_period_ns(), wd_last = 0;
+        guard_arm(g);
         announce(g);
-        struct pollfd fds[1] = { { .fd = sfd, .events = POLLIN } };
-        for (uint64_t ticks = 0; !o->max_ticks || ticks < o->max_ticks; ticks++) {
-                uint64_t iv = g->policy.daemon.interval_ns;
-                struct timespec ts = { .tv_sec = (time_t)(iv / NSEC_PER_SEC),
-                                       .tv_nsec = (long)(iv % NSEC_PER_SEC) };
-                int r = ppoll(fds, ELEMENTSOF(fds), &ts, NULL);
+        guard_tick(g, true); /* first look at once; arms the cgroups */
+        for (uint64_t ticks = 1; !o->max_ticks || ticks < o->max_ticks; ticks++) {
+                wakeups_fill(g, sfd);
+                struct timespec ts = timeout_of(g);
+                int r = ppoll(g->wake.pfds, g->wake.n, &ts, NULL);
                 if (r < 0 && errno != EINTR)
                         return log_error_errno(-errno, "poll failed: %m");
-                if (r > 0 && (fds[0].revents & POLLIN) && handle_signals(sfd, g, o))
+                note_wakeup(g, r);
+                if (r > 0 && (g->wake.pfds[0].revents & POLLIN) && handle_signals(sfd, g, o))
                         break;
                 guard_tick(g, true);
                 uint64_t now = now_ns();

@@ -1,14 +1,19 @@
 /* One tick: sources → snapshot → policy → actions. Hot path: pread and
  * parse into memory allocated at setup; no allocation unless the
  * periodic cgroup rescan is due. */
+#include <stdio.h>
 #include <string.h>
 
 #include "daemon/guard.h"
+#include "daemon/tick.h"
 #include "outputs/log.h"
 
+static bool acts_for_real(const struct guard *g, const struct decision *d) {
+        return guard_actuator(g) == &actuator_real && d->action != ACTION_WARN;
+}
+
 static uint64_t repeat_after(const struct guard *g, const struct decision *d) {
-        bool acts = guard_actuator(g) == &actuator_real && d->action != ACTION_WARN;
-        return acts ? g->policy.daemon.post_kill_delay_ns : GUARD_REPEAT_LOG_NS;
+        return acts_for_real(g, d) ? g->policy.daemon.post_kill_delay_ns : GUARD_REPEAT_LOG_NS;
 }
 
 static struct firing *firing_of(struct guard *g, const struct decision *d) {
@@ -17,49 +22,55 @@ static struct firing *firing_of(struct guard *g, const struct decision *d) {
         return &g->cgroups.items[d->cgroup - g->cgroups.views].firing;
 }
 
-static void handle_decision(struct guard *g, const struct decision *d, uint64_t now) {
-        struct firing *f = firing_of(g, d);
-        bool due = !f->active || now - f->last_acted_ns >= repeat_after(g, d);
-        if (!f->active)
-                f->since_ns = now;
-        f->active = true;
-        if (!due)
-                return;
-        f->last_acted_ns = now;
-        const struct action_ctx ctx = { .root = g->root, .mounts = &g->mounts,
-                                        .settings = &g->policy.daemon };
+/* At most max_kills_per_minute real actions in any 60 s, and none within
+ * post_kill_delay of the previous one: one event must not become a storm. */
+static bool rate_limited(struct guard *g, uint64_t now) {
+        const struct daemon_settings *s = &g->policy.daemon;
+        if (g->n_kills && now - g->last_action_ns < s->post_kill_delay_ns)
+                return true;
+        unsigned max = s->max_kills_per_minute < GUARD_KILL_RING ? s->max_kills_per_minute : GUARD_KILL_RING;
+        if (g->n_kills < max)
+                return false;
+        uint64_t oldest = g->kill_times[(g->n_kills - max) % GUARD_KILL_RING];
+        return now - oldest < 60 * NSEC_PER_SEC;
+}
+
+static void record_action(struct guard *g, uint64_t now) {
+        g->kill_times[g->n_kills % GUARD_KILL_RING] = now;
+        g->n_kills++;
+        g->last_action_ns = now;
+}
+
+static void execute(struct guard *g, const struct decision *d, uint64_t now) {
+        char wakeup[96];
+        const struct wakeup *w = &g->last_wake;
+        snprintf(wakeup, sizeof(wakeup), "%s%s%s", wakeup_kind_to_string(w->kind),
+                 w->cgroup >= 0 ? " on " : "", w->cgroup >= 0 && (size_t)w->cgroup < g->cgroups.n
+                 ? g->cgroups.items[w->cgroup].path : "");
+        const struct action_ctx ctx = { .root = g->root, .mounts = g->has_mounts ? &g->mounts : NULL,
+                                        .settings = &g->policy.daemon, .wakeup = wakeup, .self = g->self };
+        if (acts_for_real(g, d))
+                record_action(g, now);
         int r = guard_actuator(g)->execute(&ctx, d);
-        if (r < 0 && r != -EOPNOTSUPP)
+        if (r < 0 && r != -ESRCH)
                 log_warning("rule %s: %s failed: %s", d->rule->name,
                             action_kind_to_string(d->action), strerror(-r));
 }
 
-static void clear_firing(struct firing *f, const char *rule, const char *target) {
-        if (!f->active)
-                return;
-        const struct log_field fields[] = { { "OOMGUARD_RULE", rule }, { "OOMGUARD_CGROUP", target } };
-        log_event(LOG_INFO, MSGID_CLEARED, fields, ELEMENTSOF(fields),
-                  "rule %s on %s: back below its thresholds", rule, target);
-        *f = (struct firing){0};
-}
-
-/* Rules that fired last tick and did not fire now have cleared. */
-static void clear_stale(struct guard *g, size_t n) {
-        bool global_fired = false;
-        for (size_t i = 0; i < n; i++)
-                if (!g->decisions[i].cgroup)
-                        global_fired = true;
-        if (!global_fired)
-                clear_firing(&g->global_firing, "global", "/");
-        for (size_t i = 0; i < g->cgroups.n; i++) {
-                bool fired = false;
-                for (size_t j = 0; j < n && !fired; j++)
-                        fired = g->decisions[j].cgroup == &g->cgroups.views[i];
-                if (!fired && g->cgroups.items[i].rule_index >= 0)
-                        clear_firing(&g->cgroups.items[i].firing,
-                                     g->policy.cgroups[g->cgroups.items[i].rule_index].name,
-                                     g->cgroups.items[i].path);
+static void handle_decision(struct guard *g, const struct decision *d, uint64_t now) {
+        struct firing *f = firing_of(g, d);
+        if (!f->active) {
+                *f = (struct firing){ .active = true, .since_ns = now };
+                f->last_acted_ns = 0;
         }
+        if (now - f->since_ns < d->rule->for_ns)
+                return; /* must stay crossed for `for` first */
+        if (f->last_acted_ns && now - f->last_acted_ns < repeat_after(g, d))
+                return;
+        if (acts_for_real(g, d) && rate_limited(g, now))
+                return;
+        f->last_acted_ns = now;
+        execute(g, d, now);
 }
 
 size_t guard_tick(struct guard *g, bool act) {
@@ -76,7 +87,8 @@ size_t guard_tick(struct guard *g, bool act) {
         if (act) {
                 for (size_t i = 0; i < g->n_decisions; i++)
                         handle_decision(g, &g->decisions[i], now);
-                clear_stale(g, g->n_decisions);
+                tick_clear_stale(g, g->n_decisions);
         }
+        tick_arm_and_heat(g, g->n_decisions);
         return g->n_decisions;
 }

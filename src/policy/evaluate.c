@@ -42,11 +42,39 @@ bool thresholds_check_psi(const struct thresholds *th, bool has_psi, const struc
         return false;
 }
 
+static bool check_headroom(const struct size_or_pct *t, const struct cgroup_view *cg,
+                           char *reason, size_t size) {
+        if (t->kind == SIZE_UNSET || cg->d.bytes_left == BYTES_UNLIMITED)
+                return false;
+        uint64_t want = size_or_pct_resolve(t, cg->stats.limit);
+        if (cg->d.bytes_left >= want)
+                return false;
+        char a[32], b[32];
+        snprintf(reason, size, "headroom %s to the limit < %s", format_bytes(a, sizeof(a), cg->d.bytes_left),
+                 format_bytes(b, sizeof(b), want));
+        return true;
+}
+
+/* Time to the limit if usage keeps growing as fast as since the last tick. */
+static bool check_forecast(uint64_t below_ns, const struct cgroup_view *cg, char *reason, size_t size) {
+        const struct cgroup_derived *d = &cg->d;
+        if (!below_ns || !d->has_rates || d->usage_slope <= 0 || d->bytes_left == BYTES_UNLIMITED)
+                return false;
+        double seconds = (double)d->bytes_left / d->usage_slope;
+        if (seconds * (double)NSEC_PER_SEC >= (double)below_ns)
+                return false;
+        snprintf(reason, size, "limit reached in %.2fs at %.1f MiB/s (< %.2fs)", seconds,
+                 d->usage_slope / (1024.0 * 1024.0), (double)below_ns / (double)NSEC_PER_SEC);
+        return true;
+}
+
 bool thresholds_check_cgroup(const struct thresholds *th, const struct cgroup_view *cg,
                              char *reason, size_t size) {
         if (!cg->valid)
                 return false;
-        if (check_usage(&th->usage_above, cg, reason, size))
+        if (check_usage(&th->usage_above, cg, reason, size) ||
+            check_headroom(&th->headroom_below, cg, reason, size) ||
+            check_forecast(th->forecast_below_ns, cg, reason, size))
                 return true;
         if (cg->d.has_rates && over(cg->d.failcnt_rate, th->failcnt_rate_above)) {
                 snprintf(reason, size, "failcnt rising %.1f/s > %.1f/s",

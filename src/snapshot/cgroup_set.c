@@ -66,13 +66,16 @@ static int add_watched(struct rescan_ctx *c, const char *rel, int rule) {
                 return errno_is_vanished(r) ? 0 : log_error_errno(r, "cannot open cgroup %s: %m", rel);
         r = grow(c->set);
         char *path = strdup(rel);
-        if (r < 0 || !path) {
+        char *psi_dir = psi[0] ? strdup(psi) : NULL;
+        if (r < 0 || !path || (psi[0] && !psi_dir)) {
                 memcg_close(&files);
                 free(path);
+                free(psi_dir);
                 return -ENOMEM;
         }
         c->set->items[c->set->n++] = (struct watched_cgroup){
-                .path = path, .rule_index = rule, .files = files, .seen = true };
+                .path = path, .rule_index = rule, .files = files, .seen = true,
+                .level_fd = -1, .psi_fd = -1, .psi_dir = psi_dir };
         log_debug("watching cgroup %s (rule %s)", rel, c->p->cgroups[rule].name);
         return 0;
 }
@@ -91,6 +94,23 @@ static int visit(const char *rel, void *userdata) {
         return add_watched(c, rel, rule);
 }
 
+void watched_cgroup_disarm(struct watched_cgroup *w) {
+        if (w->level_fd >= 0)
+                close(w->level_fd);
+        if (w->psi_fd >= 0)
+                close(w->psi_fd);
+        /* -1: arm again at the next tick */
+        w->level_fd = w->psi_fd = -1;
+        w->armed_level = w->armed_limit = 0;
+}
+
+static void watched_cgroup_release(struct watched_cgroup *w) {
+        watched_cgroup_disarm(w);
+        memcg_close(&w->files);
+        free(w->path);
+        free(w->psi_dir);
+}
+
 static void drop_unseen(struct cgroup_set *set) {
         size_t j = 0;
         for (size_t i = 0; i < set->n; i++) {
@@ -100,8 +120,7 @@ static void drop_unseen(struct cgroup_set *set) {
                         continue;
                 }
                 log_debug("cgroup %s is gone", w->path);
-                memcg_close(&w->files);
-                free(w->path);
+                watched_cgroup_release(w);
         }
         set->n = j;
 }
@@ -117,10 +136,8 @@ int cgroup_set_rescan(struct cgroup_set *set, const char *root,
 }
 
 void cgroup_set_free(struct cgroup_set *set) {
-        for (size_t i = 0; i < set->n; i++) {
-                memcg_close(&set->items[i].files);
-                free(set->items[i].path);
-        }
+        for (size_t i = 0; i < set->n; i++)
+                watched_cgroup_release(&set->items[i]);
         free(set->items);
         free(set->views);
         *set = (struct cgroup_set){0};

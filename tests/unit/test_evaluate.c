@@ -102,6 +102,39 @@ static void test_cgroup_psi(void **state) {
         assert_non_null(strstr(reason, "full avg10 25.50%"));
 }
 
+static void test_headroom(void **state) {
+        struct thresholds th = none();
+        th.headroom_below = (struct size_or_pct){ .kind = SIZE_BYTES, .bytes = 16 * MiB };
+        char reason[256];
+        struct cgroup_view v = cgroup(50 * MiB, 64 * MiB, 0);
+        assert_false(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        v = cgroup(50 * MiB + 1, 64 * MiB, 0);
+        assert_true(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        assert_non_null(strstr(reason, "headroom 14.0MiB to the limit < 16.0MiB"));
+        v = cgroup(50 * MiB, BYTES_UNLIMITED, 0);
+        assert_false(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+}
+
+static void test_forecast(void **state) {
+        struct thresholds th = none();
+        th.forecast_below_ns = 30 * NSEC_PER_SEC;
+        char reason[256];
+        /* 100 MiB left, growing 5 MiB/s: 20 s to the limit. */
+        struct memcg_stats prev = { .usage = 150 * MiB, .limit = 256 * MiB };
+        struct memcg_stats cur = { .usage = 156 * MiB, .limit = 256 * MiB };
+        struct cgroup_view v = { .path = "/x", .valid = true, .stats = cur };
+        cgroup_derive(&prev, 0, &cur, 1200 * NSEC_PER_MSEC, &v.d);
+        assert_true(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        assert_non_null(strstr(reason, "limit reached in 20.00s at 5.0 MiB/s"));
+        th.forecast_below_ns = 10 * NSEC_PER_SEC;
+        assert_false(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        /* Shrinking usage never forecasts the limit. */
+        th.forecast_below_ns = 1000 * NSEC_PER_SEC;
+        cgroup_derive(&cur, 0, &prev, NSEC_PER_SEC, &v.d);
+        v.stats = prev;
+        assert_false(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+}
+
 static void test_invalid_cgroup_never_fires(void **state) {
         struct thresholds th = none();
         th.usage_above = (struct size_or_pct){ .kind = SIZE_BYTES, .bytes = 0 };
@@ -194,6 +227,8 @@ int main(void) {
                 cmocka_unit_test(test_counter_reset_is_not_a_rate),
                 cmocka_unit_test(test_first_tick_has_no_rates),
                 cmocka_unit_test(test_cgroup_psi),
+                cmocka_unit_test(test_headroom),
+                cmocka_unit_test(test_forecast),
                 cmocka_unit_test(test_invalid_cgroup_never_fires),
                 cmocka_unit_test(test_machine_memory_and_swap),
                 cmocka_unit_test(test_machine_watermark),

@@ -1,0 +1,50 @@
+/* Choosing the process to kill: the kernel's own badness (oom_score:
+ * rss + swap + page tables, scaled by oom_score_adj), moved by the
+ * admin's prefer / avoid matchers, never a protected process. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "policy/matcher.h"
+#include "sources/proc_pid.h"
+
+/* prefer / avoid move a process by this many oom_score points (of 1000),
+ * as earlyoom does. */
+#define VICTIM_BIAS 300
+
+struct victim_policy {
+        const char *root;                  /* "/" live */
+        /* [daemon]'s lists and the rule's own (either may be NULL). */
+        const struct matcher_list *protect[2], *prefer[2], *avoid[2];
+        bool allow_unkillable;             /* oom_score_adj -1000 may be chosen */
+        pid_t self;                        /* never */
+        const char *cgroup_controller;     /* "memory" (v1) or NULL (v2) for cgroup matchers */
+};
+
+struct victim {
+        pid_t pid, ppid;
+        uint64_t starttime;                /* identity: pid + start time */
+        char comm[COMM_MAX];
+        int oom_score, score, oom_score_adj;
+        uid_t uid;
+        uint64_t rss, swap;
+        int pidfd;                         /* taken at choice time; -1 when none */
+};
+
+struct victim_stats {
+        unsigned scanned;                  /* pids looked at */
+        unsigned eligible;                 /* could have been chosen */
+};
+
+/* Choose among the processes of a cgroup directory (and its children),
+ * or every process when cgroup_dir is NULL. On success ret->pidfd is an
+ * open pidfd of the chosen process, verified to be the same process
+ * (start time) after opening. -ESRCH when nobody is eligible. */
+int victim_choose(const struct victim_policy *vp, const char *cgroup_dir,
+                  struct victim *ret, struct victim_stats *stats);
+void victim_release(struct victim *v);
+
+/* Reads /proc/PID/stat of pid and checks it still has this start time. */
+bool victim_is_same_process(const char *root, pid_t pid, uint64_t starttime);

@@ -1,0 +1,45 @@
+/* What the loop polls: the signalfd plus every kernel event armed for the
+ * policy (see sources/triggers.h), and why the last wakeup happened. */
+#pragma once
+
+#include <poll.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum wakeup_kind {
+        WAKE_TIMEOUT = 0,     /* the fallback poll interval ran out */
+        WAKE_SIGNAL,
+        WAKE_MACHINE_PSI,     /* trigger on /proc/pressure/memory */
+        WAKE_V1_THRESHOLD,    /* memcg v1 usage eventfd */
+        WAKE_CGROUP_PSI,      /* trigger on a cgroup's memory.pressure */
+        WAKE_V2_EVENTS,       /* memory.events changed */
+};
+
+struct wakeup {
+        enum wakeup_kind kind;
+        int cgroup;           /* index in the watched set, -1 = machine */
+};
+
+struct wakeups {
+        struct pollfd *pfds;
+        struct wakeup *what;
+        size_t n, cap;
+        int machine_psi_fd;   /* -1 = none */
+        uint64_t machine_psi_window_us;
+};
+
+const char *wakeup_kind_to_string(enum wakeup_kind k);
+
+struct guard;
+struct watched_cgroup;
+struct memcg_stats;
+
+/* Arm (or re-arm after a limit change) the wakeups of one cgroup. */
+void wakeups_arm_cgroup(struct guard *g, struct watched_cgroup *w, const struct memcg_stats *st);
+/* Arm the machine-wide PSI trigger for [global]. */
+void wakeups_arm_machine(struct guard *g);
+/* Size the arrays for the watched set (allocates). */
+int wakeups_reserve(struct guard *g);
+/* Refill the pollfd array from what is armed (no allocation). */
+void wakeups_fill(struct guard *g, int signal_fd);
+void wakeups_free(struct wakeups *wk);

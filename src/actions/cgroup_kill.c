@@ -1,0 +1,145 @@
+/* kill-cgroup and reclaim. */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+#include "actions/cgroup_kill.h"
+#include "actions/procs.h"
+#include "sources/proc_pid.h"
+#include "util.h"
+
+#define KILL_ROUNDS 20
+
+struct sweep {
+        const struct action_ctx *ctx;
+        pid_t refuse;          /* found PID 1 or ourselves: refuse the whole action */
+        unsigned killed, seen;
+};
+
+/* Refuse before touching anything: a cgroup holding PID 1 or oomguard. */
+static int check_member(pid_t pid, void *ud) {
+        struct sweep *s = ud;
+        if (pid == 1 || pid == s->ctx->self) {
+                s->refuse = pid;
+                return -EPERM;
+        }
+        return 0;
+}
+
+static int kill_member(pid_t pid, void *ud) {
+        struct sweep *s = ud;
+        s->seen++;
+        int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+        if (fd < 0)
+                return 0; /* already gone */
+        if (syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) == 0)
+                s->killed++;
+        close(fd);
+        return 0;
+}
+
+static void sleep_ms(long ms) {
+        struct timespec ts = { 0, ms * 1000000L };
+        nanosleep(&ts, NULL);
+}
+
+/* v1: freeze so nothing forks while we sweep; frozen tasks still die. */
+static bool freeze(const struct action_ctx *ctx, const char *rel, const char *state, char *dir, size_t size) {
+        if (!ctx->mounts->freezer_mount[0] || path_join(dir, size, ctx->mounts->freezer_mount, rel) < 0)
+                return false;
+        char path[4200];
+        snprintf(path, sizeof(path), "%s/freezer.state", dir);
+        return write_file_at("/", path, state) == 0;
+}
+
+static int kill_v1(const struct action_ctx *ctx, const char *dir, const char *rel, struct sweep *s) {
+        char fdir[4096];
+        bool frozen = freeze(ctx, rel, "FROZEN", fdir, sizeof(fdir));
+        for (int round = 0; round < KILL_ROUNDS; round++) {
+                s->seen = 0;
+                procs_in_cgroup(dir, kill_member, s);
+                if (s->seen == 0)
+                        break;
+                if (frozen && round == 0)
+                        freeze(ctx, rel, "THAWED", fdir, sizeof(fdir)); /* let them die */
+                sleep_ms(5);
+        }
+        if (frozen)
+                freeze(ctx, rel, "THAWED", fdir, sizeof(fdir));
+        return s->seen == 0 ? 0 : -EBUSY;
+}
+
+static int kill_v2(const char *dir, struct sweep *s) {
+        char path[4200];
+        snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
+        int r = write_file_at("/", path, "1");
+        if (r < 0)
+                return r;
+        for (int round = 0; round < KILL_ROUNDS; round++) {
+                s->seen = 0;
+                procs_in_cgroup(dir, kill_member, s); /* counts the stragglers */
+                if (s->seen == 0)
+                        return 0;
+                sleep_ms(5);
+        }
+        return -EBUSY;
+}
+
+int cgroup_kill(const struct action_ctx *ctx, const struct decision *d, struct action_report *rep) {
+        char dir[4096];
+        if (!action_cgroup_dir(ctx, d, dir, sizeof(dir))) {
+                snprintf(rep->outcome, sizeof(rep->outcome), "kill-cgroup needs a cgroup rule");
+                return -EINVAL;
+        }
+        struct sweep s = { .ctx = ctx };
+        if (procs_in_cgroup(dir, check_member, &s) == -EPERM) {
+                snprintf(rep->outcome, sizeof(rep->outcome), "refused: the cgroup holds %s",
+                         s.refuse == 1 ? "PID 1" : "oomguard itself");
+                return -EPERM;
+        }
+        int r = ctx->mounts->memory_version == CGROUP_V2 ? kill_v2(dir, &s)
+                                                         : kill_v1(ctx, dir, d->cgroup->path, &s);
+        rep->cgroup_killed = s.killed;
+        snprintf(rep->outcome, sizeof(rep->outcome), "%s (%u processes signalled%s)",
+                 r == 0 ? "cgroup emptied" : "cgroup not empty yet", s.killed,
+                 ctx->mounts->memory_version == CGROUP_V2 ? " after cgroup.kill" : "");
+        return r;
+}
+
+/* How much to give back: down to 5 points below the rule's usage level,
+ * or a tenth of the usage when the rule has no usage level. */
+static uint64_t reclaim_amount(const struct decision *d) {
+        const struct cgroup_view *cg = d->cgroup;
+        const struct size_or_pct *u = &d->rule->th.usage_above;
+        uint64_t target = cg->stats.usage - cg->stats.usage / 10;
+        if (u->kind == SIZE_PERCENT && cg->stats.limit != BYTES_UNLIMITED)
+                target = (uint64_t)((u->percent > 5 ? u->percent - 5 : 0) / 100.0 * (double)cg->stats.limit);
+        else if (u->kind == SIZE_BYTES)
+                target = u->bytes - u->bytes / 20;
+        return cg->stats.usage > target ? cg->stats.usage - target : 0;
+}
+
+int cgroup_reclaim(const struct action_ctx *ctx, const struct decision *d, struct action_report *rep) {
+        char dir[4096], path[4200], value[32];
+        if (!action_cgroup_dir(ctx, d, dir, sizeof(dir))) {
+                snprintf(rep->outcome, sizeof(rep->outcome), "reclaim needs a cgroup rule");
+                return -EINVAL;
+        }
+        int r;
+        if (ctx->mounts->memory_version == CGROUP_V2) {
+                snprintf(path, sizeof(path), "%s/memory.reclaim", dir);
+                snprintf(value, sizeof(value), "%llu", (unsigned long long)reclaim_amount(d));
+                r = write_file_at("/", path, value); /* -EAGAIN: less than asked */
+        } else {
+                /* v1 has no partial reclaim: force_empty drops every
+                 * reclaimable page of the cgroup (its cache, chiefly). */
+                snprintf(path, sizeof(path), "%s/memory.force_empty", dir);
+                r = write_file_at("/", path, "0");
+        }
+        snprintf(rep->outcome, sizeof(rep->outcome), "%s", r == 0 ? "reclaimed" :
+                 r == -EAGAIN ? "reclaimed less than asked" : strerror(-r));
+        return r == -EAGAIN ? 0 : r;
+}

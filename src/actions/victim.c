@@ -1,0 +1,166 @@
+/* Victim choice. One read per process for most of them (stat, then
+ * oom_score); cmdline, cgroup and status are read only for processes that
+ * can still win. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include "actions/procs.h"
+#include "actions/victim.h"
+#include "util.h"
+
+struct search {
+        const struct victim_policy *vp;
+        unsigned fields;                  /* matcher fields in use */
+        struct victim best;
+        bool found;
+        struct victim_stats stats;
+};
+
+static bool never_a_victim(const struct search *s, const struct proc_stat *st) {
+        /* No memory of their own (kernel threads), or already dying. */
+        return st->pid == 1 || st->pid == s->vp->self || (st->flags & PF_KTHREAD) ||
+               st->state == 'Z' || st->state == 'X' || st->state == 'x';
+}
+
+static void read_cmdline(const char *root, pid_t pid, char *buf, size_t size) {
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+        ssize_t n = read_file_at(root, path, buf, size);
+        if (n == -ENOBUFS)
+                n = (ssize_t)size - 1; /* long command line: the start is enough */
+        if (n < 0) {
+                buf[0] = '\0';
+                return;
+        }
+        for (ssize_t i = 0; i + 1 < n; i++)
+                if (buf[i] == '\0')
+                        buf[i] = ' '; /* argv joined by spaces */
+}
+
+/* Fills the facts that some matcher needs. */
+static void gather_facts(const struct search *s, const struct proc_stat *st, struct proc_facts *f,
+                         char *cmdline, size_t cmdsize, char *cgroup, size_t cgsize) {
+        *f = (struct proc_facts){ .comm = st->comm };
+        if (s->fields & (1u << MATCH_CMDLINE)) {
+                read_cmdline(s->vp->root, st->pid, cmdline, cmdsize);
+                f->cmdline = cmdline;
+        }
+        if ((s->fields & (1u << MATCH_CGROUP)) &&
+            read_proc_cgroup(s->vp->root, st->pid, s->vp->cgroup_controller, cgroup, cgsize) == 0)
+                f->cgroup = cgroup;
+        struct proc_status status;
+        if ((s->fields & (1u << MATCH_USER)) && read_proc_status(s->vp->root, st->pid, &status) == 0) {
+                f->uid = status.uid;
+                f->has_uid = true;
+        }
+}
+
+static bool any_match(const struct matcher_list *const lists[2], const struct proc_facts *f) {
+        return matcher_list_match(lists[0], f) || matcher_list_match(lists[1], f);
+}
+
+static unsigned fields_of(const struct matcher_list *const lists[2]) {
+        return matcher_list_fields(lists[0]) | matcher_list_fields(lists[1]);
+}
+
+static bool any_set(const struct matcher_list *const lists[2]) {
+        return (lists[0] && lists[0]->n) || (lists[1] && lists[1]->n);
+}
+
+static int biased_score(const struct search *s, int oom_score, const struct proc_facts *f) {
+        int score = oom_score;
+        if (any_match(s->vp->prefer, f))
+                score += VICTIM_BIAS;
+        if (any_match(s->vp->avoid, f))
+                score -= VICTIM_BIAS;
+        return score;
+}
+
+static int consider(pid_t pid, void *userdata) {
+        struct search *s = userdata;
+        struct proc_stat st;
+        int oom_score;
+        s->stats.scanned++;
+        if (read_proc_stat(s->vp->root, pid, &st) < 0 || never_a_victim(s, &st))
+                return 0; /* vanished, or not a candidate */
+        if (read_proc_oom_score(s->vp->root, pid, &oom_score) < 0)
+                return 0;
+        if (oom_score <= 0 && !s->vp->allow_unkillable)
+                return 0; /* oom_score_adj -1000, or no memory at all */
+        int upper = oom_score + (any_set(s->vp->prefer) ? VICTIM_BIAS : 0);
+        if (s->found && upper <= s->best.score)
+                return 0; /* cannot win: skip the expensive reads */
+        char cmdline[1024], cgroup[1024];
+        struct proc_facts f;
+        gather_facts(s, &st, &f, cmdline, sizeof(cmdline), cgroup, sizeof(cgroup));
+        if (any_match(s->vp->protect, &f))
+                return 0;
+        s->stats.eligible++;
+        int score = biased_score(s, oom_score, &f);
+        if (s->found && score <= s->best.score)
+                return 0;
+        s->best = (struct victim){ .pid = pid, .ppid = st.ppid, .starttime = st.starttime,
+                                   .oom_score = oom_score, .score = score, .pidfd = -1 };
+        memcpy(s->best.comm, st.comm, sizeof(s->best.comm));
+        s->found = true;
+        return 0;
+}
+
+bool victim_is_same_process(const char *root, pid_t pid, uint64_t starttime) {
+        struct proc_stat st;
+        return read_proc_stat(root, pid, &st) == 0 && st.starttime == starttime;
+}
+
+/* Pin the winner with a pidfd, then make sure the pid was not reused
+ * between reading its stat and opening the pidfd. */
+static int pin(const struct victim_policy *vp, struct victim *v) {
+        v->pidfd = -1;
+        if (strcmp(vp->root, "/") != 0)
+                return 0; /* a fixture's pids are not this machine's: nothing to pin */
+        int fd = (int)syscall(SYS_pidfd_open, v->pid, 0);
+        if (fd < 0)
+                return -errno;
+        if (!victim_is_same_process(vp->root, v->pid, v->starttime)) {
+                close(fd);
+                return -ESRCH;
+        }
+        v->pidfd = fd;
+        return 0;
+}
+
+/* Details for the event, read for the winner only. */
+static void describe(const struct victim_policy *vp, struct victim *v) {
+        struct proc_status status;
+        if (read_proc_status(vp->root, v->pid, &status) == 0) {
+                v->uid = status.uid;
+                v->rss = status.vm_rss;
+                v->swap = status.vm_swap;
+        }
+        (void)read_proc_oom_score_adj(vp->root, v->pid, &v->oom_score_adj);
+}
+
+int victim_choose(const struct victim_policy *vp, const char *cgroup_dir,
+                  struct victim *ret, struct victim_stats *stats) {
+        struct search s = { .vp = vp };
+        s.fields = fields_of(vp->protect) | fields_of(vp->prefer) | fields_of(vp->avoid);
+        int r = cgroup_dir ? procs_in_cgroup(cgroup_dir, consider, &s) : procs_all(vp->root, consider, &s);
+        if (stats)
+                *stats = s.stats;
+        if (r < 0)
+                return r;
+        if (!s.found)
+                return -ESRCH;
+        r = pin(vp, &s.best);
+        if (r < 0)
+                return r;
+        describe(vp, &s.best);
+        *ret = s.best;
+        return 0;
+}
+
+void victim_release(struct victim *v) {
+        if (v->pidfd >= 0)
+                close(v->pidfd);
+        v->pidfd = -1;
+}
