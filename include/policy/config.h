@@ -40,7 +40,8 @@ enum config_section_mask {
 enum config_type {
         CONFIG_DURATION,  /* uint64_t ns */
         CONFIG_BOOL,      /* bool */
-        CONFIG_REGEX,     /* struct pattern */
+        CONFIG_MATCHERS,  /* struct matcher_list; the key may repeat, each adds one */
+        CONFIG_UINT,      /* unsigned */
         CONFIG_SIZE_PCT,  /* struct size_or_pct */
         CONFIG_PERCENT,   /* double 0..100, < 0 unset */
         CONFIG_RATE,      /* double >= 0, < 0 unset */
@@ -49,7 +50,8 @@ enum config_type {
         CONFIG_PATH,      /* char *, absolute fnmatch glob */
 };
 
-#define CONFIG_F_NONZERO 1u /* 0 is refused (a zero poll interval spins) */
+#define CONFIG_F_NONZERO 1u   /* 0 is refused (a zero poll interval spins) */
+#define CONFIG_F_ZERO_UNSET 2u /* a duration of 0 means unset (printed as such) */
 
 struct config_key {
         const char *name;
@@ -62,9 +64,16 @@ struct config_key {
 extern const struct config_key config_keys[];
 extern const size_t config_n_keys;
 
-const struct config_key *config_key_find(const char *name);
-/* "[daemon]", "[global]", "[cgroup:NAME]" or "[global] and [cgroup:NAME]". */
+/* The entry of key name valid in one of sections (a key such as protect
+ * has one entry per struct it is stored in); NULL when none. */
+const struct config_key *config_key_find(const char *name, unsigned sections);
+/* Every section name is valid in; 0 for an unknown key. */
+unsigned config_key_sections(const char *name);
+/* "[daemon]", "[global]", "[cgroup:NAME]", "[global] and [cgroup:NAME]"... */
 const char *config_sections_string(unsigned sections);
-/* Value at base + k->offset as the config spells it; false when unset. */
+/* Whether the value at base + k->offset is set. */
 bool config_value_is_set(const struct config_key *k, const void *base);
-void config_value_print(const struct config_key *k, const void *base, FILE *out);
+/* The value at base + k->offset as the config spells it: "key = value\n"
+ * (one line per matcher of a CONFIG_MATCHERS key), "# key = (unset)\n"
+ * when unset. */
+void config_key_print(const struct config_key *k, const void *base, FILE *out);

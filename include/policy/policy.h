@@ -1,11 +1,11 @@
 /* The admin's policy, as loaded from the INI file, in plain data. */
 #pragma once
 
-#include <regex.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "units.h"
+#include "policy/matcher.h"
 #include "sources/zoneinfo.h"
 
 enum action_kind {
@@ -19,15 +19,8 @@ enum action_kind {
 const char *action_kind_to_string(enum action_kind a);
 int action_kind_from_string(const char *s, enum action_kind *ret);
 
-/* An optional compiled regex with the text it came from. */
-struct pattern {
-        bool set;
-        char *source;
-        regex_t re;
-};
-
 /* Thresholds; a rule fires when ANY set threshold is crossed.
- * Unset doubles are < 0. */
+ * Unset doubles are < 0, unset durations 0. */
 struct thresholds {
         struct size_or_pct usage_above;         /* working set vs own limit */
         struct size_or_pct mem_available_below; /* [global]: of MemTotal */
@@ -36,6 +29,9 @@ struct thresholds {
         double psi_some_avg10_above;            /* percent */
         double psi_full_avg10_above;            /* percent */
         enum watermark_level watermark_below;   /* [global] */
+        struct size_or_pct headroom_below;      /* [cgroup:]: limit - usage, of the limit */
+        uint64_t forecast_below_ns;             /* [cgroup:]: time to the limit at the
+                                                 * current usage slope; 0 = unset */
 };
 
 enum rule_scope { RULE_GLOBAL, RULE_CGROUP };
@@ -47,6 +43,9 @@ struct rule {
         struct thresholds th;
         enum action_kind action;
         bool supervisor_first;
+        uint64_t for_ns;         /* thresholds must stay crossed this long; 0 = at once */
+        /* Added to [daemon]'s lists for the victims this rule chooses. */
+        struct matcher_list prefer, avoid, protect;
         int line;                /* line of the section header */
 };
 
@@ -56,7 +55,10 @@ struct daemon_settings {
         bool dry_run;
         uint64_t kill_grace_ns;
         uint64_t post_kill_delay_ns;
-        struct pattern protect;      /* comm regex never acted on */
+        unsigned max_kills_per_minute; /* >= 1 */
+        uint64_t kill_timeout_ns;    /* wait for a victim to exit and its memory to come back */
+        struct matcher_list protect; /* never chosen */
+        struct matcher_list prefer, avoid; /* oom_score +/- 300 */
 };
 
 struct policy {
@@ -75,7 +77,8 @@ void policy_free(struct policy *p);
  * copied (-ENOMEM). rule_free frees what rule_init/the loader set. */
 int rule_init(struct rule *r, enum rule_scope scope, const char *name);
 void rule_free(struct rule *r);
-void pattern_free(struct pattern *pat);
+/* Frees the matcher lists of d. */
+void daemon_settings_free(struct daemon_settings *d);
 /* True when at least one threshold of th is set. */
 bool thresholds_any_set(const struct thresholds *th);
 /* Human-readable effective policy (for -n / --check-config). */

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,24 +156,45 @@ static void set_bool(struct loader *L, const struct config_key *k, const char *v
                          "invalid boolean \"%s\" (yes/no, true/false, on/off, 1/0)", shown(s, v));
 }
 
-static void set_regex(struct loader *L, const struct config_key *k, const char *v, struct pattern *p) {
-        char s[SHOWN_MAX + 4], why[256];
-        struct pattern pat = { 0 };
-        /* REG_NOSUB: we only ask "does it match", never for groups. */
-        int r = regcomp(&pat.re, v, REG_EXTENDED | REG_NOSUB);
-        if (r != 0) {
-                regerror(r, &pat.re, why, sizeof(why));
-                error_at(L, L->lineno, k->name, "invalid regex \"%s\": %s", shown(s, v), why);
-                return;
-        }
-        pat.set = true;
-        pat.source = strdup(v);
-        if (!pat.source) {
-                pattern_free(&pat);
+/* protect / prefer / avoid: each line adds one matcher to the list. */
+static void set_matcher(struct loader *L, const struct config_key *k, const char *v,
+                        struct matcher_list *l) {
+        char why[256], s[sizeof(why)];
+        struct matcher m;
+        int r = matcher_parse(v, &m, why, sizeof(why));
+        if (r == -ENOMEM) {
                 L->fatal = -ENOMEM;
-                return;
+        } else if (r < 0) {
+                sanitize_copy(s, sizeof(s), why);
+                error_at(L, L->lineno, k->name, "%s", s);
+        } else if (matcher_list_add(l, &m) < 0) {
+                if (m.has_re)
+                        regfree(&m.re);
+                free(m.source);
+                L->fatal = -ENOMEM;
         }
-        *p = pat;
+}
+
+/* A whole decimal number: digits only. */
+static void set_uint(struct loader *L, const struct config_key *k, const char *v, unsigned *p) {
+        char s[SHOWN_MAX + 4];
+        unsigned long long n = 0;
+        bool ok = *v != '\0', big = false;
+        for (const char *c = v; ok && *c; c++) {
+                if (*c < '0' || *c > '9')
+                        ok = false;
+                else if (!big && (n = n * 10 + (unsigned)(*c - '0')) > UINT_MAX)
+                        big = true;
+        }
+        if (!ok)
+                error_at(L, L->lineno, k->name, "invalid number \"%s\" (a whole number, e.g. 10)",
+                         shown(s, v));
+        else if (big)
+                error_at(L, L->lineno, k->name, "\"%s\" too large", shown(s, v));
+        else if (n == 0 && (k->flags & CONFIG_F_NONZERO))
+                error_at(L, L->lineno, k->name, "must be greater than 0");
+        else
+                *p = (unsigned)n;
 }
 
 static void set_size_pct(struct loader *L, const struct config_key *k, const char *v,
@@ -271,8 +293,11 @@ static void set_value(struct loader *L, const struct config_key *k, const char *
         case CONFIG_BOOL:
                 set_bool(L, k, v, p);
                 break;
-        case CONFIG_REGEX:
-                set_regex(L, k, v, p);
+        case CONFIG_MATCHERS:
+                set_matcher(L, k, v, p);
+                break;
+        case CONFIG_UINT:
+                set_uint(L, k, v, p);
                 break;
         case CONFIG_SIZE_PCT:
                 set_size_pct(L, k, v, p);
@@ -299,34 +324,36 @@ static void set_value(struct loader *L, const struct config_key *k, const char *
  * collect errors ourselves and want the rest of the file read. */
 static int handler(void *user, const char *section, const char *name, const char *value) {
         struct loader *L = user;
-        const struct config_key *k = config_key_find(name);
+        unsigned valid_in = config_key_sections(name);
 
         if (L->sec == SEC_IGNORED) /* its header was reported already */
                 return 1;
         if (L->sec == SEC_NONE) {
-                if (k)
+                if (valid_in)
                         error_at(L, L->lineno, name, "outside any section (it belongs in %s)",
-                                 config_sections_string(k->sections));
+                                 config_sections_string(valid_in));
                 else
                         error_at(L, L->lineno, name, "outside any section");
                 return 1;
         }
-        if (!k) {
+        if (!valid_in) {
                 error_at(L, L->lineno, name, "unknown key in %s",
                          config_sections_string(section_mask(L->sec)));
                 return 1;
         }
-        if (!(k->sections & section_mask(L->sec))) {
-                error_at(L, L->lineno, name, "only valid in %s",
-                         config_sections_string(k->sections));
+        const struct config_key *k = config_key_find(name, section_mask(L->sec));
+        if (!k) {
+                error_at(L, L->lineno, name, "only valid in %s", config_sections_string(valid_in));
                 return 1;
         }
+        /* Matchers are lists: every line adds one. */
         size_t i = (size_t)(k - config_keys);
-        if (L->key_line[i]) {
+        if (L->key_line[i] && k->type != CONFIG_MATCHERS) {
                 error_at(L, L->lineno, name, "duplicate key (first set on line %d)", L->key_line[i]);
                 return 1;
         }
-        L->key_line[i] = L->lineno;
+        if (!L->key_line[i])
+                L->key_line[i] = L->lineno;
         if (!value || !*value)
                 error_at(L, L->lineno, name, "empty value");
         else
@@ -361,7 +388,7 @@ static void end_rule(struct loader *L) {
 
 static void section_end(struct loader *L) {
         if (L->sec == SEC_DAEMON && L->discard)
-                pattern_free(&L->scratch.protect);
+                daemon_settings_free(&L->scratch);
         else if (L->sec == SEC_GLOBAL || L->sec == SEC_CGROUP)
                 end_rule(L);
         L->sec = SEC_NONE;

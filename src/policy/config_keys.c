@@ -12,8 +12,8 @@
 
 #define DAEMON(key, type, field, ...) \
         { key, CONFIG_SEC_DAEMON, type, offsetof(struct daemon_settings, field), __VA_ARGS__ }
-#define RULE(key, sections, type, field) \
-        { key, sections, type, offsetof(struct rule, field), 0 }
+#define RULE(key, sections, type, field, ...) \
+        { key, sections, type, offsetof(struct rule, field), __VA_ARGS__ }
 #define GLOBAL CONFIG_SEC_GLOBAL
 #define CGROUP CONFIG_SEC_CGROUP
 
@@ -22,26 +22,45 @@ const struct config_key config_keys[] = {
         DAEMON("rescan_interval", CONFIG_DURATION, rescan_interval_ns, CONFIG_F_NONZERO),
         DAEMON("dry_run", CONFIG_BOOL, dry_run, 0),
         DAEMON("kill_grace", CONFIG_DURATION, kill_grace_ns, 0),
+        DAEMON("kill_timeout", CONFIG_DURATION, kill_timeout_ns, CONFIG_F_NONZERO),
         DAEMON("post_kill_delay", CONFIG_DURATION, post_kill_delay_ns, 0),
-        DAEMON("protect", CONFIG_REGEX, protect, 0),
-        RULE("path", CGROUP, CONFIG_PATH, path_glob),
-        RULE("mem_available_below", GLOBAL, CONFIG_SIZE_PCT, th.mem_available_below),
-        RULE("swap_free_below", GLOBAL, CONFIG_SIZE_PCT, th.swap_free_below),
-        RULE("usage_above", CGROUP, CONFIG_SIZE_PCT, th.usage_above),
-        RULE("failcnt_rate_above", CGROUP, CONFIG_RATE, th.failcnt_rate_above),
-        RULE("psi_some_avg10_above", GLOBAL | CGROUP, CONFIG_PERCENT, th.psi_some_avg10_above),
-        RULE("psi_full_avg10_above", GLOBAL | CGROUP, CONFIG_PERCENT, th.psi_full_avg10_above),
-        RULE("watermark_below", GLOBAL, CONFIG_WATERMARK, th.watermark_below),
-        RULE("action", GLOBAL | CGROUP, CONFIG_ACTION, action),
-        RULE("supervisor_first", CGROUP, CONFIG_BOOL, supervisor_first),
+        DAEMON("max_kills_per_minute", CONFIG_UINT, max_kills_per_minute, CONFIG_F_NONZERO),
+        DAEMON("protect", CONFIG_MATCHERS, protect, 0),
+        DAEMON("prefer", CONFIG_MATCHERS, prefer, 0),
+        DAEMON("avoid", CONFIG_MATCHERS, avoid, 0),
+        RULE("path", CGROUP, CONFIG_PATH, path_glob, 0),
+        RULE("mem_available_below", GLOBAL, CONFIG_SIZE_PCT, th.mem_available_below, 0),
+        RULE("swap_free_below", GLOBAL, CONFIG_SIZE_PCT, th.swap_free_below, 0),
+        RULE("usage_above", CGROUP, CONFIG_SIZE_PCT, th.usage_above, 0),
+        RULE("headroom_below", CGROUP, CONFIG_SIZE_PCT, th.headroom_below, 0),
+        RULE("forecast_below", CGROUP, CONFIG_DURATION, th.forecast_below_ns,
+             CONFIG_F_NONZERO | CONFIG_F_ZERO_UNSET),
+        RULE("failcnt_rate_above", CGROUP, CONFIG_RATE, th.failcnt_rate_above, 0),
+        RULE("psi_some_avg10_above", GLOBAL | CGROUP, CONFIG_PERCENT, th.psi_some_avg10_above, 0),
+        RULE("psi_full_avg10_above", GLOBAL | CGROUP, CONFIG_PERCENT, th.psi_full_avg10_above, 0),
+        RULE("watermark_below", GLOBAL, CONFIG_WATERMARK, th.watermark_below, 0),
+        RULE("for", GLOBAL | CGROUP, CONFIG_DURATION, for_ns, 0),
+        RULE("action", GLOBAL | CGROUP, CONFIG_ACTION, action, 0),
+        RULE("supervisor_first", CGROUP, CONFIG_BOOL, supervisor_first, 0),
+        RULE("protect", GLOBAL | CGROUP, CONFIG_MATCHERS, protect, 0),
+        RULE("prefer", GLOBAL | CGROUP, CONFIG_MATCHERS, prefer, 0),
+        RULE("avoid", GLOBAL | CGROUP, CONFIG_MATCHERS, avoid, 0),
 };
 const size_t config_n_keys = ELEMENTSOF(config_keys);
 
-const struct config_key *config_key_find(const char *name) {
+const struct config_key *config_key_find(const char *name, unsigned sections) {
         for (size_t i = 0; i < config_n_keys; i++)
-                if (strcmp(config_keys[i].name, name) == 0)
+                if ((config_keys[i].sections & sections) && strcmp(config_keys[i].name, name) == 0)
                         return &config_keys[i];
         return NULL;
+}
+
+unsigned config_key_sections(const char *name) {
+        unsigned sections = 0;
+        for (size_t i = 0; i < config_n_keys; i++)
+                if (strcmp(config_keys[i].name, name) == 0)
+                        sections |= config_keys[i].sections;
+        return sections;
 }
 
 const char *config_sections_string(unsigned sections) {
@@ -54,6 +73,8 @@ const char *config_sections_string(unsigned sections) {
                 return "[cgroup:NAME]";
         case CONFIG_SEC_GLOBAL | CONFIG_SEC_CGROUP:
                 return "[global] and [cgroup:NAME]";
+        case CONFIG_SEC_DAEMON | CONFIG_SEC_GLOBAL | CONFIG_SEC_CGROUP:
+                return "[daemon], [global] and [cgroup:NAME]";
         default:
                 return "another section";
         }
@@ -63,8 +84,10 @@ const char *config_sections_string(unsigned sections) {
 
 bool config_value_is_set(const struct config_key *k, const void *base) {
         switch (k->type) {
-        case CONFIG_REGEX:
-                return AT(struct pattern, base, k)->set;
+        case CONFIG_MATCHERS:
+                return AT(struct matcher_list, base, k)->n > 0;
+        case CONFIG_DURATION:
+                return !(k->flags & CONFIG_F_ZERO_UNSET) || *AT(uint64_t, base, k) != 0;
         case CONFIG_SIZE_PCT:
                 return AT(struct size_or_pct, base, k)->kind != SIZE_UNSET;
         case CONFIG_PERCENT:
@@ -75,7 +98,7 @@ bool config_value_is_set(const struct config_key *k, const void *base) {
         case CONFIG_PATH:
                 return *AT(char *, base, k) != NULL;
         default:
-                return true; /* durations, bools, actions always have a value */
+                return true; /* bools, numbers, actions always have a value */
         }
 }
 
@@ -134,7 +157,7 @@ static void print_size_or_pct(FILE *out, const struct size_or_pct *v) {
         }
 }
 
-void config_value_print(const struct config_key *k, const void *base, FILE *out) {
+static void print_value(const struct config_key *k, const void *base, FILE *out) {
         switch (k->type) {
         case CONFIG_DURATION:
                 print_duration(out, *AT(uint64_t, base, k));
@@ -142,8 +165,10 @@ void config_value_print(const struct config_key *k, const void *base, FILE *out)
         case CONFIG_BOOL:
                 fputs(*AT(bool, base, k) ? "yes" : "no", out);
                 break;
-        case CONFIG_REGEX:
-                fputs(AT(struct pattern, base, k)->source, out);
+        case CONFIG_UINT:
+                fprintf(out, "%u", *AT(unsigned, base, k));
+                break;
+        case CONFIG_MATCHERS: /* one line each: config_key_print */
                 break;
         case CONFIG_SIZE_PCT:
                 print_size_or_pct(out, AT(struct size_or_pct, base, k));
@@ -161,5 +186,19 @@ void config_value_print(const struct config_key *k, const void *base, FILE *out)
         case CONFIG_PATH:
                 fputs(*AT(char *, base, k), out);
                 break;
+        }
+}
+
+void config_key_print(const struct config_key *k, const void *base, FILE *out) {
+        if (!config_value_is_set(k, base)) {
+                fprintf(out, "# %s = (unset)\n", k->name);
+        } else if (k->type == CONFIG_MATCHERS) {
+                const struct matcher_list *l = AT(struct matcher_list, base, k);
+                for (size_t i = 0; i < l->n; i++)
+                        fprintf(out, "%s = %s\n", k->name, l->items[i].source);
+        } else {
+                fprintf(out, "%s = ", k->name);
+                print_value(k, base, out);
+                fputc('\n', out);
         }
 }

@@ -50,6 +50,8 @@ void policy_init_defaults(struct policy *p) {
                         .dry_run = false,
                         .kill_grace_ns = 0,
                         .post_kill_delay_ns = NSEC_PER_SEC,
+                        .max_kills_per_minute = 10,
+                        .kill_timeout_ns = 2 * NSEC_PER_SEC,
                 },
         };
         /* Not a rule until the loader sees [global], but keep it sane. */
@@ -71,22 +73,24 @@ int rule_init(struct rule *r, enum rule_scope scope, const char *name) {
         return 0;
 }
 
-void pattern_free(struct pattern *pat) {
-        if (pat->set)
-                regfree(&pat->re);
-        free(pat->source);
-        *pat = (struct pattern){ 0 };
-}
-
 void rule_free(struct rule *r) {
         free(r->name);
         free(r->path_glob);
         r->name = r->path_glob = NULL;
+        matcher_list_free(&r->prefer);
+        matcher_list_free(&r->avoid);
+        matcher_list_free(&r->protect);
+}
+
+void daemon_settings_free(struct daemon_settings *d) {
+        matcher_list_free(&d->protect);
+        matcher_list_free(&d->prefer);
+        matcher_list_free(&d->avoid);
 }
 
 void policy_free(struct policy *p) {
         free(p->source_file);
-        pattern_free(&p->daemon.protect);
+        daemon_settings_free(&p->daemon);
         if (p->has_global)
                 rule_free(&p->global);
         for (size_t i = 0; i < p->n_cgroups; i++)
@@ -102,7 +106,9 @@ bool thresholds_any_set(const struct thresholds *th) {
                th->failcnt_rate_above >= 0 ||
                th->psi_some_avg10_above >= 0 ||
                th->psi_full_avg10_above >= 0 ||
-               th->watermark_below != WATERMARK_NONE;
+               th->watermark_below != WATERMARK_NONE ||
+               th->headroom_below.kind != SIZE_UNSET ||
+               th->forecast_below_ns != 0;
 }
 
 /* Every key of one section, unset ones as comments, so that the output
@@ -112,15 +118,8 @@ static void print_section(FILE *out, const char *header, const char *name,
         fprintf(out, "\n[%s%s]\n", header, name ? name : "");
         for (size_t i = 0; i < config_n_keys; i++) {
                 const struct config_key *k = &config_keys[i];
-                if (!(k->sections & section))
-                        continue;
-                if (!config_value_is_set(k, base)) {
-                        fprintf(out, "# %s = (unset)\n", k->name);
-                        continue;
-                }
-                fprintf(out, "%s = ", k->name);
-                config_value_print(k, base, out);
-                fputc('\n', out);
+                if (k->sections & section)
+                        config_key_print(k, base, out);
         }
 }
 

@@ -61,6 +61,11 @@ static const char full_conf[] =
         "kill_grace = 1.5s\n"
         "post_kill_delay = 0\n"
         "protect = ^(systemd|sshd)$\n"
+        "max_kills_per_minute = 3\n"
+        "kill_timeout = 500ms\n"
+        "prefer = cmdline:--type=renderer\n"
+        "avoid = user:0\n"
+        "protect = cgroup:^/system\\.slice/\n"
         "\n"
         "[global]\n"
         "mem_available_below = 5%\n"
@@ -69,6 +74,8 @@ static const char full_conf[] =
         "psi_full_avg10_above = 40%\n"
         "watermark_below = low\n"
         "action = warn\n"
+        "for = 3s\n"
+        "avoid = ^Xorg$\n"
         "\n"
         "[cgroup:web]\n"
         "path = /system.slice/nginx.service\n"
@@ -77,11 +84,26 @@ static const char full_conf[] =
         "psi_some_avg10_above = 30\n"
         "action = kill-cgroup\n"
         "supervisor_first = yes\n"
+        "headroom_below = 64M\n"
+        "forecast_below = 2s\n"
+        "for = 250ms\n"
+        "prefer = comm:^php-fpm\n"
+        "prefer = ^nginx$\n"
+        "protect = user:root\n"
         "\n"
         "[cgroup:batch]\n"
         "path = /batch.slice/*/\n"
         "usage_above = 1.5G\n"
-        "psi_full_avg10_above = 12.5\n";
+        "psi_full_avg10_above = 12.5\n"
+        "headroom_below = 10%\n";
+
+static void assert_matcher(const struct matcher_list *l, size_t i, enum match_field field,
+                           const char *source) {
+        assert_true(i < l->n);
+        assert_int_equal(l->items[i].field, field);
+        assert_string_equal(l->items[i].source, source);
+        assert_int_equal(l->items[i].has_re, field != MATCH_USER);
+}
 
 static void test_valid_full(void **state) {
         struct config_errors e = { 0 };
@@ -95,15 +117,28 @@ static void test_valid_full(void **state) {
         assert_true(p.daemon.dry_run);
         assert_int_equal(p.daemon.kill_grace_ns, 1500 * NSEC_PER_MSEC);
         assert_int_equal(p.daemon.post_kill_delay_ns, 0);
-        assert_true(p.daemon.protect.set);
-        assert_string_equal(p.daemon.protect.source, "^(systemd|sshd)$");
-        assert_int_equal(regexec(&p.daemon.protect.re, "sshd", 0, NULL, 0), 0);
-        assert_int_not_equal(regexec(&p.daemon.protect.re, "sshd2", 0, NULL, 0), 0);
+        assert_int_equal(p.daemon.max_kills_per_minute, 3);
+        assert_int_equal(p.daemon.kill_timeout_ns, 500 * NSEC_PER_MSEC);
+        assert_int_equal(p.daemon.protect.n, 2);
+        assert_matcher(&p.daemon.protect, 0, MATCH_COMM, "^(systemd|sshd)$");
+        assert_matcher(&p.daemon.protect, 1, MATCH_CGROUP, "cgroup:^/system\\.slice/");
+        assert_int_equal(p.daemon.prefer.n, 1);
+        assert_matcher(&p.daemon.prefer, 0, MATCH_CMDLINE, "cmdline:--type=renderer");
+        assert_int_equal(p.daemon.avoid.n, 1);
+        assert_matcher(&p.daemon.avoid, 0, MATCH_USER, "user:0");
+        assert_int_equal(p.daemon.avoid.items[0].uid, 0);
+
+        struct proc_facts sshd = { .comm = "sshd", .cgroup = "/user.slice/x" };
+        struct proc_facts sshd2 = { .comm = "sshd2", .cgroup = "/user.slice/x" };
+        struct proc_facts unit = { .comm = "sshd2", .cgroup = "/system.slice/a.service" };
+        assert_true(matcher_list_match(&p.daemon.protect, &sshd));
+        assert_false(matcher_list_match(&p.daemon.protect, &sshd2));
+        assert_true(matcher_list_match(&p.daemon.protect, &unit));
 
         assert_true(p.has_global);
         assert_string_equal(p.global.name, "global");
         assert_int_equal(p.global.scope, RULE_GLOBAL);
-        assert_int_equal(p.global.line, 12);
+        assert_int_equal(p.global.line, 17);
         assert_int_equal(p.global.th.mem_available_below.kind, SIZE_PERCENT);
         assert_true(p.global.th.mem_available_below.percent == 5);
         assert_int_equal(p.global.th.swap_free_below.kind, SIZE_BYTES);
@@ -112,29 +147,52 @@ static void test_valid_full(void **state) {
         assert_true(p.global.th.psi_full_avg10_above == 40);
         assert_int_equal(p.global.th.watermark_below, WATERMARK_LOW);
         assert_int_equal(p.global.th.usage_above.kind, SIZE_UNSET);
+        assert_int_equal(p.global.th.headroom_below.kind, SIZE_UNSET);
+        assert_int_equal(p.global.th.forecast_below_ns, 0);
         assert_true(p.global.th.failcnt_rate_above < 0);
         assert_int_equal(p.global.action, ACTION_WARN);
+        assert_int_equal(p.global.for_ns, 3 * NSEC_PER_SEC);
+        assert_int_equal(p.global.avoid.n, 1);
+        assert_matcher(&p.global.avoid, 0, MATCH_COMM, "^Xorg$");
+        assert_int_equal(p.global.prefer.n, 0);
+        assert_int_equal(p.global.protect.n, 0);
 
         assert_int_equal(p.n_cgroups, 2);
         const struct rule *web = &p.cgroups[0], *batch = &p.cgroups[1];
         assert_string_equal(web->name, "web");
         assert_int_equal(web->scope, RULE_CGROUP);
-        assert_int_equal(web->line, 20);
+        assert_int_equal(web->line, 27);
         assert_string_equal(web->path_glob, "/system.slice/nginx.service");
         assert_int_equal(web->th.usage_above.kind, SIZE_PERCENT);
         assert_true(web->th.usage_above.percent == 90);
         assert_true(web->th.failcnt_rate_above == 100);
         assert_true(web->th.psi_some_avg10_above == 30);
         assert_true(web->th.psi_full_avg10_above < 0);
+        assert_int_equal(web->th.headroom_below.kind, SIZE_BYTES);
+        assert_int_equal(web->th.headroom_below.bytes, 64ull << 20);
+        assert_int_equal(web->th.forecast_below_ns, 2 * NSEC_PER_SEC);
+        assert_int_equal(web->for_ns, 250 * NSEC_PER_MSEC);
         assert_int_equal(web->action, ACTION_KILL_CGROUP);
         assert_true(web->supervisor_first);
+        assert_int_equal(web->prefer.n, 2);
+        assert_matcher(&web->prefer, 0, MATCH_COMM, "comm:^php-fpm");
+        assert_matcher(&web->prefer, 1, MATCH_COMM, "^nginx$");
+        assert_int_equal(web->protect.n, 1);
+        assert_matcher(&web->protect, 0, MATCH_USER, "user:root");
+        assert_int_equal(web->protect.items[0].uid, 0);
+        assert_int_equal(web->avoid.n, 0);
 
         assert_string_equal(batch->name, "batch");
         assert_string_equal(batch->path_glob, "/batch.slice/*"); /* trailing '/' dropped */
         assert_int_equal(batch->th.usage_above.bytes, (3ull << 30) / 2);
         assert_true(batch->th.psi_full_avg10_above == 12.5);
+        assert_int_equal(batch->th.headroom_below.kind, SIZE_PERCENT);
+        assert_true(batch->th.headroom_below.percent == 10);
+        assert_int_equal(batch->th.forecast_below_ns, 0);
+        assert_int_equal(batch->for_ns, 0);
         assert_int_equal(batch->action, ACTION_KILL);
         assert_false(batch->supervisor_first);
+        assert_int_equal(batch->prefer.n + batch->avoid.n + batch->protect.n, 0);
         policy_free(&p);
 }
 
@@ -147,7 +205,14 @@ static void test_defaults(void **state) {
         assert_false(p.daemon.dry_run);
         assert_int_equal(p.daemon.kill_grace_ns, 0);
         assert_int_equal(p.daemon.post_kill_delay_ns, NSEC_PER_SEC);
-        assert_false(p.daemon.protect.set);
+        assert_int_equal(p.daemon.max_kills_per_minute, 10);
+        assert_int_equal(p.daemon.kill_timeout_ns, 2 * NSEC_PER_SEC);
+        assert_int_equal(p.daemon.protect.n, 0);
+        assert_null(p.daemon.protect.items);
+        assert_int_equal(p.daemon.prefer.n, 0);
+        assert_int_equal(p.daemon.avoid.n, 0);
+        assert_int_equal(p.global.for_ns, 0);
+        assert_int_equal(p.global.protect.n + p.global.prefer.n + p.global.avoid.n, 0);
         assert_int_equal(p.global.action, ACTION_KILL);
         assert_int_equal(p.global.th.mem_available_below.kind, SIZE_UNSET);
         assert_int_equal(p.global.th.swap_free_below.kind, SIZE_UNSET);
@@ -234,6 +299,160 @@ static void test_cgroup_errors(void **state) {
                       "t.conf:16: [cgroup:db]: duplicate section (first on line 8)",
                       "t.conf:18: usage_above: invalid size or percentage \"oops\" (e.g. 512M, 1.5G, 5%)",
                       "t.conf:16: [cgroup:db]: no threshold set; the rule would never fire");
+}
+
+static void test_kill_path_errors(void **state) {
+        EXPECT_ERRORS("[daemon]\n"
+                      "max_kills_per_minute = 0\n"
+                      "kill_timeout = 0\n"
+                      "for = 1s\n"
+                      "headroom_below = 5%\n"
+                      "[global]\n"
+                      "psi_full_avg10_above = 40\n"
+                      "headroom_below = 5%\n"
+                      "forecast_below = 10s\n"
+                      "for = soon\n"
+                      "max_kills_per_minute = 5\n"
+                      "kill_timeout = 1s\n"
+                      "[cgroup:web]\n"
+                      "path = /w\n"
+                      "forecast_below = garbage\n"
+                      "headroom_below = 101%\n"
+                      "for = 1s\n"
+                      "for = 2s\n"
+                      "[cgroup:db]\n"
+                      "path = /d\n"
+                      "forecast_below = 0\n",
+                      "t.conf:2: max_kills_per_minute: must be greater than 0",
+                      "t.conf:3: kill_timeout: must be greater than 0",
+                      "t.conf:4: for: only valid in [global] and [cgroup:NAME]",
+                      "t.conf:5: headroom_below: only valid in [cgroup:NAME]",
+                      "t.conf:8: headroom_below: only valid in [cgroup:NAME]",
+                      "t.conf:9: forecast_below: only valid in [cgroup:NAME]",
+                      "t.conf:10: for: invalid duration \"soon\" (e.g. 500us, 100ms, 2s, 1.5m, 1h)",
+                      "t.conf:11: max_kills_per_minute: only valid in [daemon]",
+                      "t.conf:12: kill_timeout: only valid in [daemon]",
+                      "t.conf:15: forecast_below: invalid duration \"garbage\" (e.g. 500us, 100ms, 2s, 1.5m, 1h)",
+                      "t.conf:16: headroom_below: percentage \"101%\" out of range (0..100%)",
+                      "t.conf:18: for: duplicate key (first set on line 17)",
+                      "t.conf:13: [cgroup:web]: no threshold set; the rule would never fire",
+                      "t.conf:21: forecast_below: must be greater than 0",
+                      "t.conf:19: [cgroup:db]: no threshold set; the rule would never fire");
+        EXPECT_ERRORS("[daemon]\n"
+                      "max_kills_per_minute = -1\n"
+                      "[global]\n"
+                      "psi_full_avg10_above = 40\n",
+                      "t.conf:2: max_kills_per_minute: invalid number \"-1\" (a whole number, e.g. 10)");
+        EXPECT_ERRORS("[daemon]\n"
+                      "max_kills_per_minute = 4294967296\n"
+                      "[global]\n"
+                      "psi_full_avg10_above = 40\n",
+                      "t.conf:2: max_kills_per_minute: \"4294967296\" too large");
+        EXPECT_ERRORS("[daemon]\n"
+                      "max_kills_per_minute = 2.5\n"
+                      "[global]\n"
+                      "psi_full_avg10_above = 40\n",
+                      "t.conf:2: max_kills_per_minute: invalid number \"2.5\" (a whole number, e.g. 10)");
+}
+
+static void test_matcher_errors(void **state) {
+        EXPECT_ERRORS("[daemon]\n"
+                      "protect = user:nosuchuser\n"
+                      "protect = ^sshd$\n"
+                      "prefer = cmdline:(\n"
+                      "avoid = user:\n"
+                      "[global]\n"
+                      "psi_full_avg10_above = 40\n"
+                      "protect = cgroup:[a\n"
+                      "prefer = \x1b(x\n"
+                      "[cgroup:web]\n"
+                      "path = /w\n"
+                      "usage_above = 90%\n"
+                      "avoid = comm:\n"
+                      "protect = user:nosuchuser2\n",
+                      "t.conf:2: protect: unknown user \"nosuchuser\"",
+                      "t.conf:4: prefer: invalid regex \"(\": Unmatched ( or \\(",
+                      "t.conf:5: avoid: empty pattern",
+                      "t.conf:8: protect: invalid regex \"[a\": Unmatched [, [^, [:, [., or [=",
+                      "t.conf:9: prefer: invalid regex \"?(x\": Unmatched ( or \\(",
+                      "t.conf:13: avoid: empty pattern",
+                      "t.conf:14: protect: unknown user \"nosuchuser2\"");
+        EXPECT_ERRORS("protect = ^x$\n"
+                      "[global]\n"
+                      "psi_full_avg10_above = 40\n"
+                      "prefer = user:nosuchuser-with-a-very-long-name-that-goes-on-and-on-and-on-and-on\n",
+                      "t.conf:1: protect: outside any section (it belongs in [daemon], [global] and [cgroup:NAME])",
+                      "t.conf:4: prefer: unknown user \"nosuchuser-with-a-very-long-name-that-goes-on-and-on-and-on-and-...\"");
+}
+
+static void test_matcher_values(void **state) {
+        /* Unknown "word:" prefixes are part of a comm regex; numeric users
+         * are uids; a rule's lists are its own. */
+        struct config_errors e = { 0 };
+        struct policy p;
+        assert_int_equal(load("[daemon]\n"
+                              "protect = foo:bar\n"
+                              "protect = user:4242\n"
+                              "protect = comm:user:x\n"
+                              "[cgroup:a]\n"
+                              "path = /a\n"
+                              "forecast_below = 5s\n"
+                              "[cgroup:b]\n"
+                              "path = /b\n"
+                              "headroom_below = 1G\n"
+                              "avoid = cgroup:/b/keep\n"
+                              "avoid = user:root\n",
+                              &p, &e), 0);
+        assert_int_equal(p.daemon.protect.n, 3);
+        assert_matcher(&p.daemon.protect, 0, MATCH_COMM, "foo:bar");
+        assert_matcher(&p.daemon.protect, 1, MATCH_USER, "user:4242");
+        assert_int_equal(p.daemon.protect.items[1].uid, 4242);
+        assert_matcher(&p.daemon.protect, 2, MATCH_COMM, "comm:user:x");
+        struct proc_facts f = { .comm = "user:x" };
+        assert_true(matcher_list_match(&p.daemon.protect, &f));
+        f.comm = "foo:bar";
+        assert_true(matcher_list_match(&p.daemon.protect, &f));
+        f = (struct proc_facts){ .comm = "x", .uid = 4242, .has_uid = true };
+        assert_true(matcher_list_match(&p.daemon.protect, &f));
+        assert_false(p.has_global);
+        assert_int_equal(p.n_cgroups, 2);
+        assert_int_equal(p.cgroups[0].th.forecast_below_ns, 5 * NSEC_PER_SEC);
+        assert_int_equal(p.cgroups[0].avoid.n, 0);
+        assert_int_equal(p.cgroups[1].avoid.n, 2);
+        assert_matcher(&p.cgroups[1].avoid, 0, MATCH_CGROUP, "cgroup:/b/keep");
+        assert_matcher(&p.cgroups[1].avoid, 1, MATCH_USER, "user:root");
+        assert_int_equal(matcher_list_fields(&p.cgroups[1].avoid),
+                         (1u << MATCH_CGROUP) | (1u << MATCH_USER));
+        policy_free(&p);
+        assert_int_equal(p.daemon.protect.n, 0);
+        assert_null(p.cgroups);
+}
+
+static void test_discarded_sections_free_matchers(void **state) {
+        /* Matchers of a duplicate [daemon] or a rule with errors are
+         * freed (the sanitizer build checks for leaks). */
+        EXPECT_ERRORS("[daemon]\n"
+                      "protect = ^a$\n"
+                      "[global]\n"
+                      "psi_full_avg10_above = 40\n"
+                      "prefer = ^b$\n"
+                      "[daemon]\n"
+                      "protect = ^c$\n"
+                      "avoid = user:root\n"
+                      "[global]\n"
+                      "psi_full_avg10_above = 40\n"
+                      "avoid = ^d$\n"
+                      "[cgroup:x]\n"
+                      "path = /x\n"
+                      "usage_above = 5%\n"
+                      "prefer = ^e$\n"
+                      "[cgroup:x]\n"
+                      "path = /y\n"
+                      "usage_above = 5%\n"
+                      "protect = ^f$\n",
+                      "t.conf:6: [daemon]: duplicate section (first on line 1)",
+                      "t.conf:9: [global]: duplicate section (first on line 3)",
+                      "t.conf:16: [cgroup:x]: duplicate section (first on line 12)");
 }
 
 static void test_structure_errors(void **state) {
@@ -376,8 +595,14 @@ static void test_long_text_is_cut(void **state) {
         config_errors_free(&e);
 }
 
-static bool pattern_equal(const struct pattern *a, const struct pattern *b) {
-        return a->set == b->set && (!a->set || strcmp(a->source, b->source) == 0);
+static void assert_matchers_equal(const struct matcher_list *a, const struct matcher_list *b) {
+        assert_int_equal(a->n, b->n);
+        for (size_t i = 0; i < a->n; i++) {
+                assert_int_equal(a->items[i].field, b->items[i].field);
+                assert_string_equal(a->items[i].source, b->items[i].source);
+                assert_int_equal(a->items[i].has_re, b->items[i].has_re);
+                assert_int_equal(a->items[i].uid, b->items[i].uid);
+        }
 }
 
 static bool size_equal(const struct size_or_pct *a, const struct size_or_pct *b) {
@@ -397,8 +622,14 @@ static void assert_rule_equal(const struct rule *a, const struct rule *b) {
         assert_true(a->th.psi_some_avg10_above == b->th.psi_some_avg10_above);
         assert_true(a->th.psi_full_avg10_above == b->th.psi_full_avg10_above);
         assert_int_equal(a->th.watermark_below, b->th.watermark_below);
+        assert_true(size_equal(&a->th.headroom_below, &b->th.headroom_below));
+        assert_int_equal(a->th.forecast_below_ns, b->th.forecast_below_ns);
         assert_int_equal(a->action, b->action);
         assert_int_equal(a->supervisor_first, b->supervisor_first);
+        assert_int_equal(a->for_ns, b->for_ns);
+        assert_matchers_equal(&a->prefer, &b->prefer);
+        assert_matchers_equal(&a->avoid, &b->avoid);
+        assert_matchers_equal(&a->protect, &b->protect);
 }
 
 static void assert_policy_equal(const struct policy *a, const struct policy *b) {
@@ -407,7 +638,11 @@ static void assert_policy_equal(const struct policy *a, const struct policy *b) 
         assert_int_equal(a->daemon.dry_run, b->daemon.dry_run);
         assert_int_equal(a->daemon.kill_grace_ns, b->daemon.kill_grace_ns);
         assert_int_equal(a->daemon.post_kill_delay_ns, b->daemon.post_kill_delay_ns);
-        assert_true(pattern_equal(&a->daemon.protect, &b->daemon.protect));
+        assert_int_equal(a->daemon.max_kills_per_minute, b->daemon.max_kills_per_minute);
+        assert_int_equal(a->daemon.kill_timeout_ns, b->daemon.kill_timeout_ns);
+        assert_matchers_equal(&a->daemon.protect, &b->daemon.protect);
+        assert_matchers_equal(&a->daemon.prefer, &b->daemon.prefer);
+        assert_matchers_equal(&a->daemon.avoid, &b->daemon.avoid);
         assert_int_equal(a->has_global, b->has_global);
         if (a->has_global)
                 assert_rule_equal(&a->global, &b->global);
@@ -453,13 +688,20 @@ static void test_print_roundtrip(void **state) {
                   "psi_full_avg10_above = 33.333333333333336\n"
                   "[cgroup:y]\npath = /a/*\nusage_above = 0.3%\naction = reclaim\n"
                   "[cgroup:z]\npath = /b\nusage_above = 1.25T\naction = stop\n");
+        roundtrip("[daemon]\nmax_kills_per_minute = 4294967295\nkill_timeout = 1500ms\n"
+                  "protect = user:65534\nprotect = foo:bar\nprotect = cmdline:a b\n"
+                  "[cgroup:f]\npath = /f\nforecast_below = 1ns\nfor = 1h\n"
+                  "avoid = ^x$\navoid = ^y$\nprefer = user:root\nprotect = cgroup:/f/keep\n"
+                  "[cgroup:h]\npath = /h\nheadroom_below = 0.5%\n");
 }
 
 static void test_print_format(void **state) {
         struct config_errors e = { 0 };
         struct policy p;
-        assert_int_equal(load("[global]\nmem_available_below = 1536M\n"
-                              "[cgroup:web]\npath = /w\nusage_above = 90%\n", &p, &e), 0);
+        assert_int_equal(load("[daemon]\nprotect = ^sshd$\nprotect = user:root\n"
+                              "[global]\nmem_available_below = 1536M\n"
+                              "[cgroup:web]\npath = /w\nusage_above = 90%\nfor = 5s\n"
+                              "prefer = cmdline:worker\nforecast_below = 30s\n", &p, &e), 0);
         char *out = print_to_string(&p);
         assert_string_equal(out,
                             "# effective policy of t.conf\n"
@@ -468,23 +710,38 @@ static void test_print_format(void **state) {
                             "rescan_interval = 10s\n"
                             "dry_run = no\n"
                             "kill_grace = 0\n"
+                            "kill_timeout = 2s\n"
                             "post_kill_delay = 1s\n"
-                            "# protect = (unset)\n"
+                            "max_kills_per_minute = 10\n"
+                            "protect = ^sshd$\n"
+                            "protect = user:root\n"
+                            "# prefer = (unset)\n"
+                            "# avoid = (unset)\n"
                             "\n[global]\n"
                             "mem_available_below = 1536M\n"
                             "# swap_free_below = (unset)\n"
                             "# psi_some_avg10_above = (unset)\n"
                             "# psi_full_avg10_above = (unset)\n"
                             "# watermark_below = (unset)\n"
+                            "for = 0\n"
                             "action = kill\n"
+                            "# protect = (unset)\n"
+                            "# prefer = (unset)\n"
+                            "# avoid = (unset)\n"
                             "\n[cgroup:web]\n"
                             "path = /w\n"
                             "usage_above = 90%\n"
+                            "# headroom_below = (unset)\n"
+                            "forecast_below = 30s\n"
                             "# failcnt_rate_above = (unset)\n"
                             "# psi_some_avg10_above = (unset)\n"
                             "# psi_full_avg10_above = (unset)\n"
+                            "for = 5s\n"
                             "action = kill\n"
-                            "supervisor_first = no\n");
+                            "supervisor_first = no\n"
+                            "# protect = (unset)\n"
+                            "prefer = cmdline:worker\n"
+                            "# avoid = (unset)\n");
         free(out);
         policy_free(&p);
 }
@@ -508,6 +765,10 @@ int main(void) {
                 cmocka_unit_test(test_action_names),
                 cmocka_unit_test(test_value_errors),
                 cmocka_unit_test(test_cgroup_errors),
+                cmocka_unit_test(test_kill_path_errors),
+                cmocka_unit_test(test_matcher_errors),
+                cmocka_unit_test(test_matcher_values),
+                cmocka_unit_test(test_discarded_sections_free_matchers),
                 cmocka_unit_test(test_structure_errors),
                 cmocka_unit_test(test_line_numbers),
                 cmocka_unit_test(test_long_lines),
