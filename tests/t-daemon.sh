@@ -23,7 +23,7 @@ og=$!
 check "daemon: READY=1 sent" wait_for "grep -q '^READY=1' $TMP/notes" 5
 check "daemon: STATUS= says what it watches" grep -q '^STATUS=watching 3 cgroups (dry-run)' "$TMP/notes"
 check "daemon: watchdog pinged" wait_for "grep -q '^WATCHDOG=1' $TMP/notes" 5
-check "daemon: the rule fired" wait_for "grep -q 'would kill: rule pods on /kubepods/pod-a' $TMP/log" 5
+check "daemon: the rule fired" wait_for "grep -q 'would kill pid 102 (nginx): rule pods on /kubepods/pod-a' $TMP/log" 5
 
 # A broken file on SIGHUP: every error logged, old policy kept.
 printf '[cgroup:pods]\npath = kubepods\nusage_above = 150%%\n[bogus]\n' > "$TMP/conf"

@@ -16,6 +16,7 @@ struct action_ctx {
         const struct daemon_settings *settings;
         const char *wakeup;                /* what woke the guard ("v1 usage threshold") */
         pid_t self;
+        uint64_t machine_bytes;            /* MemTotal + SwapTotal: badness scale of unlimited cgroups */
 };
 
 /* What an actuator did: the facts of the one event it logs. */

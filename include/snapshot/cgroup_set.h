@@ -17,6 +17,7 @@
 struct firing {
         uint64_t since_ns, last_acted_ns;
         bool active;
+        bool rate_limited_logged;
 };
 
 struct watched_cgroup {

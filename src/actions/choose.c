@@ -17,6 +17,9 @@ void action_victim_policy(const struct action_ctx *ctx, const struct decision *d
                 .self = ctx->self,
                 .cgroup_controller = ctx->mounts && ctx->mounts->memory_version == CGROUP_V1 ? "memory" : NULL,
         };
+        if (d->cgroup)
+                ret->scope_bytes = d->cgroup->stats.limit != BYTES_UNLIMITED && d->cgroup->stats.limit
+                                   ? d->cgroup->stats.limit : ctx->machine_bytes;
 }
 
 const char *action_cgroup_dir(const struct action_ctx *ctx, const struct decision *d,

@@ -1,5 +1,6 @@
 /* Victim choice. One read per process for most of them (stat, then
- * oom_score); cmdline, cgroup and status are read only for processes that
+ * oom_score, or status inside a cgroup); cmdline and cgroup are read only
+ * for processes that
  * can still win. */
 #include <stdio.h>
 #include <string.h>
@@ -77,6 +78,36 @@ static int biased_score(const struct search *s, int oom_score, const struct proc
         return score;
 }
 
+/* The kernel's badness in permille of the scope: (rss + swap + page
+ * tables) / scope + oom_score_adj. Inside a cgroup the scope is its limit,
+ * as for the kernel's memcg OOM; /proc/PID/oom_score is scaled to the
+ * whole machine and too coarse there (1 point = 1/1000 of RAM). */
+static int cgroup_badness(const struct search *s, pid_t pid, int *ret) {
+        struct proc_status status;
+        int adj = 0;
+        if (read_proc_status(s->vp->root, pid, &status) < 0 ||
+            read_proc_oom_score_adj(s->vp->root, pid, &adj) < 0)
+                return -ESRCH;
+        if (adj <= -1000 && !s->vp->allow_unkillable)
+                return -EPERM;
+        uint64_t bytes = status.vm_rss + status.vm_swap + status.vm_pte;
+        double permille = 1000.0 * (double)bytes / (double)s->vp->scope_bytes + adj;
+        *ret = permille < 1 ? 1 : (int)permille; /* anything with memory beats nothing */
+        return 0;
+}
+
+/* Machine-wide, the kernel's own oom_score is exactly its global OOM
+ * badness (one small read per process). */
+static int machine_badness(const struct search *s, pid_t pid, int *ret) {
+        int score;
+        if (read_proc_oom_score(s->vp->root, pid, &score) < 0)
+                return -ESRCH;
+        if (score <= 0 && !s->vp->allow_unkillable)
+                return -EPERM; /* oom_score_adj -1000, or no memory at all */
+        *ret = score;
+        return 0;
+}
+
 static int consider(pid_t pid, void *userdata) {
         struct search *s = userdata;
         struct proc_stat st;
@@ -84,10 +115,9 @@ static int consider(pid_t pid, void *userdata) {
         s->stats.scanned++;
         if (read_proc_stat(s->vp->root, pid, &st) < 0 || never_a_victim(s, &st))
                 return 0; /* vanished, or not a candidate */
-        if (read_proc_oom_score(s->vp->root, pid, &oom_score) < 0)
+        int r = s->vp->scope_bytes ? cgroup_badness(s, pid, &oom_score) : machine_badness(s, pid, &oom_score);
+        if (r < 0)
                 return 0;
-        if (oom_score <= 0 && !s->vp->allow_unkillable)
-                return 0; /* oom_score_adj -1000, or no memory at all */
         int upper = oom_score + (any_set(s->vp->prefer) ? VICTIM_BIAS : 0);
         if (s->found && upper <= s->best.score)
                 return 0; /* cannot win: skip the expensive reads */

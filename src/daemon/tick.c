@@ -48,7 +48,8 @@ static void execute(struct guard *g, const struct decision *d, uint64_t now) {
                  w->cgroup >= 0 ? " on " : "", w->cgroup >= 0 && (size_t)w->cgroup < g->cgroups.n
                  ? g->cgroups.items[w->cgroup].path : "");
         const struct action_ctx ctx = { .root = g->root, .mounts = g->has_mounts ? &g->mounts : NULL,
-                                        .settings = &g->policy.daemon, .wakeup = wakeup, .self = g->self };
+                                        .settings = &g->policy.daemon, .wakeup = wakeup, .self = g->self,
+                                        .machine_bytes = g->snap.machine.mem.mem_total + g->snap.machine.mem.swap_total };
         if (acts_for_real(g, d))
                 record_action(g, now);
         int r = guard_actuator(g)->execute(&ctx, d);
@@ -67,8 +68,13 @@ static void handle_decision(struct guard *g, const struct decision *d, uint64_t 
                 return; /* must stay crossed for `for` first */
         if (f->last_acted_ns && now - f->last_acted_ns < repeat_after(g, d))
                 return;
-        if (acts_for_real(g, d) && rate_limited(g, now))
+        if (acts_for_real(g, d) && rate_limited(g, now)) {
+                if (!f->rate_limited_logged)
+                        log_warning("rule %s: not acting: %u actions in the last minute (max_kills_per_minute) "
+                                    "or within post_kill_delay", d->rule->name, g->policy.daemon.max_kills_per_minute);
+                f->rate_limited_logged = true;
                 return;
+        }
         f->last_acted_ns = now;
         execute(g, d, now);
 }

@@ -11,6 +11,15 @@
 
 #define CHUNK (1024 * 1024)
 
+/* SIGTERM: leave cleanly (exit 0) so a test can tell a graceful stop
+ * from a SIGKILL (137). */
+static void on_term(int sig) {
+        static const char msg[] = "hog: SIGTERM, exiting cleanly\n";
+        (void)sig;
+        (void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+        _exit(0);
+}
+
 static void pace(double rate, long done, const struct timespec *t0) {
         struct timespec now;
         clock_gettime(CLOCK_MONOTONIC, &now);
@@ -28,6 +37,7 @@ int main(int argc, char **argv) {
         long mib = atol(argv[1]);
         double rate = argc > 2 ? atof(argv[2]) : 0;
         int hold = argc > 3 && strcmp(argv[3], "hold") == 0;
+        signal(SIGTERM, on_term);
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         for (long i = 0; i < mib; i++) {

@@ -106,9 +106,9 @@ static void test_headroom(void **state) {
         struct thresholds th = none();
         th.headroom_below = (struct size_or_pct){ .kind = SIZE_BYTES, .bytes = 16 * MiB };
         char reason[256];
-        struct cgroup_view v = cgroup(50 * MiB, 64 * MiB, 0);
+        struct cgroup_view v = cgroup(48 * MiB, 64 * MiB, 0);
         assert_false(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
-        v = cgroup(50 * MiB + 1, 64 * MiB, 0);
+        v = cgroup(50 * MiB, 64 * MiB, 0);
         assert_true(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
         assert_non_null(strstr(reason, "headroom 14.0MiB to the limit < 16.0MiB"));
         v = cgroup(50 * MiB, BYTES_UNLIMITED, 0);

@@ -1,0 +1,104 @@
+#!/bin/bash
+# Live kill tests in real cgroup v1 memory cgroups, judged by the kernel's
+# own oom_kill counter: oomguard must kill the right process before the
+# kernel does, every time, and never the wrong one. oomguard may act only
+# inside the cgroup this test creates.
+. "$(dirname "$0")/lib.sh"
+MEMROOT=/sys/fs/cgroup/memory
+if [ "$(id -u)" != 0 ]; then skip "live kill: needs root to create memory cgroups"; exit 0; fi
+if [ ! -f $MEMROOT/memory.limit_in_bytes ]; then skip "live kill: no cgroup v1 memory controller at $MEMROOT"; exit 0; fi
+HOG=$(realpath "$B/helpers/hog")
+SELF=$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)
+REL=${SELF%/}/oomguard-kill-$$
+CG=$MEMROOT$REL
+TMP=$(mktemp -d)
+RUNS=${OOMGUARD_KILL_RUNS:-20}
+
+stop_guard() { [ -n "${og:-}" ] && kill "$og" 2>/dev/null && wait "$og" 2>/dev/null; og=; }
+cleanup() {
+        stop_guard
+        if [ -d "$CG" ]; then
+                for _ in 1 2 3; do while read -r p; do kill -9 "$p" 2>/dev/null; done < "$CG/cgroup.procs"; done
+                wait 2>/dev/null
+                wait_for "rmdir $CG 2>/dev/null" 5 || echo "# could not remove $CG"
+        fi
+        rm -rf "$TMP"
+}
+trap cleanup EXIT
+mkdir "$CG" && echo 256M > "$CG/memory.limit_in_bytes" || { not_ok "live kill: create $CG"; exit 1; }
+oom_kills() { sed -n 's/^oom_kill //p' "$CG/memory.oom_control"; }
+
+# start_guard EXTRA_CONFIG_LINES: oomguard watching only our cgroup.
+start_guard() {
+        printf '[daemon]\ninterval = 100ms\npost_kill_delay = 100ms\n%s\n[cgroup:test]\npath = %s\nusage_above = 90%%\naction = kill\n%s\n' \
+                "$1" "$REL" "$2" > "$TMP/conf"
+        : > "$TMP/log"
+        $OOMGUARD -c "$TMP/conf" --log stderr 2> "$TMP/log" &
+        og=$!
+        wait_for "grep -q guarding $TMP/log" 5
+}
+# in_cgroup CMD...: run CMD inside the test cgroup (background); pid in $!
+in_cgroup() { sh -c "echo \$\$ > $CG/cgroup.procs; exec \"\$@\"" sh "$@" & }
+
+# 1. Full-speed hog, RUNS times: oomguard first every time.
+start_guard "max_kills_per_minute = 100" ""
+wins=0
+for i in $(seq "$RUNS"); do
+        before=$(oom_kills)
+        in_cgroup "$HOG" 1024 > /dev/null 2>&1
+        pid=$!
+        wait $pid 2>/dev/null; rc=$?
+        if [ "$(oom_kills)" = "$before" ] && [ $rc = 137 ] && grep -q "kill pid $pid (hog)" "$TMP/log"; then
+                wins=$((wins + 1))
+        else
+                diag "run $i: exit $rc, kernel oom_kill $before -> $(oom_kills)"
+        fi
+done
+diag "full-speed hog: $wins/$RUNS killed by oomguard before the kernel"
+check "live kill: full-speed hog, oomguard first in $wins/$RUNS" [ $wins = "$RUNS" ]
+check "live kill: kernel oom_kill stayed 0" [ "$(oom_kills)" = 0 ]
+check "live kill: woken by the v1 usage threshold" grep -q "OOMGUARD_WAKEUP=v1 usage threshold" "$TMP/log"
+stop_guard
+
+# 2. A slow leak with kill_grace: SIGTERM is enough, no SIGKILL.
+start_guard "kill_grace = 2s" ""
+in_cgroup "$HOG" 1024 20 > /dev/null 2> "$TMP/hog.err"
+pid=$!
+wait $pid 2>/dev/null; rc=$?
+check "live kill: slow leak exits cleanly on SIGTERM (status $rc)" [ $rc = 0 ]
+check "live kill: the hog saw SIGTERM" grep -q "SIGTERM, exiting cleanly" "$TMP/hog.err"
+check "live kill: event says no SIGKILL was needed" grep -q "kill pid $pid (hog).*OOMGUARD_SIGNAL=SIGTERM.*(exited on SIGTERM)" "$TMP/log"
+check "live kill: kernel oom_kill still 0" [ "$(oom_kills)" = 0 ]
+stop_guard
+
+# 3. protect: the biggest process is protected, so the smaller grower
+#    (named like a stat-parsing attack) is the one to die.
+cp "$HOG" "$TMP/keeper"; cp "$HOG" "$TMP/bighog"; cp "$HOG" "$TMP/x) R 1 (y"
+start_guard "protect = ^keeper$" ""
+in_cgroup "$TMP/keeper" 150 0 hold > "$TMP/keeper.out"; keeper=$!
+wait_for "grep -q ready $TMP/keeper.out" 5
+in_cgroup "$TMP/x) R 1 (y" 1024 200 > /dev/null 2>&1; hostile=$!
+wait $hostile 2>/dev/null; rc=$?
+check "live kill: the grower 'x) R 1 (y' was killed (status $rc)" [ $rc = 137 ]
+check "live kill: its name was parsed whole" grep -q "kill pid $hostile (x) R 1 (y): rule test" "$TMP/log"
+check "live kill: the bigger protected process lives" kill -0 $keeper
+check "live kill: kernel oom_kill still 0 (protect)" [ "$(oom_kills)" = 0 ]
+stop_guard
+kill $keeper; wait $keeper 2>/dev/null
+
+# 4. prefer changes the choice: a smaller preferred process dies before a
+#    bigger one, and the grower (smallest) is spared.
+start_guard "" "prefer = ^keeper$"
+in_cgroup "$TMP/bighog" 120 0 hold > "$TMP/big.out"; big=$!
+in_cgroup "$TMP/keeper" 50 0 hold > "$TMP/keeper.out"; keeper=$!
+wait_for "grep -q ready $TMP/big.out && grep -q ready $TMP/keeper.out" 5
+in_cgroup "$TMP/x) R 1 (y" 1024 100 > /dev/null 2>&1; hostile=$!
+wait_for "! kill -0 $keeper 2>/dev/null" 15
+check "live kill: prefer = ^keeper$ chose the smaller keeper" grep -q "kill pid $keeper (keeper)" "$TMP/log"
+check "live kill: the bigger unpreferred process was spared" kill -0 $big
+check "live kill: the smallest (the grower) was spared by that kill" \
+        [ "$(grep -c "kill pid $hostile" "$TMP/log")" = 0 ]
+stop_guard
+kill $big $hostile 2>/dev/null; wait 2>/dev/null
+check "live kill: kernel oom_kill still 0 (prefer)" [ "$(oom_kills)" = 0 ]
+exit $((failures > 0))
