@@ -1,0 +1,42 @@
+# Helpers for scenarios running INSIDE the VM (sourced, bash). On top of tests/lib.sh
+# (ok / not_ok / skip / diag / check / wait_for / near; $1 = build dir).
+. "$(dirname "${BASH_SOURCE[0]}")/../../lib.sh"
+HOG=$B/helpers/hog
+TMP=$(mktemp -d)
+
+# The script itself must survive any OOM it provokes; children inherit the value,
+# so hogs are started through start_hog, which resets it.
+echo -1000 >/proc/self/oom_score_adj
+
+# start_hog CGROUP_PROCS_FILE|"" OUTFILE ARGS...: start a hog (oom_score_adj 0),
+# in the cgroup whose cgroup.procs files are given (space separated); sets HOG_PID.
+start_hog() {
+        local procs=$1 out=$2; shift 2
+        sh -c 'echo 0 >/proc/self/oom_score_adj; for f in '"$procs"'; do echo $$ >"$f" || exit 99; done; exec "$@"' \
+                hog "$HOG" "$@" >"$out" 2>&1 &
+        HOG_PID=$!
+}
+
+# key VALUE from a flat-keyed kernel file ("key value" lines)
+kv() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
+
+# the cgroup's JSON object from oomguard --status --json output
+jq() { command jq -M "$@"; }   # stdout is a tty (the serial port): no colours
+jq_e() { command jq -M -e "$@" >/dev/null; }   # a jq test, quietly
+cg_json() { jq -c --arg p "$2" '.cgroups[] | select(.path == $p)' "$1"; }
+
+# Kill everything in the given cgroup directories and remove them, deepest first.
+remove_cgroups() {
+        local d p
+        for d in "$@"; do
+                [ -d "$d" ] || continue
+                for _ in 1 2 3; do
+                        while read -r p; do kill -9 "$p" 2>/dev/null; done <"$d/cgroup.procs"
+                done
+        done
+        wait 2>/dev/null
+        for d in "$@"; do [ -d "$d" ] && { wait_for "rmdir $d 2>/dev/null" 5 || diag "could not remove $d"; }; done
+        return 0
+}
+
+finish() { exit $((failures > 0)); }
