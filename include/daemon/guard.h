@@ -41,6 +41,8 @@ struct guard {
         size_t n_kills;
         pid_t self;
         bool armed;                      /* kernel wakeups in use (daemon, not --status) */
+        int pc_fd;                       /* proc connector, -1 = none (see proc_events.h) */
+        uint64_t last_proc_scan_ns;
 };
 
 /* Takes ownership of *policy (moved). */

@@ -13,6 +13,7 @@ enum wakeup_kind {
         WAKE_V1_THRESHOLD,    /* memcg v1 usage eventfd */
         WAKE_CGROUP_PSI,      /* trigger on a cgroup's memory.pressure */
         WAKE_V2_EVENTS,       /* memory.events changed */
+        WAKE_PROC_EVENTS,     /* proc connector: fork/exec/exit */
 };
 
 struct wakeup {

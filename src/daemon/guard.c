@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "daemon/guard.h"
+#include "daemon/proc_events.h"
 #include "outputs/log.h"
 
 int guard_set_capacity(struct guard *g) {
@@ -30,7 +31,7 @@ int guard_rescan(struct guard *g) {
 
 int guard_init(struct guard *g, const char *root, struct policy *policy, bool force_dry_run) {
         *g = (struct guard){ .root = root, .force_dry_run = force_dry_run, .self = getpid(),
-                             .wake = { .machine_psi_fd = -1 },
+                             .wake = { .machine_psi_fd = -1 }, .pc_fd = -1,
                              .last_wake = { .kind = WAKE_TIMEOUT, .cgroup = -1 } };
         /* Only the real root can be acted on: --root is always a dry run. */
         g->live = strcmp(root, "/") == 0;
@@ -58,6 +59,7 @@ void guard_arm(struct guard *g) {
         if (!g->live)
                 return; /* a fixture tree has no kernel behind it */
         wakeups_arm_machine(g);
+        proc_events_open(g);
         g->armed = true;
 }
 
@@ -73,14 +75,18 @@ int guard_set_policy(struct guard *g, struct policy *policy) {
                 watched_cgroup_disarm(&g->cgroups.items[i]);
                 g->cgroups.items[i].firing = (struct firing){0};
         }
-        if (g->armed)
+        if (g->armed) {
                 wakeups_arm_machine(g);
+                proc_events_close(g);
+                proc_events_open(g);
+        }
         return guard_rescan(g);
 }
 
 void guard_free(struct guard *g) {
         cgroup_set_free(&g->cgroups);
         wakeups_free(&g->wake);
+        proc_events_close(g);
         machine_sources_close(&g->machine);
         policy_free(&g->policy);
         free(g->decisions);

@@ -7,6 +7,7 @@
 #include <sys/signalfd.h>
 
 #include "daemon/loop.h"
+#include "daemon/proc_events.h"
 #include "daemon/self_protect.h"
 #include "outputs/log.h"
 #include "outputs/notify.h"
@@ -55,6 +56,10 @@ static void note_wakeup(struct guard *g, int r) {
                         continue;
                 if (g->wake.what[i].kind == WAKE_V1_THRESHOLD)
                         trigger_drain_eventfd(p->fd);
+                if (g->wake.what[i].kind == WAKE_PROC_EVENTS) {
+                        proc_events_dispatch(g);
+                        continue; /* not a memory event: does not explain the tick */
+                }
                 if (g->last_wake.kind == WAKE_TIMEOUT || g->last_wake.kind == WAKE_SIGNAL)
                         g->last_wake = g->wake.what[i];
         }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "daemon/guard.h"
+#include "daemon/proc_events.h"
 #include "daemon/tick.h"
 #include "outputs/log.h"
 
@@ -83,6 +84,9 @@ size_t guard_tick(struct guard *g, bool act) {
         uint64_t now = now_ns();
         if (now - g->last_rescan_ns >= g->policy.daemon.rescan_interval_ns)
                 (void)guard_rescan(g); /* rare; allocates */
+        if (act && g->live && guard_wants_proc_events(g) &&
+            now - g->last_proc_scan_ns >= proc_scan_interval_ns(g))
+                guard_proc_rescan(g); /* catches what the connector missed, or replaces it */
         machine_sources_read(&g->machine, g->scratch, GUARD_SCRATCH_SIZE, &g->snap.machine);
         cgroup_set_read(&g->cgroups, now, g->scratch, GUARD_SCRATCH_SIZE);
         g->snap.now_ns = now;

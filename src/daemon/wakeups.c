@@ -22,6 +22,7 @@ const char *wakeup_kind_to_string(enum wakeup_kind k) {
                 [WAKE_TIMEOUT] = "poll interval", [WAKE_SIGNAL] = "signal",
                 [WAKE_MACHINE_PSI] = "machine PSI trigger", [WAKE_V1_THRESHOLD] = "v1 usage threshold",
                 [WAKE_CGROUP_PSI] = "cgroup PSI trigger", [WAKE_V2_EVENTS] = "memory.events change",
+                [WAKE_PROC_EVENTS] = "process event",
         };
         return names[k];
 }
@@ -103,7 +104,7 @@ void wakeups_arm_machine(struct guard *g) {
 
 int wakeups_reserve(struct guard *g) {
         struct wakeups *wk = &g->wake;
-        size_t want = 2 + 3 * g->cgroups.n;
+        size_t want = 3 + 3 * g->cgroups.n;
         if (want <= wk->cap)
                 return 0;
         struct pollfd *p = realloc(wk->pfds, want * sizeof(*p));
@@ -131,6 +132,7 @@ void wakeups_fill(struct guard *g, int signal_fd) {
         wk->n = 0;
         add(wk, signal_fd, POLLIN, WAKE_SIGNAL, -1);
         add(wk, wk->machine_psi_fd, POLLPRI, WAKE_MACHINE_PSI, -1);
+        add(wk, g->pc_fd, POLLIN, WAKE_PROC_EVENTS, -1);
         for (size_t i = 0; i < g->cgroups.n; i++) {
                 const struct watched_cgroup *w = &g->cgroups.items[i];
                 add(wk, w->level_fd, POLLIN, WAKE_V1_THRESHOLD, (int)i);

@@ -1,0 +1,56 @@
+/* Dispatching process events to the stages that follow processes. */
+#include <string.h>
+
+#include "daemon/guard.h"
+#include "daemon/proc_events.h"
+#include "outputs/log.h"
+
+bool guard_wants_proc_events(const struct guard *g) {
+        (void)g;
+        return false; /* stages that follow processes say so here */
+}
+
+void proc_events_open(struct guard *g) {
+        g->pc_fd = -1;
+        if (!g->live || !guard_wants_proc_events(g))
+                return;
+        g->pc_fd = proc_connector_open();
+        if (g->pc_fd < 0)
+                log_info("no proc connector (%s): following processes by scanning /proc",
+                         strerror(-g->pc_fd));
+}
+
+void proc_events_close(struct guard *g) {
+        if (g->pc_fd >= 0)
+                close(g->pc_fd);
+        g->pc_fd = -1;
+}
+
+void guard_on_proc_event(const struct pc_event *ev, void *guard) {
+        struct guard *g = guard;
+        (void)g;
+        (void)ev;
+}
+
+void guard_proc_rescan(struct guard *g) {
+        g->last_proc_scan_ns = now_ns();
+}
+
+void proc_events_dispatch(struct guard *g) {
+        int r = proc_connector_drain(g->pc_fd, guard_on_proc_event, g);
+        if (r == -ENOBUFS) {
+                log_warning("proc connector dropped events; rescanning /proc");
+                guard_proc_rescan(g);
+        }
+}
+
+uint64_t proc_scan_interval_ns(const struct guard *g) {
+        /* Without the connector the scan is all there is: do it often. */
+        return g->pc_fd >= 0 ? g->policy.daemon.rescan_interval_ns : PROC_SCAN_FALLBACK_NS;
+}
+
+const char *proc_events_mode(const struct guard *g) {
+        if (!guard_wants_proc_events(g))
+                return "not needed by the policy";
+        return g->pc_fd >= 0 ? "proc connector" : "/proc scan";
+}
