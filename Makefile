@@ -19,6 +19,7 @@ PKGS    := libcgroup inih libsystemd
 DEB_BUILD_DEPS := gcc make pkg-config libcgroup-dev libinih-dev libsystemd-dev libcmocka-dev
 DEB_TEST_DEPS  := procps util-linux jq
 DEB_BENCH_DEPS := earlyoom
+DEB_VM_DEPS    := qemu-system-x86 linux-image-amd64 busybox-static cpio kmod xz-utils earlyoom
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcgroup -linih -lsystemd)
@@ -92,6 +93,14 @@ run: deps $(B)/oomguard
 bench: deps $(B)/oomguard $(HELPER_BIN)
 	@tests/install-deps.sh $(DEB_BENCH_DEPS)
 	@tests/bench/run.sh $(B)
+
+# Integration tests in throwaway qemu VMs (pure v2, v1, hybrid; whole-machine OOM):
+# tests/vm/README.md. Ends with "vmcheck: N passed, N failed[, N skipped]".
+.PHONY: vmcheck
+vmcheck: deps
+	@tests/install-deps.sh $(DEB_VM_DEPS)
+	@$(MAKE) --no-print-directory B=build tests
+	@tests/vm/run-scenarios.sh build
 
 install: $(B)/oomguard
 	install -Dm755 $(B)/oomguard $(DESTDIR)$(SBINDIR)/oomguard
