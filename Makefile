@@ -37,6 +37,8 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 HELPER_SRC := $(sort $(wildcard tests/helpers/*.c))
 HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
+BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 
 .PHONY: all deps check check-plain check-san tests run bench install uninstall clean
 
@@ -65,6 +67,11 @@ $(B)/helpers/%: tests/helpers/%.c
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
 
+$(B)/bench/%: tests/bench/%.c $(B)/liboomguard.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/liboomguard.a $(LDLIBS)
+
 tests: $(B)/oomguard $(UNIT_BIN) $(HELPER_BIN)
 
 deps:
@@ -90,7 +97,7 @@ check-san:
 run: deps $(B)/oomguard
 	$(B)/oomguard -c etc/oomguard.conf -v
 
-bench: deps $(B)/oomguard $(HELPER_BIN)
+bench: deps $(B)/oomguard $(HELPER_BIN) $(BENCH_BIN)
 	@tests/install-deps.sh $(DEB_BENCH_DEPS)
 	@tests/bench/run.sh $(B)
 

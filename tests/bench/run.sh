@@ -1,0 +1,301 @@
+#!/bin/bash
+# make bench: oomguard and Debian's earlyoom side by side, measured on this
+# machine. A benchmark, not a test: it prints numbers and never fails on
+# them. Everything it starts runs inside v1 memory cgroups it creates under
+# its own memory cgroup; everything it starts is stopped by PID, and every
+# cgroup it made is removed on exit (EXIT/INT/TERM).
+#   tests/bench/run.sh BUILD_DIR
+# Environment: BENCH_RUNS (races per rate, default 10), BENCH_IDLE_SECONDS
+# (10), BENCH_PROCS (10000), BENCH_CGROUPS (1000), BENCH_RATES ("50 200 1000 0").
+# Output: a Markdown table on stdout, also saved to BUILD_DIR/bench-results.md;
+# raw logs in BUILD_DIR/bench-logs/. Progress goes to stderr.
+set -u
+B=$(realpath "${1:?usage: $0 BUILD_DIR}")
+RUNS=${BENCH_RUNS:-10}
+IDLE_S=${BENCH_IDLE_SECONDS:-10}
+NPROCS=${BENCH_PROCS:-10000}
+NCG=${BENCH_CGROUPS:-1000}
+RATES=${BENCH_RATES:-50 200 1000 0}
+MEMROOT=/sys/fs/cgroup/memory
+OUT=$B/bench-results.md
+LOGS=$B/bench-logs
+T0=$SECONDS
+
+say() { echo "bench: $*" >&2; }
+die() { say "$*"; exit 1; }
+[ "$(id -u)" = 0 ] || die "needs root (it creates memory cgroups)"
+[ -f $MEMROOT/memory.limit_in_bytes ] || die "needs the cgroup v1 memory controller at $MEMROOT"
+for f in oomguard helpers/hog bench/race bench/spawn bench/victimtime; do
+        [ -x "$B/$f" ] || die "missing $B/$f (run: make bench)"
+done
+EARLYOOM=$(command -v earlyoom || true)
+
+SELF=$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)
+REL=${SELF%/}/oomguard-bench-$$          # relative to the memory root
+BASE=$MEMROOT$REL
+TMP=$(mktemp -d /tmp/oomguard-bench.XXXXXX)
+rm -rf "$LOGS"; mkdir -p "$LOGS"
+
+# --- cleanup: our processes by PID, then every cgroup we made -------------
+PIDS=()                                  # daemons and helpers we started
+stop_pid() {                             # stop_pid PID: TERM, then KILL after 3 s
+        local p=$1 i
+        kill -0 "$p" 2>/dev/null || return 0
+        kill "$p" 2>/dev/null
+        for i in $(seq 60); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
+        kill -9 "$p" 2>/dev/null
+        wait "$p" 2>/dev/null
+        return 0
+}
+kill_cgroup_procs() {                    # every process left in our cgroups
+        local d p
+        [ -d "$BASE" ] || return 0
+        for _ in 1 2 3; do
+                for d in $(find "$BASE" -depth -type d); do
+                        while read -r p; do kill -9 "$p" 2>/dev/null; done < "$d/cgroup.procs"
+                done
+        done
+}
+cgroup_count_procs() { find "$BASE" -name cgroup.procs -exec cat {} + 2>/dev/null | wc -l; }
+remove_cgroups() {
+        local d i
+        [ -d "$BASE" ] || return 0
+        for i in $(seq 100); do
+                kill_cgroup_procs
+                [ "$(cgroup_count_procs)" = 0 ] && break
+                sleep 0.1
+        done
+        find "$BASE" -depth -type d -exec rmdir {} + 2>/dev/null
+        for i in $(seq 50); do [ -d "$BASE" ] || break; sleep 0.1; rmdir "$BASE" 2>/dev/null; done
+        [ -d "$BASE" ] && say "could not remove $BASE"
+        return 0
+}
+cleanup() {
+        local p
+        trap - EXIT INT TERM
+        for p in "${PIDS[@]}"; do stop_pid "$p"; done
+        remove_cgroups
+        rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'say interrupted; exit 130' INT TERM
+
+mkdir "$BASE" || die "cannot create $BASE"
+
+# --- helpers ---------------------------------------------------------------
+# The hog under a name of its own, so that earlyoom's --prefer can only ever
+# match ours (other tests on this machine run their own "hog").
+cp "$B/helpers/hog" "$TMP/ogbhog"
+HOG=$TMP/ogbhog
+# earlyoom's --avoid: a POSIX ERE matching every process name but "ogbhog".
+EO_PREFER='^ogbhog$'
+EO_AVOID='^(|[^o].*|o|o[^g].*|og|og[^b].*|ogb|ogb[^h].*|ogbh|ogbh[^o].*|ogbho|ogbho[^g].*|ogbhog.+)$'
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR) { printf "%.1f", a[int((NR+1)/2)] } else printf "n/a"}'; }
+fmt() { case "$1" in nan|"") echo "n/a" ;; *) printf '%.1f' "$1" ;; esac; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a+0 > 0 && b+0 > 0) printf "%.2f×", a/b; else printf "—" }'; }
+mem_avail_pct() { awk '/^MemTotal/ {t=$2} /^MemAvailable/ {a=$2} END {printf "%d", a*100/t}' /proc/meminfo; }
+
+OG_PID=
+start_oomguard() {                       # start_oomguard CONF LOG
+        "$B/oomguard" -c "$1" --log stderr 2> "$2" &
+        OG_PID=$!; PIDS+=("$OG_PID")
+        local i
+        for i in $(seq 200); do grep -q guarding "$2" && return 0; kill -0 $OG_PID 2>/dev/null || break; sleep 0.05; done
+        say "oomguard did not start: $(tail -3 "$2")"; return 1
+}
+# earlyoom acts on the whole machine: a watchdog stops it if this machine
+# ever gets anywhere near its threshold (10 % MemAvailable).
+EO_PID=; WD_PID=
+start_earlyoom() {                       # start_earlyoom LOG ARGS...
+        local log=$1; shift
+        [ "$(mem_avail_pct)" -ge 40 ] || { say "MemAvailable $(mem_avail_pct)% < 40 %: not starting earlyoom"; return 1; }
+        "$EARLYOOM" "$@" --prefer "$EO_PREFER" --avoid "$EO_AVOID" > "$log" 2>&1 &
+        EO_PID=$!; PIDS+=("$EO_PID")
+        ( while kill -0 "$EO_PID" 2>/dev/null; do
+                if [ "$(mem_avail_pct)" -lt 25 ]; then
+                        echo "watchdog: MemAvailable below 25 %, stopping earlyoom" >> "$log"
+                        kill "$EO_PID"; break
+                fi
+                sleep 0.2
+          done ) &
+        WD_PID=$!; PIDS+=("$WD_PID")
+        local i
+        for i in $(seq 200); do grep -q 'SIGKILL when' "$log" && return 0; kill -0 $EO_PID 2>/dev/null || break; sleep 0.05; done
+        say "earlyoom did not start: $(tail -3 "$log")"; return 1
+}
+stop_guards() {
+        [ -n "$OG_PID" ] && stop_pid "$OG_PID"; OG_PID=
+        [ -n "$EO_PID" ] && stop_pid "$EO_PID"; EO_PID=
+        [ -n "$WD_PID" ] && stop_pid "$WD_PID"; WD_PID=
+        return 0
+}
+
+ROWS=()                                  # table rows
+row() { ROWS+=("| $1 | $2 | $3 | $4 | $5 |"); }
+
+# --- 1. race against the kernel -------------------------------------------
+RACE=$BASE/race
+mkdir "$RACE" && echo 256M > "$RACE/memory.limit_in_bytes" || die "cannot create $RACE"
+printf '[daemon]\nmax_kills_per_minute = 100\npost_kill_delay = 100ms\n[cgroup:bench]\npath = %s\nusage_above = 90%%\naction = kill\n' \
+        "$REL/race" > "$TMP/race.conf"
+rate_name() { [ "$1" = 0 ] && echo "as fast as possible" || echo "$1 MiB/s"; }
+declare -A W P50 P99 LOST EXITMS
+for rate in $RATES; do
+        for g in oomguard earlyoom; do
+                log=$LOGS/race-$g-$rate
+                say "race: $g, hog at $(rate_name "$rate"), $RUNS runs"
+                if [ $g = oomguard ]; then
+                        start_oomguard "$TMP/race.conf" "$log.guard" || continue
+                else
+                        [ -n "$EARLYOOM" ] || continue
+                        start_earlyoom "$log.guard" -m 10 -s 100 -r 0 || continue
+                fi
+                "$B/bench/race" "$RACE" "$HOG" "$rate" "$RUNS" 90 > "$log.txt"
+                stop_guards
+                s=$(sed -n 's/^summary //p' "$log.txt")
+                for kv in $s; do eval "S_${kv%%=*}=${kv#*=}"; done
+                W[$g,$rate]="${S_wins:-0}/$RUNS"
+                P50[$g,$rate]=$(fmt "${S_react_p50:-}"); P99[$g,$rate]=$(fmt "${S_react_p99:-}")
+                LOST[$g,$rate]=$(fmt "${S_lost_p50:-}")
+                EXITMS[$g,$rate]=$(grep -o 'OOMGUARD_EXIT_MS=[0-9.]*' "$log.guard" | cut -d= -f2 | median)
+        done
+done
+reaction_cell() {                        # reaction_cell GUARD RATE
+        local g=$1 r=$2
+        case "${W[$g,$r]:-}" in
+        "") echo "not run" ;;
+        0/*) echo "— (no win; the kernel killed it ${LOST[$g,$r]} ms after 90 %)" ;;
+        *) echo "${P50[$g,$r]} / ${P99[$g,$r]} ms" ;;
+        esac
+}
+for rate in $RATES; do
+        n=$(rate_name "$rate")
+        row "race, $n: wins (kernel's oom_kill unmoved, hog died of the guard's signal)" \
+                "${W[oomguard,$rate]:-not run}" "${W[earlyoom,$rate]:-not run}" "" "$RUNS/$RUNS (t-live-kill: 20/20)"
+        row "race, $n: reaction p50 / p99 (90 % crossed → hog gone)" \
+                "$(reaction_cell oomguard "$rate") (kill → exit p50 ${EXITMS[oomguard,$rate]:-n/a} ms)" \
+                "$(reaction_cell earlyoom "$rate")" "" "p99 < 20 ms"
+done
+rmdir "$RACE" 2>/dev/null
+
+# --- 2. idle cost ----------------------------------------------------------
+# idle_measure PID NAME: CPU over IDLE_S seconds after a 1 s settle, then RSS.
+idle_measure() {
+        local pid=$1 name=$2 hz a b sa sb
+        hz=$(getconf CLK_TCK)
+        sleep 1
+        a=$(sed 's/.*) //' /proc/$pid/stat | awk '{print $12 + $13}')
+        sa=$(awk '{print $1}' /proc/$pid/schedstat 2>/dev/null || echo 0)
+        sleep "$IDLE_S"
+        b=$(sed 's/.*) //' /proc/$pid/stat | awk '{print $12 + $13}')
+        sb=$(awk '{print $1}' /proc/$pid/schedstat 2>/dev/null || echo 0)
+        CPU[$name]=$(awk -v d=$((b - a)) -v hz="$hz" -v s="$IDLE_S" 'BEGIN {printf "%.2f", d / hz / s * 100}')
+        CPUMS[$name]=$(awk -v d=$((sb - sa)) -v s="$IDLE_S" 'BEGIN {printf "%.2f", d / 1e6 / s}')
+        RSS[$name]=$(awk '/^VmRSS/ {printf "%.2f", $2/1024}' /proc/$pid/status)
+        HWM[$name]=$(awk '/^VmHWM/ {printf "%.2f", $2/1024}' /proc/$pid/status)
+}
+declare -A CPU CPUMS RSS HWM WATCHED
+mkdir "$BASE/bench-0001" && echo 64M > "$BASE/bench-0001/memory.limit_in_bytes"
+printf '[cgroup:idle]\npath = %s\nusage_above = 90%%\naction = kill\n' "$REL/bench-0001" > "$TMP/idle1.conf"
+say "idle: oomguard watching 1 cgroup, ${IDLE_S} s"
+if start_oomguard "$TMP/idle1.conf" "$LOGS/idle-oomguard-1.log"; then
+        idle_measure "$OG_PID" og1
+        WATCHED[og1]=$(grep -o '[0-9]* cgroups watched' "$LOGS/idle-oomguard-1.log" | head -1 | cut -d' ' -f1)
+fi
+stop_guards
+say "idle: creating $NCG cgroups"
+for i in $(seq 2 "$NCG"); do printf -v d '%s/bench-%04d' "$BASE" "$i"; mkdir "$d" && echo 64M > "$d/memory.limit_in_bytes"; done
+printf '[cgroup:idle]\npath = %s\nusage_above = 90%%\naction = kill\n' "$REL/bench-*" > "$TMP/idleN.conf"
+say "idle: oomguard watching $NCG cgroups, ${IDLE_S} s"
+if start_oomguard "$TMP/idleN.conf" "$LOGS/idle-oomguard-$NCG.log"; then
+        idle_measure "$OG_PID" ogN
+        WATCHED[ogN]=$(grep -o '[0-9]* cgroups watched' "$LOGS/idle-oomguard-$NCG.log" | head -1 | cut -d' ' -f1)
+        FDS=$(ls /proc/$OG_PID/fd | wc -l)
+fi
+stop_guards
+if [ -n "$EARLYOOM" ]; then
+        say "idle: earlyoom (its defaults), ${IDLE_S} s"
+        start_earlyoom "$LOGS/idle-earlyoom.log" && idle_measure "$EO_PID" eo
+        stop_guards
+fi
+find "$BASE" -mindepth 1 -maxdepth 1 -name 'bench-*' -type d -exec rmdir {} +
+LEFT_CG=$(find "$BASE" -mindepth 1 -type d | wc -l)
+cpu_cell() { [ -n "${CPU[$1]:-}" ] && echo "${CPU[$1]} % (${CPUMS[$1]} ms CPU/s)" || echo "not run"; }
+rss_cell() { [ -n "${RSS[$1]:-}" ] && echo "${RSS[$1]} / ${HWM[$1]} MiB" || echo "not run"; }
+row "idle CPU, 1 cgroup watched (utime+stime, % of one core; schedstat)" "$(cpu_cell og1)" "$(cpu_cell eo)" \
+        "$(ratio "${CPUMS[og1]:-}" "${CPUMS[eo]:-}")" ""
+row "idle CPU, $NCG cgroups watched (oomguard saw ${WATCHED[ogN]:-?}, ${FDS:-?} fds)" "$(cpu_cell ogN)" \
+        "(watches no cgroup)" "$(ratio "${CPUMS[ogN]:-}" "${CPUMS[eo]:-}")" ""
+row "idle RSS / peak (VmRSS / VmHWM), 1 cgroup" "$(rss_cell og1)" "$(rss_cell eo)" "$(ratio "${RSS[og1]:-}" "${RSS[eo]:-}")" "< 1.5 MiB"
+row "idle RSS / peak (VmRSS / VmHWM), $NCG cgroups" "$(rss_cell ogN)" "(watches no cgroup)" \
+        "$(ratio "${RSS[ogN]:-}" "${RSS[eo]:-}")" "< 1.5 MiB"
+
+# --- 3. victim choice among NPROCS processes -------------------------------
+PIDMAX=$(cat /proc/sys/kernel/pid_max); THRMAX=$(cat /proc/sys/kernel/threads-max)
+NOW=$(ls -d /proc/[0-9]* | wc -l)
+room=$(( (PIDMAX < THRMAX ? PIDMAX : THRMAX) - NOW - 2000 ))
+[ "$NPROCS" -gt "$room" ] && { say "only room for $room processes (pid_max $PIDMAX, threads-max $THRMAX)"; NPROCS=$room; }
+PROCS=$BASE/procs
+mkdir "$PROCS" && echo 4G > "$PROCS/memory.limit_in_bytes"
+say "victim: spawning $NPROCS sleeping processes"
+"$B/bench/spawn" "$NPROCS" "$PROCS" > "$TMP/spawn.out" 2> "$LOGS/spawn.err" &
+SP_PID=$!; PIDS+=("$SP_PID")
+for i in $(seq 1200); do grep -q ready "$TMP/spawn.out" && break; kill -0 $SP_PID 2>/dev/null || break; sleep 0.05; done
+SPAWNED=$(sed -n 's/^ready //p' "$TMP/spawn.out")
+INCG=$(wc -l < "$PROCS/cgroup.procs")
+PROCS_MEM=$(awk '{printf "%.0f", $1/1048576}' "$PROCS/memory.usage_in_bytes")
+say "victim: $INCG processes in the cgroup ($PROCS_MEM MiB); timing victim_choose() 5 times each"
+"$B/bench/victimtime" "$PROCS" 5 > "$LOGS/victimtime.txt"
+vt() { sed -n "s/^$1 .*median_ms=\([0-9.]*\).*/\1/p" "$LOGS/victimtime.txt"; }
+vx() { sed -n "s/^$1 .*$2=\([^ ]*\).*/\1/p" "$LOGS/victimtime.txt"; }
+EO_SEL=()
+if [ -n "$EARLYOOM" ]; then
+        say "victim: earlyoom's own 'selecting victim took' (-d --dryrun start-up self-test), 5 times"
+        for i in 1 2 3 4 5; do
+                log=$LOGS/victim-earlyoom-$i.log
+                start_earlyoom "$log" -d -r 0 --dryrun || break
+                for _ in $(seq 400); do grep -q 'selecting victim took' "$log" && break; sleep 0.05; done
+                stop_guards
+                EO_SEL+=("$(sed -n 's/.*selecting victim took \([0-9.]*\) ms.*/\1/p' "$log" | head -1)")
+        done
+fi
+EO_MED=$(printf '%s\n' "${EO_SEL[@]}" | grep . | median)
+EO_VICTIM=$(grep -h -m1 'sending 0' "$LOGS"/victim-earlyoom-1.log 2>/dev/null | sed 's/.*to process \([0-9]*\) uid [0-9]* "\([^"]*\)".*/\1(\2)/')
+stop_pid "$SP_PID"
+for i in $(seq 100); do [ "$(wc -l < "$PROCS/cgroup.procs")" = 0 ] && break; sleep 0.1; done
+kill_cgroup_procs
+sleep 0.5
+LEFT=$(wc -l < "$PROCS/cgroup.procs")
+rmdir "$PROCS"
+row "victim choice, $INCG processes in one cgroup (victim_choose over the cgroup, median of 5)" \
+        "$(vt choose_cgroup) ms (scanned $(vx choose_cgroup scanned))" "(cannot: machine-wide only)" "" "< 10 ms"
+row "victim choice, machine-wide with $INCG of $(vx read_oom_score_machine pids) processes in it (median of 5)" \
+        "$(vt choose_machine) ms (chose $(vx choose_machine victim))" \
+        "${EO_MED} ms (chose ${EO_VICTIM:-?}; its -d timing includes printing a line per process)" \
+        "$(ratio "$(vt choose_machine)" "$EO_MED")" "< 10 ms"
+row "for scale: one open+read+close per process (stat in the cgroup / oom_score machine-wide)" \
+        "$(vt read_stat_cgroup) ms / $(vt read_oom_score_machine) ms" "" "" ""
+
+# --- output ----------------------------------------------------------------
+remove_cgroups
+WALL=$((SECONDS - T0))
+{
+        echo "## oomguard vs earlyoom ($(date -u '+%Y-%m-%d %H:%M UTC'))"
+        echo
+        echo "Machine: kernel $(uname -r), $(nproc) cores, $(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM," \
+             "swap $(awk '/^SwapTotal/ {printf "%d MiB", $2/1024}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end;" \
+             "oomguard $(git -C "$(dirname "$0")" describe --always --dirty 2>/dev/null || echo '?')," \
+             "$("$EARLYOOM" -v 2>&1 | head -1 || echo 'earlyoom not installed')."
+        echo "Race: 256 MiB v1 memory cgroup, \`hog 1024 RATE\`, $RUNS runs per rate; 90 % crossing timed by the bench's own" \
+             "usage-threshold eventfd, \"gone\" = the hog's pidfd readable. earlyoom ran as \`earlyoom -m 10 -s 100 -r 0\`" \
+             "(plus --prefer/--avoid so it could only ever pick the bench's hog). Idle: ${IDLE_S} s each after 1 s of settling." \
+             "Victim choice: $SPAWNED sleeping processes spawned, $LEFT left after the bench (cgroups left: $LEFT_CG)." \
+             "Wall time ${WALL} s."
+        echo
+        echo "| metric | oomguard | earlyoom | oomguard / earlyoom | target |"
+        echo "|---|---|---|---|---|"
+        printf '%s\n' "${ROWS[@]}"
+} > "$OUT"
+cat "$OUT"
+say "saved to $OUT, logs in $LOGS, ${WALL} s"
