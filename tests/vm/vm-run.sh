@@ -243,7 +243,7 @@ else
 fi
 QPID=$!
 [[ -z $KMSG ]] || { tail -n +1 -F "$RUN/console.log" 2>/dev/null >&2 & TPID=$!; }
-sleep "$TIMEOUT" &
+setpriv --pdeathsig KILL -- sleep "$TIMEOUT" &   # the timer, which must not outlive us either
 SPID=$!
 # Whichever ends first: qemu (the guest powered off or died) or the timer.
 # A trapped signal interrupts this wait and runs the EXIT trap.
