@@ -21,6 +21,12 @@ for f in "$B/oomguard" "$B/helpers/hog"; do
         [ -x "$f" ] || { echo "vmcheck: $f missing (make B=$B tests)"; echo "vmcheck: 0 passed, 1 failed"; exit 1; }
 done
 
+# Scenarios use a private copy of the binaries: the build directory may be rebuilt
+# while the VMs run (a relink under a running VM shows as "cannot execute").
+BIN=$OUT/bin
+mkdir -p "$BIN" && cp -p "$B/oomguard" "$BIN/" && cp -rp "$B/helpers" "$BIN/" ||
+        { echo "vmcheck: cannot copy the binaries to $BIN"; echo "vmcheck: 0 passed, 1 failed"; exit 1; }
+
 if (($# > 0)); then SCENARIOS=("$@"); else SCENARIOS=("$HERE"/scenarios/*.sh); fi
 
 now() { date +%s.%N; }
@@ -40,7 +46,7 @@ run_one() {
         done
         t0=$(now)
         "$HERE/vm-run.sh" --layout "$layout" --mem "$mem" --swap "$swap" --timeout "$timeout" \
-                -- bash "${f#"$REPO"/}" "$B" >"$OUT/$name.log" 2>&1
+                -- bash "${f#"$REPO"/}" "$BIN" >"$OUT/$name.log" 2>&1
         rc=$?
         echo "$rc $(secs "$t0" "$(now)") $layout $mem $swap" >"$OUT/$name.rc"
 }
