@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include "actions/family.h"
 #include "actions/kill.h"
 #include "actions/victim.h"
 #include "policy/evaluate.h"
@@ -17,6 +18,11 @@ struct action_ctx {
         const char *wakeup;                /* what woke the guard ("v1 usage threshold") */
         pid_t self;
         uint64_t machine_bytes;            /* MemTotal + SwapTotal: badness scale of unlimited cgroups */
+        /* supervisor_first: the [supervisor:] rules and the restart tracker */
+        const struct supervisor_rule *supervisors;
+        size_t n_supervisors;
+        bool (*restarted)(pid_t pid, uint64_t start, void *ud);
+        void *restarted_ud;
 };
 
 /* What an actuator did: the facts of the one event it logs. */
@@ -28,6 +34,10 @@ struct action_report {
         bool has_kill;
         struct kill_result kill;
         unsigned cgroup_killed;            /* kill-cgroup: processes signalled */
+        bool has_supervisor;               /* supervisor_first found one */
+        struct victim supervisor;          /* (no pidfd kept) */
+        unsigned family_size;              /* workers killed with it */
+        char sequence[256];                /* "123 (nginx) then 124 125 ..." */
         char outcome[160];
 };
 
@@ -52,3 +62,7 @@ const char *action_cgroup_dir(const struct action_ctx *ctx, const struct decisio
                               char *buf, size_t size);
 int action_choose_victim(const struct action_ctx *ctx, const struct decision *d,
                          struct action_report *rep);
+
+/* supervisor_first (supervisor_first.c). */
+bool action_find_supervisor(const struct action_ctx *ctx, const struct decision *d, struct action_report *rep);
+int action_kill_family(const struct action_ctx *ctx, struct action_report *rep);

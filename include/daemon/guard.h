@@ -7,6 +7,7 @@
 
 #include "actions/actuator.h"
 #include "daemon/wakeups.h"
+#include "snapshot/restarts.h"
 #include "policy/evaluate.h"
 #include "policy/policy.h"
 #include "snapshot/cgroup_set.h"
@@ -42,6 +43,10 @@ struct guard {
         pid_t self;
         bool armed;                      /* kernel wakeups in use (daemon, not --status) */
         int pc_fd;                       /* proc connector, -1 = none (see proc_events.h) */
+        struct restart_tracker *restarts; /* see supervise.h */
+        pid_t zombie_suspects[64];       /* parents whose children exited lately */
+        size_t n_suspects;
+        uint64_t last_zombie_check_ns;
         uint64_t last_proc_scan_ns;
 };
 

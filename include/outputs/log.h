@@ -36,6 +36,8 @@ struct log_field {
 #define MSGID_ACTION   "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a61"
 #define MSGID_RELOAD   "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a62"
 #define MSGID_CLEARED  "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a63"
+#define MSGID_RESTART_LOOP "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a64"
+#define MSGID_ZOMBIES  "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a65"
 
 void log_event(int priority, const char *message_id, const struct log_field *fields,
                size_t n_fields, const char *fmt, ...) _printf_(5, 6);

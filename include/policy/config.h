@@ -35,6 +35,7 @@ enum config_section_mask {
         CONFIG_SEC_DAEMON = 1 << 0,
         CONFIG_SEC_GLOBAL = 1 << 1,
         CONFIG_SEC_CGROUP = 1 << 2,
+        CONFIG_SEC_SUPERVISOR = 1 << 3,
 };
 
 enum config_type {
@@ -48,6 +49,7 @@ enum config_type {
         CONFIG_WATERMARK, /* enum watermark_level */
         CONFIG_ACTION,    /* enum action_kind */
         CONFIG_PATH,      /* char *, absolute fnmatch glob */
+        CONFIG_RESTART_ACTION, /* enum restart_action */
 };
 
 #define CONFIG_F_NONZERO 1u   /* 0 is refused (a zero poll interval spins) */

@@ -61,6 +61,31 @@ struct daemon_settings {
         struct matcher_list prefer, avoid; /* oom_score +/- 300 */
 };
 
+/* What to do with a supervisor that restarts killed children too often. */
+enum restart_action { RESTART_WARN = 0, RESTART_STOP, RESTART_KILL, RESTART_CAP_FORKS };
+const char *restart_action_to_string(enum restart_action a);
+int restart_action_from_string(const char *s, enum restart_action *ret);
+
+/* [supervisor:NAME]: which processes are supervisors (their children are
+ * workers), how many restarts of a killed child are tolerated, and how
+ * many unreaped (zombie) children. */
+struct supervisor_rule {
+        char *name;
+        struct matcher_list match;   /* "match": any of these names a supervisor; none = any parent */
+        char *cgroup_glob;           /* "cgroup": only supervisors in matching cgroups; NULL = any */
+        unsigned max_restarts;       /* 0 = restart loops not watched */
+        uint64_t window_ns;
+        enum restart_action restart_action;
+        unsigned zombies_above;      /* 0 = zombies not watched */
+        enum action_kind zombie_action; /* ACTION_KILL or ACTION_WARN */
+        bool container_init;         /* a container's PID 1 may be a supervisor to act on */
+        int line;
+};
+
+/* Defaults: max_restarts 5 in a 60 s window, warn; zombies not watched. */
+int supervisor_rule_init(struct supervisor_rule *r, const char *name);
+void supervisor_rule_free(struct supervisor_rule *r);
+
 struct policy {
         char *source_file;
         struct daemon_settings daemon;
@@ -68,6 +93,8 @@ struct policy {
         struct rule global;
         struct rule *cgroups;
         size_t n_cgroups;
+        struct supervisor_rule *supervisors;
+        size_t n_supervisors;
 };
 
 void policy_init_defaults(struct policy *p);

@@ -20,6 +20,7 @@ struct cgroup_mounts {
         char memory_mount[PATH_MAX];         /* absolute, includes root */
         char unified_mount[PATH_MAX];        /* cgroup2 mount or "" */
         char freezer_mount[PATH_MAX];        /* v1 freezer or "" (kill-cgroup on v1) */
+        char pids_mount[PATH_MAX];           /* v1 pids or "" (cap-forks on v1) */
         bool unified_has_psi;
 };
 

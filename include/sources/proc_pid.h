@@ -26,6 +26,7 @@ struct proc_status {
         uid_t uid;              /* real uid */
         uint64_t vm_rss, rss_anon, rss_file, rss_shmem, vm_swap, vm_pte; /* bytes */
         bool has_vm_rss;        /* kernel threads have no VmRSS */
+        pid_t ns_pid;           /* pid in its own namespace (NSpid, last); 0 = unknown */
 };
 
 #define PF_KTHREAD 0x00200000

@@ -6,7 +6,7 @@
 #include "outputs/log.h"
 #include "util.h"
 
-#define EVENT_FIELDS_MAX 20
+#define EVENT_FIELDS_MAX 24
 
 struct event_fields {
         struct log_field f[EVENT_FIELDS_MAX];
@@ -67,6 +67,15 @@ void action_log_event(const struct action_ctx *ctx, const char *actuator,
         }
         if (rep->has_victim)
                 add_victim(&e, rep, &vt);
+        char sup_pid[16], sup_comm[COMM_MAX];
+        if (rep->has_supervisor) {
+                snprintf(sup_pid, sizeof(sup_pid), "%d", (int)rep->supervisor.pid);
+                sanitize_copy(sup_comm, sizeof(sup_comm), rep->supervisor.comm);
+                add(&e, "OOMGUARD_SUPERVISOR_PID", sup_pid);
+                add(&e, "OOMGUARD_SUPERVISOR_COMM", sup_comm);
+                if (rep->sequence[0])
+                        add(&e, "OOMGUARD_SEQUENCE", rep->sequence);
+        }
         add(&e, "OOMGUARD_OUTCOME", rep->outcome);
         bool dry = actuator[0] == 'd';
         char victim[COMM_MAX + 32] = "";

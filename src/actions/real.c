@@ -32,7 +32,10 @@ static int act_on_victim(const struct action_ctx *ctx, const struct decision *d,
         int r = action_choose_victim(ctx, d, rep);
         if (r < 0)
                 return r;
-        r = d->action == ACTION_KILL ? kill_victim(ctx, rep) : stop_victim(ctx, rep);
+        if (d->action == ACTION_KILL && action_find_supervisor(ctx, d, rep))
+                r = action_kill_family(ctx, rep);
+        else
+                r = d->action == ACTION_KILL ? kill_victim(ctx, rep) : stop_victim(ctx, rep);
         victim_release(&rep->victim);
         return r;
 }

@@ -4,6 +4,7 @@
 
 #include "daemon/guard.h"
 #include "daemon/proc_events.h"
+#include "daemon/supervise.h"
 #include "outputs/log.h"
 
 int guard_set_capacity(struct guard *g) {
@@ -38,11 +39,14 @@ int guard_init(struct guard *g, const char *root, struct policy *policy, bool fo
         if (!g->live)
                 g->force_dry_run = true;
         g->scratch = malloc(GUARD_SCRATCH_SIZE);
-        if (!g->scratch)
+        if (!g->scratch || supervise_init(g) < 0) {
+                free(g->scratch);
                 return -ENOMEM;
+        }
         int r = machine_sources_open(root, &g->machine);
         if (r < 0) {
                 free(g->scratch);
+                supervise_free(g);
                 return log_error_errno(r, "cannot read %s/proc/meminfo: %m", root);
         }
         g->policy = *policy;
@@ -87,6 +91,7 @@ void guard_free(struct guard *g) {
         cgroup_set_free(&g->cgroups);
         wakeups_free(&g->wake);
         proc_events_close(g);
+        supervise_free(g);
         machine_sources_close(&g->machine);
         policy_free(&g->policy);
         free(g->decisions);

@@ -3,11 +3,11 @@
 
 #include "daemon/guard.h"
 #include "daemon/proc_events.h"
+#include "daemon/supervise.h"
 #include "outputs/log.h"
 
 bool guard_wants_proc_events(const struct guard *g) {
-        (void)g;
-        return false; /* stages that follow processes say so here */
+        return supervise_wants_events(g);
 }
 
 void proc_events_open(struct guard *g) {
@@ -28,12 +28,12 @@ void proc_events_close(struct guard *g) {
 
 void guard_on_proc_event(const struct pc_event *ev, void *guard) {
         struct guard *g = guard;
-        (void)g;
-        (void)ev;
+        supervise_on_event(g, ev);
 }
 
 void guard_proc_rescan(struct guard *g) {
         g->last_proc_scan_ns = now_ns();
+        supervise_tick(g, g->last_proc_scan_ns, true);
 }
 
 void proc_events_dispatch(struct guard *g) {

@@ -6,6 +6,7 @@
 
 #include "daemon/guard.h"
 #include "daemon/proc_events.h"
+#include "daemon/supervise.h"
 #include "daemon/tick.h"
 #include "outputs/log.h"
 
@@ -50,7 +51,9 @@ static void execute(struct guard *g, const struct decision *d, uint64_t now) {
                  ? g->cgroups.items[w->cgroup].path : "");
         const struct action_ctx ctx = { .root = g->root, .mounts = g->has_mounts ? &g->mounts : NULL,
                                         .settings = &g->policy.daemon, .wakeup = wakeup, .self = g->self,
-                                        .machine_bytes = g->snap.machine.mem.mem_total + g->snap.machine.mem.swap_total };
+                                        .machine_bytes = g->snap.machine.mem.mem_total + g->snap.machine.mem.swap_total,
+                                        .supervisors = g->policy.supervisors, .n_supervisors = g->policy.n_supervisors,
+                                        .restarted = supervise_restarted, .restarted_ud = g };
         if (acts_for_real(g, d))
                 record_action(g, now);
         int r = guard_actuator(g)->execute(&ctx, d);
@@ -87,6 +90,8 @@ size_t guard_tick(struct guard *g, bool act) {
         if (act && g->live && guard_wants_proc_events(g) &&
             now - g->last_proc_scan_ns >= proc_scan_interval_ns(g))
                 guard_proc_rescan(g); /* catches what the connector missed, or replaces it */
+        if (act)
+                supervise_tick(g, now, false);
         machine_sources_read(&g->machine, g->scratch, GUARD_SCRATCH_SIZE, &g->snap.machine);
         cgroup_set_read(&g->cgroups, now, g->scratch, GUARD_SCRATCH_SIZE);
         g->snap.now_ns = now;

@@ -23,7 +23,7 @@
 #define KEYS_MAX 64
 #define SHOWN_MAX 64 /* longest user text echoed back in a message */
 
-enum section { SEC_NONE, SEC_IGNORED, SEC_DAEMON, SEC_GLOBAL, SEC_CGROUP };
+enum section { SEC_NONE, SEC_IGNORED, SEC_DAEMON, SEC_GLOBAL, SEC_CGROUP, SEC_SUPERVISOR };
 
 struct loader {
         FILE *f;
@@ -42,6 +42,7 @@ struct loader {
         int header_line;
         bool discard;    /* duplicate/misnamed section: checked, then dropped */
         struct rule rule; /* the [global] or [cgroup:] being read */
+        struct supervisor_rule sup; /* the [supervisor:] being read */
         struct daemon_settings scratch; /* a duplicate [daemon] */
         int key_line[KEYS_MAX]; /* line each key was set on; 0 = not yet */
         int daemon_line, global_line;
@@ -117,6 +118,8 @@ static unsigned section_mask(enum section s) {
                 return CONFIG_SEC_GLOBAL;
         case SEC_CGROUP:
                 return CONFIG_SEC_CGROUP;
+        case SEC_SUPERVISOR:
+                return CONFIG_SEC_SUPERVISOR;
         default:
                 return 0;
         }
@@ -129,6 +132,8 @@ static void *value_ptr(struct loader *L, const struct config_key *k) {
         char *base;
         if (L->sec == SEC_DAEMON)
                 base = (char *)(L->discard ? &L->scratch : &L->pol.daemon);
+        else if (L->sec == SEC_SUPERVISOR)
+                base = (char *)&L->sup;
         else
                 base = (char *)&L->rule;
         return base + k->offset;
@@ -262,6 +267,8 @@ static void set_action(struct loader *L, const struct config_key *k, const char 
                          "invalid action \"%s\" (warn, kill, kill-cgroup, reclaim, stop)", shown(s, v));
         else if (a == ACTION_KILL_CGROUP && L->sec == SEC_GLOBAL)
                 error_at(L, L->lineno, k->name, "kill-cgroup is only valid in [cgroup:NAME]");
+        else if (L->sec == SEC_SUPERVISOR && a != ACTION_KILL && a != ACTION_WARN)
+                error_at(L, L->lineno, k->name, "invalid zombie action \"%s\" (kill, warn)", shown(s, v));
         else
                 *p = a;
 }
@@ -282,6 +289,14 @@ static void set_path(struct loader *L, const struct config_key *k, const char *v
         for (size_t n = strlen(copy); n > 1 && copy[n - 1] == '/'; n--)
                 copy[n - 1] = '\0';
         *p = copy;
+}
+
+static void set_restart_action(struct loader *L, const struct config_key *k, const char *v,
+                               enum restart_action *p) {
+        char s[SHOWN_MAX + 4];
+        if (restart_action_from_string(v, p) < 0)
+                error_at(L, L->lineno, k->name, "invalid restart action \"%s\" (warn, stop, kill, cap-forks)",
+                         shown(s, v));
 }
 
 static void set_value(struct loader *L, const struct config_key *k, const char *v) {
@@ -316,6 +331,9 @@ static void set_value(struct loader *L, const struct config_key *k, const char *
                 break;
         case CONFIG_PATH:
                 set_path(L, k, v, p);
+                break;
+        case CONFIG_RESTART_ACTION:
+                set_restart_action(L, k, v, p);
                 break;
         }
 }
@@ -386,7 +404,48 @@ static void end_rule(struct loader *L) {
         L->rule = (struct rule){ 0 };
 }
 
+static bool rule_name_valid(const char *s);
+
+static void end_supervisor(struct loader *L) {
+        if (!L->sup.match.n && !L->sup.cgroup_glob)
+                error_at(L, L->header_line, L->header,
+                         "say which processes are supervisors (match and/or cgroup)");
+        struct supervisor_rule *a = L->discard ? NULL
+                : reallocarray(L->pol.supervisors, L->pol.n_supervisors + 1, sizeof(*a));
+        if (!a) {
+                L->fatal = L->discard ? L->fatal : -ENOMEM;
+                supervisor_rule_free(&L->sup);
+        } else {
+                a[L->pol.n_supervisors++] = L->sup;
+                L->pol.supervisors = a;
+        }
+        L->sup = (struct supervisor_rule){ 0 };
+}
+
+static void begin_supervisor(struct loader *L, const char *name) {
+        if (supervisor_rule_init(&L->sup, name) < 0) {
+                L->fatal = -ENOMEM;
+                L->sec = SEC_IGNORED;
+                return;
+        }
+        L->sup.line = L->lineno;
+        L->sec = SEC_SUPERVISOR;
+        if (!*name || !rule_name_valid(name)) {
+                error_at(L, L->lineno, L->header, "%s", *name ? "invalid rule name (use letters, digits, '-', '_', '.', '@')"
+                                                            : "empty rule name");
+                L->discard = true;
+        }
+        for (size_t i = 0; !L->discard && i < L->pol.n_supervisors; i++)
+                if (strcmp(L->pol.supervisors[i].name, name) == 0) {
+                        error_at(L, L->lineno, L->header, "duplicate section (first on line %d)",
+                                 L->pol.supervisors[i].line);
+                        L->discard = true;
+                }
+}
+
 static void section_end(struct loader *L) {
+        if (L->sec == SEC_SUPERVISOR)
+                end_supervisor(L);
         if (L->sec == SEC_DAEMON && L->discard)
                 daemon_settings_free(&L->scratch);
         else if (L->sec == SEC_GLOBAL || L->sec == SEC_CGROUP)
@@ -473,13 +532,16 @@ static void section_begin(struct loader *L, const char *name) {
                 }
                 return;
         }
+        if (has_prefix(name, "supervisor:")) {
+                begin_supervisor(L, name + strlen("supervisor:"));
+                return;
+        }
         L->sec = SEC_IGNORED;
-        if (has_prefix(name, "adjust:") || has_prefix(name, "supervisor:") ||
-            strcmp(name, "adjust") == 0 || strcmp(name, "supervisor") == 0)
+        if (has_prefix(name, "adjust:") || strcmp(name, "adjust") == 0 || strcmp(name, "supervisor") == 0)
                 error_at(L, L->lineno, L->header, "section not supported yet");
         else
                 error_at(L, L->lineno, L->header,
-                         "unknown section (expected [daemon], [global] or [cgroup:NAME])");
+                         "unknown section (expected [daemon], [global], [cgroup:NAME] or [supervisor:NAME])");
 }
 
 /* ---- lines ---- */

@@ -14,6 +14,8 @@
         { key, CONFIG_SEC_DAEMON, type, offsetof(struct daemon_settings, field), __VA_ARGS__ }
 #define RULE(key, sections, type, field, ...) \
         { key, sections, type, offsetof(struct rule, field), __VA_ARGS__ }
+#define SUPERVISOR(key, type, field, flags) \
+        { key, CONFIG_SEC_SUPERVISOR, type, offsetof(struct supervisor_rule, field), flags }
 #define GLOBAL CONFIG_SEC_GLOBAL
 #define CGROUP CONFIG_SEC_CGROUP
 
@@ -45,6 +47,14 @@ const struct config_key config_keys[] = {
         RULE("protect", GLOBAL | CGROUP, CONFIG_MATCHERS, protect, 0),
         RULE("prefer", GLOBAL | CGROUP, CONFIG_MATCHERS, prefer, 0),
         RULE("avoid", GLOBAL | CGROUP, CONFIG_MATCHERS, avoid, 0),
+        SUPERVISOR("match", CONFIG_MATCHERS, match, 0),
+        SUPERVISOR("cgroup", CONFIG_PATH, cgroup_glob, 0),
+        SUPERVISOR("max_restarts", CONFIG_UINT, max_restarts, 0),
+        SUPERVISOR("window", CONFIG_DURATION, window_ns, CONFIG_F_NONZERO),
+        SUPERVISOR("restart_action", CONFIG_RESTART_ACTION, restart_action, 0),
+        SUPERVISOR("zombies_above", CONFIG_UINT, zombies_above, 0),
+        SUPERVISOR("zombie_action", CONFIG_ACTION, zombie_action, 0),
+        SUPERVISOR("container_init", CONFIG_BOOL, container_init, 0),
 };
 const size_t config_n_keys = ELEMENTSOF(config_keys);
 
@@ -73,6 +83,8 @@ const char *config_sections_string(unsigned sections) {
                 return "[cgroup:NAME]";
         case CONFIG_SEC_GLOBAL | CONFIG_SEC_CGROUP:
                 return "[global] and [cgroup:NAME]";
+        case CONFIG_SEC_SUPERVISOR:
+                return "[supervisor:NAME]";
         case CONFIG_SEC_DAEMON | CONFIG_SEC_GLOBAL | CONFIG_SEC_CGROUP:
                 return "[daemon], [global] and [cgroup:NAME]";
         default:
@@ -182,6 +194,9 @@ static void print_value(const struct config_key *k, const void *base, FILE *out)
                 break;
         case CONFIG_ACTION:
                 fputs(action_kind_to_string(*AT(enum action_kind, base, k)), out);
+                break;
+        case CONFIG_RESTART_ACTION:
+                fputs(restart_action_to_string(*AT(enum restart_action, base, k)), out);
                 break;
         case CONFIG_PATH:
                 fputs(*AT(char *, base, k), out);

@@ -88,7 +88,44 @@ void daemon_settings_free(struct daemon_settings *d) {
         matcher_list_free(&d->avoid);
 }
 
+static const char *const restart_actions[] = {
+        [RESTART_WARN] = "warn", [RESTART_STOP] = "stop",
+        [RESTART_KILL] = "kill", [RESTART_CAP_FORKS] = "cap-forks",
+};
+
+const char *restart_action_to_string(enum restart_action a) {
+        return (unsigned)a < ELEMENTSOF(restart_actions) ? restart_actions[a] : "?";
+}
+
+int restart_action_from_string(const char *s, enum restart_action *ret) {
+        for (size_t i = 0; i < ELEMENTSOF(restart_actions); i++)
+                if (strcmp(s, restart_actions[i]) == 0) {
+                        *ret = (enum restart_action)i;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+int supervisor_rule_init(struct supervisor_rule *r, const char *name) {
+        *r = (struct supervisor_rule){
+                .max_restarts = 5, .window_ns = 60 * NSEC_PER_SEC,
+                .restart_action = RESTART_WARN, .zombie_action = ACTION_WARN,
+        };
+        r->name = strdup(name);
+        return r->name ? 0 : -ENOMEM;
+}
+
+void supervisor_rule_free(struct supervisor_rule *r) {
+        free(r->name);
+        free(r->cgroup_glob);
+        matcher_list_free(&r->match);
+        *r = (struct supervisor_rule){ 0 };
+}
+
 void policy_free(struct policy *p) {
+        for (size_t i = 0; i < p->n_supervisors; i++)
+                supervisor_rule_free(&p->supervisors[i]);
+        free(p->supervisors);
         free(p->source_file);
         daemon_settings_free(&p->daemon);
         if (p->has_global)
@@ -132,4 +169,7 @@ void policy_print(const struct policy *p, FILE *out) {
         for (size_t i = 0; i < p->n_cgroups; i++)
                 print_section(out, "cgroup:", p->cgroups[i].name, CONFIG_SEC_CGROUP,
                               &p->cgroups[i]);
+        for (size_t i = 0; i < p->n_supervisors; i++)
+                print_section(out, "supervisor:", p->supervisors[i].name, CONFIG_SEC_SUPERVISOR,
+                              &p->supervisors[i]);
 }

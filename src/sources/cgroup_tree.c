@@ -36,6 +36,8 @@ static void parse_mount_line(const char *line, struct cgroup_mounts *m, bool *v1
                 snprintf(m->unified_mount, sizeof(m->unified_mount), "%s", dir);
         else if (strcmp(type, "cgroup") == 0 && has_option(opts, "freezer") && !m->freezer_mount[0])
                 snprintf(m->freezer_mount, sizeof(m->freezer_mount), "%s", dir);
+        else if (strcmp(type, "cgroup") == 0 && has_option(opts, "pids") && !m->pids_mount[0])
+                snprintf(m->pids_mount, sizeof(m->pids_mount), "%s", dir);
         if (strcmp(type, "cgroup") == 0 && has_option(opts, "memory") && !*v1_memory) {
                 snprintf(m->memory_mount, sizeof(m->memory_mount), "%s", dir);
                 *v1_memory = true;
@@ -130,6 +132,7 @@ int cgroup_mounts_discover(const char *root, struct cgroup_mounts *ret) {
         prefix_root(root, m.memory_mount, sizeof(m.memory_mount));
         prefix_root(root, m.unified_mount, sizeof(m.unified_mount));
         prefix_root(root, m.freezer_mount, sizeof(m.freezer_mount));
+        prefix_root(root, m.pids_mount, sizeof(m.pids_mount));
         *ret = m;
         return 0;
 }

@@ -113,6 +113,25 @@ static int status_uid(const char *buf, size_t len, uid_t *ret) {
         return -EBADMSG;
 }
 
+/* NSpid: the pid in each nested namespace; the last one is the pid the
+ * process sees for itself (1 = a container's init). 0 when absent. */
+static pid_t status_ns_pid(const char *buf, size_t len) {
+        const char *p = buf, *end = buf + len, *line, *tok;
+        size_t n;
+        while (kv_next_line(&p, end, &line, &n)) {
+                const char *q = line;
+                size_t tn = kv_token(&q, line + n, &tok);
+                uint64_t v, last = 0;
+                if (!kv_token_eq(tok, tn, "NSpid:"))
+                        continue;
+                while ((tn = kv_token(&q, line + n, &tok)) > 0)
+                        if (tok_u64(tok, tn, INT_MAX, &v) == 0)
+                                last = v;
+                return (pid_t)last;
+        }
+        return 0;
+}
+
 int parse_proc_status(const char *buf, size_t len, struct proc_status *ret) {
         struct proc_status s = {0};
         const struct kv_field fields[] = {
@@ -129,6 +148,7 @@ int parse_proc_status(const char *buf, size_t len, struct proc_status *ret) {
         r = parse_kv(buf, len, fields, ELEMENTSOF(fields));
         if (r < 0)
                 return r;
+        s.ns_pid = status_ns_pid(buf, len);
         *ret = s;
         return 0;
 }

@@ -1,0 +1,28 @@
+/* Supervisors at run time: restart loops (a parent re-forking children
+ * that keep being killed) and zombie factories (a parent that never reaps
+ * its children), fed by process events or /proc scans. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sources/proc_connector.h"
+#include "util.h"
+
+struct guard;
+
+#define ZOMBIE_SUSPECTS 64
+#define ZOMBIE_CHECK_NS (200 * NSEC_PER_MSEC)
+
+int supervise_init(struct guard *g);     /* allocates the tracker */
+void supervise_free(struct guard *g);
+bool supervise_wants_events(const struct guard *g);
+
+/* Connector events: exits by signal, execs (restarts), exits (zombies). */
+void supervise_on_event(struct guard *g, const struct pc_event *ev);
+/* From the tick: check zombie suspects; full /proc pass when scan is true. */
+void supervise_tick(struct guard *g, uint64_t now, bool scan);
+
+/* For supervisor_first: did this parent re-fork a killed child lately? */
+bool supervise_restarted(pid_t pid, uint64_t start, void *guard);

@@ -1,0 +1,94 @@
+/* Finding the supervisor above a victim (see family.h). */
+#include <fnmatch.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "actions/family.h"
+#include "util.h"
+
+#define ANCESTRY_MAX 32
+
+struct ancestor {
+        struct proc_stat st;
+        struct proc_status status;
+        char cgroup[1024];
+        char cmdline[1024];
+};
+
+static void read_cmdline_joined(const char *root, pid_t pid, char *buf, size_t size) {
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+        ssize_t n = read_file_at(root, path, buf, size);
+        if (n == -ENOBUFS)
+                n = (ssize_t)size - 1;
+        if (n < 0)
+                n = 0;
+        buf[n] = '\0';
+        for (ssize_t i = 0; i + 1 < n; i++)
+                if (buf[i] == '\0')
+                        buf[i] = ' ';
+}
+
+static int read_ancestor(const struct supervisor_query *q, pid_t pid, struct ancestor *a) {
+        if (read_proc_stat(q->root, pid, &a->st) < 0 || read_proc_status(q->root, pid, &a->status) < 0 ||
+            read_proc_cgroup(q->root, pid, q->cgroup_controller, a->cgroup, sizeof(a->cgroup)) < 0)
+                return -ESRCH;
+        read_cmdline_joined(q->root, pid, a->cmdline, sizeof(a->cmdline));
+        return 0;
+}
+
+static const struct supervisor_rule *rule_for(const struct supervisor_query *q, const struct ancestor *a,
+                                              bool *ret_any) {
+        struct proc_facts f = { .comm = a->st.comm, .cmdline = a->cmdline, .cgroup = a->cgroup,
+                                .uid = a->status.uid, .has_uid = true };
+        for (size_t i = 0; i < q->n_rules; i++) {
+                const struct supervisor_rule *r = &q->rules[i];
+                if (r->cgroup_glob && fnmatch(r->cgroup_glob, a->cgroup, FNM_PATHNAME) != 0)
+                        continue;
+                if (r->match.n == 0 || matcher_list_match(&r->match, &f))
+                        return r;
+        }
+        *ret_any = q->restarted && q->restarted(a->st.pid, a->st.starttime, q->ud);
+        return NULL;
+}
+
+const struct supervisor_rule *supervisor_rule_match(const struct supervisor_query *q, pid_t pid,
+                                                    struct proc_stat *ret_st) {
+        struct ancestor a;
+        bool restarted = false;
+        if (pid <= 1 || read_ancestor(q, pid, &a) < 0)
+                return NULL;
+        const struct supervisor_rule *r = rule_for(q, &a, &restarted);
+        if (r && a.status.ns_pid == 1 && !r->container_init)
+                return NULL;
+        if (ret_st)
+                *ret_st = a.st;
+        return r;
+}
+
+int supervisor_of(const struct supervisor_query *q, pid_t victim, pid_t *ret_pid,
+                  uint64_t *ret_start, const struct supervisor_rule **ret_rule) {
+        struct ancestor a;
+        char victim_cgroup[1024];
+        if (read_ancestor(q, victim, &a) < 0)
+                return -ESRCH;
+        snprintf(victim_cgroup, sizeof(victim_cgroup), "%s", a.cgroup);
+        for (int depth = 0; depth < ANCESTRY_MAX; depth++) {
+                pid_t parent = a.st.ppid;
+                if (parent <= 1 || read_ancestor(q, parent, &a) < 0)
+                        return -ENOENT; /* the host's init is never a supervisor to kill */
+                if (strcmp(a.cgroup, victim_cgroup) != 0)
+                        return -ENOENT; /* supervisors outside the cgroup are someone else's */
+                bool restarted = false;
+                const struct supervisor_rule *r = rule_for(q, &a, &restarted);
+                if (!r && !restarted)
+                        continue;
+                if (a.status.ns_pid == 1 && !(r && r->container_init))
+                        return -ENOENT; /* a container's init only when the rule says so */
+                *ret_pid = parent;
+                *ret_start = a.st.starttime;
+                *ret_rule = r;
+                return 0;
+        }
+        return -ENOENT;
+}

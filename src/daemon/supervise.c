@@ -1,0 +1,131 @@
+/* Restart loops and zombie factories at run time (see supervise.h). */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "actions/family.h"
+#include "actions/procs.h"
+#include "daemon/guard.h"
+#include "daemon/supervise.h"
+#include "daemon/supervise_act.h"
+#include "outputs/log.h"
+
+#define DEFAULT_WINDOW_NS (60 * NSEC_PER_SEC)
+
+int supervise_init(struct guard *g) {
+        g->restarts = calloc(1, sizeof(*g->restarts));
+        return g->restarts ? 0 : -ENOMEM;
+}
+
+void supervise_free(struct guard *g) {
+        free(g->restarts);
+        g->restarts = NULL;
+}
+
+bool supervise_wants_events(const struct guard *g) {
+        return g->policy.n_supervisors > 0;
+}
+
+static bool wants_zombies(const struct guard *g) {
+        for (size_t i = 0; i < g->policy.n_supervisors; i++)
+                if (g->policy.supervisors[i].zombies_above)
+                        return true;
+        return false;
+}
+
+static struct supervisor_query query_of(const struct guard *g) {
+        return (struct supervisor_query){
+                .root = g->root, .rules = g->policy.supervisors, .n_rules = g->policy.n_supervisors,
+                .cgroup_controller = g->has_mounts && g->mounts.memory_version == CGROUP_V1 ? "memory" : NULL,
+        };
+}
+
+bool supervise_restarted(pid_t pid, uint64_t start, void *guard) {
+        struct guard *g = guard;
+        struct restart_parent *p = g->restarts ? restarts_find(g->restarts, pid, start) : NULL;
+        return p && p->n_restarts > 0;
+}
+
+static bool pending_deaths(const struct guard *g) {
+        for (size_t i = 0; i < RESTART_PARENTS; i++)
+                if (g->restarts->parents[i].died_ns)
+                        return true;
+        return false;
+}
+
+static void add_suspect(struct guard *g, pid_t parent) {
+        for (size_t i = 0; i < g->n_suspects; i++)
+                if (g->zombie_suspects[i] == parent)
+                        return;
+        if (g->n_suspects < ZOMBIE_SUSPECTS)
+                g->zombie_suspects[g->n_suspects++] = parent;
+}
+
+static bool died_by_signal(int wait_status) {
+        int sig = wait_status & 0x7f;
+        return sig != 0 && sig != 0x7f;
+}
+
+/* The parent's identity (pid + start time) for a process: 0 on success. */
+static int parent_of(const struct guard *g, pid_t pid, struct proc_stat *st, uint64_t *ret_pstart) {
+        struct proc_stat pst;
+        if (read_proc_stat(g->root, pid, st) < 0 || st->ppid <= 1 || read_proc_stat(g->root, st->ppid, &pst) < 0)
+                return -ESRCH;
+        *ret_pstart = pst.starttime;
+        return 0;
+}
+
+static void on_exit_event(struct guard *g, const struct pc_event *ev) {
+        bool zombies = wants_zombies(g), signalled = died_by_signal(ev->exit_code);
+        if (!zombies && !signalled)
+                return; /* a normal exit is nothing to a restart tracker */
+        struct proc_stat st; /* still readable: the child is a zombie until reaped */
+        uint64_t pstart;
+        if (parent_of(g, ev->pid, &st, &pstart) < 0)
+                return;
+        if (signalled)
+                restarts_on_death(g->restarts, st.ppid, pstart, st.comm, ev->timestamp_ns);
+        if (zombies)
+                add_suspect(g, st.ppid);
+}
+
+static void restart_loop(struct guard *g, const struct supervisor_rule *r, const struct proc_stat *pst,
+                         const char *child, unsigned count) {
+        struct sup_target t = { .pid = pst->pid, .start = pst->starttime };
+        char what[160], outcome[200];
+        memcpy(t.comm, pst->comm, sizeof(t.comm));
+        snprintf(what, sizeof(what), "restarted a killed \"%s\" %u times within %.0fs (max_restarts %u)",
+                 child, count, (double)r->window_ns / (double)NSEC_PER_SEC, r->max_restarts);
+        supervise_act(g, r->restart_action, &t, outcome, sizeof(outcome));
+        supervise_log(0, r, &t, what, outcome);
+}
+
+static void on_exec_event(struct guard *g, const struct pc_event *ev) {
+        if (!pending_deaths(g))
+                return; /* the common case: costs nothing */
+        struct proc_stat st, pst;
+        uint64_t pstart;
+        if (parent_of(g, ev->pid, &st, &pstart) < 0)
+                return;
+        struct restart_parent *p = restarts_find(g->restarts, st.ppid, pstart);
+        if (!p || !p->died_ns)
+                return;
+        const struct supervisor_query q = query_of(g);
+        const struct supervisor_rule *r = supervisor_rule_match(&q, st.ppid, &pst);
+        uint64_t window = r && r->max_restarts ? r->window_ns : DEFAULT_WINDOW_NS;
+        unsigned n = restarts_on_start(g->restarts, st.ppid, pstart, st.comm, window, ev->timestamp_ns);
+        if (!r || !r->max_restarts || n <= r->max_restarts || p->acted)
+                return;
+        p->acted = true;
+        restart_loop(g, r, &pst, st.comm, n);
+}
+
+void supervise_on_event(struct guard *g, const struct pc_event *ev) {
+        if (!g->restarts || !supervise_wants_events(g) || ev->pid != ev->tgid)
+                return; /* threads are not processes */
+        if (ev->kind == PC_EXIT)
+                on_exit_event(g, ev);
+        else if (ev->kind == PC_EXEC)
+                on_exec_event(g, ev);
+}
