@@ -20,6 +20,7 @@ MEMROOT=/sys/fs/cgroup/memory
 OUT=$B/bench-results.md
 LOGS=$B/bench-logs
 T0=$SECONDS
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 
 say() { echo "bench: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -140,7 +141,7 @@ mkdir "$RACE" && echo 256M > "$RACE/memory.limit_in_bytes" || die "cannot create
 printf '[daemon]\nmax_kills_per_minute = 100\npost_kill_delay = 100ms\n[cgroup:bench]\npath = %s\nusage_above = 90%%\naction = kill\n' \
         "$REL/race" > "$TMP/race.conf"
 rate_name() { [ "$1" = 0 ] && echo "as fast as possible" || echo "$1 MiB/s"; }
-declare -A W P50 P99 LOST EXITMS
+declare -A W P50 P99 LOST EXITMS DEC
 for rate in $RATES; do
         for g in oomguard earlyoom; do
                 log=$LOGS/race-$g-$rate
@@ -159,6 +160,16 @@ for rate in $RATES; do
                 P50[$g,$rate]=$(fmt "${S_react_p50:-}"); P99[$g,$rate]=$(fmt "${S_react_p99:-}")
                 LOST[$g,$rate]=$(fmt "${S_lost_p50:-}")
                 EXITMS[$g,$rate]=$(grep -o 'OOMGUARD_EXIT_MS=[0-9.]*' "$log.guard" | cut -d= -f2 | median)
+                # 90 % → SIGKILL sent = reaction - oomguard's own kill → exit,
+                # pairing the n-th run with the n-th kill (when they match up).
+                if [ $g = oomguard ]; then
+                        sed -n 's/^run .*reaction_ms=\([0-9.na]*\).*/\1/p' "$log.txt" > "$TMP/react"
+                        grep -o 'OOMGUARD_EXIT_MS=[0-9.]*' "$log.guard" | cut -d= -f2 > "$TMP/exit"
+                        if [ "$(wc -l < "$TMP/react")" = "$(wc -l < "$TMP/exit")" ]; then
+                                paste "$TMP/react" "$TMP/exit" | awk '$1 != "nan" {print $1 - $2}' | sort -n > "$TMP/dec"
+                                DEC[$rate]="$(median < "$TMP/dec") / $(awk '{a[NR]=$1} END {i=int(NR*0.99+0.999); if (i<1) i=1; printf "%.1f", a[i]}' "$TMP/dec")"
+                        fi
+                fi
         done
 done
 reaction_cell() {                        # reaction_cell GUARD RATE
@@ -174,7 +185,7 @@ for rate in $RATES; do
         row "race, $n: wins (kernel's oom_kill unmoved, hog died of the guard's signal)" \
                 "${W[oomguard,$rate]:-not run}" "${W[earlyoom,$rate]:-not run}" "" "$RUNS/$RUNS (t-live-kill: 20/20)"
         row "race, $n: reaction p50 / p99 (90 % crossed → hog gone)" \
-                "$(reaction_cell oomguard "$rate") (kill → exit p50 ${EXITMS[oomguard,$rate]:-n/a} ms)" \
+                "$(reaction_cell oomguard "$rate"); of which 90 % → SIGKILL p50 / p99 ${DEC[$rate]:-n/a} ms, SIGKILL → exit p50 ${EXITMS[oomguard,$rate]:-n/a} ms" \
                 "$(reaction_cell earlyoom "$rate")" "" "p99 < 20 ms"
 done
 rmdir "$RACE" 2>/dev/null
@@ -194,8 +205,9 @@ idle_measure() {
         CPUMS[$name]=$(awk -v d=$((sb - sa)) -v s="$IDLE_S" 'BEGIN {printf "%.2f", d / 1e6 / s}')
         RSS[$name]=$(awk '/^VmRSS/ {printf "%.2f", $2/1024}' /proc/$pid/status)
         HWM[$name]=$(awk '/^VmHWM/ {printf "%.2f", $2/1024}' /proc/$pid/status)
+        SPLIT[$name]=$(awk '/^RssAnon/ {a=$2} /^RssFile/ {f=$2} /^RssShmem/ {s=$2} END {printf "anon %.2f, file %.2f, shmem %.2f", a/1024, f/1024, s/1024}' /proc/$pid/status)
 }
-declare -A CPU CPUMS RSS HWM WATCHED
+declare -A CPU CPUMS RSS HWM SPLIT WATCHED
 mkdir "$BASE/bench-0001" && echo 64M > "$BASE/bench-0001/memory.limit_in_bytes"
 printf '[cgroup:idle]\npath = %s\nusage_above = 90%%\naction = kill\n' "$REL/bench-0001" > "$TMP/idle1.conf"
 say "idle: oomguard watching 1 cgroup, ${IDLE_S} s"
@@ -214,6 +226,19 @@ if start_oomguard "$TMP/idleN.conf" "$LOGS/idle-oomguard-$NCG.log"; then
         FDS=$(ls /proc/$OG_PID/fd | wc -l)
 fi
 stop_guards
+# The same under systemd's default soft RLIMIT_NOFILE (1024:524288): how
+# many of them does it manage to watch?
+say "idle: oomguard, $NCG cgroups, soft RLIMIT_NOFILE 1024"
+NOFILE_LOG=$LOGS/idle-oomguard-$NCG-nofile1024.log
+( ulimit -Sn 1024 && exec "$B/oomguard" -c "$TMP/idleN.conf" --log stderr ) 2> "$NOFILE_LOG" &
+OG_PID=$!; PIDS+=("$OG_PID")
+for i in $(seq 100); do grep -q guarding "$NOFILE_LOG" && break; kill -0 $OG_PID 2>/dev/null || break; sleep 0.05; done
+WATCHED[nofile]=$(grep -o '[0-9]* cgroups watched' "$NOFILE_LOG" | head -1 | cut -d' ' -f1)
+NOFILE_ERR=$(grep -c -i 'too many open files' "$NOFILE_LOG")
+if [ -n "${WATCHED[nofile]}" ]; then NOFILE_CELL="${WATCHED[nofile]} of $NCG watched"
+else NOFILE_CELL="did not start: \"$(grep 'error:' "$NOFILE_LOG" | tail -1 | sed 's/^oomguard: error: //')\""; fi
+NOFILE_CELL="$NOFILE_CELL; $NOFILE_ERR 'Too many open files' log lines"
+stop_guards
 if [ -n "$EARLYOOM" ]; then
         say "idle: earlyoom (its defaults), ${IDLE_S} s"
         start_earlyoom "$LOGS/idle-earlyoom.log" && idle_measure "$EO_PID" eo
@@ -222,11 +247,13 @@ fi
 find "$BASE" -mindepth 1 -maxdepth 1 -name 'bench-*' -type d -exec rmdir {} +
 LEFT_CG=$(find "$BASE" -mindepth 1 -type d | wc -l)
 cpu_cell() { [ -n "${CPU[$1]:-}" ] && echo "${CPU[$1]} % (${CPUMS[$1]} ms CPU/s)" || echo "not run"; }
-rss_cell() { [ -n "${RSS[$1]:-}" ] && echo "${RSS[$1]} / ${HWM[$1]} MiB" || echo "not run"; }
+rss_cell() { [ -n "${RSS[$1]:-}" ] && echo "${RSS[$1]} / ${HWM[$1]} MiB (${SPLIT[$1]})" || echo "not run"; }
 row "idle CPU, 1 cgroup watched (utime+stime, % of one core; schedstat)" "$(cpu_cell og1)" "$(cpu_cell eo)" \
         "$(ratio "${CPUMS[og1]:-}" "${CPUMS[eo]:-}")" ""
 row "idle CPU, $NCG cgroups watched (oomguard saw ${WATCHED[ogN]:-?}, ${FDS:-?} fds)" "$(cpu_cell ogN)" \
         "(watches no cgroup)" "$(ratio "${CPUMS[ogN]:-}" "${CPUMS[eo]:-}")" ""
+row "$NCG cgroups with systemd's default soft RLIMIT_NOFILE 1024 (no LimitNOFILE= in oomguard.service)" \
+        "$NOFILE_CELL" "" "" "$NCG of $NCG"
 row "idle RSS / peak (VmRSS / VmHWM), 1 cgroup" "$(rss_cell og1)" "$(rss_cell eo)" "$(ratio "${RSS[og1]:-}" "${RSS[eo]:-}")" "< 1.5 MiB"
 row "idle RSS / peak (VmRSS / VmHWM), $NCG cgroups" "$(rss_cell ogN)" "(watches no cgroup)" \
         "$(ratio "${RSS[ogN]:-}" "${RSS[eo]:-}")" "< 1.5 MiB"
@@ -253,10 +280,13 @@ EO_SEL=()
 if [ -n "$EARLYOOM" ]; then
         say "victim: earlyoom's own 'selecting victim took' (-d --dryrun start-up self-test), 5 times"
         for i in 1 2 3 4 5; do
-                log=$LOGS/victim-earlyoom-$i.log
+                # -d writes one line per process (one write(2) each, inside
+                # its timed loop): to a plain file, the cheapest place.
+                log=$TMP/victim-earlyoom.raw
                 start_earlyoom "$log" -d -r 0 --dryrun || break
                 for _ in $(seq 400); do grep -q 'selecting victim took' "$log" && break; sleep 0.05; done
                 stop_guards
+                grep -v '^pid ' "$log" > "$LOGS/victim-earlyoom-$i.log"; log=$LOGS/victim-earlyoom-$i.log
                 EO_SEL+=("$(sed -n 's/.*selecting victim took \([0-9.]*\) ms.*/\1/p' "$log" | head -1)")
         done
 fi
@@ -272,7 +302,7 @@ row "victim choice, $INCG processes in one cgroup (victim_choose over the cgroup
         "$(vt choose_cgroup) ms (scanned $(vx choose_cgroup scanned))" "(cannot: machine-wide only)" "" "< 10 ms"
 row "victim choice, machine-wide with $INCG of $(vx read_oom_score_machine pids) processes in it (median of 5)" \
         "$(vt choose_machine) ms (chose $(vx choose_machine victim))" \
-        "${EO_MED} ms (chose ${EO_VICTIM:-?}; its -d timing includes printing a line per process)" \
+        "${EO_MED} ms (chose ${EO_VICTIM:-?}; its own -d timing, which includes writing a line per process to a file)" \
         "$(ratio "$(vt choose_machine)" "$EO_MED")" "< 10 ms"
 row "for scale: one open+read+close per process (stat in the cgroup / oom_score machine-wide)" \
         "$(vt read_stat_cgroup) ms / $(vt read_oom_score_machine) ms" "" "" ""
@@ -284,7 +314,7 @@ WALL=$((SECONDS - T0))
         echo "## oomguard vs earlyoom ($(date -u '+%Y-%m-%d %H:%M UTC'))"
         echo
         echo "Machine: kernel $(uname -r), $(nproc) cores, $(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM," \
-             "swap $(awk '/^SwapTotal/ {printf "%d MiB", $2/1024}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end;" \
+             "swap $(awk '/^SwapTotal/ {printf "%d MiB", $2/1024}' /proc/meminfo), load average $LOAD0 at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end;" \
              "oomguard $(git -C "$(dirname "$0")" describe --always --dirty 2>/dev/null || echo '?')," \
              "$("$EARLYOOM" -v 2>&1 | head -1 || echo 'earlyoom not installed')."
         echo "Race: 256 MiB v1 memory cgroup, \`hog 1024 RATE\`, $RUNS runs per rate; 90 % crossing timed by the bench's own" \
