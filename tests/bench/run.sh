@@ -205,9 +205,10 @@ idle_measure() {
         CPUMS[$name]=$(awk -v d=$((sb - sa)) -v s="$IDLE_S" 'BEGIN {printf "%.2f", d / 1e6 / s}')
         RSS[$name]=$(awk '/^VmRSS/ {printf "%.2f", $2/1024}' /proc/$pid/status)
         HWM[$name]=$(awk '/^VmHWM/ {printf "%.2f", $2/1024}' /proc/$pid/status)
-        SPLIT[$name]=$(awk '/^RssAnon/ {a=$2} /^RssFile/ {f=$2} /^RssShmem/ {s=$2} END {printf "anon %.2f, file %.2f, shmem %.2f", a/1024, f/1024, s/1024}' /proc/$pid/status)
+        SPLIT[$name]=$(awk '/^RssAnon/ {a=$2} /^RssFile/ {f=$2} END {printf "anon %.2f + file %.2f", a/1024, f/1024}' /proc/$pid/status)
+        PSS[$name]=$(awk '/^Pss:/ {printf "%.2f", $2/1024}' /proc/$pid/smaps_rollup 2>/dev/null)
 }
-declare -A CPU CPUMS RSS HWM SPLIT WATCHED
+declare -A CPU CPUMS RSS HWM SPLIT PSS WATCHED
 mkdir "$BASE/bench-0001" && echo 64M > "$BASE/bench-0001/memory.limit_in_bytes"
 printf '[cgroup:idle]\npath = %s\nusage_above = 90%%\naction = kill\n' "$REL/bench-0001" > "$TMP/idle1.conf"
 say "idle: oomguard watching 1 cgroup, ${IDLE_S} s"
@@ -247,7 +248,7 @@ fi
 find "$BASE" -mindepth 1 -maxdepth 1 -name 'bench-*' -type d -exec rmdir {} +
 LEFT_CG=$(find "$BASE" -mindepth 1 -type d | wc -l)
 cpu_cell() { [ -n "${CPU[$1]:-}" ] && echo "${CPU[$1]} % (${CPUMS[$1]} ms CPU/s)" || echo "not run"; }
-rss_cell() { [ -n "${RSS[$1]:-}" ] && echo "${RSS[$1]} / ${HWM[$1]} MiB (${SPLIT[$1]})" || echo "not run"; }
+rss_cell() { [ -n "${RSS[$1]:-}" ] && echo "${RSS[$1]} / ${HWM[$1]} MiB (${SPLIT[$1]}; PSS ${PSS[$1]:-?})" || echo "not run"; }
 row "idle CPU, 1 cgroup watched (utime+stime, % of one core; schedstat)" "$(cpu_cell og1)" "$(cpu_cell eo)" \
         "$(ratio "${CPUMS[og1]:-}" "${CPUMS[eo]:-}")" ""
 row "idle CPU, $NCG cgroups watched (oomguard saw ${WATCHED[ogN]:-?}, ${FDS:-?} fds)" "$(cpu_cell ogN)" \
