@@ -237,7 +237,9 @@ say "$(printf '%q ' "${QEMU_CMD[@]}")"
 T0=$(date +%s.%N)
 # setpriv --pdeathsig: the kernel kills qemu if this script dies, even by SIGKILL.
 if [[ -n $INTERACTIVE ]]; then
-        setpriv --pdeathsig KILL -- "${QEMU_CMD[@]}" &
+        # bash gives background jobs /dev/null as stdin unless told otherwise: pass ours on
+        exec 3<&0
+        setpriv --pdeathsig KILL -- "${QEMU_CMD[@]}" <&3 3<&- &
 else
         setpriv --pdeathsig KILL -- "${QEMU_CMD[@]}" </dev/null &
 fi
