@@ -17,7 +17,7 @@ B       ?= build
 PKGS    := libcgroup inih libsystemd
 # Debian packages the build and the tests need (checked by `make deps`).
 DEB_BUILD_DEPS := gcc make pkg-config libcgroup-dev libinih-dev libsystemd-dev libcmocka-dev
-DEB_TEST_DEPS  := procps util-linux jq
+DEB_TEST_DEPS  := procps util-linux jq nginx
 DEB_BENCH_DEPS := earlyoom
 DEB_VM_DEPS    := qemu-system-x86 linux-image-amd64 busybox-static cpio kmod xz-utils earlyoom
 

@@ -22,6 +22,7 @@ struct action_ctx {
         const struct supervisor_rule *supervisors;
         size_t n_supervisors;
         bool (*restarted)(pid_t pid, uint64_t start, void *ud);
+        void (*killed)(const struct victim *v, void *ud); /* tell the restart tracker */
         void *restarted_ud;
 };
 

@@ -24,5 +24,9 @@ void supervise_on_event(struct guard *g, const struct pc_event *ev);
 /* From the tick: check zombie suspects; full /proc pass when scan is true. */
 void supervise_tick(struct guard *g, uint64_t now, bool scan);
 
+/* oomguard killed v: a death its parent may answer with a restart. */
+struct victim;
+void supervise_on_kill(const struct victim *v, void *guard);
+
 /* For supervisor_first: did this parent re-fork a killed child lately? */
 bool supervise_restarted(pid_t pid, uint64_t start, void *guard);

@@ -80,13 +80,24 @@ static void kill_one(struct victim *v, struct family_result *res) {
         (void)syscall(SYS_process_mrelease, v->pidfd, 0);
 }
 
+/* The supervisor must be gone before any worker is signalled: a live
+ * supervisor would fork a replacement for each worker that dies. */
+static bool wait_head(struct family *f, uint64_t t0, uint64_t timeout_ns, struct family_result *res) {
+        struct pollfd p = { .fd = f->head.pidfd, .events = POLLIN };
+        int ms = (int)(timeout_ns / NSEC_PER_MSEC);
+        if (poll(&p, 1, ms > 0 ? ms : 1) <= 0)
+                return false;
+        res->head_exit_ns = now_ns() - t0;
+        return true;
+}
+
 int family_kill(struct family *f, uint64_t timeout_ns, struct family_result *ret) {
         struct family_result res = {0};
         uint64_t t0 = now_ns();
-        kill_one(&f->head, &res); /* first: it can no longer replace anyone */
+        kill_one(&f->head, &res);
+        bool head_gone = wait_head(f, t0, timeout_ns, &res);
         for (size_t i = 0; i < f->n; i++)
                 kill_one(&f->members[i], &res);
-        bool head_gone = false;
         for (;;) {
                 unsigned gone = 0;
                 if (!head_gone && exited(f->head.pidfd)) {

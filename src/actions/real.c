@@ -17,6 +17,8 @@ static int kill_victim(const struct action_ctx *ctx, struct action_report *rep) 
                 return r;
         }
         rep->has_kill = true;
+        if (ctx->killed)
+                ctx->killed(&rep->victim, ctx->restarted_ud);
         snprintf(rep->outcome, sizeof(rep->outcome), "%s%s", rep->kill.exited ? "killed" : "signalled, still exiting",
                  rep->kill.sent_kill ? "" : " (exited on SIGTERM)");
         return 0;

@@ -18,7 +18,12 @@ bool action_find_supervisor(const struct action_ctx *ctx, const struct decision 
         pid_t pid;
         uint64_t start;
         const struct supervisor_rule *rule;
-        if (supervisor_of(&q, rep->victim.pid, &pid, &start, &rule) < 0)
+        struct proc_stat self;
+        /* The victim may be the supervisor itself: then it heads the family. */
+        if (supervisor_rule_match(&q, rep->victim.pid, &self) && self.starttime == rep->victim.starttime) {
+                pid = rep->victim.pid;
+                start = self.starttime;
+        } else if (supervisor_of(&q, rep->victim.pid, &pid, &start, &rule) < 0)
                 return false;
         struct proc_stat st;
         if (read_proc_stat(ctx->root, pid, &st) < 0 || st.starttime != start)

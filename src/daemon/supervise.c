@@ -78,16 +78,23 @@ static int parent_of(const struct guard *g, pid_t pid, struct proc_stat *st, uin
 
 static void on_exit_event(struct guard *g, const struct pc_event *ev) {
         bool zombies = wants_zombies(g), signalled = died_by_signal(ev->exit_code);
-        if (!zombies && !signalled)
+        struct proc_stat st, pst;
+        if ((!zombies && !signalled) || ev->parent_tgid <= 1 || read_proc_stat(g->root, ev->parent_tgid, &pst) < 0)
                 return; /* a normal exit is nothing to a restart tracker */
-        struct proc_stat st; /* still readable: the child is a zombie until reaped */
-        uint64_t pstart;
-        if (parent_of(g, ev->pid, &st, &pstart) < 0)
-                return;
+        /* The name, if the parent has not reaped it yet; else any name. */
+        const char *comm = read_proc_stat(g->root, ev->pid, &st) == 0 ? st.comm : "";
         if (signalled)
-                restarts_on_death(g->restarts, st.ppid, pstart, st.comm, ev->timestamp_ns);
+                restarts_on_death(g->restarts, ev->parent_tgid, pst.starttime, comm, ev->timestamp_ns);
         if (zombies)
-                add_suspect(g, st.ppid);
+                add_suspect(g, ev->parent_tgid);
+}
+
+void supervise_on_kill(const struct victim *v, void *guard) {
+        struct guard *g = guard;
+        struct proc_stat pst;
+        if (!g->restarts || v->ppid <= 1 || read_proc_stat(g->root, v->ppid, &pst) < 0)
+                return;
+        restarts_on_death(g->restarts, v->ppid, pst.starttime, v->comm, now_ns());
 }
 
 static void restart_loop(struct guard *g, const struct supervisor_rule *r, const struct proc_stat *pst,

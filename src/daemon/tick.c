@@ -53,7 +53,8 @@ static void execute(struct guard *g, const struct decision *d, uint64_t now) {
                                         .settings = &g->policy.daemon, .wakeup = wakeup, .self = g->self,
                                         .machine_bytes = g->snap.machine.mem.mem_total + g->snap.machine.mem.swap_total,
                                         .supervisors = g->policy.supervisors, .n_supervisors = g->policy.n_supervisors,
-                                        .restarted = supervise_restarted, .restarted_ud = g };
+                                        .restarted = supervise_restarted, .killed = supervise_on_kill,
+                                        .restarted_ud = g };
         if (acts_for_real(g, d))
                 record_action(g, now);
         int r = guard_actuator(g)->execute(&ctx, d);

@@ -46,8 +46,10 @@ unsigned restarts_on_start(struct restart_tracker *t, pid_t parent, uint64_t par
         struct restart_parent *p = restarts_find(t, parent, parent_start);
         if (!p || !p->died_ns || now_ns - p->died_ns > window_ns)
                 return 0;
-        if (strncmp(p->died_comm, comm, sizeof(p->died_comm) - 1) != 0)
-                return 0; /* a different program: not a restart of the dead one */
+        /* A different program is not a restart of the dead one; an empty
+         * name means the child was reaped before its name could be read. */
+        if (p->died_comm[0] && strncmp(p->died_comm, comm, sizeof(p->died_comm) - 1) != 0)
+                return 0;
         p->died_ns = 0; /* one death, one restart */
         p->restarts_ns[p->n_restarts % RESTART_HISTORY] = now_ns;
         p->n_restarts++;

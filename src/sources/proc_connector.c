@@ -65,6 +65,8 @@ static bool convert(const struct proc_event *pe, struct pc_event *ev) {
                 ev->pid = pe->event_data.exit.process_pid;
                 ev->tgid = pe->event_data.exit.process_tgid;
                 ev->exit_code = (int)pe->event_data.exit.exit_code;
+                ev->parent_pid = pe->event_data.exit.parent_pid;
+                ev->parent_tgid = pe->event_data.exit.parent_tgid;
                 ev->exit_signal = (int)pe->event_data.exit.exit_signal;
                 return true;
         default:
