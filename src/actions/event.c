@@ -3,10 +3,11 @@
 #include <stdio.h>
 
 #include "actions/actuator.h"
+#include "actions/task_counts.h"
 #include "outputs/log.h"
 #include "util.h"
 
-#define EVENT_FIELDS_MAX 24
+#define EVENT_FIELDS_MAX 24 /* <= LOG_FIELDS_MAX */
 
 struct event_fields {
         struct log_field f[EVENT_FIELDS_MAX];
@@ -64,6 +65,14 @@ void action_log_event(const struct action_ctx *ctx, const char *actuator,
                 add(&e, "OOMGUARD_USAGE", format_bytes(usage, sizeof(usage), cg->stats.usage));
                 add(&e, "OOMGUARD_LIMIT", format_bytes(limit, sizeof(limit), cg->stats.limit));
                 add(&e, "OOMGUARD_PERCENT", pct);
+        }
+        char tasks[64], cgdir[4096];
+        struct task_counts tc;
+        if (cg && action_cgroup_dir(ctx, d, cgdir, sizeof(cgdir)) &&
+            task_counts_of_cgroup(ctx->root, cgdir, &tc) == 0) {
+                snprintf(tasks, sizeof(tasks), "%u processes, %u threads, %u D-state, %u zombies",
+                         tc.processes, tc.threads, tc.dstate, tc.zombies);
+                add(&e, "OOMGUARD_TASKS", tasks);
         }
         if (rep->has_victim)
                 add_victim(&e, rep, &vt);

@@ -1,4 +1,6 @@
 /* --status --json: the same snapshot for scripts. */
+#include "actions/task_counts.h"
+#include "daemon/proc_events.h"
 #include "outputs/status.h"
 #include "util.h"
 
@@ -76,6 +78,12 @@ static void print_cgroup(const struct guard *g, const struct cgroup_view *v, FIL
                 fprintf(out, "\"failcnt_rate\":%.2f,\"usage_slope\":%.0f,", v->d.failcnt_rate, v->d.usage_slope);
         else
                 fputs("\"failcnt_rate\":null,\"usage_slope\":null,", out);
+        struct task_counts tc = {0};
+        char dir[4096];
+        if (path_join(dir, sizeof(dir), g->mounts.memory_mount, v->path) == 0)
+                (void)task_counts_of_cgroup(g->root, dir, &tc);
+        fprintf(out, "\"tasks\":{\"processes\":%u,\"threads\":%u,\"dstate\":%u,\"zombies\":%u},",
+                tc.processes, tc.threads, tc.dstate, tc.zombies);
         fputs("\"psi\":", out);
         if (v->stats.has_psi)
                 print_psi(out, &v->stats.psi);
@@ -85,7 +93,9 @@ static void print_cgroup(const struct guard *g, const struct cgroup_view *v, FIL
 }
 
 void status_print_json(const struct guard *g, FILE *out) {
-        fprintf(out, "{\"layout\":\"%s\",", g->has_mounts ? cgroup_layout_to_string(g->mounts.layout) : "none");
+        fprintf(out, "{\"layout\":\"%s\",\"process_events\":", g->has_mounts ? cgroup_layout_to_string(g->mounts.layout) : "none");
+        json_print_string(out, proc_events_mode(g));
+        fputc(',', out);
         print_machine(&g->snap.machine, out);
         fputs(",\"cgroups\":[", out);
         for (size_t i = 0; i < g->snap.n_cgroups; i++) {

@@ -1,4 +1,6 @@
 /* --status for people. */
+#include "actions/task_counts.h"
+#include "daemon/proc_events.h"
 #include "outputs/status.h"
 #include "util.h"
 
@@ -47,6 +49,11 @@ static void print_cgroup(const struct guard *g, const struct cgroup_view *v, FIL
         fprintf(out, " oom_kill %llu", (unsigned long long)v->stats.oom_kill);
         if (v->stats.has_psi)
                 fprintf(out, " psi some %.2f full %.2f", v->stats.psi.some.avg10, v->stats.psi.full.avg10);
+        struct task_counts tc;
+        char dir[4096];
+        if (path_join(dir, sizeof(dir), g->mounts.memory_mount, v->path) == 0 &&
+            task_counts_of_cgroup(g->root, dir, &tc) == 0)
+                fprintf(out, " tasks %u (threads %u, D %u, Z %u)", tc.processes, tc.threads, tc.dstate, tc.zombies);
         fputc('\n', out);
 }
 
@@ -57,6 +64,7 @@ void status_print_text(const struct guard *g, FILE *out) {
                         g->mounts.unified_mount[0] ? ", cgroup2 at " : "", g->mounts.unified_mount);
         fputc('\n', out);
         print_machine(&g->snap.machine, out);
+        fprintf(out, "process events: %s\n", proc_events_mode(g));
         for (size_t i = 0; i < g->snap.n_cgroups; i++)
                 print_cgroup(g, &g->snap.cgroups[i], out);
         if (g->n_decisions == 0)

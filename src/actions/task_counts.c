@@ -1,0 +1,30 @@
+/* D-state, zombie and thread counts of a cgroup. */
+#include "actions/procs.h"
+#include "actions/task_counts.h"
+#include "sources/proc_pid.h"
+
+struct counting {
+        const char *root;
+        struct task_counts c;
+};
+
+static int count(pid_t pid, void *ud) {
+        struct counting *k = ud;
+        struct proc_stat st;
+        if (read_proc_stat(k->root, pid, &st) < 0)
+                return 0; /* gone meanwhile */
+        k->c.processes++;
+        k->c.threads += st.num_threads > 0 ? (unsigned)st.num_threads : 1;
+        k->c.dstate += st.state == 'D';
+        k->c.zombies += st.state == 'Z';
+        return 0;
+}
+
+int task_counts_of_cgroup(const char *root, const char *dir, struct task_counts *ret) {
+        struct counting k = { .root = root };
+        int r = procs_in_cgroup(dir, count, &k);
+        if (r < 0)
+                return r;
+        *ret = k.c;
+        return 0;
+}
