@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # /init of the VM that tests/vm/vm-run.sh boots (busybox ash, PID 1).
 # The job comes in over the 9p tag "ctl" (mounted at /run/vm): config (settings)
 # and cmd (the command). The command's exit status goes back as /run/vm/rc.

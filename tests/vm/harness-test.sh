@@ -28,19 +28,19 @@ check "a panicked VM gives 125" [ $rc = 125 ]
 # Signals: run the harness in its own process group, wait for its qemu, signal, then
 # no qemu child of it may remain.
 signal_test() { # NAME SIGNAL TARGET(pid|group)
-        local name=$1 sig=$2 target=$3 pid q i left
+        local name=$1 sig=$2 target=$3 pid q left
         setsid "$VM" --timeout 120 -- sleep 100 >/dev/null 2>&1 3>&- &
         pid=$!
-        for i in $(seq 100); do q=$(pgrep -P "$pid" -f qemu-system); [ -n "$q" ] && break; sleep 0.1; done
+        for _ in $(seq 100); do q=$(pgrep -P "$pid" -f qemu-system); [ -n "$q" ] && break; sleep 0.1; done
         if [ -z "$q" ]; then not_ok "$name: qemu never started"; kill -KILL "$pid"; return; fi
         sleep 2   # let the guest boot a bit: a real Ctrl-C comes at any time
         if [ "$target" = group ]; then kill -"$sig" -- "-$pid"; else kill -"$sig" "$pid"; fi
-        for i in $(seq 50); do kill -0 "$q" 2>/dev/null || break; sleep 0.1; done
+        for _ in $(seq 50); do kill -0 "$q" 2>/dev/null || break; sleep 0.1; done
         { wait "$pid"; } 2>/dev/null
         if kill -0 "$q" 2>/dev/null; then not_ok "$name: qemu $q still running"; kill -KILL "$q"
         else ok "$name: no qemu left behind"; fi
         # setsid made the harness a session leader: its timer and helpers share its session
-        for i in $(seq 20); do [ -z "$(pgrep -s "$pid")" ] && break; sleep 0.1; done
+        for _ in $(seq 20); do [ -z "$(pgrep -s "$pid")" ] && break; sleep 0.1; done
         left=$(pgrep -s "$pid" | tr '\n' ' ')
         if [ -n "$left" ]; then not_ok "$name: processes left: $(ps -o pid=,args= -p "${left// /,}" 2>/dev/null | tr '\n' ';')"; kill -KILL $left
         else ok "$name: no process of the harness left"; fi

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2054  # qemu options are comma lists, not array separators
 # vm-run.sh: run one command inside a throwaway qemu VM (Debian's kernel, a busybox
 # initramfs, the host's /usr read-only) and pass back its output and exit status.
 # Used by `make vmcheck` (tests/vm/run-scenarios.sh); see tests/vm/README.md.

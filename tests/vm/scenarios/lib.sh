@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034,SC2154  # variables shared with the sourcing scripts
 # Helpers for scenarios running INSIDE the VM (sourced, bash). On top of tests/lib.sh
 # (ok / not_ok / skip / diag / check / wait_for / near; $1 = build dir).
 . "$(dirname "${BASH_SOURCE[0]}")/../../lib.sh"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The read-only checks shared by v2-status.sh, v1-status.sh and hybrid-status.sh
 # (sourced after lib.sh; no "# vm:" header, so run-scenarios.sh does not run it alone).
 #
@@ -6,7 +7,7 @@
 # dry-run loop must log the kill decision and act on nothing.
 status_scenario() {
         local layout=$1 name="$1 status" rel=/oomguard-vm/hog root twin='' procs
-        local usage_f limit_f inactive_key oomkill_cmd
+        local usage_f limit_f inactive_key
         case $layout in
         v2)     root=/sys/fs/cgroup
                 mkdir -p $root/oomguard-vm
