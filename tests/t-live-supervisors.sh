@@ -144,6 +144,21 @@ diag "$(grep -c 'kill pid' "$TMP/log") kills before the loop was stopped"
 stop_guard
 empty_cgroup
 
+# 3b. The same without the proc connector: /proc passes find the loop.
+in_cgroup sleep 600; bystander=$!
+export OOMGUARD_NO_PROC_CONNECTOR=1
+start_guard $'usage_above = 90%\naction = kill' $'match = comm:^(sh|bash|dash)$\nmax_restarts = 3\nwindow = 60s\nrestart_action = stop'
+unset OOMGUARD_NO_PROC_CONNECTOR
+in_cgroup sh -c "while true; do $HOG 1024 400 >/dev/null 2>&1; done"; loop=$!
+wait_for "grep -q 'supervisor sup: $loop (sh): restarted' $TMP/log" 40
+check "restart loop (scan): oomguard said it scans /proc" grep -q "no proc connector" "$TMP/log"
+check "restart loop (scan): detected and stopped" grep -q "supervisor sup: $loop (sh): restarted a killed \"hog\" 4 times within 60s (max_restarts 3): stopped" "$TMP/log"
+check "restart loop (scan): the loop stays stopped" sh -c "sleep 1; [ \"\$(awk '{ print \$3 }' /proc/$loop/stat)\" = T ]"
+check "restart loop (scan): the bystander is untouched" kill -0 $bystander
+check "restart loop (scan): kernel oom_kill 0" [ "$(oom_kills)" = 0 ]
+stop_guard
+empty_cgroup
+
 # 4. A zombie factory is killed; init reaps its zombies.
 start_guard $'usage_above = 99%\naction = warn' $'match = comm:^zombief$\nzombies_above = 10\nzombie_action = kill'
 in_cgroup "$B/helpers/zombief" 40 20; factory=$!

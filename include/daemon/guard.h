@@ -20,6 +20,8 @@
 #define GUARD_FAST_POLL_NS (10 * NSEC_PER_MSEC)  /* while something is close */
 #define GUARD_KILL_RING 64                       /* >= max_kills_per_minute */
 
+struct scan_state;
+
 struct guard {
         const char *root;
         bool force_dry_run;          /* --dry-run, or --root other than "/" */
@@ -44,6 +46,7 @@ struct guard {
         bool armed;                      /* kernel wakeups in use (daemon, not --status) */
         int pc_fd;                       /* proc connector, -1 = none (see proc_events.h) */
         struct restart_tracker *restarts; /* see supervise.h */
+        struct scan_state *scan;         /* the /proc-pass fallback's memory */
         pid_t zombie_suspects[64];       /* parents whose children exited lately */
         size_t n_suspects;
         uint64_t last_zombie_check_ns;

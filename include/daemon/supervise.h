@@ -13,6 +13,7 @@
 struct guard;
 
 #define ZOMBIE_SUSPECTS 64
+#define SCAN_CHILDREN 1024   /* children of supervisors followed by /proc passes */
 #define ZOMBIE_CHECK_NS (200 * NSEC_PER_MSEC)
 
 int supervise_init(struct guard *g);     /* allocates the tracker */
@@ -30,3 +31,12 @@ void supervise_on_kill(const struct victim *v, void *guard);
 
 /* For supervisor_first: did this parent re-fork a killed child lately? */
 bool supervise_restarted(pid_t pid, uint64_t start, void *guard);
+
+/* The /proc-pass fallback (supervise_scan.c): compare supervisors'
+ * children with the previous pass; on_start is called for each new one. */
+int supervise_scan_init(struct guard *g);
+void supervise_scan_restarts(struct guard *g, uint64_t now,
+                             void (*on_start)(struct guard *, pid_t, uint64_t, const char *, uint64_t));
+
+/* From guard_proc_rescan: the fallback pass when there is no connector. */
+void supervise_scan(struct guard *g, uint64_t now);

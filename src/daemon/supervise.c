@@ -15,12 +15,18 @@
 
 int supervise_init(struct guard *g) {
         g->restarts = calloc(1, sizeof(*g->restarts));
-        return g->restarts ? 0 : -ENOMEM;
+        if (!g->restarts || supervise_scan_init(g) < 0) {
+                supervise_free(g);
+                return -ENOMEM;
+        }
+        return 0;
 }
 
 void supervise_free(struct guard *g) {
         free(g->restarts);
+        free(g->scan);
         g->restarts = NULL;
+        g->scan = NULL;
 }
 
 bool supervise_wants_events(const struct guard *g) {
@@ -108,24 +114,35 @@ static void restart_loop(struct guard *g, const struct supervisor_rule *r, const
         supervise_log(0, r, &t, what, outcome);
 }
 
-static void on_exec_event(struct guard *g, const struct pc_event *ev) {
-        if (!pending_deaths(g))
-                return; /* the common case: costs nothing */
-        struct proc_stat st, pst;
-        uint64_t pstart;
-        if (parent_of(g, ev->pid, &st, &pstart) < 0)
-                return;
-        struct restart_parent *p = restarts_find(g->restarts, st.ppid, pstart);
+/* parent started a child named comm: a restart when one of its children
+ * died by a signal lately; too many restarts call for the rule's action. */
+static void on_child_start(struct guard *g, pid_t parent, uint64_t pstart, const char *comm, uint64_t now) {
+        struct restart_parent *p = restarts_find(g->restarts, parent, pstart);
         if (!p || !p->died_ns)
                 return;
         const struct supervisor_query q = query_of(g);
-        const struct supervisor_rule *r = supervisor_rule_match(&q, st.ppid, &pst);
+        struct proc_stat pst;
+        const struct supervisor_rule *r = supervisor_rule_match(&q, parent, &pst);
         uint64_t window = r && r->max_restarts ? r->window_ns : DEFAULT_WINDOW_NS;
-        unsigned n = restarts_on_start(g->restarts, st.ppid, pstart, st.comm, window, ev->timestamp_ns);
-        if (!r || !r->max_restarts || n <= r->max_restarts || p->acted)
+        unsigned n = restarts_on_start(g->restarts, parent, pstart, comm, window, now);
+        if (!r || !r->max_restarts || n <= r->max_restarts || p->acted || pst.starttime != pstart)
                 return;
         p->acted = true;
-        restart_loop(g, r, &pst, st.comm, n);
+        restart_loop(g, r, &pst, comm, n);
+}
+
+static void on_exec_event(struct guard *g, const struct pc_event *ev) {
+        if (!pending_deaths(g))
+                return; /* the common case: costs nothing */
+        struct proc_stat st;
+        uint64_t pstart;
+        if (parent_of(g, ev->pid, &st, &pstart) == 0)
+                on_child_start(g, st.ppid, pstart, st.comm, ev->timestamp_ns);
+}
+
+void supervise_scan(struct guard *g, uint64_t now) {
+        if (g->restarts && supervise_wants_events(g) && g->pc_fd < 0)
+                supervise_scan_restarts(g, now, on_child_start);
 }
 
 void supervise_on_event(struct guard *g, const struct pc_event *ev) {

@@ -1,0 +1,86 @@
+/* Restart loops without the proc connector: compare the children of
+ * supervisors between two /proc passes. A child that disappeared is a
+ * death, a new child with the same name a restart. The cause of a death
+ * is unknown here, so a supervisor that replaces children for any reason
+ * counts too (oomguard's own kills are recorded exactly either way). */
+#include <string.h>
+
+#include "actions/family.h"
+#include "actions/procs.h"
+#include "daemon/guard.h"
+#include "daemon/supervise.h"
+
+struct scan_child {
+        pid_t parent, pid;
+        uint64_t pstart, start;
+        char comm[RESTART_COMM];
+};
+
+struct scan_state {
+        struct scan_child prev[SCAN_CHILDREN], cur[SCAN_CHILDREN];
+        size_t n_prev, n_cur;
+        bool primed;
+};
+
+static bool supervised_parent(struct guard *g, pid_t ppid, uint64_t *ret_pstart) {
+        const struct supervisor_query q = {
+                .root = g->root, .rules = g->policy.supervisors, .n_rules = g->policy.n_supervisors,
+                .cgroup_controller = g->has_mounts && g->mounts.memory_version == CGROUP_V1 ? "memory" : NULL,
+        };
+        struct proc_stat pst;
+        const struct supervisor_rule *r = supervisor_rule_match(&q, ppid, &pst);
+        if (!r || !r->max_restarts)
+                return false;
+        *ret_pstart = pst.starttime;
+        return true;
+}
+
+static int note_child(pid_t pid, void *ud) {
+        struct guard *g = ud;
+        struct scan_state *s = g->scan;
+        struct proc_stat st;
+        uint64_t pstart;
+        if (s->n_cur >= SCAN_CHILDREN || read_proc_stat(g->root, pid, &st) < 0 || st.ppid <= 1 ||
+            st.state == 'Z')
+                return 0;
+        /* Children of the same parent are usually listed together. */
+        const struct scan_child *last = s->n_cur ? &s->cur[s->n_cur - 1] : NULL;
+        if (last && last->parent == st.ppid)
+                pstart = last->pstart;
+        else if (!supervised_parent(g, st.ppid, &pstart))
+                return 0;
+        struct scan_child *c = &s->cur[s->n_cur++];
+        *c = (struct scan_child){ .parent = st.ppid, .pid = pid, .pstart = pstart, .start = st.starttime };
+        memcpy(c->comm, st.comm, sizeof(c->comm) - 1);
+        return 0;
+}
+
+static bool listed(const struct scan_child *list, size_t n, const struct scan_child *c) {
+        for (size_t i = 0; i < n; i++)
+                if (list[i].pid == c->pid && list[i].start == c->start)
+                        return true;
+        return false;
+}
+
+void supervise_scan_restarts(struct guard *g, uint64_t now,
+                             void (*on_start)(struct guard *, pid_t, uint64_t, const char *, uint64_t)) {
+        struct scan_state *s = g->scan;
+        if (!s)
+                return;
+        s->n_cur = 0;
+        procs_all(g->root, note_child, g);
+        for (size_t i = 0; s->primed && i < s->n_prev; i++)
+                if (!listed(s->cur, s->n_cur, &s->prev[i]))
+                        restarts_on_death(g->restarts, s->prev[i].parent, s->prev[i].pstart, s->prev[i].comm, now);
+        for (size_t i = 0; s->primed && i < s->n_cur; i++)
+                if (!listed(s->prev, s->n_prev, &s->cur[i]))
+                        on_start(g, s->cur[i].parent, s->cur[i].pstart, s->cur[i].comm, now);
+        memcpy(s->prev, s->cur, s->n_cur * sizeof(s->cur[0]));
+        s->n_prev = s->n_cur;
+        s->primed = true;
+}
+
+int supervise_scan_init(struct guard *g) {
+        g->scan = calloc(1, sizeof(struct scan_state));
+        return g->scan ? 0 : -ENOMEM;
+}
