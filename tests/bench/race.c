@@ -96,8 +96,9 @@ static int arm_threshold(unsigned long long bytes, int *usage_fd) {
         return efd;
 }
 
-/* Child: join the cgroup, then become the hog. Never runs outside it. */
-static void exec_hog(const char *hog, const char *rate, int out_fd) {
+/* Child: join the cgroup, then become `hog MIB RATE [hold]`. Never runs
+ * outside the cgroup. */
+static void exec_hog(const char *hog, const char *mib, const char *rate, const char *hold, int out_fd) {
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         char path[4096], pid[32];
         snprintf(path, sizeof(path), "%s/cgroup.procs", cgdir);
@@ -108,7 +109,7 @@ static void exec_hog(const char *hog, const char *rate, int out_fd) {
         close(fd);
         dup2(out_fd, STDOUT_FILENO);
         dup2(out_fd, STDERR_FILENO);
-        execl(hog, hog, "1024", rate, (char *)NULL);
+        execl(hog, hog, mib, rate, hold, (char *)NULL);
         _exit(127);
 }
 
@@ -141,7 +142,7 @@ static void one_run(const char *hog, const char *rate, unsigned long long thr, s
                 exit(2);
         }
         if (pid == 0)
-                exec_hog(hog, rate, out[1]);
+                exec_hog(hog, "1024", rate, NULL, out[1]);
         hog_pid = pid;
         close(out[1]);
         int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -218,12 +219,55 @@ static double percentile(const double *v, int n, double p) {
         return v[rank < 1 ? 0 : rank - 1];
 }
 
+/* --exit MIB RUNS: how long the kernel takes to tear down an idle hog of
+ * MIB after SIGKILL (SIGKILL -> pidfd readable), with nobody racing. */
+static int exit_floor(const char *hog, const char *mib, int runs) {
+        double *t = calloc((size_t)runs, sizeof(double));
+        for (int i = 0; i < runs; i++) {
+                int out[2];
+                if (pipe2(out, O_CLOEXEC) < 0)
+                        return 2;
+                pid_t pid = fork();
+                if (pid < 0)
+                        return 2;
+                if (pid == 0)
+                        exec_hog(hog, mib, "0", "hold", out[1]);
+                hog_pid = pid;
+                close(out[1]);
+                char buf[256];
+                ssize_t n = read(out[0], buf, sizeof(buf)); /* "ready" */
+                int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+                if (n <= 0 || pidfd < 0) {
+                        kill(pid, SIGKILL);
+                        return 2;
+                }
+                struct pollfd p = { pidfd, POLLIN, 0 };
+                double t0 = now_ms();
+                syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+                while (poll(&p, 1, -1) < 0 && errno == EINTR)
+                        ;
+                t[i] = now_ms() - t0;
+                waitpid(pid, NULL, 0);
+                hog_pid = 0;
+                close(pidfd);
+                close(out[0]);
+                printf("exit %d %.2f ms\n", i + 1, t[i]);
+                usleep(100000);
+        }
+        qsort(t, (size_t)runs, sizeof(double), cmp_double);
+        printf("summary exit_p50=%.2f exit_p99=%.2f\n", percentile(t, runs, 50), percentile(t, runs, 99));
+        return 0;
+}
+
 int main(int argc, char **argv) {
         if (argc < 5) {
-                fprintf(stderr, "usage: race CGDIR HOG RATE RUNS [PERCENT]\n");
+                fprintf(stderr, "usage: race CGDIR HOG RATE RUNS [PERCENT]\n"
+                                "       race CGDIR HOG --exit MIB RUNS\n");
                 return 2;
         }
         cgdir = argv[1];
+        if (strcmp(argv[3], "--exit") == 0 && argc > 5)
+                return exit_floor(argv[2], argv[4], atoi(argv[5]));
         const char *hog = argv[2], *rate = argv[3];
         int runs = atoi(argv[4]);
         int percent = argc > 5 ? atoi(argv[5]) : 90;

@@ -188,6 +188,14 @@ for rate in $RATES; do
                 "$(reaction_cell oomguard "$rate"); of which 90 % → SIGKILL p50 / p99 ${DEC[$rate]:-n/a} ms, SIGKILL → exit p50 ${EXITMS[oomguard,$rate]:-n/a} ms" \
                 "$(reaction_cell earlyoom "$rate")" "" "p99 < 20 ms"
 done
+# For scale: the kernel's own teardown of a 230 MiB process (what the hog
+# holds at 90 %) after SIGKILL, nobody racing. "Hog gone" cannot come sooner.
+say "race: exit time of an idle 230 MiB hog after SIGKILL, $RUNS runs"
+"$B/bench/race" "$RACE" "$HOG" --exit 230 "$RUNS" > "$LOGS/exit-floor.txt"
+s=$(sed -n 's/^summary //p' "$LOGS/exit-floor.txt")
+for kv in $s; do eval "S_${kv%%=*}=${kv#*=}"; done
+row "for scale: SIGKILL → gone of an idle 230 MiB hog, nobody racing (the kernel's teardown)" \
+        "$(fmt "${S_exit_p50:-}") / $(fmt "${S_exit_p99:-}") ms (p50 / p99)" "" "" ""
 rmdir "$RACE" 2>/dev/null
 
 # --- 2. idle cost ----------------------------------------------------------
