@@ -58,7 +58,7 @@ fi
 # Every commented-out example of etc/oomguard.conf must be valid too, and
 # together they must set every key (policy_print shows unset ones).
 tmp=$(mktemp); trap 'rm -f "$tmp"' EXIT
-sed -E 's/^;(\[cgroup:|[a-z0-9_]+ = )/\1/' etc/oomguard.conf > "$tmp"
+sed -E 's/^;(\[cgroup:|\[supervisor:|\[adjust:|[a-z0-9_]+ = )/\1/' etc/oomguard.conf > "$tmp"
 out=$("$bin" --check-config -c "$tmp" 2>&1); rc=$?
 if [ $rc -eq 0 ] && ! grep -q "(unset)" <<<"$out"; then
         echo "ok - goodconf etc/oomguard.conf with every example uncommented"
