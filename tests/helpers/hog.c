@@ -1,8 +1,12 @@
 /* Test helper: allocate and touch memory.
  *   hog MIB [RATE_MIB_PER_S] [hold]
  * RATE 0 = as fast as possible. Prints "ready" once MIB are touched; with
- * "hold" it then waits for a signal, else it exits 0. */
+ * "hold" it then waits for a signal, else it exits 0.
+ * HOG_RANDOM=1 fills every page with pseudo-random bytes instead of touching
+ * one byte per page: zram compresses a page that is almost all zeros to next
+ * to nothing, so only random pages really use up zram swap. */
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +41,9 @@ int main(int argc, char **argv) {
         long mib = atol(argv[1]);
         double rate = argc > 2 ? atof(argv[2]) : 0;
         int hold = argc > 3 && strcmp(argv[3], "hold") == 0;
+        const char *rnd = getenv("HOG_RANDOM");
+        int random_fill = rnd && *rnd && strcmp(rnd, "0") != 0;
+        uint64_t x = 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
         signal(SIGTERM, on_term);
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -44,9 +51,19 @@ int main(int argc, char **argv) {
                 char *p = malloc(CHUNK);
                 if (!p)
                         return 3;
-                /* Non-zero, varying bytes: incompressible enough for zram. */
-                for (size_t off = 0; off < CHUNK; off += 4096)
-                        p[off] = (char)(i + (long)off);
+                if (random_fill) {
+                        uint64_t *w = (uint64_t *)(void *)p;
+                        for (size_t k = 0; k < CHUNK / sizeof(*w); k++) {
+                                x ^= x << 13; /* xorshift64 */
+                                x ^= x >> 7;
+                                x ^= x << 17;
+                                w[k] = x;
+                        }
+                } else {
+                        /* One varying byte per page: fast, but mostly zeros. */
+                        for (size_t off = 0; off < CHUNK; off += 4096)
+                                p[off] = (char)(i + (long)off);
+                }
                 if (rate > 0)
                         pace(rate, i + 1, &t0);
         }

@@ -41,3 +41,40 @@ remove_cgroups() {
 }
 
 finish() { exit $((failures > 0)); }
+
+# start_guard CONF LOG [ARGS...]: oomguard in the background, logging to LOG; waits
+# until it says "guarding" (20 s: the first exec through 9p is slow); sets OG_PID.
+start_guard() {
+        local conf=$1 log=$2; shift 2
+        : >"$log"
+        "$OOMGUARD" -c "$conf" --log stderr "$@" 2>"$log" &
+        OG_PID=$!
+        wait_for "grep -q guarding $log" 20
+}
+stop_guard() {
+        [ -n "${OG_PID:-}" ] || return 0
+        kill "$OG_PID" 2>/dev/null; wait "$OG_PID" 2>/dev/null; OG_PID=
+        return 0
+}
+
+# now_s: seconds since boot with fractions (CLOCK_MONOTONIC-like, from /proc/uptime's clock)
+now_s() { date +%s.%N; }
+# elapsed_ms A B: (B - A) in integer milliseconds
+elapsed_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d\n", (b - a) * 1000 }'; }
+
+# pctl P FILE: the P-th percentile (nearest rank) of the numbers in FILE, or "-"
+pctl() { sort -n "$2" | awk -v p="$1" '{ v[NR] = $1 } END { if (!NR) { print "-"; exit } i = int((p * NR + 99) / 100); if (i < 1) i = 1; print v[i] }'; }
+
+# wakeups LOG: "kind xN, kind xM" of the OOMGUARD_WAKEUP fields of LOG's kill events
+wakeups() {
+        grep -o 'OOMGUARD_WAKEUP=[^=]*OOMGUARD_' "$1" | sed 's/^OOMGUARD_WAKEUP=//; s/ OOMGUARD_$//' |
+                sort | uniq -c | sort -rn | awk '{ n = $1; $1 = ""; sub(/^ /, ""); printf "%s%s x%d", sep, $0, n; sep = ", " }'
+}
+
+# wait_gone PID SECS: wait up to SECS for the background child PID to end, quietly (bash
+# reports a SIGKILLed job on stderr); its exit status in $RC, 124 if it outlived SECS.
+wait_gone() {
+        RC=124
+        { wait_for "! kill -0 $1 2>/dev/null" "$2" && { wait "$1"; RC=$?; }; } 2>/dev/null
+        return 0
+}

@@ -1,0 +1,10 @@
+#!/bin/bash
+# vm: layout=hybrid mem=512M swap=none timeout=300
+# The kill race in hybrid: v1 memory + cgroup2 twin (usage eventfd + twin's PSI): a full-speed hog in a 128 MiB cgroup,
+# 10 trials; oomguard (usage_above = 90 %, action = kill) must kill it before the kernel
+# in >= 9/10, judged by the cgroup's own oom_kill counter; then kill-cgroup empties a
+# cgroup of three processes. See memcg-hog-common.sh.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/memcg-hog-common.sh"
+memcg_hog_scenario hybrid
+finish
