@@ -11,6 +11,7 @@
 #include "util.h"
 
 struct guard;
+struct supervisor_query;
 
 #define ZOMBIE_SUSPECTS 64
 #define SCAN_CHILDREN 1024   /* children of supervisors followed by /proc passes */
@@ -40,3 +41,7 @@ void supervise_scan_restarts(struct guard *g, uint64_t now,
 
 /* From guard_proc_rescan: the fallback pass when there is no connector. */
 void supervise_scan(struct guard *g, uint64_t now);
+
+/* The [supervisor:] rules of the running policy, as a query. */
+#include "actions/family.h"
+struct supervisor_query supervise_query(const struct guard *g);

@@ -48,3 +48,6 @@ int read_proc_status(const char *root, pid_t pid, struct proc_status *ret);
 int read_proc_oom_score(const char *root, pid_t pid, int *ret);
 int read_proc_oom_score_adj(const char *root, pid_t pid, int *ret);
 int read_proc_cgroup(const char *root, pid_t pid, const char *controller, char *ret, size_t size);
+/* The command line with its arguments joined by spaces (truncated to
+ * size). Kernel threads give "". */
+int read_proc_cmdline(const char *root, pid_t pid, char *buf, size_t size);

@@ -15,25 +15,11 @@ struct ancestor {
         char cmdline[1024];
 };
 
-static void read_cmdline_joined(const char *root, pid_t pid, char *buf, size_t size) {
-        char path[64];
-        snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-        ssize_t n = read_file_at(root, path, buf, size);
-        if (n == -ENOBUFS)
-                n = (ssize_t)size - 1;
-        if (n < 0)
-                n = 0;
-        buf[n] = '\0';
-        for (ssize_t i = 0; i + 1 < n; i++)
-                if (buf[i] == '\0')
-                        buf[i] = ' ';
-}
-
 static int read_ancestor(const struct supervisor_query *q, pid_t pid, struct ancestor *a) {
         if (read_proc_stat(q->root, pid, &a->st) < 0 || read_proc_status(q->root, pid, &a->status) < 0 ||
             read_proc_cgroup(q->root, pid, q->cgroup_controller, a->cgroup, sizeof(a->cgroup)) < 0)
                 return -ESRCH;
-        read_cmdline_joined(q->root, pid, a->cmdline, sizeof(a->cmdline));
+        (void)read_proc_cmdline(q->root, pid, a->cmdline, sizeof(a->cmdline));
         return 0;
 }
 

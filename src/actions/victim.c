@@ -24,27 +24,12 @@ static bool never_a_victim(const struct search *s, const struct proc_stat *st) {
                st->state == 'Z' || st->state == 'X' || st->state == 'x';
 }
 
-static void read_cmdline(const char *root, pid_t pid, char *buf, size_t size) {
-        char path[64];
-        snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-        ssize_t n = read_file_at(root, path, buf, size);
-        if (n == -ENOBUFS)
-                n = (ssize_t)size - 1; /* long command line: the start is enough */
-        if (n < 0) {
-                buf[0] = '\0';
-                return;
-        }
-        for (ssize_t i = 0; i + 1 < n; i++)
-                if (buf[i] == '\0')
-                        buf[i] = ' '; /* argv joined by spaces */
-}
-
 /* Fills the facts that some matcher needs. */
 static void gather_facts(const struct search *s, const struct proc_stat *st, struct proc_facts *f,
                          char *cmdline, size_t cmdsize, char *cgroup, size_t cgsize) {
         *f = (struct proc_facts){ .comm = st->comm };
         if (s->fields & (1u << MATCH_CMDLINE)) {
-                read_cmdline(s->vp->root, st->pid, cmdline, cmdsize);
+                (void)read_proc_cmdline(s->vp->root, st->pid, cmdline, cmdsize);
                 f->cmdline = cmdline;
         }
         if ((s->fields & (1u << MATCH_CGROUP)) &&

@@ -40,7 +40,7 @@ static bool wants_zombies(const struct guard *g) {
         return false;
 }
 
-static struct supervisor_query query_of(const struct guard *g) {
+struct supervisor_query supervise_query(const struct guard *g) {
         return (struct supervisor_query){
                 .root = g->root, .rules = g->policy.supervisors, .n_rules = g->policy.n_supervisors,
                 .cgroup_controller = g->has_mounts && g->mounts.memory_version == CGROUP_V1 ? "memory" : NULL,
@@ -120,7 +120,7 @@ static void on_child_start(struct guard *g, pid_t parent, uint64_t pstart, const
         struct restart_parent *p = restarts_find(g->restarts, parent, pstart);
         if (!p || !p->died_ns)
                 return;
-        const struct supervisor_query q = query_of(g);
+        const struct supervisor_query q = supervise_query(g);
         struct proc_stat pst;
         const struct supervisor_rule *r = supervisor_rule_match(&q, parent, &pst);
         uint64_t window = r && r->max_restarts ? r->window_ns : DEFAULT_WINDOW_NS;

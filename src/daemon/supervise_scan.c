@@ -23,10 +23,7 @@ struct scan_state {
 };
 
 static bool supervised_parent(struct guard *g, pid_t ppid, uint64_t *ret_pstart) {
-        const struct supervisor_query q = {
-                .root = g->root, .rules = g->policy.supervisors, .n_rules = g->policy.n_supervisors,
-                .cgroup_controller = g->has_mounts && g->mounts.memory_version == CGROUP_V1 ? "memory" : NULL,
-        };
+        const struct supervisor_query q = supervise_query(g);
         struct proc_stat pst;
         const struct supervisor_rule *r = supervisor_rule_match(&q, ppid, &pst);
         if (!r || !r->max_restarts)

@@ -45,10 +45,7 @@ static unsigned zombie_children(const char *root, pid_t parent) {
 }
 
 static void check_parent(struct guard *g, pid_t parent) {
-        const struct supervisor_query q = {
-                .root = g->root, .rules = g->policy.supervisors, .n_rules = g->policy.n_supervisors,
-                .cgroup_controller = g->has_mounts && g->mounts.memory_version == CGROUP_V1 ? "memory" : NULL,
-        };
+        const struct supervisor_query q = supervise_query(g);
         struct proc_stat pst;
         const struct supervisor_rule *r = supervisor_rule_match(&q, parent, &pst);
         if (!r || !r->zombies_above)

@@ -269,3 +269,20 @@ int read_proc_cgroup(const char *root, pid_t pid, const char *controller, char *
         ssize_t n = read_pid_file(root, pid, "cgroup", buf, sizeof(buf));
         return n < 0 ? (int)n : parse_proc_cgroup(buf, (size_t)n, controller, ret, size);
 }
+
+int read_proc_cmdline(const char *root, pid_t pid, char *buf, size_t size) {
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+        ssize_t n = read_file_at(root, path, buf, size);
+        if (n == -ENOBUFS)
+                n = (ssize_t)size - 1; /* a long command line: its start is enough */
+        if (n < 0) {
+                buf[0] = '\0';
+                return (int)n;
+        }
+        buf[n] = '\0';
+        for (ssize_t i = 0; i + 1 < n; i++)
+                if (buf[i] == '\0')
+                        buf[i] = ' ';
+        return 0;
+}
