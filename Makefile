@@ -40,7 +40,7 @@ HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
 BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 
-.PHONY: all deps check check-plain check-san tests run bench install uninstall clean
+.PHONY: fuzz all deps check check-plain check-san tests run bench install uninstall clean
 
 all: $(B)/oomguard
 
@@ -108,6 +108,11 @@ vmcheck: deps
 	@tests/install-deps.sh $(DEB_VM_DEPS)
 	@$(MAKE) --no-print-directory B=build tests
 	@tests/vm/run-scenarios.sh build
+
+# Parsers under libFuzzer (clang) for FUZZ_SECONDS (default 60).
+fuzz: deps
+	@tests/install-deps.sh clang libclang-rt-dev
+	@tests/fuzz/run.sh
 
 install: $(B)/oomguard
 	install -Dm755 $(B)/oomguard $(DESTDIR)$(SBINDIR)/oomguard

@@ -30,6 +30,7 @@ int proc_connector_open(void);
  * caller should rescan /proc). */
 int proc_connector_drain(int fd, pc_event_fn fn, void *userdata);
 
-/* Pure: parse one netlink datagram. Unknown event kinds are skipped.
+/* Pure: parse one netlink datagram (any alignment). Unknown event kinds
+ * are skipped.
  * Returns the number of events or -EBADMSG. */
 int parse_proc_connector(const void *buf, size_t len, pc_event_fn fn, void *userdata);

@@ -74,26 +74,44 @@ static bool convert(const struct proc_event *pe, struct pc_event *ev) {
         }
 }
 
+/* One netlink message of msg_len bytes at p: 1 event, 0 (not ours), or
+ * -EBADMSG. Copies instead of casting: no alignment is assumed. */
+static int parse_message(const char *p, size_t msg_len, uint16_t type, pc_event_fn fn, void *ud) {
+        struct cn_msg cn;
+        struct proc_event pe;
+        struct pc_event ev;
+        if (type == NLMSG_NOOP)
+                return 0;
+        if (type == NLMSG_ERROR || msg_len < NLMSG_HDRLEN + sizeof(cn))
+                return -EBADMSG;
+        memcpy(&cn, p + NLMSG_HDRLEN, sizeof(cn));
+        if (cn.id.idx != CN_IDX_PROC || cn.id.val != CN_VAL_PROC)
+                return 0;
+        if (cn.len < sizeof(pe) || msg_len < NLMSG_HDRLEN + sizeof(cn) + sizeof(pe))
+                return 0; /* an ack or a short message */
+        memcpy(&pe, p + NLMSG_HDRLEN + sizeof(cn), sizeof(pe));
+        if (!convert(&pe, &ev))
+                return 0;
+        fn(&ev, ud);
+        return 1;
+}
+
 int parse_proc_connector(const void *buf, size_t len, pc_event_fn fn, void *ud) {
+        const char *p = buf;
         int n = 0;
-        for (const struct nlmsghdr *nl = buf; NLMSG_OK(nl, len); nl = NLMSG_NEXT(nl, len)) {
-                if (nl->nlmsg_type == NLMSG_NOOP)
-                        continue;
-                if (nl->nlmsg_type == NLMSG_ERROR || nl->nlmsg_len < NLMSG_LENGTH(sizeof(struct cn_msg)))
-                        return -EBADMSG;
-                const struct cn_msg *cn = NLMSG_DATA(nl);
-                if (cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC)
-                        continue;
-                if (cn->len < sizeof(struct proc_event) ||
-                    nl->nlmsg_len < NLMSG_LENGTH(sizeof(struct cn_msg) + sizeof(struct proc_event)))
-                        continue; /* an ack or a short message */
-                struct proc_event pe;
-                memcpy(&pe, cn->data, sizeof(pe)); /* cn->data is not aligned */
-                struct pc_event ev;
-                if (convert(&pe, &ev)) {
-                        fn(&ev, ud);
-                        n++;
-                }
+        for (size_t off = 0; len - off >= sizeof(struct nlmsghdr);) {
+                struct nlmsghdr nl;
+                memcpy(&nl, p + off, sizeof(nl));
+                if (nl.nlmsg_len < sizeof(nl) || nl.nlmsg_len > len - off)
+                        break; /* truncated: what was complete has been used */
+                int r = parse_message(p + off, nl.nlmsg_len, nl.nlmsg_type, fn, ud);
+                if (r < 0)
+                        return r;
+                n += r;
+                size_t step = NLMSG_ALIGN(nl.nlmsg_len);
+                if (step > len - off)
+                        break;
+                off += step;
         }
         return n;
 }

@@ -70,6 +70,18 @@ static void test_truncated_and_foreign(void **state) {
         assert_int_equal(parse_proc_connector(&m, sizeof(m), collect, &s), -EBADMSG);
 }
 
+/* Found by make fuzz: an unaligned nlmsg_len equal to the bytes left
+ * made the kernel's NLMSG_NEXT wrap the remaining length around. */
+static void test_odd_length_does_not_wrap(void **state) {
+        char buf[64] __attribute__((aligned(4))) = {0};
+        struct nlmsghdr nl = { .nlmsg_len = 19, .nlmsg_type = NLMSG_DONE };
+        memcpy(buf + 1, &nl, sizeof(nl)); /* unaligned too */
+        struct seen s = {0};
+        int r = parse_proc_connector(buf + 1, 19, collect, &s);
+        assert_true(r == 0 || r == -EBADMSG);
+        assert_int_equal(s.n, 0);
+}
+
 struct live { pid_t child; bool forked, execed, exited; };
 static void watch(const struct pc_event *e, void *ud) {
         struct live *l = ud;
@@ -106,6 +118,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_fork_exec_exit),
                 cmocka_unit_test(test_truncated_and_foreign),
+                cmocka_unit_test(test_odd_length_does_not_wrap),
                 cmocka_unit_test(test_live_round_trip),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
