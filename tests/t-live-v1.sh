@@ -89,4 +89,29 @@ check "live v1: dry-run left the hog alive" kill -0 $hog
 $OOMGUARD -c "$TMP/conf2" --ticks 10 --log stderr 2> "$TMP/loop2.err"
 check "live v1: failcnt rate rule warns" grep -q "warn: rule leak on $REL: failcnt rising" "$TMP/loop2.err"
 check "live v1: kernel oom_kill stayed 0" grep -qx "oom_kill 0" "$CG/memory.oom_control"
+
+# 4. Cgroups that come and go are normal events: the daemon follows them.
+cat > "$TMP/conf3" <<CONF
+[daemon]
+rescan_interval = 200ms
+interval = 50ms
+[cgroup:churn]
+path = $REL/churn-*
+usage_above = 99%
+action = warn
+CONF
+$OOMGUARD -c "$TMP/conf3" --log stderr -v 2> "$TMP/churn.err" &
+og=$!
+for i in 1 2 3 4 5; do
+        mkdir "$CG/churn-$i" && echo 32M > "$CG/churn-$i/memory.limit_in_bytes"
+        sleep 0.3
+        rmdir "$CG/churn-$i"
+done
+mkdir "$CG/churn-1"; sleep 0.5
+check "live v1: cgroups appearing are watched" grep -q "watching cgroup $REL/churn-3 " "$TMP/churn.err"
+check "live v1: cgroups vanishing are dropped" grep -q "cgroup $REL/churn-3 is gone" "$TMP/churn.err"
+check "live v1: the daemon survived the churn" kill -0 $og
+check "live v1: no error was logged" sh -c "! grep -q ': error:' '$TMP/churn.err'"
+kill $og; wait $og
+rmdir "$CG/churn-1"
 exit $((failures > 0))
