@@ -78,3 +78,6 @@ wait_gone() {
         { wait_for "! kill -0 $1 2>/dev/null" "$2" && { wait "$1"; RC=$?; }; } 2>/dev/null
         return 0
 }
+
+# field LINE KEY: the value of OOMGUARD_KEY in one stderr event line ("-" if absent)
+field() { local v; v=$(sed -n "s/.* OOMGUARD_$2=\([^=]*\) OOMGUARD_[A-Z_]*=.*/\1/p; t; s/.* OOMGUARD_$2=\([^=]*\)\$/\1/p" <<<"$1"); echo "${v:--}"; }

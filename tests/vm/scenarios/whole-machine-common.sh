@@ -1,0 +1,170 @@
+# shellcheck shell=bash disable=SC2034
+# Whole-machine OOM races shared by whole-machine-noswap.sh and whole-machine-swap.sh
+# (sourced after lib.sh; no "# vm:" header). One hog fills the whole VM at full speed;
+# a guard (oomguard's [global] rule, or Debian's earlyoom with its defaults) must kill
+# it before the kernel's global OOM killer, judged by /proc/vmstat oom_kill.
+#
+# How reaction time is measured: a sampler (pure bash, no fork per sample, started
+# before the hog, oom_score_adj -1000 like the script) wakes every 10 ms, reads
+# MemAvailable from /proc/meminfo and the hog's state from /proc/PID/stat, and stamps
+# with $EPOCHREALTIME. "cross" = the first sample with MemAvailable below 10 % of
+# MemTotal (oomguard's mem_available_below and earlyoom's -m default); "dead" = the
+# first sample where the hog is a zombie or gone. reaction = dead - cross (10 ms
+# resolution). The sampler also records the longest gap between two of its own
+# samples during the trial: how long a small, protected userspace loop was stalled.
+
+EARLYOOM=/usr/bin/earlyoom
+MEMTOTAL_KIB=$(kv /proc/meminfo MemTotal:)
+THRESH_KIB=$((MEMTOTAL_KIB / 10))
+mkfifo "$TMP/tick"   # never written: read -t on it is a sleep without a fork
+
+# sampler PID OUT: runs until PID is dead (or 120 s), then writes
+# "cross_us dead_us maxgap_us samples start_us" to OUT (cross_us "-" if never crossed)
+sampler() {
+        local pid=$1 out=$2 fd t prev start cross='' gap max=0 n=0 st avail
+        local -a m
+        exec {fd}<>"$TMP/tick"
+        start=${EPOCHREALTIME/./}
+        prev=$start
+        while :; do
+                t=${EPOCHREALTIME/./}
+                gap=$((t - prev)); prev=$t; n=$((n + 1))
+                ((gap > max)) && max=$gap
+                mapfile -n 3 m </proc/meminfo
+                avail=${m[2]//[!0-9]/}
+                [ -z "$cross" ] && ((avail < THRESH_KIB)) && cross=$t
+                st=gone
+                { read -r _ _ st _ </proc/"$pid"/stat; } 2>/dev/null
+                if [ "$st" = Z ] || [ "$st" = gone ]; then break; fi
+                ((t - start > 120000000)) && break
+                read -r -t 0.01 -u "$fd" _
+        done
+        echo "${cross:--} $t $max $n $start" >"$out"
+}
+
+# settle: wait until the machine has its memory back (MemAvailable within 40 MiB of
+# what it had at the start), so that every trial starts from the same place; with
+# settle P also until /proc/pressure/memory full avg10 is below P: the kernel's
+# 10 s average decays slowly, and a trial started with the last storm's pressure
+# still in it would hand a PSI rule a free win.
+MEMAVAIL0_KIB=$(kv /proc/meminfo MemAvailable:)
+psi_full_avg10() { sed -n 's/^full avg10=\([0-9.]*\) .*/\1/p' /proc/pressure/memory; }
+settle() {
+        wait_for "[ \$(kv /proc/meminfo MemAvailable:) -gt $((MEMAVAIL0_KIB - 40 * 1024)) ]" 30 ||
+                diag "settle: MemAvailable only $(( $(kv /proc/meminfo MemAvailable:) / 1024 )) MiB"
+        [ -z "${1:-}" ] && return 0
+        local i
+        for i in $(seq 120); do
+                awk -v a="$(psi_full_avg10)" -v p="$1" 'BEGIN { exit !(a < p) }' && return 0
+                sleep 0.5
+        done
+        diag "settle: full avg10 still $(psi_full_avg10)"
+}
+
+# start_earlyoom LOG: Debian's earlyoom with Debian's default arguments (-r 3600: only
+# the periodic report is quieter); sets EO_PID once it has printed its thresholds.
+start_earlyoom() {
+        : >"$1"
+        $EARLYOOM -r 3600 >"$1" 2>&1 &
+        EO_PID=$!
+        wait_for "grep -q 'sending SIGTERM when' $1" 20
+}
+stop_earlyoom() { [ -n "${EO_PID:-}" ] && { kill "$EO_PID" 2>/dev/null; wait "$EO_PID" 2>/dev/null; }; EO_PID=; return 0; }
+
+# race GUARD TRIAL HOG_ARGS...: one trial against the running guard (oomguard: $OG_LOG,
+# earlyoom: $EO_LOG). Appends "GUARD TRIAL verdict reaction_ms fill_ms maxgap_ms" to
+# $TMP/results; verdict is win (the guard killed the hog, oom_kill did not move),
+# kernel (oom_kill moved) or other.
+race() {
+        local guard=$1 trial=$2; shift 2
+        local oom0 oom1 pid rc t0 res cross dead maxgap n start verdict=other killed=no reaction fill
+        oom0=$(kv /proc/vmstat oom_kill)
+        local psi0; psi0=$(psi_full_avg10)
+        start_hog "" "$TMP/hog.$guard.$trial" "$@"
+        pid=$HOG_PID
+        sampler "$pid" "$TMP/sample.$guard.$trial" &
+        local sp=$!
+        wait_gone "$pid" 150; rc=$RC
+        wait "$sp" 2>/dev/null
+        oom1=$(kv /proc/vmstat oom_kill)
+        read -r cross dead maxgap n start <"$TMP/sample.$guard.$trial"
+        case $guard in
+        oomguard) grep -q "kill pid $pid (hog)" "$OG_LOG" && killed=yes ;;
+        earlyoom) grep -Eq "sending SIG(TERM|KILL) to process $pid " "$EO_LOG" && killed=yes ;;
+        esac
+        if [ "$rc" = 124 ]; then verdict=other; kill -9 "$pid" 2>/dev/null
+        elif [ "$oom1" != "$oom0" ]; then verdict=kernel
+        elif [ $killed = yes ]; then verdict=win; fi
+        reaction=-; [ "$cross" != - ] && reaction=$(( (dead - cross) / 1000 ))
+        fill=-; [ "$cross" != - ] && fill=$(( (cross - start) / 1000 ))
+        echo "$guard $trial $verdict $reaction $fill $((maxgap / 1000))" >>"$TMP/results"
+        diag "$guard trial $trial: $verdict (hog exit $rc, oom_kill +$((oom1 - oom0)), $guard killed it: $killed)," \
+                "  MemAvailable < 10% after $fill ms, hog dead $reaction ms later; longest sampler stall $((maxgap / 1000)) ms ($n samples)"
+        [ -z "${PSI_SETTLE:-}" ] || diag "  memory full avg10 at the start $psi0, at the end $(psi_full_avg10)"
+        if [ $guard = oomguard ] && [ $verdict != win ]; then diag "  oomguard's log:"; tail -n 5 "$OG_LOG" | cut -c1-900 | sed 's/^/    /' | while read -r l; do diag "$l"; done; fi
+        [ "$oom1" = "$oom0" ] || diag "  dmesg: $(dmesg | grep -E 'Out of memory: Killed process' | tail -n 1 | cut -c1-160)"
+        settle ${PSI_SETTLE:+"$PSI_SETTLE"}
+}
+
+# summary GUARD LABEL: "# LABEL: X/N before kernel, reaction p50 A ms p99 B ms, ..." and
+# a machine-readable "# vmbench: ..." line for make vmbench; sets WINS and N
+summary() {
+        local guard=$1 label=$2 f=$TMP/results.$1
+        awk -v g="$guard" '$1 == g' "$TMP/results" >"$f"
+        N=$(wc -l <"$f")
+        WINS=$(awk '$3 == "win"' "$f" | wc -l)
+        local kern r50 r99 s50 smax
+        kern=$(awk '$3 == "kernel"' "$f" | wc -l)
+        awk '$3 == "win" && $4 != "-" { print $4 }' "$f" >"$f.react"
+        awk '$6 != "-" { print $6 }' "$f" >"$f.stall"
+        r50=$(pctl 50 "$f.react") r99=$(pctl 99 "$f.react")
+        s50=$(pctl 50 "$f.stall") smax=$(pctl 100 "$f.stall")
+        echo "# $label: $WINS/$N before kernel (kernel first $kern), reaction p50 $r50 ms p99 $r99 ms (wins), longest sampler stall p50 $s50 ms max $smax ms"
+        echo "# vmbench: scenario=$SCENARIO guard=$guard trials=$N wins=$WINS kernel=$kern react_p50_ms=$r50 react_p99_ms=$r99 stall_p50_ms=$s50 stall_max_ms=$smax"
+}
+
+# whole_machine_scenario NAME CONF HOG_ARGS...: TRIALS races of oomguard (config file
+# CONF), then TRIALS of earlyoom (when installed), each from a settled machine (oomguard's
+# trials with PSI_SETTLE, if set: its rule may read PSI; earlyoom's do not). oomguard must
+# win >= 90 %; earlyoom's score is measured and reported. Ends with "# SCENARIO: X/N before kernel".
+whole_machine_scenario() {
+        local name=$1 conf=$2 trial ev others='' og_alive=yes have_eo=yes oom_start; shift 2
+        EO_TRIALS=${EO_TRIALS:-$TRIALS}
+        [ "$EO_TRIALS" = 0 ] && have_eo=no
+        [ -x $EARLYOOM ] || { have_eo=no; skip "$name: earlyoom: $EARLYOOM missing on the host (apt-get install earlyoom)"; }
+        diag "MemTotal $((MEMTOTAL_KIB / 1024)) MiB, MemAvailable $((MEMAVAIL0_KIB / 1024)) MiB, threshold $((THRESH_KIB / 1024)) MiB," \
+                "$(grep -E "^(SwapTotal|SwapFree)" /proc/meminfo | tr -s " " | tr "\n" " ")$($EARLYOOM -v 2>&1 | head -n 1)," \
+                "hog $* HOG_RANDOM=${HOG_RANDOM:-0}, oomguard:" "$(grep -v '^$' "$conf" | tr '\n' ';')"
+        oom_start=$(kv /proc/vmstat oom_kill)
+        settle ${PSI_SETTLE:+"$PSI_SETTLE"}
+        for trial in $(seq "$TRIALS"); do
+                OG_LOG=$TMP/og.$trial
+                start_guard "$conf" "$OG_LOG" || { not_ok "$name: oomguard did not start: $(head -c 300 "$OG_LOG")"; break; }
+                race oomguard "$trial" "$@"
+                kill -0 "$OG_PID" 2>/dev/null || og_alive=no
+                ev=$(grep -m1 'kill pid' "$OG_LOG")
+                [ -z "$ev" ] || diag "  oomguard: $(field "$ev" REASON); woken by $(field "$ev" WAKEUP); choosing $(field "$ev" CHOOSE_MS) ms; kill to exit $(field "$ev" EXIT_MS) ms"
+                others+=$(grep 'kill pid' "$OG_LOG" | grep -v '(hog)')
+                stop_guard
+        done
+        summary oomguard "$name: oomguard"
+        local og_wins=$WINS og_n=$N
+        check "$name: oomguard before the kernel in $og_wins/$og_n (>= $((TRIALS - TRIALS / 10)) of $TRIALS required)" \
+                [ "$og_n" = "$TRIALS" -a "$og_wins" -ge $((TRIALS - TRIALS / 10)) ]
+        check "$name: oomguard killed nothing but hogs" [ -z "$others" ]
+        check "$name: oomguard itself was never killed" [ $og_alive = yes ]
+        if [ $have_eo = yes ]; then
+                for trial in $(seq "$EO_TRIALS"); do
+                        EO_LOG=$TMP/eo.$trial
+                        start_earlyoom "$EO_LOG" || { not_ok "$name: earlyoom did not start: $(cat "$EO_LOG")"; break; }
+                        PSI_SETTLE='' race earlyoom "$trial" "$@"
+                        diag "  earlyoom: $(grep -m 2 -E 'low memory!|sending SIG[A-Z]+ to' "$EO_LOG" | tr '\n' ' ' | cut -c1-200)"
+                        stop_earlyoom
+                done
+                summary earlyoom "$name: earlyoom"
+                check "$name: earlyoom baseline measured: $WINS/$N before kernel" [ "$N" = "$EO_TRIALS" ]
+        fi
+        diag "/proc/vmstat oom_kill: $oom_start -> $(kv /proc/vmstat oom_kill) over the whole scenario"
+        check "$name: the test script survived every trial" kill -0 $$
+        echo "# $SCENARIO: $og_wins/$og_n before kernel"
+}
