@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "actions/actuator.h"
+#include "actions/adjust.h"
 #include "daemon/wakeups.h"
 #include "snapshot/restarts.h"
 #include "policy/evaluate.h"
@@ -51,6 +52,7 @@ struct guard {
         size_t n_suspects;
         uint64_t last_zombie_check_ns;
         uint64_t last_proc_scan_ns;
+        struct adjuster adjuster;        /* [adjust:] rules (actions/adjust.h) */
 };
 
 /* Takes ownership of *policy (moved). */

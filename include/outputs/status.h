@@ -6,8 +6,12 @@
 
 #include "daemon/guard.h"
 
-void status_print_text(const struct guard *g, FILE *out);
-void status_print_json(const struct guard *g, FILE *out);
+/* adjust: also every process an [adjust:] rule matches (a /proc pass). */
+void status_print_text(struct guard *g, FILE *out, bool adjust);
+void status_print_json(struct guard *g, FILE *out, bool adjust);
+/* The "adjust" rows, for the two above. */
+void status_print_adjust_text(struct guard *g, FILE *out);
+void status_print_adjust_json(struct guard *g, FILE *out);
 
 /* JSON string literal with escapes (hostile names stay valid JSON). */
 void json_print_string(FILE *out, const char *s);

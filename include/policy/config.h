@@ -15,9 +15,13 @@ struct config_errors {
         char *msgs[CONFIG_MAX_ERRORS];
         size_t n;
         size_t dropped; /* errors beyond CONFIG_MAX_ERRORS */
+        /* Doubts that do not refuse the file ("never applies: shadowed"). */
+        char *warnings[CONFIG_MAX_ERRORS];
+        size_t n_warnings;
 };
 
 void config_errors_free(struct config_errors *e);
+/* Errors, then warnings, one per line. */
 void config_errors_print(const struct config_errors *e, FILE *out);
 
 /* errors must be zeroed before the first call; messages are appended. */
@@ -36,6 +40,7 @@ enum config_section_mask {
         CONFIG_SEC_GLOBAL = 1 << 1,
         CONFIG_SEC_CGROUP = 1 << 2,
         CONFIG_SEC_SUPERVISOR = 1 << 3,
+        CONFIG_SEC_ADJUST = 1 << 4,
 };
 
 enum config_type {
@@ -50,6 +55,10 @@ enum config_type {
         CONFIG_ACTION,    /* enum action_kind */
         CONFIG_PATH,      /* char *, absolute fnmatch glob */
         CONFIG_RESTART_ACTION, /* enum restart_action */
+        CONFIG_EXE,       /* char *, absolute file path or fnmatch glob */
+        CONFIG_REGEX,     /* struct regex_value */
+        CONFIG_USER,      /* struct user_value */
+        CONFIG_OOM_ADJ,   /* int -1000..1000, ADJUST_UNSET unset */
 };
 
 #define CONFIG_F_NONZERO 1u   /* 0 is refused (a zero poll interval spins) */
@@ -59,7 +68,8 @@ struct config_key {
         const char *name;
         unsigned sections; /* enum config_section_mask bits */
         enum config_type type;
-        size_t offset;     /* in struct daemon_settings ([daemon]) or struct rule */
+        size_t offset;     /* in struct daemon_settings ([daemon]), struct rule
+                            * ([global], [cgroup:]) or struct adjust_rule */
         unsigned flags;    /* CONFIG_F_* */
 };
 

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "units.h"
+#include "policy/adjust_rule.h"
 #include "policy/matcher.h"
 #include "sources/zoneinfo.h"
 
@@ -89,6 +90,8 @@ void supervisor_rule_free(struct supervisor_rule *r);
 struct policy {
         char *source_file;
         struct daemon_settings daemon;
+        struct adjust_rule *adjust;  /* [adjust:NAME] in file order: first match wins */
+        size_t n_adjust;
         bool has_global;
         struct rule global;
         struct rule *cgroups;
@@ -110,4 +113,7 @@ void daemon_settings_free(struct daemon_settings *d);
 bool thresholds_any_set(const struct thresholds *th);
 /* Human-readable effective policy (for -n / --check-config). */
 #include <stdio.h>
+/* Frees (prints) n [adjust:] rules and the array. */
+void adjust_rules_free(struct adjust_rule *rules, size_t n);
+void adjust_rules_print(const struct adjust_rule *rules, size_t n, FILE *out);
 void policy_print(const struct policy *p, FILE *out);

@@ -30,6 +30,16 @@ int guard_rescan(struct guard *g) {
         return r < 0 ? r : guard_set_capacity(g);
 }
 
+/* The adjuster points into the policy: set up again for each policy, and
+ * apply at the next tick (a reload re-applies every rule). */
+static int guard_adjust_setup(struct guard *g) {
+        const char *ctl = g->has_mounts && g->mounts.memory_version == CGROUP_V1 ? "memory" : NULL;
+        adjuster_free(&g->adjuster);
+        g->last_proc_scan_ns = 0;
+        return adjuster_init(&g->adjuster, &g->policy, g->root, ctl, g->self,
+                             g->force_dry_run || g->policy.daemon.dry_run);
+}
+
 int guard_init(struct guard *g, const char *root, struct policy *policy, bool force_dry_run) {
         *g = (struct guard){ .root = root, .force_dry_run = force_dry_run, .self = getpid(),
                              .wake = { .machine_psi_fd = -1 }, .pc_fd = -1,
@@ -55,6 +65,8 @@ int guard_init(struct guard *g, const char *root, struct policy *policy, bool fo
         g->has_mounts = r == 0;
         if (r < 0)
                 log_warning("no memory cgroup hierarchy found (%s): only [global] applies", strerror(-r));
+        if (guard_adjust_setup(g) < 0)
+                return -ENOMEM;
         return guard_rescan(g);
 }
 
@@ -71,6 +83,8 @@ int guard_set_policy(struct guard *g, struct policy *policy) {
         policy_free(&g->policy);
         g->policy = *policy;
         *policy = (struct policy){0};
+        if (guard_adjust_setup(g) < 0)
+                log_warning("out of memory: [adjust:] rules not applied");
         /* Decisions point into the old policy's rules: forget them. */
         g->n_decisions = 0;
         g->global_firing = (struct firing){0};
@@ -92,6 +106,7 @@ void guard_free(struct guard *g) {
         wakeups_free(&g->wake);
         proc_events_close(g);
         supervise_free(g);
+        adjuster_free(&g->adjuster);
         machine_sources_close(&g->machine);
         policy_free(&g->policy);
         free(g->decisions);

@@ -6,6 +6,7 @@
 
 #include "daemon/guard.h"
 #include "daemon/loop.h"
+#include "daemon/proc_events.h"
 #include "outputs/log.h"
 #include "outputs/status.h"
 #include "policy/config.h"
@@ -17,7 +18,7 @@
 
 struct options {
         const char *config, *root;
-        bool check_config, dry_run, verbose, status, json;
+        bool check_config, dry_run, verbose, status, json, adjust;
         uint64_t ticks;
         enum log_target log_target;
 };
@@ -26,7 +27,7 @@ static void usage(FILE *out) {
         fprintf(out,
                 "usage: oomguard [-c FILE] [--dry-run] [--root DIR] [-v]\n"
                 "       oomguard -n|--check-config [-c FILE]\n"
-                "       oomguard --status [--json] [-c FILE] [--root DIR]\n"
+                "       oomguard --status [--json] [--adjust] [-c FILE] [--root DIR]\n"
                 "\n"
                 "  -c, --config FILE   policy file (default " SYSCONFDIR "/oomguard.conf)\n"
                 "  -n, --check-config  check the policy, print it and exit\n"
@@ -34,17 +35,19 @@ static void usage(FILE *out) {
                 "      --root DIR      read /proc and /sys under DIR (tests)\n"
                 "      --status        print one snapshot and the rules that would fire\n"
                 "      --json          --status as JSON\n"
+                "      --adjust        --status: also each process an [adjust:] rule matches\n"
                 "      --ticks N       stop after N ticks (tests)\n"
                 "      --log TARGET    auto | stderr | journal\n"
                 "  -v, --verbose       debug messages\n");
 }
 
 static int parse_args(int argc, char **argv, struct options *o) {
-        enum { OPT_DRY = 256, OPT_ROOT, OPT_STATUS, OPT_JSON, OPT_TICKS, OPT_LOG, OPT_VERSION };
+        enum { OPT_DRY = 256, OPT_ROOT, OPT_STATUS, OPT_JSON, OPT_TICKS, OPT_LOG, OPT_VERSION, OPT_ADJUST };
         static const struct option longopts[] = {
                 { "config", required_argument, NULL, 'c' }, { "check-config", no_argument, NULL, 'n' },
                 { "dry-run", no_argument, NULL, OPT_DRY }, { "root", required_argument, NULL, OPT_ROOT },
                 { "status", no_argument, NULL, OPT_STATUS }, { "json", no_argument, NULL, OPT_JSON },
+                { "adjust", no_argument, NULL, OPT_ADJUST },
                 { "ticks", required_argument, NULL, OPT_TICKS }, { "log", required_argument, NULL, OPT_LOG },
                 { "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, OPT_VERSION }, { 0 } };
@@ -58,6 +61,7 @@ static int parse_args(int argc, char **argv, struct options *o) {
                 case OPT_ROOT: o->root = optarg; break;
                 case OPT_STATUS: o->status = true; break;
                 case OPT_JSON: o->json = true; break;
+                case OPT_ADJUST: o->adjust = true; break;
                 case OPT_TICKS: o->ticks = strtoull(optarg, NULL, 10); break;
                 case OPT_LOG:
                         if (strcmp(optarg, "stderr") == 0) o->log_target = LOG_TARGET_STDERR;
@@ -92,15 +96,16 @@ static int check_config(const char *path) {
 }
 
 /* Two readings apart so rates (failcnt/s, slope) are real. */
-static int show_status(struct guard *g, bool json) {
+static int show_status(struct guard *g, bool json, bool adjust) {
+        proc_events_open(g); /* to say which mode the daemon would use */
         guard_tick(g, false);
         struct timespec ts = { 0, 500 * 1000 * 1000 };
         nanosleep(&ts, NULL);
         guard_tick(g, false);
         if (json)
-                status_print_json(g, stdout);
+                status_print_json(g, stdout, adjust);
         else
-                status_print_text(g, stdout);
+                status_print_text(g, stdout, adjust);
         return 0;
 }
 
@@ -121,7 +126,7 @@ int main(int argc, char **argv) {
         }
         int r;
         if (o.status)
-                r = show_status(&g, o.json);
+                r = show_status(&g, o.json, o.adjust);
         else {
                 bool live = strcmp(o.root, "/") == 0;
                 struct loop_options lo = { .config_path = o.config, .max_ticks = o.ticks, .lock_memory = live };

@@ -1,4 +1,5 @@
 /* Dispatching process events to the stages that follow processes. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "daemon/guard.h"
@@ -7,7 +8,8 @@
 #include "outputs/log.h"
 
 bool guard_wants_proc_events(const struct guard *g) {
-        return supervise_wants_events(g);
+        return supervise_wants_events(g) ||
+               adjuster_active(&g->adjuster); /* [adjust:] rules: at exec */
 }
 
 void proc_events_open(struct guard *g) {
@@ -31,16 +33,19 @@ void proc_events_close(struct guard *g) {
 void guard_on_proc_event(const struct pc_event *ev, void *guard) {
         struct guard *g = guard;
         supervise_on_event(g, ev);
+        adjust_on_event(&g->adjuster, ev);
 }
 
 void guard_proc_rescan(struct guard *g) {
         g->last_proc_scan_ns = now_ns();
         supervise_scan(g, g->last_proc_scan_ns);
         supervise_tick(g, g->last_proc_scan_ns, true);
+        adjust_rescan(&g->adjuster);
 }
 
 void proc_events_dispatch(struct guard *g) {
         int r = proc_connector_drain(g->pc_fd, guard_on_proc_event, g);
+        adjust_flush(&g->adjuster); /* one log line per dispatch */
         if (r == -ENOBUFS) {
                 log_warning("proc connector dropped events; rescanning /proc");
                 guard_proc_rescan(g);

@@ -10,6 +10,8 @@ int load_policy(const char *path, struct policy *ret) {
         int r = config_load(path, ret, &errors);
         for (size_t i = 0; i < errors.n; i++)
                 log_error("%s", errors.msgs[i]);
+        for (size_t i = 0; i < errors.n_warnings; i++)
+                log_warning("%s", errors.warnings[i]);
         if (errors.dropped)
                 log_error("%s: %zu more errors not shown", path, errors.dropped);
         config_errors_free(&errors);

@@ -93,6 +93,8 @@ size_t guard_tick(struct guard *g, bool act) {
                 guard_proc_rescan(g); /* catches what the connector missed, or replaces it */
         if (act)
                 supervise_tick(g, now, false);
+        if (act && g->live)
+                adjust_enforce_tick(&g->adjuster, now); /* enforce = yes: one pread each */
         machine_sources_read(&g->machine, g->scratch, GUARD_SCRATCH_SIZE, &g->snap.machine);
         cgroup_set_read(&g->cgroups, now, g->scratch, GUARD_SCRATCH_SIZE);
         g->snap.now_ns = now;

@@ -92,7 +92,7 @@ static void print_cgroup(const struct guard *g, const struct cgroup_view *v, FIL
         fputs("}", out);
 }
 
-void status_print_json(const struct guard *g, FILE *out) {
+void status_print_json(struct guard *g, FILE *out, bool adjust) {
         fprintf(out, "{\"layout\":\"%s\",\"process_events\":", g->has_mounts ? cgroup_layout_to_string(g->mounts.layout) : "none");
         json_print_string(out, proc_events_mode(g));
         fputc(',', out);
@@ -114,5 +114,8 @@ void status_print_json(const struct guard *g, FILE *out) {
                 json_print_string(out, d->reason);
                 fputs("}", out);
         }
-        fputs("]}\n", out);
+        fputs("]", out);
+        if (adjust)
+                status_print_adjust_json(g, out);
+        fputs("}\n", out);
 }

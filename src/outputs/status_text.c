@@ -57,7 +57,7 @@ static void print_cgroup(const struct guard *g, const struct cgroup_view *v, FIL
         fputc('\n', out);
 }
 
-void status_print_text(const struct guard *g, FILE *out) {
+void status_print_text(struct guard *g, FILE *out, bool adjust) {
         fprintf(out, "cgroups: %s", g->has_mounts ? cgroup_layout_to_string(g->mounts.layout) : "none");
         if (g->has_mounts)
                 fprintf(out, " (memory at %s%s%s)", g->mounts.memory_mount,
@@ -74,4 +74,6 @@ void status_print_text(const struct guard *g, FILE *out) {
                 fprintf(out, "would fire now: rule %s on %s: %s (%s)\n", d->rule->name,
                         d->cgroup ? d->cgroup->path : "the machine", action_kind_to_string(d->action), d->reason);
         }
+        if (adjust)
+                status_print_adjust_text(g, out);
 }

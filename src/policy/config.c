@@ -23,7 +23,7 @@
 #define KEYS_MAX 64
 #define SHOWN_MAX 64 /* longest user text echoed back in a message */
 
-enum section { SEC_NONE, SEC_IGNORED, SEC_DAEMON, SEC_GLOBAL, SEC_CGROUP, SEC_SUPERVISOR };
+enum section { SEC_NONE, SEC_IGNORED, SEC_DAEMON, SEC_GLOBAL, SEC_CGROUP, SEC_SUPERVISOR, SEC_ADJUST };
 
 struct loader {
         FILE *f;
@@ -43,6 +43,7 @@ struct loader {
         bool discard;    /* duplicate/misnamed section: checked, then dropped */
         struct rule rule; /* the [global] or [cgroup:] being read */
         struct supervisor_rule sup; /* the [supervisor:] being read */
+        struct adjust_rule adj; /* the [adjust:] being read */
         struct daemon_settings scratch; /* a duplicate [daemon] */
         int key_line[KEYS_MAX]; /* line each key was set on; 0 = not yet */
         int daemon_line, global_line;
@@ -51,6 +52,8 @@ struct loader {
 void config_errors_free(struct config_errors *e) {
         for (size_t i = 0; i < e->n; i++)
                 free(e->msgs[i]);
+        for (size_t i = 0; i < e->n_warnings; i++)
+                free(e->warnings[i]);
         *e = (struct config_errors){ 0 };
 }
 
@@ -59,6 +62,8 @@ void config_errors_print(const struct config_errors *e, FILE *out) {
                 fprintf(out, "%s\n", e->msgs[i]);
         if (e->dropped > 0)
                 fprintf(out, "... and %zu more errors\n", e->dropped);
+        for (size_t i = 0; i < e->n_warnings; i++)
+                fprintf(out, "%s\n", e->warnings[i]);
 }
 
 /* User text made safe and short for a message: control bytes become '?',
@@ -110,6 +115,36 @@ _printf_(4, 5) static void error_at(struct loader *L, int line, const char *key,
         add_error(L, r < 0 ? NULL : msg);
 }
 
+/* "FILE:LINE: [adjust:NAME]: REASON", kept apart from the errors. */
+_printf_(3, 4) static void warning_at(struct loader *L, int line, const char *fmt, ...) {
+        char *reason = NULL, *msg = NULL;
+        va_list ap;
+        va_start(ap, fmt);
+        int r = vasprintf(&reason, fmt, ap);
+        va_end(ap);
+        if (r >= 0 && asprintf(&msg, "%s:%d: %s", L->name, line, reason) < 0)
+                msg = NULL;
+        free(reason);
+        if (!msg)
+                L->fatal = -ENOMEM;
+        else if (L->errors->n_warnings < CONFIG_MAX_ERRORS)
+                L->errors->warnings[L->errors->n_warnings++] = msg;
+        else
+                free(msg);
+}
+
+/* First match wins: a rule no narrower than a later one hides it. */
+static void warn_shadowed(struct loader *L) {
+        const struct adjust_rule *a = L->pol.adjust;
+        for (size_t j = 1; j < L->pol.n_adjust; j++)
+                for (size_t i = 0; i < j; i++)
+                        if (adjust_rule_shadows(&a[i], &a[j])) {
+                                warning_at(L, a[j].line, "[adjust:%s]: never applies: shadowed by "
+                                           "[adjust:%s] (line %d)", a[j].name, a[i].name, a[i].line);
+                                break;
+                        }
+}
+
 static unsigned section_mask(enum section s) {
         switch (s) {
         case SEC_DAEMON:
@@ -120,6 +155,8 @@ static unsigned section_mask(enum section s) {
                 return CONFIG_SEC_CGROUP;
         case SEC_SUPERVISOR:
                 return CONFIG_SEC_SUPERVISOR;
+        case SEC_ADJUST:
+                return CONFIG_SEC_ADJUST;
         default:
                 return 0;
         }
@@ -134,6 +171,8 @@ static void *value_ptr(struct loader *L, const struct config_key *k) {
                 base = (char *)(L->discard ? &L->scratch : &L->pol.daemon);
         else if (L->sec == SEC_SUPERVISOR)
                 base = (char *)&L->sup;
+        else if (L->sec == SEC_ADJUST)
+                base = (char *)&L->adj;
         else
                 base = (char *)&L->rule;
         return base + k->offset;
@@ -276,8 +315,8 @@ static void set_action(struct loader *L, const struct config_key *k, const char 
 static void set_path(struct loader *L, const struct config_key *k, const char *v, char **p) {
         char s[SHOWN_MAX + 4];
         if (v[0] != '/') {
-                error_at(L, L->lineno, k->name,
-                         "\"%s\" is not absolute (a cgroup path starts with '/')", shown(s, v));
+                error_at(L, L->lineno, k->name, "\"%s\" is not absolute (%s starts with '/')",
+                         shown(s, v), k->type == CONFIG_EXE ? "an executable's path" : "a cgroup path");
                 return;
         }
         char *copy = strdup(v);
@@ -297,6 +336,54 @@ static void set_restart_action(struct loader *L, const struct config_key *k, con
         if (restart_action_from_string(v, p) < 0)
                 error_at(L, L->lineno, k->name, "invalid restart action \"%s\" (warn, stop, kill, cap-forks)",
                          shown(s, v));
+}
+
+/* comm, cmdline: POSIX extended, as the matchers. */
+static void set_regex(struct loader *L, const struct config_key *k, const char *v,
+                      struct regex_value *p) {
+        char s[SHOWN_MAX + 4], msg[128];
+        int r = regcomp(&p->re, v, REG_EXTENDED | REG_NOSUB);
+        if (r != 0) {
+                regerror(r, &p->re, msg, sizeof(msg));
+                error_at(L, L->lineno, k->name, "invalid regex \"%s\": %s", shown(s, v), msg);
+                return;
+        }
+        p->source = strdup(v);
+        if (!p->source) {
+                regfree(&p->re);
+                L->fatal = -ENOMEM;
+        }
+}
+
+static void set_user(struct loader *L, const struct config_key *k, const char *v,
+                     struct user_value *p) {
+        char why[256], s[sizeof(why)];
+        if (matcher_resolve_user(v, &p->uid, why, sizeof(why)) < 0) {
+                sanitize_copy(s, sizeof(s), why);
+                error_at(L, L->lineno, k->name, "%s", s);
+        } else if (!(p->source = strdup(v)))
+                L->fatal = -ENOMEM;
+}
+
+/* A whole number with an optional sign, -1000..1000. */
+static void set_oom_adj(struct loader *L, const struct config_key *k, const char *v, int *p) {
+        char s[SHOWN_MAX + 4];
+        const char *c = v + (*v == '-' || *v == '+');
+        long n = 0;
+        bool ok = *c != '\0';
+        for (; ok && *c; c++) {
+                if (*c < '0' || *c > '9')
+                        ok = false;
+                else if (n <= OOM_ADJ_MAX)
+                        n = n * 10 + (*c - '0');
+        }
+        if (!ok)
+                error_at(L, L->lineno, k->name, "invalid number \"%s\" (a whole number, -1000..1000)",
+                         shown(s, v));
+        else if (n > OOM_ADJ_MAX)
+                error_at(L, L->lineno, k->name, "\"%s\" out of range (-1000..1000)", shown(s, v));
+        else
+                *p = (int)(*v == '-' ? -n : n);
 }
 
 static void set_value(struct loader *L, const struct config_key *k, const char *v) {
@@ -330,10 +417,20 @@ static void set_value(struct loader *L, const struct config_key *k, const char *
                 set_action(L, k, v, p);
                 break;
         case CONFIG_PATH:
+        case CONFIG_EXE:
                 set_path(L, k, v, p);
                 break;
         case CONFIG_RESTART_ACTION:
                 set_restart_action(L, k, v, p);
+                break;
+        case CONFIG_REGEX:
+                set_regex(L, k, v, p);
+                break;
+        case CONFIG_USER:
+                set_user(L, k, v, p);
+                break;
+        case CONFIG_OOM_ADJ:
+                set_oom_adj(L, k, v, p);
                 break;
         }
 }
@@ -443,11 +540,43 @@ static void begin_supervisor(struct loader *L, const char *name) {
                 }
 }
 
+/* Whether key name of the current section appeared (valid or not). */
+static bool key_given(const struct loader *L, const char *name) {
+        const struct config_key *k = config_key_find(name, section_mask(L->sec));
+        return k && L->key_line[k - config_keys];
+}
+
+/* A key given with a bad value was reported already: no second error. */
+static void end_adjust(struct loader *L) {
+        static const char *const selectors[] = { "comm", "cmdline", "exe", "cgroup", "user" };
+        bool any = false;
+        for (size_t i = 0; i < ELEMENTSOF(selectors); i++)
+                any = any || key_given(L, selectors[i]);
+        if (!any)
+                error_at(L, L->header_line, L->header,
+                         "no selector (comm, cmdline, exe, cgroup or user); say which processes it is for");
+        if (!key_given(L, "oom_score_adj"))
+                error_at(L, L->header_line, L->header, "missing oom_score_adj");
+        struct adjust_rule *a = L->discard ? NULL
+                : reallocarray(L->pol.adjust, L->pol.n_adjust + 1, sizeof(*a));
+        if (!a) {
+                if (!L->discard)
+                        L->fatal = -ENOMEM;
+                adjust_rule_free(&L->adj);
+        } else {
+                a[L->pol.n_adjust++] = L->adj;
+                L->pol.adjust = a;
+        }
+        L->adj = (struct adjust_rule){ 0 };
+}
+
 static void section_end(struct loader *L) {
         if (L->sec == SEC_SUPERVISOR)
                 end_supervisor(L);
         if (L->sec == SEC_DAEMON && L->discard)
                 daemon_settings_free(&L->scratch);
+        else if (L->sec == SEC_ADJUST)
+                end_adjust(L);
         else if (L->sec == SEC_GLOBAL || L->sec == SEC_CGROUP)
                 end_rule(L);
         L->sec = SEC_NONE;
@@ -460,6 +589,35 @@ static bool rule_name_valid(const char *s) {
                 if (!isalnum((unsigned char)*s) && !strchr("-_.@", *s))
                         return false;
         return true;
+}
+
+/* An empty or ill-formed rule name: reported, the section is discarded. */
+static bool rule_name_bad(struct loader *L, const char *name) {
+        if (!*name)
+                error_at(L, L->lineno, L->header, "empty rule name");
+        else if (!rule_name_valid(name))
+                error_at(L, L->lineno, L->header,
+                         "invalid rule name (use letters, digits, '-', '_', '.', '@')");
+        else
+                return false;
+        return true;
+}
+
+static void begin_adjust(struct loader *L, const char *name) {
+        L->sec = SEC_ADJUST;
+        if (adjust_rule_init(&L->adj, name) < 0) {
+                L->fatal = -ENOMEM;
+                L->sec = SEC_IGNORED;
+                return;
+        }
+        L->adj.line = L->lineno;
+        L->discard = rule_name_bad(L, name);
+        for (size_t i = 0; !L->discard && i < L->pol.n_adjust; i++)
+                if (strcmp(L->pol.adjust[i].name, name) == 0) {
+                        error_at(L, L->lineno, L->header, "duplicate section (first on line %d)",
+                                 L->pol.adjust[i].line);
+                        L->discard = true;
+                }
 }
 
 static void begin_cgroup(struct loader *L, const char *name) {
@@ -536,12 +694,13 @@ static void section_begin(struct loader *L, const char *name) {
                 begin_supervisor(L, name + strlen("supervisor:"));
                 return;
         }
+        if (has_prefix(name, "adjust:")) {
+                begin_adjust(L, name + strlen("adjust:"));
+                return;
+        }
         L->sec = SEC_IGNORED;
-        if (has_prefix(name, "adjust:") || strcmp(name, "adjust") == 0 || strcmp(name, "supervisor") == 0)
-                error_at(L, L->lineno, L->header, "section not supported yet");
-        else
-                error_at(L, L->lineno, L->header,
-                         "unknown section (expected [daemon], [global], [cgroup:NAME] or [supervisor:NAME])");
+        error_at(L, L->lineno, L->header, "unknown section (expected [daemon], [global], "
+                 "[cgroup:NAME], [supervisor:NAME] or [adjust:NAME])");
 }
 
 /* ---- lines ---- */
@@ -668,8 +827,10 @@ int config_load_stream(FILE *f, const char *name, struct policy *ret, struct con
                 error_at(&L, r, NULL, "syntax error");
         if (L.read_errno)
                 error_at(&L, 0, NULL, "read error: %s", strerror(L.read_errno));
-        if (L.n_errors == 0 && !L.pol.has_global && L.pol.n_cgroups == 0)
-                error_at(&L, 0, NULL, "no [global] or [cgroup:NAME] rule; nothing to guard");
+        if (L.n_errors == 0 && !L.pol.has_global && L.pol.n_cgroups == 0 && L.pol.n_adjust == 0)
+                error_at(&L, 0, NULL, "no [global], [cgroup:NAME] or [adjust:NAME] rule; nothing to do");
+        if (L.n_errors == 0)
+                warn_shadowed(&L);
         free(L.line);
         free(L.header);
 

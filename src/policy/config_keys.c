@@ -16,6 +16,8 @@
         { key, sections, type, offsetof(struct rule, field), __VA_ARGS__ }
 #define SUPERVISOR(key, type, field, flags) \
         { key, CONFIG_SEC_SUPERVISOR, type, offsetof(struct supervisor_rule, field), flags }
+#define ADJUST(key, type, field) \
+        { key, CONFIG_SEC_ADJUST, type, offsetof(struct adjust_rule, field), 0 }
 #define GLOBAL CONFIG_SEC_GLOBAL
 #define CGROUP CONFIG_SEC_CGROUP
 
@@ -55,6 +57,13 @@ const struct config_key config_keys[] = {
         SUPERVISOR("zombies_above", CONFIG_UINT, zombies_above, 0),
         SUPERVISOR("zombie_action", CONFIG_ACTION, zombie_action, 0),
         SUPERVISOR("container_init", CONFIG_BOOL, container_init, 0),
+        ADJUST("comm", CONFIG_REGEX, comm),
+        ADJUST("cmdline", CONFIG_REGEX, cmdline),
+        ADJUST("exe", CONFIG_EXE, exe),
+        ADJUST("cgroup", CONFIG_PATH, cgroup),
+        ADJUST("user", CONFIG_USER, user),
+        ADJUST("oom_score_adj", CONFIG_OOM_ADJ, oom_score_adj),
+        ADJUST("enforce", CONFIG_BOOL, enforce),
 };
 const size_t config_n_keys = ELEMENTSOF(config_keys);
 
@@ -87,6 +96,8 @@ const char *config_sections_string(unsigned sections) {
                 return "[supervisor:NAME]";
         case CONFIG_SEC_DAEMON | CONFIG_SEC_GLOBAL | CONFIG_SEC_CGROUP:
                 return "[daemon], [global] and [cgroup:NAME]";
+        case CONFIG_SEC_ADJUST:
+                return "[adjust:NAME]";
         default:
                 return "another section";
         }
@@ -108,7 +119,14 @@ bool config_value_is_set(const struct config_key *k, const void *base) {
         case CONFIG_WATERMARK:
                 return *AT(enum watermark_level, base, k) != WATERMARK_NONE;
         case CONFIG_PATH:
+        case CONFIG_EXE:
                 return *AT(char *, base, k) != NULL;
+        case CONFIG_REGEX:
+                return AT(struct regex_value, base, k)->source != NULL;
+        case CONFIG_USER:
+                return AT(struct user_value, base, k)->source != NULL;
+        case CONFIG_OOM_ADJ:
+                return *AT(int, base, k) != ADJUST_UNSET;
         default:
                 return true; /* bools, numbers, actions always have a value */
         }
@@ -199,7 +217,17 @@ static void print_value(const struct config_key *k, const void *base, FILE *out)
                 fputs(restart_action_to_string(*AT(enum restart_action, base, k)), out);
                 break;
         case CONFIG_PATH:
+        case CONFIG_EXE:
                 fputs(*AT(char *, base, k), out);
+                break;
+        case CONFIG_REGEX:
+                fputs(AT(struct regex_value, base, k)->source, out);
+                break;
+        case CONFIG_USER:
+                fputs(AT(struct user_value, base, k)->source, out);
+                break;
+        case CONFIG_OOM_ADJ:
+                fprintf(out, "%d", *AT(int, base, k));
                 break;
         }
 }

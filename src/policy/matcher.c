@@ -31,7 +31,7 @@ static const char *split_field(const char *value, enum match_field *ret) {
         return value;
 }
 
-static int parse_user(const char *name, uid_t *ret, char *err, size_t errsize) {
+int matcher_resolve_user(const char *name, uid_t *ret, char *err, size_t errsize) {
         char *end;
         errno = 0;
         unsigned long v = strtoul(name, &end, 10);
@@ -57,7 +57,7 @@ int matcher_parse(const char *value, struct matcher *ret, char *err, size_t errs
                 return -EINVAL;
         }
         if (m.field == MATCH_USER) {
-                if (parse_user(expr, &m.uid, err, errsize) < 0)
+                if (matcher_resolve_user(expr, &m.uid, err, errsize) < 0)
                         return -EINVAL;
         } else {
                 int r = regcomp(&m.re, expr, REG_EXTENDED | REG_NOSUB);

@@ -133,6 +133,7 @@ void policy_free(struct policy *p) {
         for (size_t i = 0; i < p->n_cgroups; i++)
                 rule_free(&p->cgroups[i]);
         free(p->cgroups);
+        adjust_rules_free(p->adjust, p->n_adjust);
         policy_init_defaults(p);
 }
 
@@ -148,6 +149,12 @@ bool thresholds_any_set(const struct thresholds *th) {
                th->forecast_below_ns != 0;
 }
 
+void adjust_rules_free(struct adjust_rule *rules, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                adjust_rule_free(&rules[i]);
+        free(rules);
+}
+
 /* Every key of one section, unset ones as comments, so that the output
  * reads back as the same policy. */
 static void print_section(FILE *out, const char *header, const char *name,
@@ -158,6 +165,11 @@ static void print_section(FILE *out, const char *header, const char *name,
                 if (k->sections & section)
                         config_key_print(k, base, out);
         }
+}
+
+void adjust_rules_print(const struct adjust_rule *rules, size_t n, FILE *out) {
+        for (size_t i = 0; i < n; i++)
+                print_section(out, "adjust:", rules[i].name, CONFIG_SEC_ADJUST, &rules[i]);
 }
 
 void policy_print(const struct policy *p, FILE *out) {
@@ -172,4 +184,5 @@ void policy_print(const struct policy *p, FILE *out) {
         for (size_t i = 0; i < p->n_supervisors; i++)
                 print_section(out, "supervisor:", p->supervisors[i].name, CONFIG_SEC_SUPERVISOR,
                               &p->supervisors[i]);
+        adjust_rules_print(p->adjust, p->n_adjust, out);
 }

@@ -491,8 +491,8 @@ static void test_structure_errors(void **state) {
                       "t.conf:10: = value: expected \"key = value\", \"[section]\" or a comment",
                       "t.conf:11: [global: missing ']' at the end of the section header",
                       "t.conf:13: [global] junk: unexpected text after ']'",
-                      "t.conf:14: [frobnicate]: unknown section (expected [daemon], [global], [cgroup:NAME] or [supervisor:NAME])",
-                      "t.conf:16: [adjust:db]: section not supported yet",
+                      "t.conf:14: [frobnicate]: unknown section (expected [daemon], [global], [cgroup:NAME], [supervisor:NAME] or [adjust:NAME])",
+                      "t.conf:16: [adjust:db]: missing oom_score_adj",
                       "t.conf:18: [supervisor:nginx]: say which processes are supervisors (match and/or cgroup)",
                       "t.conf:19: [daemon]: duplicate section (first on line 3)",
                       "t.conf:20: dry_run: invalid boolean \"nope\" (yes/no, true/false, on/off, 1/0)",
@@ -529,9 +529,9 @@ static void test_long_lines(void **state) {
 }
 
 static void test_no_rules(void **state) {
-        EXPECT_ERRORS("", "t.conf: no [global] or [cgroup:NAME] rule; nothing to guard");
+        EXPECT_ERRORS("", "t.conf: no [global], [cgroup:NAME] or [adjust:NAME] rule; nothing to do");
         EXPECT_ERRORS("[daemon]\ndry_run = yes\n",
-                      "t.conf: no [global] or [cgroup:NAME] rule; nothing to guard");
+                      "t.conf: no [global], [cgroup:NAME] or [adjust:NAME] rule; nothing to do");
 }
 
 static void test_many_errors(void **state) {
@@ -632,6 +632,24 @@ static void assert_rule_equal(const struct rule *a, const struct rule *b) {
         assert_matchers_equal(&a->protect, &b->protect);
 }
 
+static void assert_same_string(const char *a, const char *b) {
+        assert_true((a == NULL) == (b == NULL));
+        if (a)
+                assert_string_equal(a, b);
+}
+
+static void assert_adjust_equal(const struct adjust_rule *a, const struct adjust_rule *b) {
+        assert_string_equal(a->name, b->name);
+        assert_same_string(a->comm.source, b->comm.source);
+        assert_same_string(a->cmdline.source, b->cmdline.source);
+        assert_same_string(a->exe, b->exe);
+        assert_same_string(a->cgroup, b->cgroup);
+        assert_same_string(a->user.source, b->user.source);
+        assert_int_equal(a->user.uid, b->user.uid);
+        assert_int_equal(a->oom_score_adj, b->oom_score_adj);
+        assert_int_equal(a->enforce, b->enforce);
+}
+
 static void assert_policy_equal(const struct policy *a, const struct policy *b) {
         assert_int_equal(a->daemon.interval_ns, b->daemon.interval_ns);
         assert_int_equal(a->daemon.rescan_interval_ns, b->daemon.rescan_interval_ns);
@@ -649,6 +667,9 @@ static void assert_policy_equal(const struct policy *a, const struct policy *b) 
         assert_int_equal(a->n_cgroups, b->n_cgroups);
         for (size_t i = 0; i < a->n_cgroups; i++)
                 assert_rule_equal(&a->cgroups[i], &b->cgroups[i]);
+        assert_int_equal(a->n_adjust, b->n_adjust);
+        for (size_t i = 0; i < a->n_adjust; i++)
+                assert_adjust_equal(&a->adjust[i], &b->adjust[i]);
 }
 
 static char *print_to_string(const struct policy *p) {
@@ -693,6 +714,52 @@ static void test_print_roundtrip(void **state) {
                   "[cgroup:f]\npath = /f\nforecast_below = 1ns\nfor = 1h\n"
                   "avoid = ^x$\navoid = ^y$\nprefer = user:root\nprotect = cgroup:/f/keep\n"
                   "[cgroup:h]\npath = /h\nheadroom_below = 0.5%\n");
+        roundtrip("[adjust:db]\ncomm = ^(postgres|mysqld)$\nuser = root\noom_score_adj = -500\n"
+                  "[adjust:w]\ncmdline = --type=renderer\nexe = /usr/lib/*/chrome\ncgroup = /user.slice/*/\n"
+                  "user = 65534\noom_score_adj = +1000\nenforce = yes\n"
+                  "[adjust:zero]\nexe = /bin/x\noom_score_adj = -0\n");
+}
+
+static void test_adjust_values(void **state) {
+        struct config_errors e = { 0 };
+        struct policy p;
+        assert_int_equal(load("[adjust:a]\ncomm = ^a$\noom_score_adj = -1000\n"
+                              "[adjust:b]\ncgroup = /b/\nuser = root\noom_score_adj = 1000\nenforce = on\n",
+                              &p, &e), 0);
+        assert_int_equal(p.n_adjust, 2);
+        assert_false(p.has_global);
+        assert_string_equal(p.adjust[0].name, "a");
+        assert_int_equal(p.adjust[0].oom_score_adj, -1000);
+        assert_false(p.adjust[0].enforce);
+        assert_int_equal(p.adjust[0].line, 1);
+        assert_string_equal(p.adjust[1].cgroup, "/b"); /* trailing slash dropped */
+        assert_int_equal(p.adjust[1].user.uid, 0);
+        assert_true(p.adjust[1].enforce);
+        assert_int_equal(p.adjust[1].oom_score_adj, 1000);
+        policy_free(&p);
+}
+
+static void test_adjust_errors(void **state) {
+        EXPECT_ERRORS("[adjust:a]\noom_score_adj = 5\n"
+                      "[adjust:b]\ncomm = x\n"
+                      "[adjust:c]\ncomm = (\noom_score_adj = 1e3\n"
+                      "[adjust:d]\nuser = no-such-user-here\noom_score_adj = -\n"
+                      "[adjust:e]\nexe = x\noom_score_adj = 99999999999999999999\ncomm = x\ncomm = y\n"
+                      "[adjust:a]\ncomm = x\noom_score_adj = 1\n"
+                      "[adjust:b c]\ncomm = x\noom_score_adj = 1\n"
+                      "[adjust:f]\nusage_above = 5%\noom_score_adj = 1\ncomm = x\n",
+                      "t.conf:1: [adjust:a]: no selector (comm, cmdline, exe, cgroup or user); say which processes it is for",
+                      "t.conf:3: [adjust:b]: missing oom_score_adj",
+                      "t.conf:6: comm: invalid regex \"(\": Unmatched ( or \\(",
+                      "t.conf:7: oom_score_adj: invalid number \"1e3\" (a whole number, -1000..1000)",
+                      "t.conf:9: user: unknown user \"no-such-user-here\"",
+                      "t.conf:10: oom_score_adj: invalid number \"-\" (a whole number, -1000..1000)",
+                      "t.conf:12: exe: \"x\" is not absolute (an executable's path starts with '/')",
+                      "t.conf:13: oom_score_adj: \"99999999999999999999\" out of range (-1000..1000)",
+                      "t.conf:15: comm: duplicate key (first set on line 14)",
+                      "t.conf:16: [adjust:a]: duplicate section (first on line 1)",
+                      "t.conf:19: [adjust:b c]: invalid rule name (use letters, digits, '-', '_', '.', '@')",
+                      "t.conf:23: usage_above: only valid in [cgroup:NAME]");
 }
 
 static void test_print_format(void **state) {
@@ -777,6 +844,8 @@ int main(void) {
                 cmocka_unit_test(test_cannot_open),
                 cmocka_unit_test(test_long_text_is_cut),
                 cmocka_unit_test(test_print_roundtrip),
+                cmocka_unit_test(test_adjust_values),
+                cmocka_unit_test(test_adjust_errors),
                 cmocka_unit_test(test_print_format),
                 cmocka_unit_test(test_reload_twice),
         };
