@@ -158,9 +158,14 @@ if [ $have_cg = 1 ]; then
         check "live adjust: the kill path chooses the process the rule raised" \
                 grep -q "would kill pid $p_vic (og-adj-test)" "$TMP/kill.err"
 fi
+# 6. A reload re-applies every rule to running processes (even enforce = no).
+sed -i 's/^oom_score_adj = 500$/oom_score_adj = 550/' "$TMP/conf"
+kill -HUP "$OG"
+check "live adjust: reload re-applies the changed rule" wait_adj $p_comm 550
+sed -i 's/^oom_score_adj = 550$/oom_score_adj = 500/' "$TMP/conf"
 stop_guard
 
-# 6. exec -> adjusted latency, with the connector and with the /proc scan.
+# 7. exec -> adjusted latency, with the connector and with the /proc scan.
 lat() {
         start_guard "$@" || return 1
         r=$("$B/helpers/adjlat" "$TMP/og-adj-test" 500 50 20)
