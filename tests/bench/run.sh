@@ -279,12 +279,11 @@ row "start-up: \"guarding\" logged → every v1 usage threshold armed (all in th
 row "idle CPU, 1 cgroup watched (utime+stime, % of one core; schedstat)" "$(cpu_cell og1)" "$(cpu_cell eo)" \
         "$(ratio "${CPUMS[og1]:-}" "${CPUMS[eo]:-}")" ""
 row "idle CPU, $NCG cgroups watched (oomguard saw ${WATCHED[ogN]:-?}, ${FDS:-?} fds)" "$(cpu_cell ogN)" \
-        "(watches no cgroup)" "$(ratio "${CPUMS[ogN]:-}" "${CPUMS[eo]:-}")" ""
+        "(watches no cgroup)" "" ""
 row "$NCG cgroups with systemd's default soft RLIMIT_NOFILE 1024 (no LimitNOFILE= in oomguard.service)" \
         "$NOFILE_CELL" "" "" "$NCG of $NCG"
 row "idle RSS / peak (VmRSS / VmHWM), 1 cgroup" "$(rss_cell og1)" "$(rss_cell eo)" "$(ratio "${RSS[og1]:-}" "${RSS[eo]:-}")" "< 1.5 MiB"
-row "idle RSS / peak (VmRSS / VmHWM), $NCG cgroups" "$(rss_cell ogN)" "(watches no cgroup)" \
-        "$(ratio "${RSS[ogN]:-}" "${RSS[eo]:-}")" "< 1.5 MiB"
+row "idle RSS / peak (VmRSS / VmHWM), $NCG cgroups" "$(rss_cell ogN)" "(watches no cgroup)" "" "< 1.5 MiB"
 
 # --- 3. victim choice among NPROCS processes -------------------------------
 PIDMAX=$(cat /proc/sys/kernel/pid_max); THRMAX=$(cat /proc/sys/kernel/threads-max)
