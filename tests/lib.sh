@@ -25,3 +25,12 @@ wait_for() {
 }
 # Integer |a-b| <= tol
 near() { local d=$(( $1 - $2 )); [ ${d#-} -le $3 ]; }
+# logged FILE PATTERN [SECONDS]: wait until grep finds PATTERN in FILE
+# (a daemon may write its event a moment after the victim is reaped).
+logged() {
+        local i=0 limit=$(( ${3:-3} * 20 ))
+        until grep -q -- "$2" "$1"; do
+                i=$((i + 1)); [ $i -ge $limit ] && return 1
+                sleep 0.05
+        done
+}

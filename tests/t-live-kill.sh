@@ -48,6 +48,8 @@ for i in $(seq "$RUNS"); do
         in_cgroup "$HOG" 1024 > /dev/null 2>&1
         pid=$!
         wait $pid 2>/dev/null; rc=$?
+        # The hog can be reaped before oomguard has written its event.
+        logged "$TMP/log" "kill pid $pid (hog)" 2
         if [ "$(oom_kills)" = "$before" ] && [ $rc = 137 ] && grep -q "kill pid $pid (hog)" "$TMP/log"; then
                 wins=$((wins + 1))
         else
@@ -67,7 +69,7 @@ pid=$!
 wait $pid 2>/dev/null; rc=$?
 check "live kill: slow leak exits cleanly on SIGTERM (status $rc)" [ $rc = 0 ]
 check "live kill: the hog saw SIGTERM" grep -q "SIGTERM, exiting cleanly" "$TMP/hog.err"
-check "live kill: event says no SIGKILL was needed" grep -q "kill pid $pid (hog).*OOMGUARD_SIGNAL=SIGTERM.*(exited on SIGTERM)" "$TMP/log"
+check "live kill: event says no SIGKILL was needed" logged "$TMP/log" "kill pid $pid (hog).*OOMGUARD_SIGNAL=SIGTERM.*(exited on SIGTERM)"
 check "live kill: kernel oom_kill still 0" [ "$(oom_kills)" = 0 ]
 stop_guard
 
@@ -80,7 +82,7 @@ wait_for "grep -q ready $TMP/keeper.out" 5
 in_cgroup "$TMP/x) R 1 (y" 1024 200 > /dev/null 2>&1; hostile=$!
 wait $hostile 2>/dev/null; rc=$?
 check "live kill: the grower 'x) R 1 (y' was killed (status $rc)" [ $rc = 137 ]
-check "live kill: its name was parsed whole" grep -q "kill pid $hostile (x) R 1 (y): rule test" "$TMP/log"
+check "live kill: its name was parsed whole" logged "$TMP/log" "kill pid $hostile (x) R 1 (y): rule test"
 check "live kill: the bigger protected process lives" kill -0 $keeper
 check "live kill: kernel oom_kill still 0 (protect)" [ "$(oom_kills)" = 0 ]
 stop_guard
@@ -94,7 +96,7 @@ in_cgroup "$TMP/keeper" 50 0 hold > "$TMP/keeper.out"; keeper=$!
 wait_for "grep -q ready $TMP/big.out && grep -q ready $TMP/keeper.out" 5
 in_cgroup "$TMP/x) R 1 (y" 1024 100 > /dev/null 2>&1; hostile=$!
 wait_for "! kill -0 $keeper 2>/dev/null" 15
-check "live kill: prefer = ^keeper$ chose the smaller keeper" grep -q "kill pid $keeper (keeper)" "$TMP/log"
+check "live kill: prefer = ^keeper$ chose the smaller keeper" logged "$TMP/log" "kill pid $keeper (keeper)"
 check "live kill: the bigger unpreferred process was spared" kill -0 $big
 check "live kill: the smallest (the grower) was spared by that kill" \
         [ "$(grep -c "kill pid $hostile" "$TMP/log")" = 0 ]

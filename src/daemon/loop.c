@@ -40,15 +40,19 @@ static int handle_signals(int fd, struct guard *g, const struct loop_options *o)
 }
 
 static void announce(const struct guard *g) {
-        log_info("guarding: %zu cgroup rules, %zu cgroups watched, [global] %s, mode %s, interval %llums",
+        log_info("guarding: %zu cgroup rules, %zu cgroups watched, [global] %s, %zu supervisor and %zu adjust rules, "
+                 "mode %s, interval %llums",
                  g->policy.n_cgroups, g->cgroups.n, g->policy.has_global ? "on" : "off",
+                 g->policy.n_supervisors, g->policy.n_adjust,
                  guard_actuator(g)->name, (unsigned long long)(g->policy.daemon.interval_ns / NSEC_PER_MSEC));
         notify_status("watching %zu cgroups (%s)", g->cgroups.n, guard_actuator(g)->name);
         notify_ready();
 }
 
-/* Which source woke us; eventfds are drained so they can fire again. */
-static void note_wakeup(struct guard *g, int r) {
+/* Which source woke us; eventfds are drained so they can fire again.
+ * Returns false when only process events did (no reason to tick early). */
+static bool note_wakeup(struct guard *g, int r) {
+        bool memory = r <= 0;
         g->last_wake = (struct wakeup){ .kind = WAKE_TIMEOUT, .cgroup = -1 };
         for (size_t i = 0; r > 0 && i < g->wake.n; i++) {
                 const struct pollfd *p = &g->wake.pfds[i];
@@ -60,13 +64,17 @@ static void note_wakeup(struct guard *g, int r) {
                         proc_events_dispatch(g);
                         continue; /* not a memory event: does not explain the tick */
                 }
+                memory = true;
                 if (g->last_wake.kind == WAKE_TIMEOUT || g->last_wake.kind == WAKE_SIGNAL)
                         g->last_wake = g->wake.what[i];
         }
+        return memory;
 }
 
-static struct timespec timeout_of(const struct guard *g) {
-        uint64_t ns = guard_next_timeout_ns(g);
+/* What is left of the poll interval since the last tick. */
+static struct timespec timeout_of(const struct guard *g, uint64_t last_tick) {
+        uint64_t ns = guard_next_timeout_ns(g), since = now_ns() - last_tick;
+        ns = since < ns ? ns - since : 0;
         return (struct timespec){ .tv_sec = (time_t)(ns / NSEC_PER_SEC), .tv_nsec = (long)(ns % NSEC_PER_SEC) };
 }
 
@@ -80,17 +88,23 @@ int loop_run(struct guard *g, const struct loop_options *o) {
         guard_arm(g);
         announce(g);
         guard_tick(g, true); /* first look at once; arms the cgroups */
-        for (uint64_t ticks = 1; !o->max_ticks || ticks < o->max_ticks; ticks++) {
+        uint64_t last_tick = now_ns();
+        for (uint64_t ticks = 1; !o->max_ticks || ticks < o->max_ticks;) {
                 wakeups_fill(g, sfd);
-                struct timespec ts = timeout_of(g);
+                struct timespec ts = timeout_of(g, last_tick);
                 int r = ppoll(g->wake.pfds, g->wake.n, &ts, NULL);
                 if (r < 0 && errno != EINTR)
                         return log_error_errno(-errno, "poll failed: %m");
-                note_wakeup(g, r);
+                bool memory = note_wakeup(g, r);
                 if (r > 0 && (g->wake.pfds[0].revents & POLLIN) && handle_signals(sfd, g, o))
                         break;
-                guard_tick(g, true);
                 uint64_t now = now_ns();
+                /* A host's fork/exec stream must not drive the tick. */
+                if (memory || now - last_tick >= guard_next_timeout_ns(g)) {
+                        guard_tick(g, true);
+                        last_tick = now;
+                        ticks++;
+                }
                 if (wd_period && now - wd_last >= wd_period / 2) {
                         notify_watchdog();
                         wd_last = now;
