@@ -108,6 +108,14 @@ for i in 1 2 3 4 5; do
         rmdir "$CG/churn-$i"
 done
 mkdir "$CG/churn-1"; sleep 0.5
+# Removed and created again under the same name (a restarted service).
+rmdir "$CG/churn-1"; mkdir "$CG/churn-1"
+cpu0=$(awk '{ print $14 + $15 }' /proc/$og/stat); sleep 2
+cpu=$(( $(awk '{ print $14 + $15 }' /proc/$og/stat) - cpu0 ))
+diag "daemon CPU over 2 s after the churn: $cpu ticks"
+check "live v1: a recreated cgroup is watched again" \
+        [ "$(grep -c "watching cgroup $REL/churn-1 " "$TMP/churn.err")" -ge 3 ]
+check "live v1: no busy loop on a removed cgroup's fds (< 20% CPU)" [ "$cpu" -lt 40 ]
 check "live v1: cgroups appearing are watched" grep -q "watching cgroup $REL/churn-3 " "$TMP/churn.err"
 check "live v1: cgroups vanishing are dropped" grep -q "cgroup $REL/churn-3 is gone" "$TMP/churn.err"
 check "live v1: the daemon survived the churn" kill -0 $og

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "policy/policy.h"
 #include "snapshot/snapshot.h"
@@ -34,12 +35,15 @@ struct watched_cgroup {
         uint64_t armed_level, armed_limit;
         int psi_fd;              /* PSI trigger on its memory.pressure, -1 */
         char *psi_dir;           /* where memory.pressure lives, NULL = none */
+        ino_t ino;               /* of its directory: a recreated cgroup has another */
+        bool vanished;           /* a read failed: its fds are closed, rescan soon */
 };
 
 struct cgroup_set {
         struct watched_cgroup *items;
         size_t n, cap;
         struct cgroup_view *views; /* one per item, reused every tick */
+        bool vanished;             /* some item vanished since the last rescan */
 };
 
 /* Index of the first [cgroup:] rule whose glob matches rel_path, or -1. */

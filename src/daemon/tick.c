@@ -86,7 +86,7 @@ static void handle_decision(struct guard *g, const struct decision *d, uint64_t 
 
 size_t guard_tick(struct guard *g, bool act) {
         uint64_t now = now_ns();
-        if (now - g->last_rescan_ns >= g->policy.daemon.rescan_interval_ns)
+        if (now - g->last_rescan_ns >= g->policy.daemon.rescan_interval_ns || g->cgroups.vanished)
                 (void)guard_rescan(g); /* rare; allocates */
         if (act && g->live && guard_wants_proc_events(g) &&
             now - g->last_proc_scan_ns >= proc_scan_interval_ns(g))

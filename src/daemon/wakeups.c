@@ -135,6 +135,8 @@ void wakeups_fill(struct guard *g, int signal_fd) {
         add(wk, g->pc_fd, POLLIN, WAKE_PROC_EVENTS, -1);
         for (size_t i = 0; i < g->cgroups.n; i++) {
                 const struct watched_cgroup *w = &g->cgroups.items[i];
+                if (w->vanished)
+                        continue;
                 add(wk, w->level_fd, POLLIN, WAKE_V1_THRESHOLD, (int)i);
                 add(wk, w->psi_fd, POLLPRI, WAKE_CGROUP_PSI, (int)i);
                 if (w->files.version == CGROUP_V2)

@@ -73,11 +73,20 @@ static int add_watched(struct rescan_ctx *c, const char *rel, int rule) {
                 free(psi_dir);
                 return -ENOMEM;
         }
+        struct stat st;
         c->set->items[c->set->n++] = (struct watched_cgroup){
                 .path = path, .rule_index = rule, .files = files, .seen = true,
-                .level_fd = -1, .psi_fd = -1, .psi_dir = psi_dir };
+                .level_fd = -1, .psi_fd = -1, .psi_dir = psi_dir,
+                .ino = stat(dir, &st) == 0 ? st.st_ino : 0 };
         log_debug("watching cgroup %s (rule %s)", rel, c->p->cgroups[rule].name);
         return 0;
+}
+
+static bool same_directory(const struct rescan_ctx *c, const struct watched_cgroup *w) {
+        char dir[PATH_MAX];
+        struct stat st;
+        return path_join(dir, sizeof(dir), c->m->memory_mount, w->path) == 0 && stat(dir, &st) == 0 &&
+               st.st_ino == w->ino;
 }
 
 static int visit(const char *rel, void *userdata) {
@@ -86,11 +95,15 @@ static int visit(const char *rel, void *userdata) {
         if (rule < 0)
                 return 0;
         struct watched_cgroup *w = find(c->set, rel);
-        if (w) {
+        if (w && !w->vanished && same_directory(c, w)) {
                 w->seen = true;
                 w->rule_index = rule;
                 return 0;
         }
+        /* New, or removed and created again under the same name (a
+         * restarted service): the old fds point at a dead directory. */
+        if (w)
+                w->seen = false;
         return add_watched(c, rel, rule);
 }
 
@@ -129,6 +142,7 @@ int cgroup_set_rescan(struct cgroup_set *set, const char *root,
                       const struct cgroup_mounts *m, const struct policy *p) {
         for (size_t i = 0; i < set->n; i++)
                 set->items[i].seen = false;
+        set->vanished = false;
         struct rescan_ctx c = { .set = set, .root = root, .m = m, .p = p };
         int r = p->n_cgroups ? cgroup_tree_walk(root, m, visit, &c) : 0;
         drop_unseen(set);
