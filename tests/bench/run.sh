@@ -286,6 +286,7 @@ row "idle RSS / peak (VmRSS / VmHWM), 1 cgroup" "$(rss_cell og1)" "$(rss_cell eo
 row "idle RSS / peak (VmRSS / VmHWM), $NCG cgroups" "$(rss_cell ogN)" "(watches no cgroup)" "" "< 1.5 MiB"
 
 # --- 3. victim choice among NPROCS processes -------------------------------
+LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 PIDMAX=$(cat /proc/sys/kernel/pid_max); THRMAX=$(cat /proc/sys/kernel/threads-max)
 NOW=$(ls -d /proc/[0-9]* | wc -l)
 room=$(( (PIDMAX < THRMAX ? PIDMAX : THRMAX) - NOW - 2000 ))
@@ -340,7 +341,7 @@ WALL=$((SECONDS - T0))
         echo "## oomguard vs earlyoom ($(date -u '+%Y-%m-%d %H:%M UTC'))"
         echo
         echo "Machine: kernel $(uname -r), $(nproc) cores, $(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM," \
-             "swap $(awk '/^SwapTotal/ {printf "%d MiB", $2/1024}' /proc/meminfo), load average $LOAD0 at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end;" \
+             "swap $(awk '/^SwapTotal/ {printf "%d MiB", $2/1024}' /proc/meminfo), load average $LOAD0 at the start, $LOAD1 before the $NPROCS processes (other work shares this machine);" \
              "oomguard $(git -C "$(dirname "$0")" describe --always --dirty 2>/dev/null || echo '?')," \
              "$("$EARLYOOM" -v 2>&1 | head -1 || echo 'earlyoom not installed')."
         echo "Race: 256 MiB v1 memory cgroup, \`hog 1024 RATE\`, $RUNS runs per rate; 90 % crossing timed by the bench's own" \
