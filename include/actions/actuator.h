@@ -66,4 +66,4 @@ int action_choose_victim(const struct action_ctx *ctx, const struct decision *d,
 
 /* supervisor_first (supervisor_first.c). */
 bool action_find_supervisor(const struct action_ctx *ctx, const struct decision *d, struct action_report *rep);
-int action_kill_family(const struct action_ctx *ctx, struct action_report *rep);
+int action_kill_family(const struct action_ctx *ctx, const struct decision *d, struct action_report *rep);

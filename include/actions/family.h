@@ -16,6 +16,7 @@ struct family {
         struct victim members[FAMILY_MAX];  /* its descendants */
         size_t n;
         bool truncated;                     /* more than FAMILY_MAX */
+        unsigned spared;                    /* protected descendants left alone */
 };
 
 struct family_result {
@@ -25,8 +26,11 @@ struct family_result {
 };
 
 /* Pin head (pid, start time) and all its descendants: pidfds, identity
- * verified. -ESRCH when head is no longer that process. */
-int family_collect(const char *root, pid_t head, uint64_t head_start, struct family *ret);
+ * verified. Descendants the policy spares (protect, -1000, oomguard...)
+ * are left out; -EPERM when it spares the head. -ESRCH when head is no
+ * longer that process. vp may be NULL (no policy filter). */
+int family_collect(const char *root, const struct victim_policy *vp, pid_t head, uint64_t head_start,
+                   struct family *ret);
 
 /* SIGKILL the head, then the members; process_mrelease each; wait up to
  * timeout_ns for all of them. */

@@ -47,5 +47,10 @@ int victim_choose(const struct victim_policy *vp, const char *cgroup_dir,
                   struct victim *ret, struct victim_stats *stats);
 void victim_release(struct victim *v);
 
+/* true when the policy never lets this process be signalled: PID 1,
+ * oomguard, kernel threads, zombies, oom_score_adj -1000, or a protect
+ * match (a fact a protect matcher needs but cannot read counts as one). */
+bool victim_policy_spares(const struct victim_policy *vp, const struct proc_stat *st);
+
 /* Reads /proc/PID/stat of pid and checks it still has this start time. */
 bool victim_is_same_process(const char *root, pid_t pid, uint64_t starttime);

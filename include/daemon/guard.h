@@ -78,5 +78,10 @@ int guard_set_capacity(struct guard *g);
 
 const struct actuator *guard_actuator(const struct guard *g);
 
+/* The kill cap: max_kills_per_minute and post_kill_delay, for every kind
+ * of kill (rules, restart loops, zombie factories). */
+bool guard_rate_limited(const struct guard *g, uint64_t now);
+void guard_record_action(struct guard *g, uint64_t now);
+
 /* How long the loop may sleep before the next tick. */
 uint64_t guard_next_timeout_ns(const struct guard *g);

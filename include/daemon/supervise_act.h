@@ -21,3 +21,6 @@ void supervise_log(int kind, const struct supervisor_rule *r, const struct sup_t
 
 /* Signal t through a pidfd after checking its start time. */
 int supervise_signal(const char *root, const struct sup_target *t, int sig);
+
+/* true when [daemon]'s protect list or the built-in rules spare t. */
+bool supervise_spares(const struct guard *g, const struct sup_target *t);

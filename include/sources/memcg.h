@@ -40,7 +40,8 @@ struct memcg_stats {
         uint64_t swap_limit;     /* v2 swap.max; v1 memsw.limit - limit (the swap
                                   * allowance, like swap_usage), memsw.limit
                                   * when limit is unlimited; or UNLIMITED */
-        uint64_t failcnt;        /* v1 memory.failcnt; v2 events "max" */
+        uint64_t failcnt;        /* v1 memory.failcnt; v2 events.local "max" (this
+                                  * cgroup's own limit, not its children's) */
         uint64_t oom;            /* v2 events "oom"; v1 under_oom (0/1) */
         uint64_t oom_kill;       /* kernel OOM kills in this cgroup */
         bool oom_kill_disable;   /* v1 only */
@@ -64,7 +65,7 @@ uint64_t memcg_v1_normalize_limit(uint64_t raw);
 enum memcg_file {
         MEMCG_USAGE, MEMCG_LIMIT, MEMCG_HIGH, MEMCG_FAILCNT_OR_EVENTS,
         MEMCG_OOM_CONTROL, MEMCG_STAT, MEMCG_SWAP_USAGE, MEMCG_SWAP_LIMIT,
-        MEMCG_PRESSURE, _MEMCG_FILE_MAX
+        MEMCG_PRESSURE, MEMCG_EVENTS_LOCAL, _MEMCG_FILE_MAX
 };
 
 struct memcg_files {

@@ -15,6 +15,7 @@
 
 struct sweep {
         const struct action_ctx *ctx;
+        const char *rel;       /* the cgroup, relative to the hierarchy root */
         pid_t refuse;          /* found PID 1 or ourselves: refuse the whole action */
         unsigned killed, seen;
 };
@@ -29,13 +30,25 @@ static int check_member(pid_t pid, void *ud) {
         return 0;
 }
 
+/* After the pidfd is open the pid cannot be reused: check that it is
+ * still a member (it was not, if the listed process died and its pid went
+ * to someone else between reading cgroup.procs and pidfd_open). */
+static bool still_member(const struct sweep *s, pid_t pid) {
+        char path[1024];
+        const char *ctl = s->ctx->mounts->memory_version == CGROUP_V1 ? "memory" : NULL;
+        if (read_proc_cgroup(s->ctx->root, pid, ctl, path, sizeof(path)) < 0)
+                return false;
+        size_t n = strlen(s->rel);
+        return strncmp(path, s->rel, n) == 0 && (path[n] == '\0' || path[n] == '/' || n == 1);
+}
+
 static int kill_member(pid_t pid, void *ud) {
         struct sweep *s = ud;
         s->seen++;
         int fd = (int)syscall(SYS_pidfd_open, pid, 0);
         if (fd < 0)
                 return 0; /* already gone */
-        if (syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) == 0)
+        if (still_member(s, pid) && syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) == 0)
                 s->killed++;
         close(fd);
         return 0;
@@ -46,29 +59,41 @@ static void sleep_ms(long ms) {
         nanosleep(&ts, NULL);
 }
 
-/* v1: freeze so nothing forks while we sweep; frozen tasks still die. */
-static bool freeze(const struct action_ctx *ctx, const char *rel, const char *state, char *dir, size_t size) {
+/* v1: freeze so nothing forks while we sweep, then thaw so the frozen
+ * (SIGKILLed) tasks can die. Only a cgroup that is THAWED and does not
+ * hold oomguard or PID 1 is frozen, and only what we froze is thawed. */
+static bool freeze(const struct action_ctx *ctx, const char *rel, struct sweep *s, char *dir, size_t size) {
+        char path[4200], state[32];
         if (!ctx->mounts->freezer_mount[0] || path_join(dir, size, ctx->mounts->freezer_mount, rel) < 0)
                 return false;
+        snprintf(path, sizeof(path), "%s/freezer.state", dir);
+        if (read_file_at("/", path, state, sizeof(state)) < 0 || strncmp(state, "THAWED", 6) != 0)
+                return false; /* absent, or frozen by someone else: leave it */
+        if (procs_in_cgroup(dir, check_member, s) == -EPERM)
+                return false;
+        return write_file_at("/", path, "FROZEN") == 0;
+}
+
+static void thaw(const char *dir) {
         char path[4200];
         snprintf(path, sizeof(path), "%s/freezer.state", dir);
-        return write_file_at("/", path, state) == 0;
+        (void)write_file_at("/", path, "THAWED");
 }
 
 static int kill_v1(const struct action_ctx *ctx, const char *dir, const char *rel, struct sweep *s) {
         char fdir[4096];
-        bool frozen = freeze(ctx, rel, "FROZEN", fdir, sizeof(fdir));
+        bool frozen = freeze(ctx, rel, s, fdir, sizeof(fdir));
         for (int round = 0; round < KILL_ROUNDS; round++) {
                 s->seen = 0;
                 procs_in_cgroup(dir, kill_member, s);
+                if (frozen) {
+                        thaw(fdir); /* let them die */
+                        frozen = false;
+                }
                 if (s->seen == 0)
                         break;
-                if (frozen && round == 0)
-                        freeze(ctx, rel, "THAWED", fdir, sizeof(fdir)); /* let them die */
                 sleep_ms(5);
         }
-        if (frozen)
-                freeze(ctx, rel, "THAWED", fdir, sizeof(fdir));
         return s->seen == 0 ? 0 : -EBUSY;
 }
 
@@ -76,8 +101,8 @@ static int kill_v2(const char *dir, struct sweep *s) {
         char path[4200];
         snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
         int r = write_file_at("/", path, "1");
-        if (r < 0)
-                return r;
+        if (r < 0 && r != -ENOENT)
+                return r; /* no cgroup.kill (before 5.14): the sweep alone */
         for (int round = 0; round < KILL_ROUNDS; round++) {
                 s->seen = 0;
                 procs_in_cgroup(dir, kill_member, s); /* counts the stragglers */
@@ -94,7 +119,7 @@ int cgroup_kill(const struct action_ctx *ctx, const struct decision *d, struct a
                 snprintf(rep->outcome, sizeof(rep->outcome), "kill-cgroup needs a cgroup rule");
                 return -EINVAL;
         }
-        struct sweep s = { .ctx = ctx };
+        struct sweep s = { .ctx = ctx, .rel = d->cgroup->path };
         if (procs_in_cgroup(dir, check_member, &s) == -EPERM) {
                 snprintf(rep->outcome, sizeof(rep->outcome), "refused: the cgroup holds %s",
                          s.refuse == 1 ? "PID 1" : "oomguard itself");

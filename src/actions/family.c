@@ -27,6 +27,7 @@ static int pin_pid(const char *root, pid_t pid, uint64_t start, struct victim *r
 
 struct collect {
         const char *root;
+        const struct victim_policy *vp;
         struct family *f;
 };
 
@@ -46,6 +47,10 @@ static int add_children(pid_t pid, void *ud) {
         struct proc_stat st;
         if (in_family(c->f, pid) || read_proc_stat(c->root, pid, &st) < 0 || !in_family(c->f, st.ppid))
                 return 0;
+        if (c->vp && victim_policy_spares(c->vp, &st)) {
+                c->f->spared++; /* protected: left alone, and so are its children */
+                return 0;
+        }
         if (c->f->n >= FAMILY_MAX) {
                 c->f->truncated = true;
                 return 0;
@@ -55,13 +60,17 @@ static int add_children(pid_t pid, void *ud) {
         return 0;
 }
 
-int family_collect(const char *root, pid_t head, uint64_t head_start, struct family *ret) {
-        ret->n = 0;
+int family_collect(const char *root, const struct victim_policy *vp, pid_t head, uint64_t head_start,
+                   struct family *ret) {
+        struct proc_stat st;
+        ret->n = ret->spared = 0;
         ret->truncated = false;
+        if (vp && (read_proc_stat(root, head, &st) < 0 || victim_policy_spares(vp, &st)))
+                return -EPERM; /* a protected supervisor is not killed, nor its family */
         int r = pin_pid(root, head, head_start, &ret->head);
         if (r < 0)
                 return r;
-        struct collect c = { .root = root, .f = ret };
+        struct collect c = { .root = root, .vp = vp, .f = ret };
         for (size_t before = (size_t)-1; before != ret->n;) {
                 before = ret->n;
                 procs_all(root, add_children, &c);

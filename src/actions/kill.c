@@ -4,6 +4,7 @@
 #include <sys/syscall.h>
 
 #include "actions/kill.h"
+#include "outputs/notify.h"
 #include "util.h"
 
 #ifndef SYS_pidfd_send_signal
@@ -19,7 +20,9 @@ static int send_signal(int pidfd, int sig) {
         return 0;
 }
 
-/* A pidfd becomes readable when the process exits. */
+/* A pidfd becomes readable when the process exits. The wait is cut into
+ * half seconds with a watchdog ping between them: a long kill_grace must
+ * not get the guard restarted by its service manager mid-kill. */
 static bool wait_exit(int pidfd, uint64_t timeout_ns) {
         uint64_t deadline = now_ns() + timeout_ns;
         for (;;) {
@@ -28,6 +31,10 @@ static bool wait_exit(int pidfd, uint64_t timeout_ns) {
                         return false;
                 struct pollfd p = { .fd = pidfd, .events = POLLIN };
                 int ms = (int)((deadline - now + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC);
+                if (ms > 500) {
+                        ms = 500;
+                        notify_watchdog();
+                }
                 int r = poll(&p, 1, ms);
                 if (r > 0)
                         return true;

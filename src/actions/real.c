@@ -35,7 +35,7 @@ static int act_on_victim(const struct action_ctx *ctx, const struct decision *d,
         if (r < 0)
                 return r;
         if (d->action == ACTION_KILL && action_find_supervisor(ctx, d, rep))
-                r = action_kill_family(ctx, rep);
+                r = action_kill_family(ctx, d, rep);
         else
                 r = d->action == ACTION_KILL ? kill_victim(ctx, rep) : stop_victim(ctx, rep);
         victim_release(&rep->victim);

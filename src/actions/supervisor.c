@@ -23,6 +23,15 @@ static int read_ancestor(const struct supervisor_query *q, pid_t pid, struct anc
         return 0;
 }
 
+/* A supervisor has children; a rule with only a cgroup glob must not
+ * make every process in the cgroup one. */
+static bool has_children(const char *root, pid_t pid) {
+        char path[64], buf[32];
+        snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
+        ssize_t n = read_file_at(root, path, buf, sizeof(buf));
+        return n > 0 || n == -ENOBUFS;
+}
+
 static const struct supervisor_rule *rule_for(const struct supervisor_query *q, const struct ancestor *a,
                                               bool *ret_any) {
         struct proc_facts f = { .comm = a->st.comm, .cmdline = a->cmdline, .cgroup = a->cgroup,
@@ -31,7 +40,7 @@ static const struct supervisor_rule *rule_for(const struct supervisor_query *q, 
                 const struct supervisor_rule *r = &q->rules[i];
                 if (r->cgroup_glob && fnmatch(r->cgroup_glob, a->cgroup, FNM_PATHNAME) != 0)
                         continue;
-                if (r->match.n == 0 || matcher_list_match(&r->match, &f))
+                if (r->match.n ? matcher_list_match(&r->match, &f) : has_children(q->root, a->st.pid))
                         return r;
         }
         *ret_any = q->restarted && q->restarted(a->st.pid, a->st.starttime, q->ud);

@@ -47,11 +47,14 @@ static void describe_sequence(const struct family *f, struct action_report *rep)
 }
 
 /* Real: pin the whole family, then kill head first. */
-int action_kill_family(const struct action_ctx *ctx, struct action_report *rep) {
+int action_kill_family(const struct action_ctx *ctx, const struct decision *d, struct action_report *rep) {
         static struct family f; /* large; the loop is single-threaded and not reentrant */
-        int r = family_collect(ctx->root, rep->supervisor.pid, rep->supervisor.starttime, &f);
+        struct victim_policy vp;
+        action_victim_policy(ctx, d, &vp);
+        int r = family_collect(ctx->root, &vp, rep->supervisor.pid, rep->supervisor.starttime, &f);
         if (r < 0) {
-                snprintf(rep->outcome, sizeof(rep->outcome), "supervisor changed identity: not killed");
+                snprintf(rep->outcome, sizeof(rep->outcome), "supervisor %s: not killed",
+                         r == -EPERM ? "is protected" : "changed identity");
                 return r;
         }
         describe_sequence(&f, rep);

@@ -18,28 +18,37 @@ struct search {
         struct victim_stats stats;
 };
 
-static bool never_a_victim(const struct search *s, const struct proc_stat *st) {
+static bool never_a_victim(const struct victim_policy *vp, const struct proc_stat *st) {
         /* No memory of their own (kernel threads), or already dying. */
-        return st->pid == 1 || st->pid == s->vp->self || (st->flags & PF_KTHREAD) ||
+        return st->pid == 1 || st->pid == vp->self || (st->flags & PF_KTHREAD) ||
                st->state == 'Z' || st->state == 'X' || st->state == 'x';
 }
 
+struct facts_buf {
+        struct proc_facts f;
+        char cmdline[1024], cgroup[1024];
+        unsigned missing; /* fields a matcher needs that could not be read */
+};
+
 /* Fills the facts that some matcher needs. */
-static void gather_facts(const struct search *s, const struct proc_stat *st, struct proc_facts *f,
-                         char *cmdline, size_t cmdsize, char *cgroup, size_t cgsize) {
-        *f = (struct proc_facts){ .comm = st->comm };
-        if (s->fields & (1u << MATCH_CMDLINE)) {
-                (void)read_proc_cmdline(s->vp->root, st->pid, cmdline, cmdsize);
-                f->cmdline = cmdline;
-        }
-        if ((s->fields & (1u << MATCH_CGROUP)) &&
-            read_proc_cgroup(s->vp->root, st->pid, s->vp->cgroup_controller, cgroup, cgsize) == 0)
-                f->cgroup = cgroup;
+static void gather_facts(const struct victim_policy *vp, unsigned fields, const struct proc_stat *st,
+                         struct facts_buf *b) {
+        b->f = (struct proc_facts){ .comm = st->comm };
+        b->missing = 0;
+        if ((fields & (1u << MATCH_CMDLINE)) &&
+            read_proc_cmdline(vp->root, st->pid, b->cmdline, sizeof(b->cmdline)) == 0)
+                b->f.cmdline = b->cmdline;
+        if ((fields & (1u << MATCH_CGROUP)) &&
+            read_proc_cgroup(vp->root, st->pid, vp->cgroup_controller, b->cgroup, sizeof(b->cgroup)) == 0)
+                b->f.cgroup = b->cgroup;
         struct proc_status status;
-        if ((s->fields & (1u << MATCH_USER)) && read_proc_status(s->vp->root, st->pid, &status) == 0) {
-                f->uid = status.uid;
-                f->has_uid = true;
+        if ((fields & (1u << MATCH_USER)) && read_proc_status(vp->root, st->pid, &status) == 0) {
+                b->f.uid = status.uid;
+                b->f.has_uid = true;
         }
+        b->missing = fields & (((b->f.cmdline ? 0u : 1u) << MATCH_CMDLINE) |
+                               ((b->f.cgroup ? 0u : 1u) << MATCH_CGROUP) |
+                               ((b->f.has_uid ? 0u : 1u) << MATCH_USER));
 }
 
 static bool any_match(const struct matcher_list *const lists[2], const struct proc_facts *f) {
@@ -48,6 +57,23 @@ static bool any_match(const struct matcher_list *const lists[2], const struct pr
 
 static unsigned fields_of(const struct matcher_list *const lists[2]) {
         return matcher_list_fields(lists[0]) | matcher_list_fields(lists[1]);
+}
+
+/* protect fails closed: a fact a protect matcher needs but that could not
+ * be read counts as a match. */
+static bool protected(const struct victim_policy *vp, const struct facts_buf *b) {
+        return (b->missing & fields_of(vp->protect)) || any_match(vp->protect, &b->f);
+}
+
+bool victim_policy_spares(const struct victim_policy *vp, const struct proc_stat *st) {
+        int adj = 0;
+        if (never_a_victim(vp, st))
+                return true;
+        if (read_proc_oom_score_adj(vp->root, st->pid, &adj) < 0 || (adj <= -1000 && !vp->allow_unkillable))
+                return true;
+        struct facts_buf b;
+        gather_facts(vp, fields_of(vp->protect), st, &b);
+        return protected(vp, &b);
 }
 
 static bool any_set(const struct matcher_list *const lists[2]) {
@@ -98,7 +124,7 @@ static int consider(pid_t pid, void *userdata) {
         struct proc_stat st;
         int oom_score;
         s->stats.scanned++;
-        if (read_proc_stat(s->vp->root, pid, &st) < 0 || never_a_victim(s, &st))
+        if (read_proc_stat(s->vp->root, pid, &st) < 0 || never_a_victim(s->vp, &st))
                 return 0; /* vanished, or not a candidate */
         int r = s->vp->scope_bytes ? cgroup_badness(s, pid, &oom_score) : machine_badness(s, pid, &oom_score);
         if (r < 0)
@@ -106,13 +132,12 @@ static int consider(pid_t pid, void *userdata) {
         int upper = oom_score + (any_set(s->vp->prefer) ? VICTIM_BIAS : 0);
         if (s->found && upper <= s->best.score)
                 return 0; /* cannot win: skip the expensive reads */
-        char cmdline[1024], cgroup[1024];
-        struct proc_facts f;
-        gather_facts(s, &st, &f, cmdline, sizeof(cmdline), cgroup, sizeof(cgroup));
-        if (any_match(s->vp->protect, &f))
+        struct facts_buf b;
+        gather_facts(s->vp, s->fields, &st, &b);
+        if (protected(s->vp, &b))
                 return 0;
         s->stats.eligible++;
-        int score = biased_score(s, oom_score, &f);
+        int score = biased_score(s, oom_score, &b.f);
         if (s->found && score <= s->best.score)
                 return 0;
         s->best = (struct victim){ .pid = pid, .ppid = st.ppid, .starttime = st.starttime,

@@ -117,3 +117,23 @@ void guard_free(struct guard *g) {
 const struct actuator *guard_actuator(const struct guard *g) {
         return (g->force_dry_run || g->policy.daemon.dry_run) ? &actuator_dry_run : &actuator_real;
 }
+
+/* At most max_kills_per_minute real actions in any 60 s, and none within
+ * post_kill_delay of the previous one: one event must not become a storm. */
+bool guard_rate_limited(const struct guard *g, uint64_t now) {
+        const struct daemon_settings *s = &g->policy.daemon;
+        if (g->n_kills && now - g->last_action_ns < s->post_kill_delay_ns)
+                return true;
+        unsigned max = s->max_kills_per_minute < GUARD_KILL_RING ? s->max_kills_per_minute : GUARD_KILL_RING;
+        if (g->n_kills < max)
+                return false;
+        uint64_t oldest = g->kill_times[(g->n_kills - max) % GUARD_KILL_RING];
+        return now - oldest < 60 * NSEC_PER_SEC;
+}
+
+void guard_record_action(struct guard *g, uint64_t now) {
+        g->kill_times[g->n_kills % GUARD_KILL_RING] = now;
+        g->n_kills++;
+        g->last_action_ns = now;
+}
+

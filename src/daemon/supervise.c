@@ -103,15 +103,16 @@ void supervise_on_kill(const struct victim *v, void *guard) {
         restarts_on_death(g->restarts, v->ppid, pst.starttime, v->comm, now_ns());
 }
 
-static void restart_loop(struct guard *g, const struct supervisor_rule *r, const struct proc_stat *pst,
-                         const char *child, unsigned count) {
+static int restart_loop(struct guard *g, const struct supervisor_rule *r, const struct proc_stat *pst,
+                        const char *child, unsigned count) {
         struct sup_target t = { .pid = pst->pid, .start = pst->starttime };
         char what[160], outcome[200];
         memcpy(t.comm, pst->comm, sizeof(t.comm));
         snprintf(what, sizeof(what), "restarted a killed \"%s\" %u times within %.0fs (max_restarts %u)",
                  child, count, (double)r->window_ns / (double)NSEC_PER_SEC, r->max_restarts);
-        supervise_act(g, r->restart_action, &t, outcome, sizeof(outcome));
+        int ret = supervise_act(g, r->restart_action, &t, outcome, sizeof(outcome));
         supervise_log(0, r, &t, what, outcome);
+        return ret;
 }
 
 /* parent started a child named comm: a restart when one of its children
@@ -127,8 +128,8 @@ static void on_child_start(struct guard *g, pid_t parent, uint64_t pstart, const
         unsigned n = restarts_on_start(g->restarts, parent, pstart, comm, window, now);
         if (!r || !r->max_restarts || n <= r->max_restarts || p->acted || pst.starttime != pstart)
                 return;
-        p->acted = true;
-        restart_loop(g, r, &pst, comm, n);
+        /* Deferred by the kill cap: the next restart asks again. */
+        p->acted = restart_loop(g, r, &pst, comm, n) != -EAGAIN;
 }
 
 static void on_exec_event(struct guard *g, const struct pc_event *ev) {
@@ -145,11 +146,23 @@ void supervise_scan(struct guard *g, uint64_t now) {
                 supervise_scan_restarts(g, now, on_child_start);
 }
 
+/* Pre-fork servers (nginx, php-fpm, apache, postgres) replace a worker
+ * by fork alone: the child keeps the parent's name, as the dead one had. */
+static void on_fork_event(struct guard *g, const struct pc_event *ev) {
+        if (!pending_deaths(g) || ev->parent_tgid <= 1)
+                return;
+        struct proc_stat st, pst;
+        if (read_proc_stat(g->root, ev->pid, &st) == 0 && read_proc_stat(g->root, ev->parent_tgid, &pst) == 0)
+                on_child_start(g, ev->parent_tgid, pst.starttime, st.comm, ev->timestamp_ns);
+}
+
 void supervise_on_event(struct guard *g, const struct pc_event *ev) {
         if (!g->restarts || !supervise_wants_events(g) || ev->pid != ev->tgid)
                 return; /* threads are not processes */
         if (ev->kind == PC_EXIT)
                 on_exit_event(g, ev);
+        else if (ev->kind == PC_FORK)
+                on_fork_event(g, ev);
         else if (ev->kind == PC_EXEC)
                 on_exec_event(g, ev);
 }

@@ -20,9 +20,24 @@ int supervise_signal(const char *root, const struct sup_target *t, int sig) {
         return r;
 }
 
+/* [daemon]'s protect list (and the built-in never-victims) guard
+ * supervisors too. */
+static struct victim_policy policy_of(const struct guard *g) {
+        const struct daemon_settings *ds = &g->policy.daemon;
+        return (struct victim_policy){ .root = g->root, .protect = { &ds->protect, NULL }, .self = g->self,
+                .cgroup_controller = g->has_mounts && g->mounts.memory_version == CGROUP_V1 ? "memory" : NULL };
+}
+
+bool supervise_spares(const struct guard *g, const struct sup_target *t) {
+        const struct victim_policy vp = policy_of(g);
+        struct proc_stat st;
+        return read_proc_stat(g->root, t->pid, &st) < 0 || st.starttime != t->start || victim_policy_spares(&vp, &st);
+}
+
 static int kill_family(const struct guard *g, const struct sup_target *t, char *out, size_t size) {
         static struct family f; /* large; single-threaded loop */
-        int r = family_collect(g->root, t->pid, t->start, &f);
+        const struct victim_policy vp = policy_of(g);
+        int r = family_collect(g->root, &vp, t->pid, t->start, &f);
         if (r < 0)
                 return r;
         struct family_result res;
@@ -60,6 +75,16 @@ int supervise_act(struct guard *g, enum restart_action a, const struct sup_targe
                 return 0;
         }
         int r = 0;
+        if (a != RESTART_WARN && supervise_spares(g, t)) {
+                snprintf(out, size, "not acted on: the supervisor is protected (or gone)");
+                return -EPERM;
+        }
+        if (a == RESTART_KILL && guard_rate_limited(g, now_ns())) {
+                snprintf(out, size, "deferred: max_kills_per_minute or post_kill_delay");
+                return -EAGAIN;
+        }
+        if (a == RESTART_KILL)
+                guard_record_action(g, now_ns());
         switch (a) {
         case RESTART_WARN:
                 snprintf(out, size, "warned");

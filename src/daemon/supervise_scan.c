@@ -1,8 +1,8 @@
 /* Restart loops without the proc connector: compare the children of
- * supervisors between two /proc passes. A child that disappeared is a
- * death, a new child with the same name a restart. The cause of a death
- * is unknown here, so a supervisor that replaces children for any reason
- * counts too (oomguard's own kills are recorded exactly either way). */
+ * supervisors between two /proc passes; a new child is a restart when a
+ * child of the same name died by a signal before. Here the cause of a
+ * disappearance is unknown (a worker recycled after N requests exits
+ * normally), so only oomguard's own kills count as deaths. */
 #include <string.h>
 
 #include "actions/family.h"
@@ -66,9 +66,6 @@ void supervise_scan_restarts(struct guard *g, uint64_t now,
                 return;
         s->n_cur = 0;
         procs_all(g->root, note_child, g);
-        for (size_t i = 0; s->primed && i < s->n_prev; i++)
-                if (!listed(s->cur, s->n_cur, &s->prev[i]))
-                        restarts_on_death(g->restarts, s->prev[i].parent, s->prev[i].pstart, s->prev[i].comm, now);
         for (size_t i = 0; s->primed && i < s->n_cur; i++)
                 if (!listed(s->prev, s->n_prev, &s->cur[i]))
                         on_start(g, s->cur[i].parent, s->cur[i].pstart, s->cur[i].comm, now);

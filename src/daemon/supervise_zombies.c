@@ -61,7 +61,12 @@ static void check_parent(struct guard *g, pid_t parent) {
                 snprintf(outcome, sizeof(outcome), "warned");
         else if (guard_actuator(g) != &actuator_real)
                 snprintf(outcome, sizeof(outcome), "not acted on (dry run): would kill it so init reaps them");
+        else if (supervise_spares(g, &t))
+                snprintf(outcome, sizeof(outcome), "not acted on: the supervisor is protected (or gone)");
+        else if (guard_rate_limited(g, now_ns()))
+                snprintf(outcome, sizeof(outcome), "deferred: max_kills_per_minute or post_kill_delay");
         else {
+                guard_record_action(g, now_ns());
                 int rr = supervise_signal(g->root, &t, SIGKILL);
                 snprintf(outcome, sizeof(outcome), "%s", rr < 0 ? strerror(-rr) : "killed; init reaps its zombies");
         }

@@ -24,25 +24,6 @@ static struct firing *firing_of(struct guard *g, const struct decision *d) {
         return &g->cgroups.items[d->cgroup - g->cgroups.views].firing;
 }
 
-/* At most max_kills_per_minute real actions in any 60 s, and none within
- * post_kill_delay of the previous one: one event must not become a storm. */
-static bool rate_limited(struct guard *g, uint64_t now) {
-        const struct daemon_settings *s = &g->policy.daemon;
-        if (g->n_kills && now - g->last_action_ns < s->post_kill_delay_ns)
-                return true;
-        unsigned max = s->max_kills_per_minute < GUARD_KILL_RING ? s->max_kills_per_minute : GUARD_KILL_RING;
-        if (g->n_kills < max)
-                return false;
-        uint64_t oldest = g->kill_times[(g->n_kills - max) % GUARD_KILL_RING];
-        return now - oldest < 60 * NSEC_PER_SEC;
-}
-
-static void record_action(struct guard *g, uint64_t now) {
-        g->kill_times[g->n_kills % GUARD_KILL_RING] = now;
-        g->n_kills++;
-        g->last_action_ns = now;
-}
-
 static void execute(struct guard *g, const struct decision *d, uint64_t now) {
         char wakeup[96];
         const struct wakeup *w = &g->last_wake;
@@ -56,8 +37,10 @@ static void execute(struct guard *g, const struct decision *d, uint64_t now) {
                                         .restarted = supervise_restarted, .killed = supervise_on_kill,
                                         .restarted_ud = g };
         if (acts_for_real(g, d))
-                record_action(g, now);
+                guard_record_action(g, now);
         int r = guard_actuator(g)->execute(&ctx, d);
+        if (acts_for_real(g, d))
+                g->last_action_ns = now_ns(); /* post_kill_delay counts from the end of the wait */
         if (r < 0 && r != -ESRCH)
                 log_warning("rule %s: %s failed: %s", d->rule->name,
                             action_kind_to_string(d->action), strerror(-r));
@@ -73,7 +56,7 @@ static void handle_decision(struct guard *g, const struct decision *d, uint64_t 
                 return; /* must stay crossed for `for` first */
         if (f->last_acted_ns && now - f->last_acted_ns < repeat_after(g, d))
                 return;
-        if (acts_for_real(g, d) && rate_limited(g, now)) {
+        if (acts_for_real(g, d) && guard_rate_limited(g, now)) {
                 if (!f->rate_limited_logged)
                         log_warning("rule %s: not acting: %u actions in the last minute (max_kills_per_minute) "
                                     "or within post_kill_delay", d->rule->name, g->policy.daemon.max_kills_per_minute);

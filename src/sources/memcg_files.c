@@ -23,6 +23,9 @@ static const struct memcg_file_name file_names[_MEMCG_FILE_MAX] = {
         [MEMCG_SWAP_USAGE] = {"/memory.memsw.usage_in_bytes", "/memory.swap.current", true},
         [MEMCG_SWAP_LIMIT] = {"/memory.memsw.limit_in_bytes", "/memory.swap.max", true},
         [MEMCG_PRESSURE] = {NULL, NULL, true}, /* from psi_dir, below */
+        /* memory.events is hierarchical: its "max" counts every child's
+         * limit hits too. The local file (5.2+) says this cgroup's own. */
+        [MEMCG_EVENTS_LOCAL] = {NULL, "/memory.events.local", true},
 };
 
 void memcg_close(struct memcg_files *f) {
@@ -146,6 +149,10 @@ static int memcg_read_v2(const int *fd, char *buf, size_t size, struct memcg_sta
         if ((r = read_text(fd[MEMCG_FAILCNT_OR_EVENTS], buf, size, &n)) < 0 ||
             (r = parse_memcg_v2_events(buf, n, &m->failcnt, &m->oom, &m->oom_kill)) < 0)
                 return r;
+        uint64_t local_max, ignore_oom, ignore_kill;
+        if (fd[MEMCG_EVENTS_LOCAL] >= 0 && read_text(fd[MEMCG_EVENTS_LOCAL], buf, size, &n) == 0 &&
+            parse_memcg_v2_events(buf, n, &local_max, &ignore_oom, &ignore_kill) == 0)
+                m->failcnt = local_max;
         if ((r = read_text(fd[MEMCG_STAT], buf, size, &n)) < 0)
                 return r;
         return parse_memcg_v2_stat(buf, n, &m->stat);
