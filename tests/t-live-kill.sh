@@ -103,4 +103,36 @@ check "live kill: the smallest (the grower) was spared by that kill" \
 stop_guard
 kill $big $hostile 2>/dev/null; wait 2>/dev/null
 check "live kill: kernel oom_kill still 0 (prefer)" [ "$(oom_kills)" = 0 ]
+
+# 5. kill-cgroup on v1: every process of the cgroup, frozen first through
+#    its freezer twin so none can fork away, thawed after; kernel oom_kill 0.
+FRZ=/sys/fs/cgroup/freezer$REL
+# Our own freezer cgroup is the root here: create the twin path below it
+# and remember every level we made, to remove them all afterwards.
+made=""
+d=$FRZ
+while [ ! -d "$d" ] && [ "$d" != /sys/fs/cgroup/freezer ]; do made="$d $made"; d=$(dirname "$d"); done
+if [ -d /sys/fs/cgroup/freezer ] && mkdir -p "$FRZ" 2>/dev/null; then
+        start_guard "" ""
+        sed -i 's/^action = kill$/action = kill-cgroup/' "$TMP/conf"
+        stop_guard
+        : > "$TMP/log"
+        $OOMGUARD -c "$TMP/conf" --log stderr 2> "$TMP/log" & og=$!
+        wait_for "grep -q guarding $TMP/log" 5
+        members=""
+        for i in 1 2 3; do
+                sh -c "echo \$\$ > $FRZ/cgroup.procs; echo \$\$ > $CG/cgroup.procs; exec sleep 600" & members="$members $!"
+        done
+        sh -c "echo \$\$ > $FRZ/cgroup.procs; echo \$\$ > $CG/cgroup.procs; exec $HOG 1024 300" > /dev/null 2>&1 & members="$members $!"
+        wait_for "[ ! -s $CG/cgroup.procs ]" 15
+        check "live kill: kill-cgroup emptied the cgroup" [ ! -s "$CG/cgroup.procs" ]
+        check "live kill: kill-cgroup event says so" logged "$TMP/log" "kill-cgroup: rule test on $REL: .*cgroup emptied (4 processes signalled, frozen first)"
+        check "live kill: the freezer twin was thawed again" grep -qx THAWED "$FRZ/freezer.state"
+        check "live kill: kernel oom_kill still 0 (kill-cgroup)" [ "$(oom_kills)" = 0 ]
+        stop_guard
+        wait 2>/dev/null
+        for d in $(echo $made | tr ' ' '\n' | tac); do rmdir "$d"; done
+else
+        skip "live kill: kill-cgroup on v1: no freezer hierarchy to twin"
+fi
 exit $((failures > 0))

@@ -18,6 +18,7 @@ struct sweep {
         const char *rel;       /* the cgroup, relative to the hierarchy root */
         pid_t refuse;          /* found PID 1 or ourselves: refuse the whole action */
         unsigned killed, seen;
+        bool froze;            /* v1: its freezer twin was frozen for the sweep */
 };
 
 /* Refuse before touching anything: a cgroup holding PID 1 or oomguard. */
@@ -83,6 +84,7 @@ static void thaw(const char *dir) {
 static int kill_v1(const struct action_ctx *ctx, const char *dir, const char *rel, struct sweep *s) {
         char fdir[4096];
         bool frozen = freeze(ctx, rel, s, fdir, sizeof(fdir));
+        s->froze = frozen;
         for (int round = 0; round < KILL_ROUNDS; round++) {
                 s->seen = 0;
                 procs_in_cgroup(dir, kill_member, s);
@@ -130,7 +132,8 @@ int cgroup_kill(const struct action_ctx *ctx, const struct decision *d, struct a
         rep->cgroup_killed = s.killed;
         snprintf(rep->outcome, sizeof(rep->outcome), "%s (%u processes signalled%s)",
                  r == 0 ? "cgroup emptied" : "cgroup not empty yet", s.killed,
-                 ctx->mounts->memory_version == CGROUP_V2 ? " after cgroup.kill" : "");
+                 ctx->mounts->memory_version == CGROUP_V2 ? " after cgroup.kill"
+                 : s.froze ? ", frozen first" : "");
         return r;
 }
 
