@@ -18,10 +18,14 @@ MEMTOTAL_KIB=$(kv /proc/meminfo MemTotal:)
 THRESH_KIB=$((MEMTOTAL_KIB / 10))
 mkfifo "$TMP/tick"   # never written: read -t on it is a sleep without a fork
 
-# sampler PID OUT: runs until PID is dead (or 120 s), then writes
-# "cross_us dead_us maxgap_us samples start_us" to OUT (cross_us "-" if never crossed)
+# sampler PID GUARD_PID OUT: runs until PID is dead (or 120 s), then writes
+# "cross_us dead_us maxgap_us samples start_us guardgap_us" to OUT (cross_us "-" if never
+# crossed). guardgap: the longest time the guard went without being scheduled, from the
+# run count in /proc/GUARD_PID/schedstat (it runs at every tick, so this bounds the
+# longest gap between its ticks from above, at the sampler's resolution).
 sampler() {
-        local pid=$1 out=$2 fd t prev start cross='' gap max=0 n=0 st avail
+        local pid=$1 gpid=$2 out=$3 fd t prev start cross='' gap max=0 n=0 st avail
+        local runs lastruns='' tchange gmax=0 _a _b
         local -a m
         exec {fd}<>"$TMP/tick"
         start=${EPOCHREALTIME/./}
@@ -35,11 +39,18 @@ sampler() {
                 [ -z "$cross" ] && ((avail < THRESH_KIB)) && cross=$t
                 st=gone
                 { read -r _ _ st _ </proc/"$pid"/stat; } 2>/dev/null
+                runs=''
+                { read -r _a _b runs </proc/"$gpid"/schedstat; } 2>/dev/null
+                if [ -n "$runs" ] && [ "$runs" != "$lastruns" ]; then
+                        [ -n "$lastruns" ] && ((t - tchange > gmax)) && gmax=$((t - tchange))
+                        lastruns=$runs tchange=$t
+                fi
                 if [ "$st" = Z ] || [ "$st" = gone ]; then break; fi
                 ((t - start > 120000000)) && break
                 read -r -t 0.01 -u "$fd" _
         done
-        echo "${cross:--} $t $max $n $start" >"$out"
+        [ -n "$lastruns" ] && ((t - tchange > gmax)) && gmax=$((t - tchange))
+        echo "${cross:--} $t $max $n $start $gmax" >"$out"
 }
 
 # settle: wait until the machine has its memory back (MemAvailable within 40 MiB of
@@ -82,12 +93,14 @@ race() {
         local psi0; psi0=$(psi_full_avg10)
         start_hog "" "$TMP/hog.$guard.$trial" "$@"
         pid=$HOG_PID
-        sampler "$pid" "$TMP/sample.$guard.$trial" &
+        local gpid=$OG_PID; [ $guard = earlyoom ] && gpid=$EO_PID
+        sampler "$pid" "$gpid" "$TMP/sample.$guard.$trial" &
         local sp=$!
         wait_gone "$pid" 150; rc=$RC
         wait "$sp" 2>/dev/null
         oom1=$(kv /proc/vmstat oom_kill)
-        read -r cross dead maxgap n start <"$TMP/sample.$guard.$trial"
+        local ggap
+        read -r cross dead maxgap n start ggap <"$TMP/sample.$guard.$trial"
         case $guard in
         oomguard) grep -q "kill pid $pid (hog)" "$OG_LOG" && killed=yes ;;
         earlyoom) grep -Eq "sending SIG(TERM|KILL) to process $pid " "$EO_LOG" && killed=yes ;;
@@ -97,9 +110,9 @@ race() {
         elif [ $killed = yes ]; then verdict=win; fi
         reaction=-; [ "$cross" != - ] && reaction=$(( (dead - cross) / 1000 ))
         fill=-; [ "$cross" != - ] && fill=$(( (cross - start) / 1000 ))
-        echo "$guard $trial $verdict $reaction $fill $((maxgap / 1000))" >>"$TMP/results"
+        echo "$guard $trial $verdict $reaction $fill $((maxgap / 1000)) $((ggap / 1000))" >>"$TMP/results"
         diag "$guard trial $trial: $verdict (hog exit $rc, oom_kill +$((oom1 - oom0)), $guard killed it: $killed)," \
-                "  MemAvailable < 10% after $fill ms, hog dead $reaction ms later; longest sampler stall $((maxgap / 1000)) ms ($n samples)"
+                "  MemAvailable < 10% after $fill ms, hog dead $reaction ms later; longest sampler stall $((maxgap / 1000)) ms ($n samples), longest $guard gap $((ggap / 1000)) ms"
         [ -z "${PSI_SETTLE:-}" ] || diag "  memory full avg10 at the start $psi0, at the end $(psi_full_avg10)"
         if [ $guard = oomguard ] && [ $verdict != win ]; then diag "  oomguard's log:"; tail -n 5 "$OG_LOG" | cut -c1-900 | sed 's/^/    /' | while read -r l; do diag "$l"; done; fi
         [ "$oom1" = "$oom0" ] || diag "  dmesg: $(dmesg | grep -E 'Out of memory: Killed process' | tail -n 1 | cut -c1-160)"
@@ -117,10 +130,12 @@ summary() {
         kern=$(awk '$3 == "kernel"' "$f" | wc -l)
         awk '$3 == "win" && $4 != "-" { print $4 }' "$f" >"$f.react"
         awk '$6 != "-" { print $6 }' "$f" >"$f.stall"
+        awk '{ print $7 }' "$f" >"$f.ggap"
         r50=$(pctl 50 "$f.react") r99=$(pctl 99 "$f.react")
         s50=$(pctl 50 "$f.stall") smax=$(pctl 100 "$f.stall")
-        echo "# $label: $WINS/$N before kernel (kernel first $kern), reaction p50 $r50 ms p99 $r99 ms (wins), longest sampler stall p50 $s50 ms max $smax ms"
-        echo "# vmbench: scenario=$SCENARIO guard=$guard trials=$N wins=$WINS kernel=$kern react_p50_ms=$r50 react_p99_ms=$r99 stall_p50_ms=$s50 stall_max_ms=$smax"
+        local g50 gmax; g50=$(pctl 50 "$f.ggap") gmax=$(pctl 100 "$f.ggap")
+        echo "# $label: $WINS/$N before kernel (kernel first $kern), reaction p50 $r50 ms p99 $r99 ms (wins), longest sampler stall p50 $s50 ms max $smax ms, longest $guard gap p50 $g50 ms max $gmax ms"
+        echo "# vmbench: scenario=$SCENARIO guard=$guard trials=$N wins=$WINS kernel=$kern react_p50_ms=$r50 react_p99_ms=$r99 stall_p50_ms=$s50 stall_max_ms=$smax gap_p50_ms=$g50 gap_max_ms=$gmax"
 }
 
 # whole_machine_scenario NAME CONF HOG_ARGS...: TRIALS races of oomguard (config file
