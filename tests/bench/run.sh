@@ -38,13 +38,18 @@ TMP=$(mktemp -d /tmp/oomguard-bench.XXXXXX)
 rm -rf "$LOGS"; mkdir -p "$LOGS"
 
 # --- cleanup: our processes by PID, then every cgroup we made -------------
-PIDS=()                                  # daemons and helpers we started
+# Our children by PID. A PID is signalled only while it is still our child
+# (its parent is this shell), so that a reused PID is never hit.
+declare -A LIVE=()
+track() { LIVE[$1]=1; }
+ours() { [ "$(sed 's/.*) //' /proc/"$1"/stat 2>/dev/null | cut -d' ' -f2)" = "$$" ]; }
 stop_pid() {                             # stop_pid PID: TERM, then KILL after 3 s
         local p=$1 i
-        kill -0 "$p" 2>/dev/null || return 0
+        unset "LIVE[$p]"
+        ours "$p" || { wait "$p" 2>/dev/null; return 0; }
         kill "$p" 2>/dev/null
         for i in $(seq 60); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
-        kill -9 "$p" 2>/dev/null
+        ours "$p" && kill -9 "$p" 2>/dev/null
         wait "$p" 2>/dev/null
         return 0
 }
@@ -72,13 +77,19 @@ remove_cgroups() {
         return 0
 }
 cleanup() {
-        local p
+        local p i
         trap - EXIT INT TERM
-        for p in "${PIDS[@]}"; do stop_pid "$p"; done
+        if [ -n "${SP_PID:-}" ] && ours "$SP_PID" && kill "$SP_PID" 2>/dev/null; then  # it reaps its 10,000 itself
+                for i in $(seq 300); do ours "$SP_PID" || break; sleep 0.1; done
+        fi
+        for p in "${!LIVE[@]}"; do stop_pid "$p"; done
         remove_cgroups
         rm -rf "$TMP"
 }
 trap cleanup EXIT
+# fg CMD...: run CMD in the background and wait, so that INT/TERM reach the
+# trap at once (and the cleanup knows its PID).
+fg() { "$@" & local p=$!; track "$p"; wait "$p"; local r=$?; unset "LIVE[$p]"; return $r; }
 trap 'say interrupted; exit 130' INT TERM
 
 mkdir "$BASE" || die "cannot create $BASE"
@@ -100,7 +111,7 @@ mem_avail_pct() { awk '/^MemTotal/ {t=$2} /^MemAvailable/ {a=$2} END {printf "%d
 OG_PID=
 start_oomguard() {                       # start_oomguard CONF LOG
         "$B/oomguard" -c "$1" --log stderr 2> "$2" &
-        OG_PID=$!; PIDS+=("$OG_PID")
+        OG_PID=$!; track "$OG_PID"
         local i
         for i in $(seq 200); do grep -q guarding "$2" && return 0; kill -0 $OG_PID 2>/dev/null || break; sleep 0.05; done
         say "oomguard did not start: $(tail -3 "$2")"; return 1
@@ -112,15 +123,15 @@ start_earlyoom() {                       # start_earlyoom LOG ARGS...
         local log=$1; shift
         [ "$(mem_avail_pct)" -ge 40 ] || { say "MemAvailable $(mem_avail_pct)% < 40 %: not starting earlyoom"; return 1; }
         "$EARLYOOM" "$@" --prefer "$EO_PREFER" --avoid "$EO_AVOID" > "$log" 2>&1 &
-        EO_PID=$!; PIDS+=("$EO_PID")
-        ( while kill -0 "$EO_PID" 2>/dev/null; do
+        EO_PID=$!; track "$EO_PID"
+        ( while ours "$EO_PID"; do
                 if [ "$(mem_avail_pct)" -lt 25 ]; then
                         echo "watchdog: MemAvailable below 25 %, stopping earlyoom" >> "$log"
                         kill "$EO_PID"; break
                 fi
                 sleep 0.2
           done ) &
-        WD_PID=$!; PIDS+=("$WD_PID")
+        WD_PID=$!; track "$WD_PID"
         local i
         for i in $(seq 200); do grep -q 'SIGKILL when' "$log" && return 0; kill -0 $EO_PID 2>/dev/null || break; sleep 0.05; done
         say "earlyoom did not start: $(tail -3 "$log")"; return 1
@@ -152,7 +163,7 @@ for rate in $RATES; do
                         [ -n "$EARLYOOM" ] || continue
                         start_earlyoom "$log.guard" -m 10 -s 100 -r 0 || continue
                 fi
-                "$B/bench/race" "$RACE" "$HOG" "$rate" "$RUNS" 90 > "$log.txt"
+                fg "$B/bench/race" "$RACE" "$HOG" "$rate" "$RUNS" 90 > "$log.txt"
                 stop_guards
                 s=$(sed -n 's/^summary //p' "$log.txt")
                 for kv in $s; do eval "S_${kv%%=*}=${kv#*=}"; done
@@ -191,7 +202,7 @@ done
 # For scale: the kernel's own teardown of a 230 MiB process (what the hog
 # holds at 90 %) after SIGKILL, nobody racing. "Hog gone" cannot come sooner.
 say "race: exit time of an idle 230 MiB hog after SIGKILL, $RUNS runs"
-"$B/bench/race" "$RACE" "$HOG" --exit 230 "$RUNS" > "$LOGS/exit-floor.txt"
+fg "$B/bench/race" "$RACE" "$HOG" --exit 230 "$RUNS" > "$LOGS/exit-floor.txt"
 s=$(sed -n 's/^summary //p' "$LOGS/exit-floor.txt")
 for kv in $s; do eval "S_${kv%%=*}=${kv#*=}"; done
 row "for scale: SIGKILL → gone of an idle 230 MiB hog, nobody racing (the kernel's teardown)" \
@@ -257,7 +268,7 @@ stop_guards
 say "idle: oomguard, $NCG cgroups, soft RLIMIT_NOFILE 1024"
 NOFILE_LOG=$LOGS/idle-oomguard-$NCG-nofile1024.log
 ( ulimit -Sn 1024 && exec "$B/oomguard" -c "$TMP/idleN.conf" --log stderr ) 2> "$NOFILE_LOG" &
-OG_PID=$!; PIDS+=("$OG_PID")
+OG_PID=$!; track "$OG_PID"
 for i in $(seq 100); do grep -q guarding "$NOFILE_LOG" && break; kill -0 $OG_PID 2>/dev/null || break; sleep 0.05; done
 WATCHED[nofile]=$(grep -o '[0-9]* cgroups watched' "$NOFILE_LOG" | head -1 | cut -d' ' -f1)
 NOFILE_ERR=$(grep -c -i 'too many open files' "$NOFILE_LOG")
@@ -294,14 +305,15 @@ room=$(( (PIDMAX < THRMAX ? PIDMAX : THRMAX) - NOW - 2000 ))
 PROCS=$BASE/procs
 mkdir "$PROCS" && echo 4G > "$PROCS/memory.limit_in_bytes"
 say "victim: spawning $NPROCS sleeping processes"
-"$B/bench/spawn" "$NPROCS" "$PROCS" > "$TMP/spawn.out" 2> "$LOGS/spawn.err" &
-SP_PID=$!; PIDS+=("$SP_PID")
+cp "$B/bench/spawn" "$TMP/ogbsleeper"     # a name of its own, to count them
+"$TMP/ogbsleeper" "$NPROCS" "$PROCS" > "$TMP/spawn.out" 2> "$LOGS/spawn.err" &
+SP_PID=$!; track "$SP_PID"
 for i in $(seq 1200); do grep -q ready "$TMP/spawn.out" && break; kill -0 $SP_PID 2>/dev/null || break; sleep 0.05; done
 SPAWNED=$(sed -n 's/^ready //p' "$TMP/spawn.out")
 INCG=$(wc -l < "$PROCS/cgroup.procs")
 PROCS_MEM=$(awk '{printf "%.0f", $1/1048576}' "$PROCS/memory.usage_in_bytes")
 say "victim: $INCG processes in the cgroup ($PROCS_MEM MiB); timing victim_choose() 5 times each"
-"$B/bench/victimtime" "$PROCS" 5 > "$LOGS/victimtime.txt"
+fg "$B/bench/victimtime" "$PROCS" 5 > "$LOGS/victimtime.txt"
 vt() { sed -n "s/^$1 .*median_ms=\([0-9.]*\).*/\1/p" "$LOGS/victimtime.txt"; }
 vx() { sed -n "s/^$1 .*$2=\([^ ]*\).*/\1/p" "$LOGS/victimtime.txt"; }
 EO_SEL=()
@@ -319,11 +331,16 @@ if [ -n "$EARLYOOM" ]; then
         done
 fi
 EO_MED=$(printf '%s\n' "${EO_SEL[@]}" | grep . | median)
-stop_pid "$SP_PID"
-for i in $(seq 100); do [ "$(wc -l < "$PROCS/cgroup.procs")" = 0 ] && break; sleep 0.1; done
+# The spawner SIGKILLs and reaps its children on SIGTERM (no zombies left
+# to init); then count what is left by name, and by the cgroup.
+kill "$SP_PID"
+for i in $(seq 600); do ours "$SP_PID" || break; sleep 0.1; done
+stop_pid "$SP_PID"; SP_PID=
+count_sleepers() { cat /proc/[0-9]*/comm 2>/dev/null | grep -c '^ogbsleeper$'; }
+for i in $(seq 60); do [ "$(count_sleepers)" = 0 ] && break; sleep 0.5; done
 kill_cgroup_procs
-sleep 0.5
-LEFT=$(wc -l < "$PROCS/cgroup.procs")
+LEFT=$(( $(count_sleepers) + $(wc -l < "$PROCS/cgroup.procs") ))
+say "victim: $(sed -n 's/^reaped //p' "$TMP/spawn.out") reaped by the spawner, $LEFT left"
 rmdir "$PROCS"
 row "victim choice, $INCG processes in one cgroup (victim_choose over the cgroup, median of 5)" \
         "$(vt choose_cgroup) ms (scanned $(vx choose_cgroup scanned))" "(cannot: machine-wide only)" "" "< 10 ms"

@@ -3,7 +3,8 @@
  * Joins CGDIR (cgroup.procs) before forking, so every child starts there.
  * Each child sleeps in pause() and dies with its parent (PDEATHSIG).
  * Prints "ready N" once all are forked (or "ready K" after a fork failure),
- * then waits; SIGTERM/SIGINT make it exit, which kills every child. */
+ * then waits; SIGTERM/SIGINT: SIGKILL every child, reap them all (so that
+ * no zombie is left to init), print "reaped K" and exit. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int main(int argc, char **argv) {
@@ -35,6 +37,9 @@ int main(int argc, char **argv) {
         sigaddset(&set, SIGHUP);
         sigprocmask(SIG_BLOCK, &set, NULL);
         pid_t self = getpid();
+        pid_t *kids = calloc((size_t)(n > 0 ? n : 1), sizeof(pid_t));
+        if (!kids)
+                return 1;
         long made = 0;
         for (; made < n; made++) {
                 pid_t c = fork();
@@ -50,10 +55,17 @@ int main(int argc, char **argv) {
                         for (;;)
                                 pause();
                 }
+                kids[made] = c;
         }
         printf("ready %ld\n", made);
         fflush(stdout);
         int sig;
         sigwait(&set, &sig);
-        return 0; /* the children follow (PR_SET_PDEATHSIG) */
+        for (long i = 0; i < made; i++)
+                kill(kids[i], SIGKILL);
+        long reaped = 0;
+        while (wait(NULL) > 0)
+                reaped++;
+        printf("reaped %ld\n", reaped);
+        return 0;
 }
