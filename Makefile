@@ -109,6 +109,14 @@ vmcheck: deps
 	@$(MAKE) --no-print-directory B=build tests
 	@tests/vm/run-scenarios.sh build
 
+# oomguard vs earlyoom vs the kernel in a VM (whole-machine no-swap and zram; VMBENCH_TRIALS,
+# default 20 per guard, ~30 min): table on stdout and in build/vmbench-results.md.
+.PHONY: vmbench
+vmbench: deps
+	@tests/install-deps.sh $(DEB_VM_DEPS)
+	@$(MAKE) --no-print-directory B=build tests
+	@tests/vm/vmbench.sh build
+
 # Parsers under libFuzzer (clang) for FUZZ_SECONDS (default 60).
 fuzz: deps
 	@tests/install-deps.sh clang libclang-rt-dev

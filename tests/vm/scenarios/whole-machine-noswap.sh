@@ -9,6 +9,7 @@
 # described in whole-machine-common.sh), earlyoom's are not required.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/whole-machine-common.sh"
+# shellcheck disable=SC2034  # read by whole-machine-common.sh
 SCENARIO=whole-machine-noswap
 TRIALS=${TRIALS:-10}
 name="whole-machine no-swap"

@@ -14,10 +14,12 @@
 # runs the same trials after oomguard's; it is expected to lose (see DESIGN.md): reported.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/whole-machine-common.sh"
+# shellcheck disable=SC2034  # read by whole-machine-common.sh
 SCENARIO=whole-machine-swap
 TRIALS=${TRIALS:-10}
 export HOG_RANDOM=1   # incompressible pages: zram cannot make room
-PSI_SETTLE=2.5      # oomguard reads PSI: start each of its trials with full avg10 < 2.5
+# shellcheck disable=SC2034  # oomguard reads PSI: its trials start with full avg10 < 2.5
+PSI_SETTLE=2.5
 name="whole-machine zram swap"
 cat >"$TMP/conf" <<CONF
 [daemon]
