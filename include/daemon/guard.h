@@ -19,6 +19,7 @@
 #define GUARD_SCRATCH_SIZE (128 * 1024)
 #define GUARD_REPEAT_LOG_NS (30 * NSEC_PER_SEC) /* "still firing" reminder */
 #define GUARD_FAST_POLL_NS (10 * NSEC_PER_MSEC)  /* while something is close */
+#define GUARD_COLD_READ_NS (5 * NSEC_PER_SEC)    /* full read of a cold cgroup */
 #define GUARD_KILL_RING 64                       /* >= max_kills_per_minute */
 
 struct scan_state;

@@ -32,11 +32,13 @@ struct watched_cgroup {
         struct firing firing;
         /* Kernel wakeups armed for this cgroup (see sources/triggers.h). */
         int level_fd;            /* v1 usage-threshold eventfd, -1 = none */
-        uint64_t armed_level, armed_limit;
+        uint64_t armed_level, armed_limit; /* wake level (all versions), limit it was computed for */
+        uint64_t level_armed_for;  /* v1: the limit the eventfd was registered for */
         int psi_fd;              /* PSI trigger on its memory.pressure, -1 */
         char *psi_dir;           /* where memory.pressure lives, NULL = none */
         ino_t ino;               /* of its directory: a recreated cgroup has another */
         bool vanished;           /* a read failed: its fds are closed, rescan soon */
+        bool cold;               /* usage below half its wake level at the last full read */
 };
 
 struct cgroup_set {
@@ -54,9 +56,12 @@ int policy_match_cgroup(const struct policy *p, const char *rel_path);
 int cgroup_set_rescan(struct cgroup_set *set, const char *root,
                       const struct cgroup_mounts *m, const struct policy *p);
 
-/* Hot path: read every watched cgroup into set->views with derived values.
- * A cgroup that vanished is marked invalid (removed at the next rescan). */
-void cgroup_set_read(struct cgroup_set *set, uint64_t now, char *scratch, size_t size);
+/* Hot path: read the watched cgroups into set->views with derived values;
+ * cold ones (far below their wake level) at least every cold_ns, woken
+ * (index, -1 = none) at once. A cgroup that vanished is marked invalid
+ * (removed at the next rescan). */
+void cgroup_set_read(struct cgroup_set *set, uint64_t now, uint64_t cold_ns, int woken,
+                     char *scratch, size_t size);
 
 void cgroup_set_free(struct cgroup_set *set);
 

@@ -31,9 +31,15 @@ int parse_cgroup_mounts(const char *buf, size_t len, struct cgroup_mounts *ret);
 int cgroup_mounts_discover(const char *root, struct cgroup_mounts *ret);
 const char *cgroup_layout_to_string(enum cgroup_layout l);
 
-/* Calls fn(rel_path, userdata) for every cgroup directory under the memory
- * hierarchy, rel_path starting with "/" ("/" is the root cgroup). fn
- * returns <0 to stop. Returns 0 or -errno. */
+/* Calls fn(rel_path, userdata) for base_rel ("/" = the root cgroup) and
+ * the cgroup directories below it, at most depth levels down (0 = all),
+ * rel_path starting with "/". fn returns <0 to stop. A base that does not
+ * exist is an empty walk. Returns 0 or -errno. */
 typedef int (*cgroup_visit_fn)(const char *rel_path, void *userdata);
-int cgroup_tree_walk(const char *root, const struct cgroup_mounts *m,
+int cgroup_tree_walk(const char *root, const struct cgroup_mounts *m, const char *base_rel, int depth,
                      cgroup_visit_fn fn, void *userdata);
+
+/* Pure: the literal directories a path glob starts with (for a glob of
+ * "/kubepods", a wildcard component and "x": "/kubepods") and how many
+ * levels below them it reaches (2). A literal path gives itself and 1. */
+void glob_walk_base(const char *glob, char *base, size_t size, int *ret_depth);

@@ -6,6 +6,7 @@
 
 #include "daemon/guard.h"
 #include "daemon/loop.h"
+#include "daemon/self_protect.h"
 #include "daemon/proc_events.h"
 #include "outputs/log.h"
 #include "outputs/status.h"
@@ -116,6 +117,7 @@ int main(int argc, char **argv) {
         if (o.check_config)
                 return check_config(o.config);
         log_setup(o.status ? LOG_TARGET_STDERR : o.log_target, o.verbose);
+        raise_fd_limit();
         struct policy p;
         if (load_policy(o.config, &p) < 0)
                 return 1;

@@ -79,7 +79,9 @@ size_t guard_tick(struct guard *g, bool act) {
         if (act && g->live)
                 adjust_enforce_tick(&g->adjuster, now); /* enforce = yes: one pread each */
         machine_sources_read(&g->machine, g->scratch, GUARD_SCRATCH_SIZE, &g->snap.machine);
-        cgroup_set_read(&g->cgroups, now, g->scratch, GUARD_SCRATCH_SIZE);
+        int woken = g->last_wake.kind == WAKE_TIMEOUT || g->last_wake.kind == WAKE_SIGNAL ? -1 : g->last_wake.cgroup;
+        /* --status and the first ticks read everything (act: cold reads). */
+        cgroup_set_read(&g->cgroups, now, act ? GUARD_COLD_READ_NS : 0, woken, g->scratch, GUARD_SCRATCH_SIZE);
         g->snap.now_ns = now;
         g->snap.cgroups = g->cgroups.views;
         g->snap.n_cgroups = g->cgroups.n;

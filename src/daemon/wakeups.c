@@ -60,12 +60,15 @@ static int arm_psi(const char *path, const struct thresholds *th, double early_p
 
 void wakeups_arm_cgroup(struct guard *g, struct watched_cgroup *w, const struct memcg_stats *st) {
         const struct rule *r = &g->policy.cgroups[w->rule_index];
-        if (w->files.version == CGROUP_V1 && w->armed_limit != st->limit) {
+        if (w->armed_limit != st->limit || !w->armed_limit) {
+                w->armed_limit = st->limit;
+                w->armed_level = usage_wake_level(&r->th, st->limit);
+        }
+        if (w->files.version == CGROUP_V1 && w->level_armed_for != st->limit) {
                 if (w->level_fd >= 0)
                         close(w->level_fd);
                 w->level_fd = -1;
-                w->armed_limit = st->limit;
-                w->armed_level = usage_wake_level(&r->th, st->limit);
+                w->level_armed_for = st->limit;
                 char dir[4096];
                 if (w->armed_level && path_join(dir, sizeof(dir), g->mounts.memory_mount, w->path) == 0)
                         w->level_fd = memcg_v1_threshold_arm(dir, w->armed_level);

@@ -114,7 +114,7 @@ void watched_cgroup_disarm(struct watched_cgroup *w) {
                 close(w->psi_fd);
         /* -1: arm again at the next tick */
         w->level_fd = w->psi_fd = -1;
-        w->armed_level = w->armed_limit = 0;
+        w->armed_level = w->armed_limit = w->level_armed_for = 0;
 }
 
 static void watched_cgroup_release(struct watched_cgroup *w) {
@@ -144,7 +144,15 @@ int cgroup_set_rescan(struct cgroup_set *set, const char *root,
                 set->items[i].seen = false;
         set->vanished = false;
         struct rescan_ctx c = { .set = set, .root = root, .m = m, .p = p };
-        int r = p->n_cgroups ? cgroup_tree_walk(root, m, visit, &c) : 0;
+        int r = 0;
+        /* Walk only below each glob's literal prefix, only as deep as it
+         * reaches: a host's whole hierarchy can hold thousands of cgroups. */
+        for (size_t i = 0; i < p->n_cgroups && r >= 0; i++) {
+                char base[PATH_MAX];
+                int depth;
+                glob_walk_base(p->cgroups[i].path_glob, base, sizeof(base), &depth);
+                r = cgroup_tree_walk(root, m, base, depth, visit, &c);
+        }
         drop_unseen(set);
         return r;
 }

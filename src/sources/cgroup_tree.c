@@ -161,17 +161,18 @@ static int visit_full_path(const char *mount, const char *full, cgroup_visit_fn 
         return fn(rel, ud);
 }
 
-static int walk_libcgroup(const struct cgroup_mounts *m, cgroup_visit_fn fn, void *ud) {
+static int walk_libcgroup(const struct cgroup_mounts *m, const char *base_rel, int depth,
+                          cgroup_visit_fn fn, void *ud) {
         void *handle = NULL;
         struct cgroup_file_info info;
         int base = 0, r = 0;
-        int cr = cgroup_walk_tree_begin("memory", "/", 0, &handle, &info, &base);
+        int cr = cgroup_walk_tree_begin("memory", base_rel, depth, &handle, &info, &base);
         if (cr != 0)
-                return -ENOENT;
+                return cr == ECGEOF ? 0 : -ENOENT;
         while (cr == 0 && r >= 0) {
                 if (info.type == CGROUP_FILE_TYPE_DIR)
                         r = visit_full_path(m->memory_mount, info.full_path, fn, ud);
-                cr = cgroup_walk_tree_next(0, &handle, &info, base);
+                cr = cgroup_walk_tree_next(depth, &handle, &info, base);
         }
         cgroup_walk_tree_end(&handle);
         return r < 0 ? r : 0;
@@ -179,23 +180,59 @@ static int walk_libcgroup(const struct cgroup_mounts *m, cgroup_visit_fn fn, voi
 
 /* nftw has no user pointer: the fixture walk is single-threaded and
  * not on the hot path, so a file-scope context is acceptable. */
-static struct { const char *mount; cgroup_visit_fn fn; void *ud; int r; } walk_ctx;
+static struct { const char *mount; cgroup_visit_fn fn; void *ud; int r, depth; } walk_ctx;
 
 static int nftw_visit(const char *path, const struct stat *st, int type, struct FTW *ftw) {
         if (type != FTW_D)
-                return 0;
+                return FTW_CONTINUE;
         walk_ctx.r = visit_full_path(walk_ctx.mount, path, walk_ctx.fn, walk_ctx.ud);
-        return walk_ctx.r < 0 ? 1 : 0;
+        if (walk_ctx.r < 0)
+                return FTW_STOP;
+        return walk_ctx.depth && ftw->level >= walk_ctx.depth ? FTW_SKIP_SUBTREE : FTW_CONTINUE;
 }
 
-int cgroup_tree_walk(const char *root, const struct cgroup_mounts *m, cgroup_visit_fn fn, void *ud) {
-        if (is_live_root(root) && walk_libcgroup(m, fn, ud) == 0)
+int cgroup_tree_walk(const char *root, const struct cgroup_mounts *m, const char *base_rel, int depth,
+                     cgroup_visit_fn fn, void *ud) {
+        if (is_live_root(root) && walk_libcgroup(m, base_rel, depth, fn, ud) == 0)
                 return 0;
+        char dir[PATH_MAX];
+        if (path_join(dir, sizeof(dir), m->memory_mount, base_rel) < 0)
+                return -ENAMETOOLONG;
         walk_ctx.mount = m->memory_mount;
         walk_ctx.fn = fn;
         walk_ctx.ud = ud;
         walk_ctx.r = 0;
-        if (nftw(m->memory_mount, nftw_visit, 16, FTW_PHYS) < 0 && walk_ctx.r == 0)
-                return -errno;
+        walk_ctx.depth = depth;
+        if (nftw(dir, nftw_visit, 16, FTW_PHYS | FTW_ACTIONRETVAL) < 0 && walk_ctx.r == 0)
+                return errno_is_vanished(errno) ? 0 : -errno;
         return walk_ctx.r < 0 ? walk_ctx.r : 0;
+}
+
+static bool has_wildcard(const char *c, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (strchr("*?[\\", c[i]))
+                        return true;
+        return false;
+}
+
+void glob_walk_base(const char *glob, char *base, size_t size, int *ret_depth) {
+        size_t keep = 0; /* bytes of the glob that are literal directories */
+        int depth = 0;
+        for (const char *c = glob; *c;) {
+                if (*c == '/') {
+                        c++;
+                        continue;
+                }
+                size_t n = strcspn(c, "/");
+                if (!depth && !has_wildcard(c, n))
+                        keep = (size_t)(c - glob) + n;
+                else
+                        depth++;
+                c += n;
+        }
+        if (keep == 0 || glob[0] != '/')
+                snprintf(base, size, "/");
+        else
+                snprintf(base, size, "%.*s", (int)keep, glob);
+        *ret_depth = depth ? depth : 1; /* a literal path: itself (and its children) */
 }

@@ -98,16 +98,44 @@ static void test_fixture_walk_v2(void **state) {
         snprintf(want, sizeof(want), "%s/sys/fs/cgroup", root);
         assert_string_equal(m.memory_mount, want);
         struct seen s = {0};
-        assert_int_equal(cgroup_tree_walk(root, &m, collect, &s), 0);
+        assert_int_equal(cgroup_tree_walk(root, &m, "/", 0, collect, &s), 0);
         assert_int_equal(s.n, 5);
         assert_true(has(&s, "/"));
         assert_true(has(&s, "/kubepods/pod1/c1"));
         assert_true(has(&s, "/system.slice"));
+        /* Below a base, only as deep as asked. */
+        memset(&s, 0, sizeof(s));
+        assert_int_equal(cgroup_tree_walk(root, &m, "/kubepods", 1, collect, &s), 0);
+        assert_int_equal(s.n, 2);
+        assert_true(has(&s, "/kubepods") && has(&s, "/kubepods/pod1"));
+        memset(&s, 0, sizeof(s));
+        assert_int_equal(cgroup_tree_walk(root, &m, "/nothing-here", 1, collect, &s), 0);
+        assert_int_equal(s.n, 0);
         /* cgroup2 without the memory controller: nothing to watch. */
         put("/sys/fs/cgroup/cgroup.controllers", "cpu io pids\n");
         assert_int_equal(cgroup_mounts_discover(root, &m), -ENOENT);
         snprintf(want, sizeof(want), "rm -rf %s", root);
         assert_int_equal(system(want), 0);
+}
+
+static void test_glob_walk_base(void **state) {
+        char base[64];
+        int depth;
+        glob_walk_base("/kubepods/*/x", base, sizeof(base), &depth);
+        assert_string_equal(base, "/kubepods");
+        assert_int_equal(depth, 2);
+        glob_walk_base("/system.slice/nginx.service", base, sizeof(base), &depth);
+        assert_string_equal(base, "/system.slice/nginx.service");
+        assert_int_equal(depth, 1);
+        glob_walk_base("/*", base, sizeof(base), &depth);
+        assert_string_equal(base, "/");
+        assert_int_equal(depth, 1);
+        glob_walk_base("/a/b[0-9]/c/d*", base, sizeof(base), &depth);
+        assert_string_equal(base, "/a");
+        assert_int_equal(depth, 3);
+        glob_walk_base("//a//*", base, sizeof(base), &depth);
+        assert_string_equal(base, "//a");
+        assert_int_equal(depth, 1);
 }
 
 int main(void) {
@@ -117,6 +145,7 @@ int main(void) {
                 cmocka_unit_test(test_v2),
                 cmocka_unit_test(test_none_and_garbage),
                 cmocka_unit_test(test_fixture_walk_v2),
+                cmocka_unit_test(test_glob_walk_base),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
