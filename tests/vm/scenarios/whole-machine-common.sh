@@ -25,7 +25,7 @@ mkfifo "$TMP/tick"   # never written: read -t on it is a sleep without a fork
 # longest gap between its ticks from above, at the sampler's resolution).
 sampler() {
         local pid=$1 gpid=$2 out=$3 fd t prev start cross='' gap max=0 n=0 st avail
-        local runs lastruns='' tchange gmax=0 _a _b
+        local runs lastruns='' tchange gmax=0 _a _b crossup=-
         local -a m
         exec {fd}<>"$TMP/tick"
         start=${EPOCHREALTIME/./}
@@ -36,7 +36,7 @@ sampler() {
                 ((gap > max)) && max=$gap
                 mapfile -n 3 m </proc/meminfo
                 avail=${m[2]//[!0-9]/}
-                [ -z "$cross" ] && ((avail < THRESH_KIB)) && cross=$t
+                if [ -z "$cross" ] && ((avail < THRESH_KIB)); then cross=$t; read -r crossup _ </proc/uptime; fi
                 st=gone
                 { read -r _ _ st _ </proc/"$pid"/stat; } 2>/dev/null
                 runs=''
@@ -50,7 +50,7 @@ sampler() {
                 read -r -t 0.01 -u "$fd" _
         done
         [ -n "$lastruns" ] && ((t - tchange > gmax)) && gmax=$((t - tchange))
-        echo "${cross:--} $t $max $n $start $gmax" >"$out"
+        echo "${cross:--} $t $max $n $start $gmax $crossup" >"$out"
 }
 
 # settle: wait until the machine has its memory back (MemAvailable within 40 MiB of
@@ -99,8 +99,8 @@ race() {
         wait_gone "$pid" 150; rc=$RC
         wait "$sp" 2>/dev/null
         oom1=$(kv /proc/vmstat oom_kill)
-        local ggap
-        read -r cross dead maxgap n start ggap <"$TMP/sample.$guard.$trial"
+        local ggap crossup
+        read -r cross dead maxgap n start ggap crossup <"$TMP/sample.$guard.$trial"
         case $guard in
         oomguard) grep -q "kill pid $pid (hog)" "$OG_LOG" && killed=yes ;;
         earlyoom) grep -Eq "sending SIG(TERM|KILL) to process $pid " "$EO_LOG" && killed=yes ;;
@@ -115,7 +115,13 @@ race() {
                 "  MemAvailable < 10% after $fill ms, hog dead $reaction ms later; longest sampler stall $((maxgap / 1000)) ms ($n samples), longest $guard gap $((ggap / 1000)) ms"
         [ -z "${PSI_SETTLE:-}" ] || diag "  memory full avg10 at the start $psi0, at the end $(psi_full_avg10)"
         if [ $guard = oomguard ] && [ $verdict != win ]; then diag "  oomguard's log:"; tail -n 5 "$OG_LOG" | cut -c1-900 | sed 's/^/    /' | while read -r l; do diag "$l"; done; fi
-        [ "$oom1" = "$oom0" ] || diag "  dmesg: $(dmesg | grep -E 'Out of memory: Killed process' | tail -n 1 | cut -c1-160)"
+        if [ "$oom1" != "$oom0" ]; then
+                local kline kt
+                kline=$(dmesg | grep -E 'Out of memory: Killed process' | tail -n 1)
+                kt=$(sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p' <<<"$kline")
+                [ "$crossup" != - ] && [ -n "$kt" ] && diag "  the kernel killed $(awk -v a="$crossup" -v b="$kt" 'BEGIN { printf "%d", (b - a) * 1000 }') ms after MemAvailable < 10% (then the hog took the rest to exit)"
+                diag "  dmesg: $(cut -c1-160 <<<"$kline")"
+        fi
         settle ${PSI_SETTLE:+"$PSI_SETTLE"}
 }
 

@@ -30,7 +30,7 @@ protect = comm:^(bash|sh|earlyoom)$
 
 [global]
 mem_available_below = 10%
-swap_free_below = 75%
+swap_free_below = 90%
 psi_full_avg10_above = 5
 action = kill
 CONF
