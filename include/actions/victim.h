@@ -21,6 +21,7 @@ struct victim_policy {
         bool allow_unkillable;             /* oom_score_adj -1000 may be chosen */
         pid_t self;                        /* never */
         uint64_t scope_bytes;              /* cgroup limit (badness scale); 0 = machine-wide */
+        const char *cgroup_rel;            /* the cgroup searched (membership re-check); NULL = machine */
         const char *cgroup_controller;     /* "memory" (v1) or NULL (v2) for cgroup matchers */
 };
 

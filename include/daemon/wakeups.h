@@ -35,8 +35,9 @@ struct guard;
 struct watched_cgroup;
 struct memcg_stats;
 
-/* Arm (or re-arm after a limit change) the wakeups of one cgroup. */
-void wakeups_arm_cgroup(struct guard *g, struct watched_cgroup *w, const struct memcg_stats *st);
+/* Arm (or re-arm after a limit change) the wakeups of one cgroup; true
+ * when it registered something with the kernel (slow: ~10 ms each). */
+bool wakeups_arm_cgroup(struct guard *g, struct watched_cgroup *w, const struct memcg_stats *st);
 /* Arm the machine-wide PSI trigger for [global]. */
 void wakeups_arm_machine(struct guard *g);
 /* Size the arrays for the watched set (allocates). */

@@ -124,14 +124,18 @@ static int consider(pid_t pid, void *userdata) {
         struct proc_stat st;
         int oom_score;
         s->stats.scanned++;
-        if (read_proc_stat(s->vp->root, pid, &st) < 0 || never_a_victim(s->vp, &st))
-                return 0; /* vanished, or not a candidate */
+        if (pid == 1 || pid == s->vp->self)
+                return 0;
+        /* Badness first: a process that cannot beat the best so far costs
+         * no further read (not even its stat). */
         int r = s->vp->scope_bytes ? cgroup_badness(s, pid, &oom_score) : machine_badness(s, pid, &oom_score);
         if (r < 0)
                 return 0;
         int upper = oom_score + (any_set(s->vp->prefer) ? VICTIM_BIAS : 0);
         if (s->found && upper <= s->best.score)
-                return 0; /* cannot win: skip the expensive reads */
+                return 0;
+        if (read_proc_stat(s->vp->root, pid, &st) < 0 || never_a_victim(s->vp, &st))
+                return 0; /* vanished, or not a candidate */
         struct facts_buf b;
         gather_facts(s->vp, s->fields, &st, &b);
         if (protected(s->vp, &b))
@@ -169,6 +173,23 @@ static int pin(const struct victim_policy *vp, struct victim *v) {
         return 0;
 }
 
+/* With the pidfd open the pid can no longer change hands: make sure it is
+ * the process that was ranked (its badness was read before its stat, so
+ * a reuse in between would pin a newcomer) and, inside a cgroup, that it
+ * is still a member. */
+static bool still_the_one(const struct search *s, const struct victim *v) {
+        int now;
+        int r = s->vp->scope_bytes ? cgroup_badness(s, v->pid, &now) : machine_badness(s, v->pid, &now);
+        if (r < 0 || now < v->oom_score / 2)
+                return false;
+        if (!s->vp->cgroup_rel)
+                return true;
+        char path[1024];
+        size_t n = strlen(s->vp->cgroup_rel);
+        return read_proc_cgroup(s->vp->root, v->pid, s->vp->cgroup_controller, path, sizeof(path)) == 0 &&
+               strncmp(path, s->vp->cgroup_rel, n) == 0 && (path[n] == '\0' || path[n] == '/' || n == 1);
+}
+
 /* Details for the event, read for the winner only. */
 static void describe(const struct victim_policy *vp, struct victim *v) {
         struct proc_status status;
@@ -194,6 +215,10 @@ int victim_choose(const struct victim_policy *vp, const char *cgroup_dir,
         r = pin(vp, &s.best);
         if (r < 0)
                 return r;
+        if (s.best.pidfd >= 0 && !still_the_one(&s, &s.best)) {
+                victim_release(&s.best);
+                return -ESRCH;
+        }
         describe(vp, &s.best);
         *ret = s.best;
         return 0;

@@ -36,15 +36,22 @@ void tick_clear_stale(struct guard *g, size_t n) {
 
 /* Arm what is missing (first tick, limit changed) and note whether any
  * cgroup sits above its wake level, where only polling sees more. */
+/* Registering a v1 threshold waits in the kernel (~10-15 ms): 1,000
+ * cgroups would hold the first tick for 15 s. A few per tick, then. */
+#define ARMS_PER_TICK 8
+
 void tick_arm_and_heat(struct guard *g, size_t n_decisions) {
+        unsigned arms = 0;
         g->hot = n_decisions > 0;
         for (size_t i = 0; i < g->cgroups.n; i++) {
                 struct watched_cgroup *w = &g->cgroups.items[i];
                 const struct cgroup_view *v = &g->cgroups.views[i];
                 if (!v->valid || w->rule_index < 0)
                         continue;
-                if (g->armed)
-                        wakeups_arm_cgroup(g, w, &v->stats);
+                if (g->armed && arms < ARMS_PER_TICK)
+                        arms += wakeups_arm_cgroup(g, w, &v->stats);
+                if (g->armed && w->files.version == CGROUP_V1 && w->level_armed_for != v->stats.limit)
+                        g->hot = true; /* not armed yet: poll fast meanwhile */
                 if (w->armed_level && v->stats.usage >= w->armed_level)
                         g->hot = true;
                 if (v->d.has_rates && v->d.usage_slope > 0 && v->d.bytes_left != BYTES_UNLIMITED &&

@@ -58,7 +58,8 @@ static int arm_psi(const char *path, const struct thresholds *th, double early_p
         return psi_trigger_arm(path, full, stall, PSI_WINDOW_US, window);
 }
 
-void wakeups_arm_cgroup(struct guard *g, struct watched_cgroup *w, const struct memcg_stats *st) {
+bool wakeups_arm_cgroup(struct guard *g, struct watched_cgroup *w, const struct memcg_stats *st) {
+        bool registered = false;
         const struct rule *r = &g->policy.cgroups[w->rule_index];
         if (w->armed_limit != st->limit || !w->armed_limit) {
                 w->armed_limit = st->limit;
@@ -70,8 +71,10 @@ void wakeups_arm_cgroup(struct guard *g, struct watched_cgroup *w, const struct 
                 w->level_fd = -1;
                 w->level_armed_for = st->limit;
                 char dir[4096];
-                if (w->armed_level && path_join(dir, sizeof(dir), g->mounts.memory_mount, w->path) == 0)
+                if (w->armed_level && path_join(dir, sizeof(dir), g->mounts.memory_mount, w->path) == 0) {
                         w->level_fd = memcg_v1_threshold_arm(dir, w->armed_level);
+                        registered = true;
+                }
                 if (w->armed_level && w->level_fd < 0)
                         log_warning("cgroup %s: cannot arm a usage threshold: %s (polling only)",
                                     w->path, strerror(-w->level_fd));
@@ -82,7 +85,9 @@ void wakeups_arm_cgroup(struct guard *g, struct watched_cgroup *w, const struct 
                 if (path_join(path, sizeof(path), w->psi_dir, "memory.pressure") == 0)
                         fd = arm_psi(path, &r->th, -1, NULL);
                 w->psi_fd = fd >= 0 ? fd : -2; /* -2: tried, do not retry every tick */
+                registered = true;
         }
+        return registered;
 }
 
 void wakeups_arm_machine(struct guard *g) {
