@@ -11,10 +11,13 @@
 #include "sources/proc_pid.h"
 #include "util.h"
 
-#define KILL_ROUNDS 20
+/* Rounds of 5 ms: a dying process stays listed until its exit is done,
+ * which takes long for big ones (and 10-50x longer in an emulated VM). */
+#define KILL_ROUNDS 200
 
 struct sweep {
         const struct action_ctx *ctx;
+        bool counting;         /* first round: count the members signalled */
         const char *rel;       /* the cgroup, relative to the hierarchy root */
         pid_t refuse;          /* found PID 1 or ourselves: refuse the whole action */
         unsigned killed, seen;
@@ -49,7 +52,7 @@ static int kill_member(pid_t pid, void *ud) {
         int fd = (int)syscall(SYS_pidfd_open, pid, 0);
         if (fd < 0)
                 return 0; /* already gone */
-        if (still_member(s, pid) && syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) == 0)
+        if (still_member(s, pid) && syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) == 0 && s->counting)
                 s->killed++;
         close(fd);
         return 0;
@@ -87,6 +90,7 @@ static int kill_v1(const struct action_ctx *ctx, const char *dir, const char *re
         s->froze = frozen;
         for (int round = 0; round < KILL_ROUNDS; round++) {
                 s->seen = 0;
+                s->counting = round == 0;
                 procs_in_cgroup(dir, kill_member, s);
                 if (frozen) {
                         thaw(fdir); /* let them die */
@@ -99,15 +103,22 @@ static int kill_v1(const struct action_ctx *ctx, const char *dir, const char *re
         return s->seen == 0 ? 0 : -EBUSY;
 }
 
+static int count_member(pid_t pid, void *ud) {
+        ((struct sweep *)ud)->killed++;
+        return 0;
+}
+
 static int kill_v2(const char *dir, struct sweep *s) {
         char path[4200];
+        procs_in_cgroup(dir, count_member, s); /* cgroup.kill does not say how many */
         snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
         int r = write_file_at("/", path, "1");
         if (r < 0 && r != -ENOENT)
                 return r; /* no cgroup.kill (before 5.14): the sweep alone */
         for (int round = 0; round < KILL_ROUNDS; round++) {
                 s->seen = 0;
-                procs_in_cgroup(dir, kill_member, s); /* counts the stragglers */
+                s->counting = false;
+                procs_in_cgroup(dir, kill_member, s); /* signals stragglers again */
                 if (s->seen == 0)
                         return 0;
                 sleep_ms(5);

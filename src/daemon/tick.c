@@ -36,11 +36,11 @@ static void execute(struct guard *g, const struct decision *d, uint64_t now) {
                                         .supervisors = g->policy.supervisors, .n_supervisors = g->policy.n_supervisors,
                                         .restarted = supervise_restarted, .killed = supervise_on_kill,
                                         .restarted_ud = g };
-        if (acts_for_real(g, d))
-                guard_record_action(g, now);
         int r = guard_actuator(g)->execute(&ctx, d);
-        if (acts_for_real(g, d))
-                g->last_action_ns = now_ns(); /* post_kill_delay counts from the end of the wait */
+        /* Only what was done counts toward the kill cap ("no victim" is
+         * not a kill); post_kill_delay counts from the end of the wait. */
+        if (acts_for_real(g, d) && r >= 0)
+                guard_record_action(g, now_ns());
         if (r < 0 && r != -ESRCH)
                 log_warning("rule %s: %s failed: %s", d->rule->name,
                             action_kind_to_string(d->action), strerror(-r));
