@@ -159,6 +159,31 @@ check "restart loop (scan): kernel oom_kill 0" [ "$(oom_kills)" = 0 ]
 stop_guard
 empty_cgroup
 
+# 3c. cap-forks: the loop's pids cgroup (a twin created for the test) may
+#     not fork any more; the loop stays alive but cannot restart anything.
+PIDS=/sys/fs/cgroup/pids$REL
+made=""; d=$PIDS
+while [ ! -d "$d" ] && [ "$d" != /sys/fs/cgroup/pids ]; do made="$d $made"; d=$(dirname "$d"); done
+if [ -d /sys/fs/cgroup/pids ] && mkdir -p "$PIDS" 2>/dev/null; then
+        start_guard $'usage_above = 90%\naction = kill' $'match = comm:^(sh|bash|dash)$\nmax_restarts = 3\nwindow = 60s\nrestart_action = cap-forks'
+        sh -c "echo \$\$ > $PIDS/cgroup.procs; echo \$\$ > $CG/cgroup.procs; while true; do $HOG 1024 400 >/dev/null 2>&1; done" & loop=$!
+        wait_for "grep -q 'supervisor sup: $loop (sh): restarted' $TMP/log" 30
+        check "cap-forks: the loop's cgroup was capped" grep -q "supervisor sup: $loop (sh): restarted .*: pids.max of .* set to" "$TMP/log"
+        check "cap-forks: pids.max leaves no room for a new child" [ "$(cat $PIDS/pids.max)" = 1 ]
+        # The hog already running when the cap came is killed as usual; no
+        # new one can be forked after it.
+        wait_for "[ -z \"\$(ps --ppid $loop -o stat= | grep -v Z)\" ]" 10
+        check "cap-forks: no hog runs any more" [ -z "$(ps --ppid $loop -o stat= | grep -v Z)" ]
+        check "cap-forks: kernel oom_kill 0" [ "$(oom_kills)" = 0 ]
+        stop_guard
+        kill -9 $loop 2>/dev/null; wait 2>/dev/null
+        empty_cgroup
+        wait_for "[ ! -s $PIDS/cgroup.procs ]" 5
+        for d in $(echo $made | tr ' ' '\n' | tac); do rmdir "$d"; done
+else
+        skip "cap-forks: no v1 pids hierarchy to twin"
+fi
+
 # 4. A zombie factory is killed; init reaps its zombies.
 start_guard $'usage_above = 99%\naction = warn' $'match = comm:^zombief$\nzombies_above = 10\nzombie_action = kill'
 in_cgroup "$B/helpers/zombief" 40 20; factory=$!

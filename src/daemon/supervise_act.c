@@ -48,9 +48,22 @@ static int kill_family(const struct guard *g, const struct sup_target *t, char *
         return r;
 }
 
-/* pids controller: the supervisor's cgroup may not fork any more. */
+/* Live children of pid's main thread. */
+static unsigned children_of(const char *root, pid_t pid) {
+        char path[64], buf[4096];
+        snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
+        ssize_t n = read_file_at(root, path, buf, sizeof(buf));
+        unsigned count = 0;
+        for (ssize_t i = 0; i < n; i++)
+                count += buf[i] == ' ';
+        return count;
+}
+
+/* pids controller: the supervisor's cgroup may not fork any more. The
+ * children it runs now are not counted: when they die, their places must
+ * not go to replacements. */
 static int cap_forks(const struct guard *g, const struct sup_target *t, char *out, size_t size) {
-        char rel[1024], dir[4096], path[4200], cur[32];
+        char rel[1024], dir[4096], path[4200], cur[32], max[32];
         bool v1 = g->mounts.pids_mount[0] != '\0';
         const char *mount = v1 ? g->mounts.pids_mount : g->mounts.unified_mount;
         if (!mount[0] || read_proc_cgroup(g->root, t->pid, v1 ? "pids" : NULL, rel, sizeof(rel)) < 0 ||
@@ -60,11 +73,12 @@ static int cap_forks(const struct guard *g, const struct sup_target *t, char *ou
         ssize_t n = read_file_at("/", path, cur, sizeof(cur));
         if (n < 0)
                 return (int)n;
-        cur[strcspn(cur, "\n")] = '\0';
+        long now = strtol(cur, NULL, 10) - (long)children_of(g->root, t->pid);
+        snprintf(max, sizeof(max), "%ld", now > 1 ? now : 1);
         snprintf(path, sizeof(path), "%s/pids.max", dir);
-        int r = write_file_at("/", path, cur);
+        int r = write_file_at("/", path, max);
         if (r == 0)
-                snprintf(out, size, "pids.max of %s set to %s", rel, cur);
+                snprintf(out, size, "pids.max of %s set to %s", rel, max);
         return r;
 }
 
