@@ -65,25 +65,34 @@ static uint64_t size_multiplier(const char *u) {
         return UINT64_C(1) << (10 * (pos - units + 1));
 }
 
-int parse_size(const char *s, uint64_t *ret) {
+/* "<digits>[.<digits>] [unit]": the unit's multiplier (from mult_of)
+ * scales the digits exactly. ret_frac says whether there was a fraction. */
+static int parse_with_unit(const char *s, uint64_t (*mult_of)(const char *), uint64_t *ret,
+                           uint64_t *ret_mult, bool *ret_frac) {
         if (!s)
                 return -EINVAL;
-        /* Find the unit first: its multiplier scales the digits exactly. */
         const char *u = s;
         while (isdigit((unsigned char)*u) || *u == '.')
                 u++;
-        uint64_t mult = size_multiplier(skip_blanks(u));
+        uint64_t mult = mult_of(skip_blanks(u));
         if (mult == 0)
                 return -EINVAL;
-
         const char *p = s;
-        uint64_t v;
-        bool frac;
-        int r = parse_scaled(&p, mult, &v, &frac);
+        int r = parse_scaled(&p, mult, ret, ret_frac);
         if (r < 0)
                 return r;
         if (p != u)
                 return -EINVAL;
+        *ret_mult = mult;
+        return 0;
+}
+
+int parse_size(const char *s, uint64_t *ret) {
+        uint64_t v, mult;
+        bool frac;
+        int r = parse_with_unit(s, size_multiplier, &v, &mult, &frac);
+        if (r < 0)
+                return r;
         if (frac && mult == 1) /* a fraction of a byte means a typo */
                 return -EINVAL;
         *ret = v;
@@ -141,22 +150,11 @@ static uint64_t duration_multiplier(const char *u) {
 }
 
 int parse_duration(const char *s, uint64_t *ret_ns) {
-        if (!s)
-                return -EINVAL;
-        const char *u = s;
-        while (isdigit((unsigned char)*u) || *u == '.')
-                u++;
-        uint64_t mult = duration_multiplier(skip_blanks(u));
-        if (mult == 0)
-                return -EINVAL;
-        const char *p = s;
-        uint64_t v;
+        uint64_t v, mult;
         bool frac;
-        int r = parse_scaled(&p, mult, &v, &frac);
+        int r = parse_with_unit(s, duration_multiplier, &v, &mult, &frac);
         if (r < 0)
                 return r;
-        if (p != u)
-                return -EINVAL;
         *ret_ns = v;
         return 0;
 }
