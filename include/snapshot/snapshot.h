@@ -14,6 +14,10 @@
 
 struct machine_view {
         bool has_mem, has_psi, has_zones, has_vmstat;
+        /* The kernel's PSI trigger for [global] fired this tick: the stall
+         * in its 1 s window passed the rule's percentage, which avg10 (a
+         * 10 s average updated every 2 s) will only show later. */
+        bool psi_trigger_fired;
         struct meminfo mem;
         struct psi psi;
         struct zoneinfo zones;

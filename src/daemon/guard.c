@@ -70,6 +70,17 @@ int guard_init(struct guard *g, const char *root, struct policy *policy, bool fo
         return guard_rescan(g);
 }
 
+/* With mlockall(MCL_ONFAULT) only pages that were touched stay resident.
+ * The kill path runs for the first time in an emergency, when faulting
+ * its code in from disk can take seconds: run a victim search once now
+ * (it signals nothing) so its pages are in and locked. */
+static void warm_up_kill_path(struct guard *g) {
+        struct victim_policy vp = { .root = g->root, .self = g->self };
+        struct victim v;
+        if (victim_choose(&vp, NULL, &v, NULL) == 0)
+                victim_release(&v);
+}
+
 /* Kernel wakeups are armed only by a guard that acts (not --status). */
 void guard_arm(struct guard *g) {
         if (!g->live)
@@ -77,6 +88,7 @@ void guard_arm(struct guard *g) {
         wakeups_arm_machine(g);
         proc_events_open(g);
         g->armed = true;
+        warm_up_kill_path(g);
 }
 
 int guard_set_policy(struct guard *g, struct policy *policy) {

@@ -79,6 +79,7 @@ size_t guard_tick(struct guard *g, bool act) {
         if (act && g->live)
                 adjust_enforce_tick(&g->adjuster, now); /* enforce = yes: one pread each */
         machine_sources_read(&g->machine, g->scratch, GUARD_SCRATCH_SIZE, &g->snap.machine);
+        g->snap.machine.psi_trigger_fired = act && g->last_wake.kind == WAKE_MACHINE_PSI;
         int woken = g->last_wake.kind == WAKE_TIMEOUT || g->last_wake.kind == WAKE_SIGNAL ? -1 : g->last_wake.cgroup;
         /* --status and the first ticks read everything (act: cold reads). */
         cgroup_set_read(&g->cgroups, now, act ? GUARD_COLD_READ_NS : 0, woken, g->scratch, GUARD_SCRATCH_SIZE);

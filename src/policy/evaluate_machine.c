@@ -47,9 +47,19 @@ static bool check_watermark(enum watermark_level want, const struct machine_view
         return true;
 }
 
+static bool check_trigger(const struct thresholds *th, const struct machine_view *m, char *reason, size_t size) {
+        if (!m->psi_trigger_fired || (th->psi_some_avg10_above < 0 && th->psi_full_avg10_above < 0))
+                return false;
+        snprintf(reason, size, "memory pressure trigger: %s stall above %.2f%% of the last second",
+                 th->psi_some_avg10_above >= 0 ? "some" : "full",
+                 th->psi_some_avg10_above >= 0 ? th->psi_some_avg10_above : th->psi_full_avg10_above);
+        return true;
+}
+
 bool thresholds_check_machine(const struct thresholds *th, const struct machine_view *m,
                               char *reason, size_t size) {
         return check_memory(th, m, reason, size) ||
                check_watermark(th->watermark_below, m, reason, size) ||
-               thresholds_check_psi(th, m->has_psi, &m->psi, reason, size);
+               thresholds_check_psi(th, m->has_psi, &m->psi, reason, size) ||
+               check_trigger(th, m, reason, size);
 }

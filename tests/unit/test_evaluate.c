@@ -190,6 +190,21 @@ static void test_machine_watermark(void **state) {
         assert_non_null(strstr(reason, "low watermark"));
 }
 
+static void test_machine_psi_trigger(void **state) {
+        struct thresholds th = none();
+        struct machine_view m = machine(1000 * MiB, 500 * MiB, 0, 0);
+        char reason[256];
+        m.has_psi = true;
+        m.psi.some.avg10 = 1.0; /* the average still looks calm */
+        m.psi_trigger_fired = true;
+        assert_false(thresholds_check_machine(&th, &m, reason, sizeof(reason))); /* no PSI rule */
+        th.psi_some_avg10_above = 20;
+        assert_true(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
+        assert_non_null(strstr(reason, "trigger: some stall above 20.00%"));
+        m.psi_trigger_fired = false;
+        assert_false(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
+}
+
 static void test_evaluate_orders_global_first(void **state) {
         struct rule rules[2] = {
                 { .name = "web", .scope = RULE_CGROUP, .th = none(), .action = ACTION_KILL },
@@ -232,6 +247,7 @@ int main(void) {
                 cmocka_unit_test(test_invalid_cgroup_never_fires),
                 cmocka_unit_test(test_machine_memory_and_swap),
                 cmocka_unit_test(test_machine_watermark),
+                cmocka_unit_test(test_machine_psi_trigger),
                 cmocka_unit_test(test_evaluate_orders_global_first),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
