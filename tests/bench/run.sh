@@ -6,7 +6,9 @@
 # cgroup it made is removed on exit (EXIT/INT/TERM).
 #   tests/bench/run.sh BUILD_DIR
 # Environment: BENCH_RUNS (races per rate, default 10), BENCH_IDLE_SECONDS
-# (10), BENCH_PROCS (10000), BENCH_CGROUPS (1000), BENCH_RATES ("50 200 1000 0").
+# (10), BENCH_PROCS (10000), BENCH_CGROUPS (1000), BENCH_RATES ("50 200 1000 0"),
+# BENCH_EXECS (100), BENCH_EXEC_RATE (1000), BENCH_STORM_SECONDS (10),
+# BENCH_LOOP_TRIALS (5).
 # Output: a Markdown table on stdout, also saved to BUILD_DIR/bench-results.md;
 # raw logs in BUILD_DIR/bench-logs/. Progress goes to stderr.
 set -u
@@ -16,6 +18,10 @@ IDLE_S=${BENCH_IDLE_SECONDS:-10}
 NPROCS=${BENCH_PROCS:-10000}
 NCG=${BENCH_CGROUPS:-1000}
 RATES=${BENCH_RATES:-50 200 1000 0}
+NEXECS=${BENCH_EXECS:-100}
+STORM_RATE=${BENCH_EXEC_RATE:-1000}
+STORM_S=${BENCH_STORM_SECONDS:-10}
+LOOP_TRIALS=${BENCH_LOOP_TRIALS:-5}
 MEMROOT=/sys/fs/cgroup/memory
 OUT=$B/bench-results.md
 LOGS=$B/bench-logs
@@ -26,7 +32,7 @@ say() { echo "bench: $*" >&2; }
 die() { say "$*"; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (it creates memory cgroups)"
 [ -f $MEMROOT/memory.limit_in_bytes ] || die "needs the cgroup v1 memory controller at $MEMROOT"
-for f in oomguard helpers/hog bench/race bench/spawn bench/victimtime; do
+for f in oomguard helpers/hog bench/race bench/spawn bench/victimtime bench/execlat bench/execstorm bench/restartloop; do
         [ -x "$B/$f" ] || die "missing $B/$f (run: make bench)"
 done
 EARLYOOM=$(command -v earlyoom || true)
@@ -354,6 +360,121 @@ row "victim choice, machine-wide with $INCG of $(vx read_oom_score_machine pids)
 row "for scale: one open+read+close per process (stat in the cgroup / oom_score machine-wide)" \
         "$(vt read_stat_cgroup) ms / $(vt read_oom_score_machine) ms" "" "" ""
 
+# --- 4. exec → oom_score_adj, an exec storm's CPU, a restart loop ----------
+LOAD2=$(cut -d' ' -f1-3 /proc/loadavg)
+EXECCG=$BASE/exec
+mkdir "$EXECCG" && echo 1G > "$EXECCG/memory.limit_in_bytes" || die "cannot create $EXECCG"
+# in_cg CGDIR CMD...: CMD joins CGDIR before exec (same PID, so fg tracks it).
+in_cg() { local cg=$1; shift; sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$cg" "$@"; }
+# pct Q: the Q-quantile (nearest rank) of the numbers on stdin, 2 decimals.
+pct() { sort -g | awk -v q="$1" '{a[NR]=$1} END {if (!NR) {printf "n/a"; exit} i=int(NR*q+0.999); if (i<1) i=1; if (i>NR) i=NR; printf "%.2f", a[i]}'; }
+# Copies under names of their own: the rules below match nothing else.
+cp /bin/sleep "$TMP/ogbsleep"; cp /bin/true "$TMP/ogbtrue"
+# start_mode MODE CONF LOG: oomguard with the proc connector, or (scan)
+# with OOMGUARD_NO_PROC_CONNECTOR=1, its /proc-scan fallback.
+start_mode() {
+        if [ "$1" = scan ]; then OOMGUARD_NO_PROC_CONNECTOR=1 start_oomguard "$2" "$3"; else start_oomguard "$2" "$3"; fi
+}
+mode_name() { [ "$1" = scan ] && echo "/proc scan (OOMGUARD_NO_PROC_CONNECTOR=1)" || echo "proc connector"; }
+mode_check() {                           # mode_check LOG MODE: "" or a note
+        local seen=connector
+        grep -q 'no proc connector' "$1" && seen=scan
+        [ "$seen" = "$2" ] || echo "; NB: oomguard ran in $seen mode"
+}
+
+# 4a. exec → oom_score_adj 500 applied. execlat's child reads CLOCK_MONOTONIC
+# just before execve; execlat polls /proc/PID/oom_score_adj every 20 µs.
+printf '[adjust:lat]\ncomm = ^ogbsleep$\noom_score_adj = 500\n' > "$TMP/lat.conf"
+declare -A LAT
+for m in connector scan; do
+        log=$LOGS/adjlat-$m
+        say "adjust: exec → oom_score_adj applied, $(mode_name $m), $NEXECS execs"
+        start_mode $m "$TMP/lat.conf" "$log.guard" || continue
+        fg in_cg "$EXECCG" "$B/bench/execlat" "$TMP/ogbsleep" 500 "$NEXECS" 10 > "$log.txt"
+        stop_guards
+        sed -n 's/^lat //p' "$log.txt" > "$TMP/lat"
+        LAT[$m]="$(pct 0.5 < "$TMP/lat") / $(pct 0.99 < "$TMP/lat") / $(pct 1 < "$TMP/lat") ms ($(wc -l < "$TMP/lat")/$NEXECS adjusted)$(mode_check "$log.guard" $m)"
+done
+for m in connector scan; do
+        row "exec → oom_score_adj applied, $(mode_name $m): p50 / p99 / max over $NEXECS execs 10 ms apart ([adjust:] comm rule, 0 → 500)" \
+                "${LAT[$m]:-not run}" "(no oom_score_adj rules)" "" ""
+done
+
+# 4b. oomguard's CPU while something fork+execs a copy of true STORM_RATE
+# times a second: one [adjust:] rule that matches none of them, then one
+# that matches all of them; idle (same rule, no storm) for comparison.
+# cpu_window NAME PID CMD...: PID's CPU while CMD runs.
+cpu_window() {
+        local name=$1 pid=$2 hz a b sa sb t0 t1; shift 2
+        hz=$(getconf CLK_TCK)
+        a=$(sed 's/.*) //' /proc/$pid/stat | awk '{print $12 + $13}'); sa=$(awk '{print $1}' /proc/$pid/schedstat)
+        t0=$EPOCHREALTIME
+        "$@"
+        t1=$EPOCHREALTIME
+        b=$(sed 's/.*) //' /proc/$pid/stat | awk '{print $12 + $13}'); sb=$(awk '{print $1}' /proc/$pid/schedstat)
+        CPU[$name]=$(awk -v d=$((b - a)) -v hz="$hz" -v t0="$t0" -v t1="$t1" 'BEGIN {printf "%.2f", d / hz / (t1 - t0) * 100}')
+        CPUMS[$name]=$(awk -v d=$((sb - sa)) -v t0="$t0" -v t1="$t1" 'BEGIN {printf "%.2f", d / 1e6 / (t1 - t0)}')
+}
+printf '[adjust:storm]\ncomm = ^ogb-nomatch$\noom_score_adj = 500\n' > "$TMP/storm-none.conf"
+printf '[adjust:storm]\ncomm = ^ogbtrue$\noom_score_adj = 500\n' > "$TMP/storm-all.conf"
+declare -A STORM
+for k in none all; do
+        log=$LOGS/storm-$k
+        start_oomguard "$TMP/storm-$k.conf" "$log.guard" || continue
+        sleep 1
+        if [ $k = none ]; then
+                say "storm: oomguard idle, $STORM_S s"
+                cpu_window storm-idle "$OG_PID" sleep "$STORM_S"
+        fi
+        say "storm: $STORM_RATE execs/s for $STORM_S s, rule matching $k of them"
+        cpu_window storm-$k "$OG_PID" fg in_cg "$EXECCG" "$B/bench/execstorm" "$TMP/ogbtrue" "$STORM_RATE" "$STORM_S" > "$log.txt"
+        stop_guards
+        STORM[$k]=$(sed -n 's/^summary .*execs=\([0-9]*\).*rate=\([0-9.]*\).*/\1 execs, \2\/s/p' "$log.txt")
+        STORM[$k-adj]=$(grep -o 'OOMGUARD_ADJUST_COUNT=[0-9]*' "$log.guard" | cut -d= -f2 | awk '{s+=$1} END {print s+0}')
+        STORM[$k-lines]=$(grep -c 'adjust: applied' "$log.guard")
+done
+row "CPU, oomguard idle with one [adjust:] rule, proc connector (utime+stime, % of one core; schedstat) — baseline for the two rows below" \
+        "$(cpu_cell storm-idle)" "" "" ""
+row "CPU during an exec storm, $STORM_RATE fork+exec/s of a copy of true for $STORM_S s (${STORM[none]:-not run}), the [adjust:] rule matches none of them" \
+        "$(cpu_cell storm-none)" "(no exec events)" "" ""
+row "CPU during the same exec storm (${STORM[all]:-not run}), the [adjust:] rule matches every one of them" \
+        "$(cpu_cell storm-all); set on ${STORM[all-adj]:-?} processes in ${STORM[all-lines]:-?} batches (the others exited first)" "(no oom_score_adj rules)" "" ""
+
+# 4c. A shell restart loop (while true; do HOG 1024 400; done) in a 256 MiB
+# v1 memory cgroup: oomguard kills each hog at 90 %, and stops the shell
+# after max_restarts = 3. restartloop times the exec of restart 4 (hog
+# start 5, the kernel's proc connector timestamp) → the shell reads state T.
+LOOPCG=$BASE/loop
+mkdir "$LOOPCG" && echo 256M > "$LOOPCG/memory.limit_in_bytes" || die "cannot create $LOOPCG"
+printf '[daemon]\nmax_kills_per_minute = 100\npost_kill_delay = 100ms\n[cgroup:loop]\npath = %s\nusage_above = 90%%\naction = kill\n[supervisor:loop]\nmatch = comm:^(sh|bash|dash)$\ncgroup = %s\nmax_restarts = 3\nwindow = 60s\nrestart_action = stop\n' \
+        "$REL/loop" "$REL/loop" > "$TMP/loop.conf"
+declare -A LOOP
+for m in connector scan; do
+        log=$LOGS/restartloop-$m
+        say "restart loop: $(mode_name $m), $LOOP_TRIALS trials"
+        start_mode $m "$TMP/loop.conf" "$log.guard" || continue
+        oom0=$(sed -n 's/^oom_kill //p' "$LOOPCG/memory.oom_control")
+        : > "$log.txt"
+        for i in $(seq "$LOOP_TRIALS"); do
+                fg "$B/bench/restartloop" "$LOOPCG" "$HOG" 400 4 30 >> "$log.txt"
+                kill_cgroup_procs
+                for _ in $(seq 100); do [ -s "$LOOPCG/cgroup.procs" ] || break; sleep 0.1; done
+        done
+        oom1=$(sed -n 's/^oom_kill //p' "$LOOPCG/memory.oom_control")
+        stop_guards
+        sed -n 's/^result .*detect_ms=\([-0-9.]*\) .*/\1/p' "$log.txt" | grep -v '^-$' > "$TMP/det"
+        sed -n 's/^result .*fork_ms=\([0-9.]*\).*/\1/p' "$log.txt" | grep '[0-9]' > "$TMP/fork"
+        n=$(wc -l < "$TMP/det")
+        starts=$(sed -n 's/^result starts=\([0-9]*\).*/\1/p' "$log.txt" | sort -n | uniq | paste -sd, -)
+        LOOP[$m]="$(pct 0.5 < "$TMP/det") / $(pct 1 < "$TMP/det") ms ($n/$LOOP_TRIALS stopped; from that hog's fork p50 $(pct 0.5 < "$TMP/fork") ms; hog starts before the stop: $starts; kernel oom_kill +$((oom1 - oom0)))$(mode_check "$log.guard" $m)"
+        [ "$n" -lt "$LOOP_TRIALS" ] && LOOP[$m]="${LOOP[$m]}; $(grep -c 'detect_ms=-' "$log.txt") not stopped within 30 s or stopped before it"
+done
+rmdir "$LOOPCG" "$EXECCG" 2>/dev/null
+for m in connector scan; do
+        row "restart loop, $(mode_name $m): exec of the 4th restarted hog → shell stopped (state T), max_restarts 3, p50 / max of $LOOP_TRIALS" \
+                "${LOOP[$m]:-not run}" "(no restart-loop detection)" "" ""
+done
+
 # --- output ----------------------------------------------------------------
 remove_cgroups
 WALL=$((SECONDS - T0))
@@ -361,13 +482,17 @@ WALL=$((SECONDS - T0))
         echo "## oomguard vs earlyoom ($(date -u '+%Y-%m-%d %H:%M UTC'))"
         echo
         echo "Machine: kernel $(uname -r), $(nproc) cores, $(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM," \
-             "swap $(awk '/^SwapTotal/ {printf "%d MiB", $2/1024}' /proc/meminfo), load average $LOAD0 at the start, $LOAD1 before the $NPROCS processes (other work shares this machine);" \
+             "swap $(awk '/^SwapTotal/ {printf "%d MiB", $2/1024}' /proc/meminfo), load average $LOAD0 at the start, $LOAD1 before the $NPROCS processes, $LOAD2 before the exec measurements (other work shares this machine);" \
              "oomguard $(git -C "$(dirname "$0")" describe --always --dirty 2>/dev/null || echo '?')," \
              "$("$EARLYOOM" -v 2>&1 | head -1 || echo 'earlyoom not installed')."
         echo "Race: 256 MiB v1 memory cgroup, \`hog 1024 RATE\`, $RUNS runs per rate; 90 % crossing timed by the bench's own" \
              "usage-threshold eventfd, \"gone\" = the hog's pidfd readable. earlyoom ran as \`earlyoom -m 10 -s 100 -r 0\`" \
              "(plus --prefer/--avoid so it could only ever pick the bench's hog). Idle: ${IDLE_S} s each, from 1 s after every threshold was armed." \
              "Victim choice: $SPAWNED sleeping processes spawned, $LEFT left after the bench (cgroups left: $LEFT_CG)." \
+             "Exec latency: a copy of sleep started $NEXECS times 10 ms apart, stamped just before execve, its oom_score_adj polled every 20 µs." \
+             "Exec storm: $STORM_S s each, paced fork+exec of a copy of true, in a bench cgroup." \
+             "Restart loop: \`while true; do hog 1024 400; done\` under sh in a 256 MiB v1 memory cgroup, [cgroup:] usage_above = 90 % action = kill," \
+             "[supervisor:] match = comm:^(sh|bash|dash)\$ max_restarts = 3 window = 60s restart_action = stop; timed from the kernel's exec event to state T read every 100 µs." \
              "Wall time ${WALL} s."
         echo
         echo "| metric | oomguard | earlyoom | oomguard / earlyoom | target |"
