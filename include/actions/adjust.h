@@ -72,6 +72,8 @@ struct adjust_batch {
         char fail_samples[112];
 };
 
+#define ADJUST_LOG_NS (1 * NSEC_PER_SEC)
+
 struct adjuster {
         const struct adjust_rule *rules; /* the guard's policy owns them */
         size_t n_rules;
@@ -83,6 +85,7 @@ struct adjuster {
         struct adjust_track_entry *track;
         size_t track_cap, n_track, n_overflow;
         uint32_t gen, batch_no;          /* rescans, batches (adjust_flush) */
+        uint64_t last_log_ns;            /* one log line per ADJUST_LOG_NS at most */
         struct adjust_watch *watch;
         size_t n_watch;
         uint64_t last_enforce_ns;

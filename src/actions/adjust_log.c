@@ -78,13 +78,17 @@ static void log_failed(const struct adjuster *a) {
         emit(&l, LOG_WARNING, "cannot set oom_score_adj: ");
 }
 
+/* An exec storm brings a batch per wakeup: the counts add up and one line
+ * goes out at most every ADJUST_LOG_NS. */
 void adjust_flush(struct adjuster *a) {
         bool any = false;
         a->batch_no++;
         for (size_t i = 0; i < a->n_rules && !any; i++)
                 any = a->batch[i].applied || a->batch[i].corrected || a->batch[i].failed;
-        if (!any)
+        uint64_t now = now_ns();
+        if (!any || (a->last_log_ns && now - a->last_log_ns < ADJUST_LOG_NS))
                 return;
+        a->last_log_ns = now;
         log_applied(a);
         log_failed(a);
         memset(a->batch, 0, a->n_rules * sizeof(*a->batch));

@@ -78,6 +78,8 @@ size_t guard_tick(struct guard *g, bool act) {
                 supervise_tick(g, now, false);
         if (act && g->live)
                 adjust_enforce_tick(&g->adjuster, now); /* enforce = yes: one pread each */
+        if (act)
+                adjust_flush(&g->adjuster); /* counts held back by the log rate */
         machine_sources_read(&g->machine, g->scratch, GUARD_SCRATCH_SIZE, &g->snap.machine);
         g->snap.machine.psi_trigger_fired = act && g->last_wake.kind == WAKE_MACHINE_PSI;
         int woken = g->last_wake.kind == WAKE_TIMEOUT || g->last_wake.kind == WAKE_SIGNAL ? -1 : g->last_wake.cgroup;
