@@ -27,6 +27,13 @@ static struct restart_parent *slot(struct restart_tracker *t, pid_t parent, uint
 void restarts_on_death(struct restart_tracker *t, pid_t parent, uint64_t parent_start,
                        const char *comm, uint64_t now_ns) {
         struct restart_parent *p = slot(t, parent, parent_start, now_ns);
+        /* The same death is often reported twice: by oomguard's own kill
+         * (with the name) and by the exit event after the parent reaped
+         * the child (name unreadable): keep the name. */
+        if (!comm[0] && p->died_ns && p->died_comm[0]) {
+                p->died_ns = now_ns;
+                return;
+        }
         strncpy(p->died_comm, comm, sizeof(p->died_comm) - 1);
         p->died_comm[sizeof(p->died_comm) - 1] = '\0';
         p->died_ns = now_ns;

@@ -39,6 +39,14 @@ static void test_not_a_restart(void **state) {
         assert_int_equal(restarts_on_start(&t, 60, 1, "worker", 60 * S, 302 * S), 0);
 }
 
+static void test_unnamed_report_keeps_the_name(void **state) {
+        memset(&t, 0, sizeof(t));
+        restarts_on_death(&t, 70, 1, "hog", 10 * S);    /* oomguard's own kill */
+        restarts_on_death(&t, 70, 1, "", 10 * S + 1);   /* the exit event, child reaped */
+        assert_int_equal(restarts_on_start(&t, 70, 1, "sh", 60 * S, 11 * S), 0); /* the fork */
+        assert_int_equal(restarts_on_start(&t, 70, 1, "hog", 60 * S, 11 * S + 1), 1); /* the exec */
+}
+
 static void test_table_recycles_oldest(void **state) {
         memset(&t, 0, sizeof(t));
         for (int i = 0; i < RESTART_PARENTS + 10; i++)
@@ -63,6 +71,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_loop_is_counted),
                 cmocka_unit_test(test_not_a_restart),
+                cmocka_unit_test(test_unnamed_report_keeps_the_name),
                 cmocka_unit_test(test_table_recycles_oldest),
                 cmocka_unit_test(test_history_ring),
         };
