@@ -7,6 +7,7 @@
 
 #include "actions/family.h"
 #include "actions/kill.h"
+#include "actions/ranking.h"
 #include "actions/victim.h"
 #include "policy/evaluate.h"
 #include "sources/cgroup_tree.h"
@@ -24,6 +25,11 @@ struct action_ctx {
         bool (*restarted)(pid_t pid, uint64_t start, void *ud);
         void (*killed)(const struct victim *v, void *ud); /* tell the restart tracker */
         void *restarted_ud;
+        /* The scope's victim ranking (NULL: scan it whole) and what the
+         * scope holds now, in the ranking's terms (actions/ranking.h). */
+        struct ranking *ranking;
+        uint64_t scope_used;
+        const struct births *births;       /* forks since, from the proc connector (or NULL) */
 };
 
 /* What an actuator did: the facts of the one event it logs. */

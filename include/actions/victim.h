@@ -38,6 +38,7 @@ struct victim {
 struct victim_stats {
         unsigned scanned;                  /* pids looked at */
         unsigned eligible;                 /* could have been chosen */
+        unsigned ranked_of;                /* through a ranking of this many pids; 0 = full scan */
 };
 
 /* Choose among the processes of a cgroup directory (and its children),
@@ -47,6 +48,21 @@ struct victim_stats {
 int victim_choose(const struct victim_policy *vp, const char *cgroup_dir,
                   struct victim *ret, struct victim_stats *stats);
 void victim_release(struct victim *v);
+
+/* Scores pids and merges them into top[0..*n_top), best first, keeping at
+ * most want (the pruning of victim_choose: a process that cannot enter
+ * top costs one read). Ineligible and vanished pids are skipped. Adds to
+ * *stats when given. */
+int victim_rank(const struct victim_policy *vp, const pid_t *pids, size_t n_pids,
+                struct victim *top, size_t want, size_t *n_top, struct victim_stats *stats);
+
+/* Is pid in the policy's cgroup (or anywhere, machine-wide)? */
+bool victim_in_scope(const struct victim_policy *vp, pid_t pid);
+
+/* Makes a ranked process the victim: pidfd, identity (start time) and,
+ * inside a cgroup, membership re-checked, details read. -ESRCH when it
+ * is no longer the process that was ranked. */
+int victim_take(const struct victim_policy *vp, struct victim *v);
 
 /* true when the policy never lets this process be signalled: PID 1,
  * oomguard, kernel threads, zombies, oom_score_adj -1000, or a protect

@@ -7,6 +7,7 @@
 
 #include "actions/actuator.h"
 #include "actions/adjust.h"
+#include "daemon/rankings.h"
 #include "daemon/wakeups.h"
 #include "snapshot/restarts.h"
 #include "policy/evaluate.h"
@@ -54,6 +55,9 @@ struct guard {
         uint64_t last_zombie_check_ns;
         uint64_t last_proc_scan_ns;
         struct adjuster adjuster;        /* [adjust:] rules (actions/adjust.h) */
+        struct ranking *rankings[RANK_SLOTS]; /* victim rankings of big scopes (rankings.h) */
+        struct births births;            /* forks, for the rankings (proc connector) */
+        bool births_refused;             /* the connector was refused: rankings list scopes */
 };
 
 /* Takes ownership of *policy (moved). */
@@ -78,6 +82,9 @@ int guard_rescan(struct guard *g);
 int guard_set_capacity(struct guard *g);
 
 const struct actuator *guard_actuator(const struct guard *g);
+
+/* The context actions run in (wakeup: what woke the guard). */
+void guard_action_ctx(struct guard *g, const char *wakeup, struct action_ctx *ret);
 
 /* The kill cap: max_kills_per_minute and post_kill_delay, for every kind
  * of kill (rules, restart loops, zombie factories). */

@@ -40,7 +40,11 @@ int action_choose_victim(const struct action_ctx *ctx, const struct decision *d,
         if (d->cgroup && !cg)
                 return -ENAMETOOLONG;
         uint64_t t0 = now_ns();
-        int r = victim_choose(&vp, cg, &rep->victim, &rep->search);
+        int r = ctx->ranking ? ranking_choose(ctx->ranking, &vp, ctx->scope_used, t0, ctx->births,
+                                                        &rep->victim, &rep->search)
+                             : -EAGAIN;
+        if (r == -EAGAIN)
+                r = victim_choose(&vp, cg, &rep->victim, &rep->search);
         rep->choose_ns = now_ns() - t0;
         if (r == 0)
                 rep->has_victim = true;

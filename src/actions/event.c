@@ -21,6 +21,7 @@ static void add(struct event_fields *e, const char *key, const char *value) {
 
 struct victim_text {
         char pid[16], comm[COMM_MAX], uid[16], rss[32], score[16], choose[24], exit_ms[24], signal[16];
+        char choice[64];
 };
 
 static void add_victim(struct event_fields *e, const struct action_report *rep, struct victim_text *t) {
@@ -37,6 +38,13 @@ static void add_victim(struct event_fields *e, const struct action_report *rep, 
         add(e, "OOMGUARD_VICTIM_RSS", t->rss);
         add(e, "OOMGUARD_VICTIM_SCORE", t->score);
         add(e, "OOMGUARD_CHOOSE_MS", t->choose);
+        const struct victim_stats *s = &rep->search;
+        if (s->ranked_of)
+                snprintf(t->choice, sizeof(t->choice), "ranking: %u candidates read of %u processes",
+                         s->scanned, s->ranked_of);
+        else
+                snprintf(t->choice, sizeof(t->choice), "scan: %u processes read", s->scanned);
+        add(e, "OOMGUARD_CHOICE", t->choice);
         if (!rep->has_kill)
                 return;
         snprintf(t->signal, sizeof(t->signal), "%s", rep->kill.sent_kill ? "SIGKILL" : "SIGTERM");

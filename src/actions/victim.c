@@ -2,6 +2,7 @@
  * oom_score, or status inside a cgroup); cmdline and cgroup are read only
  * for processes that
  * can still win. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -13,10 +14,25 @@
 struct search {
         const struct victim_policy *vp;
         unsigned fields;                  /* matcher fields in use */
-        struct victim best;
-        bool found;
+        struct victim *top;               /* the best so far, best first */
+        size_t n, want;                   /* how many in top; how many to keep */
         struct victim_stats stats;
 };
+
+/* The score a newcomer must beat to enter top (INT_MIN while not full). */
+static int entry_score(const struct search *s) {
+        return s->n < s->want ? INT_MIN : s->top[s->want - 1].score;
+}
+
+/* Inserts v in score order (ties: the one seen first stays ahead). */
+static void keep(struct search *s, const struct victim *v) {
+        size_t i = s->n < s->want ? s->n++ : s->want - 1;
+        while (i > 0 && s->top[i - 1].score < v->score) {
+                s->top[i] = s->top[i - 1];
+                i--;
+        }
+        s->top[i] = *v;
+}
 
 static bool never_a_victim(const struct victim_policy *vp, const struct proc_stat *st) {
         /* No memory of their own (kernel threads), or already dying. */
@@ -132,7 +148,7 @@ static int consider(pid_t pid, void *userdata) {
         if (r < 0)
                 return 0;
         int upper = oom_score + (any_set(s->vp->prefer) ? VICTIM_BIAS : 0);
-        if (s->found && upper <= s->best.score)
+        if (upper <= entry_score(s))
                 return 0;
         if (read_proc_stat(s->vp->root, pid, &st) < 0 || never_a_victim(s->vp, &st))
                 return 0; /* vanished, or not a candidate */
@@ -142,12 +158,12 @@ static int consider(pid_t pid, void *userdata) {
                 return 0;
         s->stats.eligible++;
         int score = biased_score(s, oom_score, &b.f);
-        if (s->found && score <= s->best.score)
+        if (score <= entry_score(s))
                 return 0;
-        s->best = (struct victim){ .pid = pid, .ppid = st.ppid, .starttime = st.starttime,
-                                   .oom_score = oom_score, .score = score, .pidfd = -1 };
-        memcpy(s->best.comm, st.comm, sizeof(s->best.comm));
-        s->found = true;
+        struct victim v = { .pid = pid, .ppid = st.ppid, .starttime = st.starttime,
+                            .oom_score = oom_score, .score = score, .pidfd = -1 };
+        memcpy(v.comm, st.comm, sizeof(v.comm));
+        keep(s, &v);
         return 0;
 }
 
@@ -177,17 +193,20 @@ static int pin(const struct victim_policy *vp, struct victim *v) {
  * the process that was ranked (its badness was read before its stat, so
  * a reuse in between would pin a newcomer) and, inside a cgroup, that it
  * is still a member. */
-static bool still_the_one(const struct search *s, const struct victim *v) {
-        int now;
-        int r = s->vp->scope_bytes ? cgroup_badness(s, v->pid, &now) : machine_badness(s, v->pid, &now);
-        if (r < 0 || now < v->oom_score / 2)
-                return false;
-        if (!s->vp->cgroup_rel)
+bool victim_in_scope(const struct victim_policy *vp, pid_t pid) {
+        if (!vp->cgroup_rel)
                 return true;
         char path[1024];
-        size_t n = strlen(s->vp->cgroup_rel);
-        return read_proc_cgroup(s->vp->root, v->pid, s->vp->cgroup_controller, path, sizeof(path)) == 0 &&
-               strncmp(path, s->vp->cgroup_rel, n) == 0 && (path[n] == '\0' || path[n] == '/' || n == 1);
+        size_t n = strlen(vp->cgroup_rel);
+        return read_proc_cgroup(vp->root, pid, vp->cgroup_controller, path, sizeof(path)) == 0 &&
+               strncmp(path, vp->cgroup_rel, n) == 0 && (path[n] == '\0' || path[n] == '/' || n == 1);
+}
+
+static bool still_the_one(const struct victim_policy *vp, const struct victim *v) {
+        const struct search s = { .vp = vp };
+        int now;
+        int r = vp->scope_bytes ? cgroup_badness(&s, v->pid, &now) : machine_badness(&s, v->pid, &now);
+        return r == 0 && now >= v->oom_score / 2 && victim_in_scope(vp, v->pid);
 }
 
 /* Details for the event, read for the winner only. */
@@ -201,26 +220,52 @@ static void describe(const struct victim_policy *vp, struct victim *v) {
         (void)read_proc_oom_score_adj(vp->root, v->pid, &v->oom_score_adj);
 }
 
+static unsigned search_fields(const struct victim_policy *vp) {
+        return fields_of(vp->protect) | fields_of(vp->prefer) | fields_of(vp->avoid);
+}
+
+int victim_rank(const struct victim_policy *vp, const pid_t *pids, size_t n_pids,
+                struct victim *top, size_t want, size_t *n_top, struct victim_stats *stats) {
+        if (want == 0 || *n_top > want)
+                return -EINVAL;
+        struct search s = { .vp = vp, .fields = search_fields(vp), .top = top, .n = *n_top, .want = want };
+        for (size_t i = 0; i < n_pids; i++)
+                (void)consider(pids[i], &s);
+        *n_top = s.n;
+        if (stats) {
+                stats->scanned += s.stats.scanned;
+                stats->eligible += s.stats.eligible;
+        }
+        return 0;
+}
+
+int victim_take(const struct victim_policy *vp, struct victim *v) {
+        int r = pin(vp, v);
+        if (r < 0)
+                return r;
+        if (v->pidfd >= 0 && !still_the_one(vp, v)) {
+                victim_release(v);
+                return -ESRCH;
+        }
+        describe(vp, v);
+        return 0;
+}
+
 int victim_choose(const struct victim_policy *vp, const char *cgroup_dir,
                   struct victim *ret, struct victim_stats *stats) {
-        struct search s = { .vp = vp };
-        s.fields = fields_of(vp->protect) | fields_of(vp->prefer) | fields_of(vp->avoid);
+        struct victim best;
+        struct search s = { .vp = vp, .fields = search_fields(vp), .top = &best, .want = 1 };
         int r = cgroup_dir ? procs_in_cgroup(cgroup_dir, consider, &s) : procs_all(vp->root, consider, &s);
         if (stats)
                 *stats = s.stats;
         if (r < 0)
                 return r;
-        if (!s.found)
+        if (s.n == 0)
                 return -ESRCH;
-        r = pin(vp, &s.best);
+        r = victim_take(vp, &best);
         if (r < 0)
                 return r;
-        if (s.best.pidfd >= 0 && !still_the_one(&s, &s.best)) {
-                victim_release(&s.best);
-                return -ESRCH;
-        }
-        describe(vp, &s.best);
-        *ret = s.best;
+        *ret = best;
         return 0;
 }
 

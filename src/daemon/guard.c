@@ -100,6 +100,7 @@ int guard_set_policy(struct guard *g, struct policy *policy) {
         /* Decisions point into the old policy's rules: forget them. */
         g->n_decisions = 0;
         g->global_firing = (struct firing){0};
+        rankings_free(g); /* ranked under the old prefer / avoid / protect */
         /* Thresholds may have changed: re-arm everything. */
         for (size_t i = 0; i < g->cgroups.n; i++) {
                 watched_cgroup_disarm(&g->cgroups.items[i]);
@@ -119,6 +120,7 @@ void guard_free(struct guard *g) {
         proc_events_close(g);
         supervise_free(g);
         adjuster_free(&g->adjuster);
+        rankings_free(g);
         machine_sources_close(&g->machine);
         policy_free(&g->policy);
         free(g->decisions);

@@ -9,7 +9,8 @@
 
 bool guard_wants_proc_events(const struct guard *g) {
         return supervise_wants_events(g) ||
-               adjuster_active(&g->adjuster); /* [adjust:] rules: at exec */
+               adjuster_active(&g->adjuster) || /* [adjust:] rules: at exec */
+               rankings_want_births(g);         /* big scopes: newcomers without listing */
 }
 
 void proc_events_open(struct guard *g) {
@@ -19,6 +20,9 @@ void proc_events_open(struct guard *g) {
         /* For tests and for hosts where the connector misbehaves. */
         const char *off = getenv("OOMGUARD_NO_PROC_CONNECTOR");
         g->pc_fd = off && *off && strcmp(off, "0") != 0 ? -EPERM : proc_connector_open();
+        g->births = (struct births){ .active = g->pc_fd >= 0, .since_ns = now_ns() };
+        if (g->pc_fd < 0)
+                g->births_refused = true;
         if (g->pc_fd < 0)
                 log_info("no proc connector (%s): following processes by scanning /proc",
                          strerror(-g->pc_fd));
@@ -28,10 +32,13 @@ void proc_events_close(struct guard *g) {
         if (g->pc_fd >= 0)
                 close(g->pc_fd);
         g->pc_fd = -1;
+        g->births.active = false;
 }
 
 void guard_on_proc_event(const struct pc_event *ev, void *guard) {
         struct guard *g = guard;
+        if (ev->kind == PC_FORK && ev->pid == ev->tgid)
+                births_record(&g->births, ev->pid, ev->timestamp_ns);
         supervise_on_event(g, ev);
         adjust_on_event(&g->adjuster, ev);
 }
@@ -47,6 +54,7 @@ void proc_events_dispatch(struct guard *g) {
         int r = proc_connector_drain(g->pc_fd, guard_on_proc_event, g);
         adjust_flush(&g->adjuster); /* one log line per dispatch */
         if (r == -ENOBUFS) {
+                g->births.lost_ns = now_ns();
                 log_warning("proc connector dropped events; rescanning /proc");
                 guard_proc_rescan(g);
         }

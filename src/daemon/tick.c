@@ -24,18 +24,27 @@ static struct firing *firing_of(struct guard *g, const struct decision *d) {
         return &g->cgroups.items[d->cgroup - g->cgroups.views].firing;
 }
 
+void guard_action_ctx(struct guard *g, const char *wakeup, struct action_ctx *ret) {
+        *ret = (struct action_ctx){ .root = g->root, .mounts = g->has_mounts ? &g->mounts : NULL,
+                                    .settings = &g->policy.daemon, .wakeup = wakeup, .self = g->self,
+                                    .machine_bytes = g->snap.machine.mem.mem_total + g->snap.machine.mem.swap_total,
+                                    .supervisors = g->policy.supervisors, .n_supervisors = g->policy.n_supervisors,
+                                    .restarted = supervise_restarted, .killed = supervise_on_kill,
+                                    .restarted_ud = g };
+}
+
 static void execute(struct guard *g, const struct decision *d, uint64_t now) {
         char wakeup[96];
         const struct wakeup *w = &g->last_wake;
         snprintf(wakeup, sizeof(wakeup), "%s%s%s", wakeup_kind_to_string(w->kind),
                  w->cgroup >= 0 ? " on " : "", w->cgroup >= 0 && (size_t)w->cgroup < g->cgroups.n
                  ? g->cgroups.items[w->cgroup].path : "");
-        const struct action_ctx ctx = { .root = g->root, .mounts = g->has_mounts ? &g->mounts : NULL,
-                                        .settings = &g->policy.daemon, .wakeup = wakeup, .self = g->self,
-                                        .machine_bytes = g->snap.machine.mem.mem_total + g->snap.machine.mem.swap_total,
-                                        .supervisors = g->policy.supervisors, .n_supervisors = g->policy.n_supervisors,
-                                        .restarted = supervise_restarted, .killed = supervise_on_kill,
-                                        .restarted_ud = g };
+        struct action_ctx ctx;
+        guard_action_ctx(g, wakeup, &ctx);
+        ctx.ranking = rankings_for(g, d, &ctx.scope_used);
+        if (ctx.ranking && g->pc_fd >= 0)
+                proc_events_dispatch(g); /* births still queued in the socket */
+        ctx.births = &g->births;
         int r = guard_actuator(g)->execute(&ctx, d);
         /* Only what was done counts toward the kill cap ("no victim" is
          * not a kill); post_kill_delay counts from the end of the wait. */
@@ -96,5 +105,7 @@ size_t guard_tick(struct guard *g, bool act) {
                 tick_clear_stale(g, g->n_decisions);
         }
         tick_arm_and_heat(g, g->n_decisions);
+        if (act)
+                rankings_tick(g); /* after acting: a slice of walking, within its budget */
         return g->n_decisions;
 }

@@ -32,7 +32,7 @@ say() { echo "bench: $*" >&2; }
 die() { say "$*"; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (it creates memory cgroups)"
 [ -f $MEMROOT/memory.limit_in_bytes ] || die "needs the cgroup v1 memory controller at $MEMROOT"
-for f in oomguard helpers/hog bench/race bench/spawn bench/victimtime bench/execlat bench/execstorm bench/restartloop; do
+for f in oomguard helpers/hog bench/race helpers/spawn bench/victimtime bench/execlat bench/execstorm bench/restartloop; do
         [ -x "$B/$f" ] || die "missing $B/$f (run: make bench)"
 done
 EARLYOOM=$(command -v earlyoom || true)
@@ -312,7 +312,7 @@ room=$(( (PIDMAX < THRMAX ? PIDMAX : THRMAX) - NOW - 2000 ))
 PROCS=$BASE/procs
 mkdir "$PROCS" && echo 4G > "$PROCS/memory.limit_in_bytes"
 say "victim: spawning $NPROCS sleeping processes"
-cp "$B/bench/spawn" "$TMP/ogbsleeper"     # a name of its own, to count them
+cp "$B/helpers/spawn" "$TMP/ogbsleeper"     # a name of its own, to count them
 "$TMP/ogbsleeper" "$NPROCS" "$PROCS" > "$TMP/spawn.out" 2> "$LOGS/spawn.err" &
 SP_PID=$!; track "$SP_PID"
 for i in $(seq 1200); do grep -q ready "$TMP/spawn.out" && break; kill -0 $SP_PID 2>/dev/null || break; sleep 0.05; done

@@ -13,7 +13,11 @@
 #include <unistd.h>
 
 #include "actions/procs.h"
+#include "actions/ranking.h"
 #include "actions/victim.h"
+#include "sources/meminfo.h"
+#include "sources/memcg.h"
+#include "util.h"
 
 #define MAX_PIDS 65536
 
@@ -81,6 +85,55 @@ static void time_choose(const char *name, struct victim_policy *vp, const char *
         report(name, t, reps, extra);
 }
 
+/* What the scope holds, as the daemon measures it for its rankings. */
+static uint64_t scope_used(const char *dir) {
+        char path[4096], buf[8192];
+        if (!dir) {
+                struct meminfo m;
+                if (read_meminfo("/", &m) < 0)
+                        return 0;
+                return m.mem_total - m.mem_available + (m.swap_total - m.swap_free);
+        }
+        snprintf(path, sizeof(path), "%s/memory.stat", dir);
+        ssize_t n = read_file_at("/", path, buf, sizeof(buf));
+        struct memcg_stat st;
+        if (n < 0 || parse_memcg_v1_stat(buf, (size_t)n, &st) < 0)
+                return 0;
+        return st.anon + st.shmem;
+}
+
+/* The daemon's way for big scopes: a ranking walked in the background (its
+ * cost reported as walk_ms), then choices that read its candidates and the
+ * newcomers only (median of reps). */
+static void time_ranked(const char *name, struct victim_policy *vp, const char *dir, uint64_t unit, int reps) {
+        static struct ranking rk;
+        ranking_free(&rk);
+        memset(&rk, 0, sizeof(rk));
+        snprintf(rk.scope, sizeof(rk.scope), "%s", dir ? dir : "");
+        rk.unit_bytes = unit;
+        double t0 = now_ms();
+        int r = ranking_step(&rk, vp, scope_used(dir), UINT64_MAX, 0);
+        double walk = now_ms() - t0;
+        double t[64];
+        struct victim v = { 0 };
+        struct victim_stats st = { 0 };
+        int ok = 0;
+        for (int i = 0; i < reps; i++) {
+                uint64_t used = scope_used(dir); /* read outside the timing: the tick has it */
+                double t1 = now_ms();
+                r = ranking_choose(&rk, vp, used, now_ns(), NULL, &v, &st);
+                t[i] = now_ms() - t1;
+                if (r == 0) {
+                        ok++;
+                        victim_release(&v);
+                }
+        }
+        char extra[256];
+        snprintf(extra, sizeof(extra), "walk_ms=%.2f answered=%d/%d candidates=%u of=%u victim=%d(%s) score=%d",
+                 walk, ok, reps, st.scanned, st.ranked_of, ok ? (int)v.pid : 0, ok ? v.comm : "-", ok ? v.score : 0);
+        report(name, t, reps, extra);
+}
+
 int main(int argc, char **argv) {
         if (argc < 3) {
                 fprintf(stderr, "usage: victimtime CGDIR REPS\n");
@@ -101,8 +154,12 @@ int main(int argc, char **argv) {
         struct victim_policy vp = { .root = "/", .self = getpid(), .cgroup_controller = "memory",
                                     .scope_bytes = strtoull(buf, NULL, 10) };
         time_choose("choose_cgroup", &vp, dir, reps);
+        time_ranked("ranked_cgroup", &vp, dir, vp.scope_bytes, reps);
         vp.scope_bytes = 0;
         time_choose("choose_machine", &vp, NULL, reps);
+        struct meminfo m;
+        uint64_t machine = read_meminfo("/", &m) == 0 ? m.mem_total + m.swap_total : 0;
+        time_ranked("ranked_machine", &vp, NULL, machine, reps);
 
         double t[64];
         char extra[64];

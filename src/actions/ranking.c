@@ -1,0 +1,286 @@
+/* A ranking of likely victims for big scopes; see actions/ranking.h for
+ * when its answer is the full scan's answer. Allocates only while a walk
+ * starts or ends, never at the moment of choice. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "actions/procs.h"
+#include "actions/ranking.h"
+#include "util.h"
+
+/* Growth under this many points per candidate is rounding (the kernel's
+ * oom_score and our permille are integers). */
+#define ROUNDING_POINTS 1
+/* Pids scored between two looks at the clock. */
+#define WALK_CHUNK 32
+
+bool pid_sorted_contains(const pid_t *pids, size_t n, pid_t pid) {
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (pids[mid] == pid)
+                        return true;
+                if (pids[mid] < pid)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return false;
+}
+
+long ranking_unexplained(uint64_t used_then, uint64_t used_now, uint64_t unit_bytes, long explained_points) {
+        if (used_now <= used_then || unit_bytes == 0)
+                return 0;
+        /* Round up: the bound must not be short of the truth. */
+        long grown = (long)(((__uint128_t)(used_now - used_then) * 1000 + unit_bytes - 1) / unit_bytes);
+        return grown > explained_points ? grown - explained_points : 0;
+}
+
+/* A left-out process had at most entry_score at the walk (integer scores):
+ * now it has at most that plus the unexplained growth. A tie with the
+ * best is as right an answer as the scan's (which takes the first seen). */
+bool ranking_covers(int best_score, int entry_score, long unexplained_points) {
+        return (long)best_score >= (long)entry_score + unexplained_points;
+}
+
+void births_record(struct births *b, pid_t pid, uint64_t ns) {
+        size_t i = b->total++ % RANK_BIRTHS;
+        b->pid[i] = pid;
+        b->ns[i] = ns;
+}
+
+int births_since(const struct births *b, uint64_t since_ns, pid_t *out, size_t cap, size_t *ret_n) {
+        if (!b->active || since_ns < b->since_ns || (b->lost_ns && b->lost_ns >= since_ns))
+                return -EAGAIN;
+        size_t kept = b->total < RANK_BIRTHS ? b->total : RANK_BIRTHS;
+        size_t first = b->total - kept, n = 0;
+        /* The oldest remembered birth must predate since_ns, or some
+         * birth after since_ns may have been overwritten. */
+        if (b->total > RANK_BIRTHS && b->ns[first % RANK_BIRTHS] >= since_ns)
+                return -EAGAIN;
+        for (size_t k = first; k < b->total; k++) {
+                size_t i = k % RANK_BIRTHS;
+                if (b->ns[i] < since_ns)
+                        continue;
+                if (n == cap)
+                        return -EAGAIN;
+                out[n++] = b->pid[i];
+        }
+        *ret_n = n;
+        return 0;
+}
+
+struct pid_list {
+        pid_t *a;
+        size_t n, cap;
+        bool overflow;
+};
+
+static int collect(pid_t pid, void *ud) {
+        struct pid_list *l = ud;
+        if (l->n == l->cap)
+                l->overflow = true;
+        else
+                l->a[l->n++] = pid;
+        return 0;
+}
+
+static int list_scope(const struct ranking *rk, const struct victim_policy *vp, struct pid_list *l) {
+        l->n = 0;
+        l->overflow = false;
+        return rk->scope[0] ? procs_in_cgroup(rk->scope, collect, l) : procs_all(vp->root, collect, l);
+}
+
+static int cmp_pid(const void *a, const void *b) {
+        pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+        return (x > y) - (x < y);
+}
+
+static int grow(pid_t **a, size_t *cap, size_t want) {
+        if (*cap >= want)
+                return 0;
+        pid_t *p = realloc(*a, want * sizeof(pid_t));
+        if (!p)
+                return -ENOMEM;
+        *a = p;
+        *cap = want;
+        return 0;
+}
+
+/* Lists the scope into rk->pids (grown until it fits), sorted. */
+static int list_for_walk(struct ranking *rk, const struct victim_policy *vp) {
+        for (int tries = 0; tries < 8; tries++) {
+                struct pid_list l = { .a = rk->pids, .cap = rk->cap_pids };
+                int r = list_scope(rk, vp, &l);
+                if (r < 0)
+                        return r;
+                if (!l.overflow) {
+                        rk->n_pids = l.n;
+                        qsort(rk->pids, l.n, sizeof(pid_t), cmp_pid);
+                        return 0;
+                }
+                r = grow(&rk->pids, &rk->cap_pids, rk->cap_pids ? rk->cap_pids * 2 : 1024);
+                if (r < 0)
+                        return r;
+        }
+        return -EAGAIN; /* growing faster than we can list it */
+}
+
+static int start_walk(struct ranking *rk, const struct victim_policy *vp, uint64_t used, uint64_t now) {
+        int r = list_for_walk(rk, vp);
+        if (r < 0)
+                return r;
+        rk->small = rk->n_pids < RANK_MIN_PROCS;
+        if (rk->small) {
+                rk->ready = false; /* the full scan is cheap: no ranking */
+                rk->next_walk_ns = now + 10 * NSEC_PER_SEC;
+                return 0;
+        }
+        rk->walking = true;
+        rk->next = rk->walk_n = 0;
+        rk->walk_start_ns = now;
+        rk->walk_used = used;
+        rk->walk_busy_ns = 0;
+        return 0;
+}
+
+static void publish(struct ranking *rk, uint64_t now, uint64_t gap_ns) {
+        pid_t *p = rk->seen;
+        size_t cap = rk->cap_seen;
+        rk->seen = rk->pids, rk->cap_seen = rk->cap_pids, rk->n_seen = rk->n_pids;
+        rk->pids = p, rk->cap_pids = cap, rk->n_pids = 0;
+        rk->n_top = rk->walk_n;
+        for (size_t i = 0; i < rk->walk_n; i++) {
+                rk->top[i].pid = rk->walk_top[i].pid;
+                rk->top[i].starttime = rk->walk_top[i].starttime;
+                rk->top[i].score = rk->walk_top[i].score;
+        }
+        rk->ready_start_ns = rk->walk_start_ns;
+        rk->ready_used = rk->walk_used;
+        rk->walking = false;
+        /* The listing at choice needs room for the scope and its newcomers. */
+        rk->ready = grow(&rk->now, &rk->cap_now, rk->n_seen + rk->n_seen / 4 + RANK_MAX_NEW) == 0;
+        /* Rest at least 50x the walk's own time: at most 2 % of a CPU. */
+        uint64_t rest = 50 * rk->walk_busy_ns;
+        rk->next_walk_ns = now + (rest > gap_ns ? rest : gap_ns);
+}
+
+int ranking_step(struct ranking *rk, const struct victim_policy *vp, uint64_t used,
+                 uint64_t deadline_ns, uint64_t gap_ns) {
+        uint64_t t0 = now_ns();
+        if (!rk->walking) {
+                if (t0 < rk->next_walk_ns)
+                        return 0;
+                int r = start_walk(rk, vp, used, t0);
+                if (r < 0 || !rk->walking)
+                        return r;
+        }
+        while (rk->next < rk->n_pids && now_ns() < deadline_ns) {
+                size_t chunk = rk->n_pids - rk->next < WALK_CHUNK ? rk->n_pids - rk->next : WALK_CHUNK;
+                (void)victim_rank(vp, rk->pids + rk->next, chunk, rk->walk_top, RANK_TOP, &rk->walk_n, NULL);
+                rk->next += chunk;
+        }
+        uint64_t t1 = now_ns();
+        rk->walk_busy_ns += t1 - t0;
+        if (rk->next == rk->n_pids)
+                publish(rk, t1, gap_ns);
+        return 0;
+}
+
+/* The score a process had at the walk, 0 if it was not a candidate. */
+static int score_then(const struct ranking *rk, const struct victim *v) {
+        for (size_t i = 0; i < rk->n_top; i++)
+                if (rk->top[i].pid == v->pid && rk->top[i].starttime == v->starttime)
+                        return rk->top[i].score;
+        return 0;
+}
+
+static bool listed(const pid_t *pids, size_t n, pid_t pid) {
+        for (size_t i = 0; i < n; i++)
+                if (pids[i] == pid)
+                        return true;
+        return false;
+}
+
+/* Newcomers from the births since the walk began: in the scope, not
+ * already candidates. */
+static int newcomers_from_births(const struct ranking *rk, const struct victim_policy *vp,
+                                 const struct births *b, pid_t *out, size_t *n) {
+        pid_t born[RANK_MAX_NEW];
+        size_t n_born;
+        if (births_since(b, rk->ready_start_ns, born, RANK_MAX_NEW, &n_born) < 0)
+                return -EAGAIN;
+        for (size_t i = 0; i < n_born; i++)
+                if (!listed(out, *n, born[i]) && (!rk->scope[0] || victim_in_scope(vp, born[i])))
+                        out[(*n)++] = born[i];
+        return 0;
+}
+
+/* Newcomers by listing the scope: every pid the walk did not see. */
+static int newcomers_from_listing(struct ranking *rk, const struct victim_policy *vp, pid_t *out, size_t *n) {
+        struct pid_list l = { .a = rk->now, .cap = rk->cap_now };
+        if (list_scope(rk, vp, &l) < 0 || l.overflow)
+                return -EAGAIN;
+        for (size_t i = 0; i < l.n; i++) {
+                if (pid_sorted_contains(rk->seen, rk->n_seen, l.a[i]))
+                        continue;
+                if (*n == RANK_TOP + RANK_MAX_NEW)
+                        return -EAGAIN;
+                out[(*n)++] = l.a[i];
+        }
+        return 0;
+}
+
+/* The walk's candidates and the pids of the scope it did not see. */
+static int gather_candidates(struct ranking *rk, const struct victim_policy *vp, const struct births *b,
+                             pid_t *out, size_t *n_out) {
+        size_t n = 0;
+        for (size_t i = 0; i < rk->n_top; i++)
+                out[n++] = rk->top[i].pid;
+        if (!b || newcomers_from_births(rk, vp, b, out, &n) < 0) {
+                n = rk->n_top;
+                if (newcomers_from_listing(rk, vp, out, &n) < 0)
+                        return -EAGAIN;
+        }
+        *n_out = n;
+        return 0;
+}
+
+int ranking_choose(struct ranking *rk, const struct victim_policy *vp, uint64_t used, uint64_t now,
+                   const struct births *births, struct victim *ret, struct victim_stats *stats) {
+        if (!rk->ready || rk->small || now - rk->ready_start_ns > RANK_MAX_AGE_NS)
+                return -EAGAIN;
+        pid_t pids[RANK_TOP + RANK_MAX_NEW];
+        size_t n_pids, n = 0;
+        if (gather_candidates(rk, vp, births, pids, &n_pids) < 0)
+                return -EAGAIN;
+        struct victim_stats st = { .ranked_of = (unsigned)rk->n_seen };
+        /* want = all of them: every candidate's growth is needed. */
+        if (victim_rank(vp, pids, n_pids, rk->cand, n_pids ? n_pids : 1, &n, &st) < 0 || n == 0)
+                return -EAGAIN;
+        long explained = 0;
+        for (size_t i = 0; i < n; i++) {
+                long g = (long)rk->cand[i].score - score_then(rk, &rk->cand[i]) - ROUNDING_POINTS;
+                explained += g > 0 ? g : 0;
+        }
+        int entry = rk->n_top < RANK_TOP ? 0 : rk->top[RANK_TOP - 1].score;
+        long unexplained = ranking_unexplained(rk->ready_used, used, rk->unit_bytes, explained);
+        if (!ranking_covers(rk->cand[0].score, entry, unexplained))
+                return -EAGAIN;
+        struct victim best = rk->cand[0];
+        if (victim_take(vp, &best) < 0)
+                return -EAGAIN;
+        if (stats)
+                *stats = st;
+        *ret = best;
+        return 0;
+}
+
+void ranking_free(struct ranking *rk) {
+        free(rk->pids);
+        free(rk->seen);
+        free(rk->now);
+        rk->pids = rk->seen = rk->now = NULL;
+        rk->cap_pids = rk->cap_seen = rk->cap_now = 0;
+        rk->ready = rk->walking = false;
+}
