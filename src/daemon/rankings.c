@@ -9,14 +9,14 @@ static bool chooses_victims(const struct rule *r) {
         return r->action == ACTION_KILL || r->action == ACTION_STOP;
 }
 
+/* What processes can grow by: anon, shmem and swap. Page cache and slab
+ * are left out: reclaiming them makes room without any process shrinking,
+ * and reading /proc grows them. */
 static uint64_t machine_used(const struct guard *g) {
         const struct meminfo *m = &g->snap.machine.mem;
-        uint64_t ram = m->mem_total > m->mem_available ? m->mem_total - m->mem_available : 0;
-        return ram + (m->swap_total > m->swap_free ? m->swap_total - m->swap_free : 0);
+        return m->anon_pages + m->shmem + (m->swap_total > m->swap_free ? m->swap_total - m->swap_free : 0);
 }
 
-/* What a cgroup's processes can grow by: anon, shmem and swap (page
- * cache is left out: reclaiming it makes room without anyone shrinking). */
 static uint64_t cgroup_used(const struct cgroup_view *v) {
         return v->stats.stat.anon + v->stats.stat.shmem + v->stats.swap_usage;
 }

@@ -351,12 +351,24 @@ kill_cgroup_procs
 LEFT=$(( $(count_sleepers) + $(wc -l < "$PROCS/cgroup.procs") ))
 say "victim: $(sed -n 's/^reaped //p' "$TMP/spawn.out") reaped by the spawner, $LEFT left"
 rmdir "$PROCS"
-row "victim choice, $INCG processes in one cgroup (victim_choose over the cgroup, median of 5)" \
+# ranked_cell NAME: the choice through a ranking (actions/ranking.h).
+ranked_cell() {
+        echo "$(vt "$1") ms ($(vx "$1" answered) answered by the ranking, $(vx "$1" candidates) candidates read of $(vx "$1" of); its walk $(vx "$1" walk_ms) ms, in the background)"
+}
+row "victim choice, $INCG processes in one cgroup, full scan (victim_choose over the cgroup, median of 5)" \
         "$(vt choose_cgroup) ms (scanned $(vx choose_cgroup scanned))" "(cannot: machine-wide only)" "" "< 10 ms"
-row "victim choice, machine-wide with $INCG of $(vx read_oom_score_machine pids) processes in it (median of 5)" \
+row "victim choice, the same cgroup through the daemon's ranking, newcomers from the proc connector" \
+        "$(ranked_cell ranked_cgroup)" "" "" "< 10 ms"
+row "victim choice, the same through the ranking, newcomers by listing the cgroup (no connector)" \
+        "$(ranked_cell ranked_listing_cgroup)" "" "" "< 10 ms"
+row "victim choice, machine-wide with $INCG of $(vx read_oom_score_machine pids) processes in it, full scan (median of 5)" \
         "$(vt choose_machine) ms" \
         "${EO_MED} ms (its own -d timing, which includes writing a line per process to tmpfs)" \
         "$(ratio "$(vt choose_machine)" "$EO_MED")" "< 10 ms"
+row "victim choice, machine-wide through the ranking, newcomers from the proc connector" \
+        "$(ranked_cell ranked_machine)" "${EO_MED} ms" "$(ratio "$(vt ranked_machine)" "$EO_MED")" "< 10 ms"
+row "victim choice, machine-wide through the ranking, newcomers by listing /proc (no connector)" \
+        "$(ranked_cell ranked_listing_machine)" "" "" "< 10 ms"
 row "for scale: one open+read+close per process (stat in the cgroup / oom_score machine-wide)" \
         "$(vt read_stat_cgroup) ms / $(vt read_oom_score_machine) ms" "" "" ""
 

@@ -5,7 +5,9 @@
  * one open+read+close of /proc/PID/stat for every process of CGDIR and of
  * /proc/PID/oom_score for every process on the machine. Prints one line
  * per measurement: NAME median_ms=... min_ms=... max_ms=... extra. */
+#include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include "actions/victim.h"
 #include "sources/meminfo.h"
 #include "sources/memcg.h"
+#include "sources/proc_connector.h"
 #include "util.h"
 
 #define MAX_PIDS 65536
@@ -92,7 +95,7 @@ static uint64_t scope_used(const char *dir) {
                 struct meminfo m;
                 if (read_meminfo("/", &m) < 0)
                         return 0;
-                return m.mem_total - m.mem_available + (m.swap_total - m.swap_free);
+                return m.anon_pages + m.shmem + (m.swap_total - m.swap_free);
         }
         snprintf(path, sizeof(path), "%s/memory.stat", dir);
         ssize_t n = read_file_at("/", path, buf, sizeof(buf));
@@ -102,11 +105,20 @@ static uint64_t scope_used(const char *dir) {
         return st.anon + st.shmem;
 }
 
+static void on_event(const struct pc_event *ev, void *ud) {
+        if (ev->kind == PC_FORK && ev->pid == ev->tgid)
+                births_record(ud, ev->pid, ev->timestamp_ns);
+}
+
 /* The daemon's way for big scopes: a ranking walked in the background (its
  * cost reported as walk_ms), then choices that read its candidates and the
  * newcomers only (median of reps). */
-static void time_ranked(const char *name, struct victim_policy *vp, const char *dir, uint64_t unit, int reps) {
+static void time_ranked(const char *name, struct victim_policy *vp, const char *dir, uint64_t unit, int reps,
+                        bool connector) {
         static struct ranking rk;
+        static struct births b;
+        int pc = connector ? proc_connector_open() : -1;
+        b = (struct births){ .active = pc >= 0, .since_ns = now_ns() };
         ranking_free(&rk);
         memset(&rk, 0, sizeof(rk));
         snprintf(rk.scope, sizeof(rk.scope), "%s", dir ? dir : "");
@@ -121,7 +133,9 @@ static void time_ranked(const char *name, struct victim_policy *vp, const char *
         for (int i = 0; i < reps; i++) {
                 uint64_t used = scope_used(dir); /* read outside the timing: the tick has it */
                 double t1 = now_ms();
-                r = ranking_choose(&rk, vp, used, now_ns(), NULL, &v, &st);
+                if (pc >= 0 && proc_connector_drain(pc, on_event, &b) == -ENOBUFS)
+                        b.lost_ns = now_ns();
+                r = ranking_choose(&rk, vp, used, now_ns(), pc >= 0 ? &b : NULL, &v, &st);
                 t[i] = now_ms() - t1;
                 if (r == 0) {
                         ok++;
@@ -129,8 +143,10 @@ static void time_ranked(const char *name, struct victim_policy *vp, const char *
                 }
         }
         char extra[256];
-        snprintf(extra, sizeof(extra), "walk_ms=%.2f answered=%d/%d candidates=%u of=%u victim=%d(%s) score=%d",
-                 walk, ok, reps, st.scanned, st.ranked_of, ok ? (int)v.pid : 0, ok ? v.comm : "-", ok ? v.score : 0);
+        if (pc >= 0)
+                close(pc);
+        snprintf(extra, sizeof(extra), "connector=%s walk_ms=%.2f answered=%d/%d candidates=%u of=%u victim=%d(%s) score=%d",
+                 pc >= 0 ? "yes" : "no", walk, ok, reps, st.scanned, st.ranked_of, ok ? (int)v.pid : 0, ok ? v.comm : "-", ok ? v.score : 0);
         report(name, t, reps, extra);
 }
 
@@ -154,12 +170,14 @@ int main(int argc, char **argv) {
         struct victim_policy vp = { .root = "/", .self = getpid(), .cgroup_controller = "memory",
                                     .scope_bytes = strtoull(buf, NULL, 10) };
         time_choose("choose_cgroup", &vp, dir, reps);
-        time_ranked("ranked_cgroup", &vp, dir, vp.scope_bytes, reps);
+        time_ranked("ranked_cgroup", &vp, dir, vp.scope_bytes, reps, true);
+        time_ranked("ranked_listing_cgroup", &vp, dir, vp.scope_bytes, reps, false);
         vp.scope_bytes = 0;
         time_choose("choose_machine", &vp, NULL, reps);
         struct meminfo m;
         uint64_t machine = read_meminfo("/", &m) == 0 ? m.mem_total + m.swap_total : 0;
-        time_ranked("ranked_machine", &vp, NULL, machine, reps);
+        time_ranked("ranked_machine", &vp, NULL, machine, reps, true);
+        time_ranked("ranked_listing_machine", &vp, NULL, machine, reps, false);
 
         double t[64];
         char extra[64];
