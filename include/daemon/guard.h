@@ -7,6 +7,8 @@
 
 #include "actions/actuator.h"
 #include "actions/adjust.h"
+#include "actions/restore.h"
+#include "daemon/guardian.h"
 #include "daemon/wakeups.h"
 #include "snapshot/restarts.h"
 #include "policy/evaluate.h"
@@ -54,6 +56,12 @@ struct guard {
         uint64_t last_zombie_check_ns;
         uint64_t last_proc_scan_ns;
         struct adjuster adjuster;        /* [adjust:] rules (actions/adjust.h) */
+        /* Opt-in modes (daemon/optin.h): what was changed, the state file
+         * that lists it, and the guardian that replays it after a crash. */
+        const char *restore_file;
+        struct restore_entry *changes;
+        size_t n_changes, cap_changes;
+        struct guardian guardian;
 };
 
 /* Takes ownership of *policy (moved). */
@@ -82,6 +90,8 @@ const struct actuator *guard_actuator(const struct guard *g);
 /* The kill cap: max_kills_per_minute and post_kill_delay, for every kind
  * of kill (rules, restart loops, zombie factories). */
 bool guard_rate_limited(const struct guard *g, uint64_t now);
+/* Only the max_kills_per_minute part of it (not post_kill_delay). */
+bool guard_kill_cap_reached(const struct guard *g, uint64_t now);
 void guard_record_action(struct guard *g, uint64_t now);
 
 /* How long the loop may sleep before the next tick. */
