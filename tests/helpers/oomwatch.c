@@ -3,7 +3,7 @@
  * Registers its own eventfd on CGROUP_DIR/memory.oom_control (the kernel
  * signals it when the cgroup goes under OOM), starts CMD inside the cgroup,
  * and prints one line when CMD is gone:
- *   oom_to_gone_ms=MS status=STATUS
+ *   pid=PID oom_to_gone_ms=MS status=STATUS
  * MS: from the OOM event to CMD's exit (-1: no OOM event came); STATUS: the
  * exit code, or "SIGNAME" when a signal ended it. */
 #include <errno.h>
@@ -84,7 +84,7 @@ int main(int argc, char **argv) {
         int status;
         if (waitpid(pid, &status, 0) < 0)
                 return 2;
-        printf("oom_to_gone_ms=%.2f status=", t_oom < 0 ? -1.0 : gone - t_oom);
+        printf("pid=%d oom_to_gone_ms=%.2f status=", (int)pid, t_oom < 0 ? -1.0 : gone - t_oom);
         if (WIFSIGNALED(status))
                 printf("SIG%s\n", sigabbrev_np(WTERMSIG(status)));
         else
