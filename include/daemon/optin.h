@@ -32,6 +32,8 @@ void optin_oom_give_up(struct guard *g, const struct cgroup_view *cg, const char
 /* After a rescan: put back what belongs to cgroups no longer watched by a
  * rule with the mode. */
 void optin_sync(struct guard *g);
+/* Start and reload: say when a rule's mode does not fit the hierarchy. */
+void optin_announce(const struct guard *g);
 /* Reload and stop: put back everything (why goes to the log). */
 void optin_restore_all(struct guard *g, const char *why);
 

@@ -92,6 +92,7 @@ void guard_arm(struct guard *g) {
         wakeups_arm_machine(g);
         proc_events_open(g);
         g->armed = true;
+        optin_announce(g);
         warm_up_kill_path(g);
 }
 
@@ -112,6 +113,7 @@ int guard_set_policy(struct guard *g, struct policy *policy) {
                 g->cgroups.items[i].firing = (struct firing){0};
         }
         if (g->armed) {
+                optin_announce(g);
                 wakeups_arm_machine(g);
                 proc_events_close(g);
                 proc_events_open(g);

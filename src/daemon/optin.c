@@ -174,3 +174,20 @@ void optin_tick(struct guard *g, uint64_t now) {
                         optin_oom_tick(g, i, now);
         }
 }
+
+void optin_announce(const struct guard *g) {
+        if (!g->has_mounts)
+                return;
+        for (size_t i = 0; i < g->policy.n_cgroups; i++) {
+                const struct rule *r = &g->policy.cgroups[i];
+                bool v1 = g->mounts.memory_version == CGROUP_V1;
+                if (r->tripwire.kind != SIZE_UNSET && v1)
+                        log_warning("rule %s: tripwire is for cgroup v2 (memory.high); this memory hierarchy is v1: ignored",
+                                    r->name);
+                if (r->oom_handler && !v1)
+                        log_warning("rule %s: oom_handler is for cgroup v1 (oom_kill_disable); this memory hierarchy is v2: "
+                                    "ignored", r->name);
+                if ((r->tripwire.kind != SIZE_UNSET || r->oom_handler) && !optin_enabled(g))
+                        log_info("rule %s: dry run: tripwire / oom_handler change nothing", r->name);
+        }
+}
