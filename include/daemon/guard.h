@@ -7,6 +7,8 @@
 
 #include "actions/actuator.h"
 #include "actions/adjust.h"
+#include "actions/restore.h"
+#include "daemon/guardian.h"
 #include "daemon/rankings.h"
 #include "daemon/wakeups.h"
 #include "snapshot/restarts.h"
@@ -58,6 +60,12 @@ struct guard {
         struct ranking *rankings[RANK_SLOTS]; /* victim rankings of big scopes (rankings.h) */
         struct births births;            /* forks, for the rankings (proc connector) */
         bool births_refused;             /* the connector was refused: rankings list scopes */
+        /* Opt-in modes (daemon/optin.h): what was changed, the state file
+         * that lists it, and the guardian that replays it after a crash. */
+        const char *restore_file;
+        struct restore_entry *changes;
+        size_t n_changes, cap_changes;
+        struct guardian guardian;
 };
 
 /* Takes ownership of *policy (moved). */
@@ -89,6 +97,8 @@ void guard_action_ctx(struct guard *g, const char *wakeup, struct action_ctx *re
 /* The kill cap: max_kills_per_minute and post_kill_delay, for every kind
  * of kill (rules, restart loops, zombie factories). */
 bool guard_rate_limited(const struct guard *g, uint64_t now);
+/* Only the max_kills_per_minute part of it (not post_kill_delay). */
+bool guard_kill_cap_reached(const struct guard *g, uint64_t now);
 void guard_record_action(struct guard *g, uint64_t now);
 
 /* How long the loop may sleep before the next tick. */

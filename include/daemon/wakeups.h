@@ -14,6 +14,8 @@ enum wakeup_kind {
         WAKE_CGROUP_PSI,      /* trigger on a cgroup's memory.pressure */
         WAKE_V2_EVENTS,       /* memory.events changed */
         WAKE_PROC_EVENTS,     /* proc connector: fork/exec/exit */
+        WAKE_V1_OOM,          /* memcg v1 OOM eventfd (oom_handler) */
+        WAKE_V2_TRIPWIRE,     /* memory.events "high" rose at our memory.high tripwire */
 };
 
 struct wakeup {

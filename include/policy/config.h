@@ -63,6 +63,7 @@ enum config_type {
 
 #define CONFIG_F_NONZERO 1u   /* 0 is refused (a zero poll interval spins) */
 #define CONFIG_F_ZERO_UNSET 2u /* a duration of 0 means unset (printed as such) */
+#define CONFIG_F_INSIDE_LIMIT 4u /* a size > 0, or a percentage strictly between 0 and 100 */
 
 struct config_key {
         const char *name;

@@ -13,6 +13,7 @@ struct decision {
         const struct cgroup_view *cgroup; /* NULL for [global] */
         enum action_kind action;
         char reason[DECISION_REASON_MAX]; /* "working set 93.1% of limit >= 90%" */
+        bool oom;                /* oom_handler: the cgroup is under OOM, its tasks wait */
 };
 
 /* Writes up to cap decisions, [global] first then cgroups in snapshot
@@ -27,5 +28,7 @@ bool thresholds_check_cgroup(const struct thresholds *th, const struct cgroup_vi
                              char *reason, size_t size);
 bool thresholds_check_psi(const struct thresholds *th, bool has_psi, const struct psi *psi,
                           char *reason, size_t size);
+/* oom_handler: a v1 cgroup under OOM with the kernel's killer disabled. */
+bool oom_handler_check(const struct rule *r, const struct cgroup_view *cg, char *reason, size_t size);
 bool thresholds_check_machine(const struct thresholds *th, const struct machine_view *m,
                               char *reason, size_t size);

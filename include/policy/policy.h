@@ -45,6 +45,11 @@ struct rule {
         enum action_kind action;
         bool supervisor_first;
         uint64_t for_ns;         /* thresholds must stay crossed this long; 0 = at once */
+        /* Opt-in "buy time" modes (off by default; see policy/tripwire.h):
+         * v2: memory.high set this far under memory.max; v1: the kernel's
+         * OOM killer disabled and oomguard acting on the cgroup's OOM. */
+        struct size_or_pct tripwire;
+        bool oom_handler;
         /* Added to [daemon]'s lists for the victims this rule chooses. */
         struct matcher_list prefer, avoid, protect;
         int line;                /* line of the section header */

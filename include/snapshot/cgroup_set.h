@@ -39,6 +39,15 @@ struct watched_cgroup {
         ino_t ino;               /* of its directory: a recreated cgroup has another */
         bool vanished;           /* a read failed: its fds are closed, rescan soon */
         bool cold;               /* usage below half its wake level at the last full read */
+        /* Opt-in modes (daemon/optin.h); 0/false/-1 = not applied. */
+        uint64_t tripwire;       /* v2: the memory.high oomguard wrote */
+        uint64_t tripwire_for;   /* the memory.max it was computed for */
+        uint64_t high_events;    /* memory.events "high" at the last look */
+        int oom_fd;              /* v1: eventfd on memory.oom_control */
+        bool oom_handled;        /* v1: oom_kill_disable = 1 is ours */
+        bool optin_refused;      /* could not / must not apply: not retried until rescan */
+        uint64_t oom_since_ns;   /* under OOM since (0 = not) */
+        uint64_t oom_gave_up_ns; /* handed to the kernel's killer at */
 };
 
 struct cgroup_set {

@@ -44,6 +44,7 @@ struct memcg_stats {
                                   * cgroup's own limit, not its children's) */
         uint64_t oom;            /* v2 events "oom"; v1 under_oom (0/1) */
         uint64_t oom_kill;       /* kernel OOM kills in this cgroup */
+        uint64_t high_events;    /* v2 memory.events "high" (throttled over memory.high) */
         bool oom_kill_disable;   /* v1 only */
         struct memcg_stat stat;
         bool has_psi;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "daemon/guard.h"
+#include "daemon/optin.h"
 #include "daemon/proc_events.h"
 #include "daemon/supervise.h"
 #include "outputs/log.h"
@@ -26,6 +27,8 @@ int guard_rescan(struct guard *g) {
                         log_warning("cgroup rescan incomplete: %s", strerror(-r));
         }
         g->last_rescan_ns = now_ns();
+        if (g->n_changes)
+                optin_sync(g); /* unwatched cgroups get their values back */
         int r = wakeups_reserve(g);
         return r < 0 ? r : guard_set_capacity(g);
 }
@@ -43,6 +46,7 @@ static int guard_adjust_setup(struct guard *g) {
 int guard_init(struct guard *g, const char *root, struct policy *policy, bool force_dry_run) {
         *g = (struct guard){ .root = root, .force_dry_run = force_dry_run, .self = getpid(),
                              .wake = { .machine_psi_fd = -1 }, .pc_fd = -1,
+                             .restore_file = RESTORE_DEFAULT_FILE, .guardian = { .fd = -1 },
                              .last_wake = { .kind = WAKE_TIMEOUT, .cgroup = -1 } };
         /* Only the real root can be acted on: --root is always a dry run. */
         g->live = strcmp(root, "/") == 0;
@@ -88,10 +92,13 @@ void guard_arm(struct guard *g) {
         wakeups_arm_machine(g);
         proc_events_open(g);
         g->armed = true;
+        optin_announce(g);
         warm_up_kill_path(g);
 }
 
 int guard_set_policy(struct guard *g, struct policy *policy) {
+        /* The new policy applies its modes afresh at the next tick. */
+        optin_restore_all(g, "reload");
         policy_free(&g->policy);
         g->policy = *policy;
         *policy = (struct policy){0};
@@ -107,6 +114,7 @@ int guard_set_policy(struct guard *g, struct policy *policy) {
                 g->cgroups.items[i].firing = (struct firing){0};
         }
         if (g->armed) {
+                optin_announce(g);
                 wakeups_arm_machine(g);
                 proc_events_close(g);
                 proc_events_open(g);
@@ -115,6 +123,11 @@ int guard_set_policy(struct guard *g, struct policy *policy) {
 }
 
 void guard_free(struct guard *g) {
+        optin_restore_all(g, "stopping");
+        guardian_stop(&g->guardian);
+        for (size_t i = 0; i < g->n_changes; i++)
+                free(g->changes[i].path); /* failed to put back: left to --restore */
+        free(g->changes);
         cgroup_set_free(&g->cgroups);
         wakeups_free(&g->wake);
         proc_events_close(g);
@@ -138,6 +151,11 @@ bool guard_rate_limited(const struct guard *g, uint64_t now) {
         const struct daemon_settings *s = &g->policy.daemon;
         if (g->n_kills && now - g->last_action_ns < s->post_kill_delay_ns)
                 return true;
+        return guard_kill_cap_reached(g, now);
+}
+
+bool guard_kill_cap_reached(const struct guard *g, uint64_t now) {
+        const struct daemon_settings *s = &g->policy.daemon;
         unsigned max = s->max_kills_per_minute < GUARD_KILL_RING ? s->max_kills_per_minute : GUARD_KILL_RING;
         if (g->n_kills < max)
                 return false;

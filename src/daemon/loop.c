@@ -58,14 +58,16 @@ static bool note_wakeup(struct guard *g, int r) {
                 const struct pollfd *p = &g->wake.pfds[i];
                 if (!p->revents)
                         continue;
-                if (g->wake.what[i].kind == WAKE_V1_THRESHOLD)
+                enum wakeup_kind kind = g->wake.what[i].kind;
+                if (kind == WAKE_V1_THRESHOLD || kind == WAKE_V1_OOM)
                         trigger_drain_eventfd(p->fd);
                 if (g->wake.what[i].kind == WAKE_PROC_EVENTS) {
                         proc_events_dispatch(g);
                         continue; /* not a memory event: does not explain the tick */
                 }
                 memory = true;
-                if (g->last_wake.kind == WAKE_TIMEOUT || g->last_wake.kind == WAKE_SIGNAL)
+                /* An OOM (tasks waiting) explains the tick before anything else. */
+                if (g->last_wake.kind == WAKE_TIMEOUT || g->last_wake.kind == WAKE_SIGNAL || kind == WAKE_V1_OOM)
                         g->last_wake = g->wake.what[i];
         }
         return memory;

@@ -6,6 +6,7 @@
 
 #include "daemon/guard.h"
 #include "daemon/loop.h"
+#include "daemon/optin.h"
 #include "daemon/self_protect.h"
 #include "daemon/proc_events.h"
 #include "outputs/log.h"
@@ -18,8 +19,8 @@
 #define OOMGUARD_VERSION "0.1.0"
 
 struct options {
-        const char *config, *root;
-        bool check_config, dry_run, verbose, status, json, adjust;
+        const char *config, *root, *restore_file;
+        bool check_config, dry_run, verbose, status, json, adjust, restore;
         uint64_t ticks;
         enum log_target log_target;
 };
@@ -29,6 +30,7 @@ static void usage(FILE *out) {
                 "usage: oomguard [-c FILE] [--dry-run] [--root DIR] [-v]\n"
                 "       oomguard -n|--check-config [-c FILE]\n"
                 "       oomguard --status [--json] [--adjust] [-c FILE] [--root DIR]\n"
+                "       oomguard --restore [--restore-file FILE]\n"
                 "\n"
                 "  -c, --config FILE   policy file (default " SYSCONFDIR "/oomguard.conf)\n"
                 "  -n, --check-config  check the policy, print it and exit\n"
@@ -37,18 +39,24 @@ static void usage(FILE *out) {
                 "      --status        print one snapshot and the rules that would fire\n"
                 "      --json          --status as JSON\n"
                 "      --adjust        --status: also each process an [adjust:] rule matches\n"
+                "      --restore       put back the cgroup values a stopped oomguard left changed\n"
+                "      --restore-file FILE  state file of the opt-in modes\n"
+                "                      (default $OOMGUARD_RESTORE_FILE or " RESTORE_DEFAULT_FILE ")\n"
                 "      --ticks N       stop after N ticks (tests)\n"
                 "      --log TARGET    auto | stderr | journal\n"
                 "  -v, --verbose       debug messages\n");
 }
 
 static int parse_args(int argc, char **argv, struct options *o) {
-        enum { OPT_DRY = 256, OPT_ROOT, OPT_STATUS, OPT_JSON, OPT_TICKS, OPT_LOG, OPT_VERSION, OPT_ADJUST };
+        enum { OPT_DRY = 256, OPT_ROOT, OPT_STATUS, OPT_JSON, OPT_TICKS, OPT_LOG, OPT_VERSION, OPT_ADJUST,
+               OPT_RESTORE, OPT_RESTORE_FILE };
         static const struct option longopts[] = {
                 { "config", required_argument, NULL, 'c' }, { "check-config", no_argument, NULL, 'n' },
                 { "dry-run", no_argument, NULL, OPT_DRY }, { "root", required_argument, NULL, OPT_ROOT },
                 { "status", no_argument, NULL, OPT_STATUS }, { "json", no_argument, NULL, OPT_JSON },
                 { "adjust", no_argument, NULL, OPT_ADJUST },
+                { "restore", no_argument, NULL, OPT_RESTORE },
+                { "restore-file", required_argument, NULL, OPT_RESTORE_FILE },
                 { "ticks", required_argument, NULL, OPT_TICKS }, { "log", required_argument, NULL, OPT_LOG },
                 { "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, OPT_VERSION }, { 0 } };
@@ -63,6 +71,8 @@ static int parse_args(int argc, char **argv, struct options *o) {
                 case OPT_STATUS: o->status = true; break;
                 case OPT_JSON: o->json = true; break;
                 case OPT_ADJUST: o->adjust = true; break;
+                case OPT_RESTORE: o->restore = true; break;
+                case OPT_RESTORE_FILE: o->restore_file = optarg; break;
                 case OPT_TICKS: o->ticks = strtoull(optarg, NULL, 10); break;
                 case OPT_LOG:
                         if (strcmp(optarg, "stderr") == 0) o->log_target = LOG_TARGET_STDERR;
@@ -110,13 +120,33 @@ static int show_status(struct guard *g, bool json, bool adjust) {
         return 0;
 }
 
+/* --restore (ExecStopPost=), and the daemon's start: what an oomguard
+ * before left changed goes back before anything is applied. */
+static int restore_leftover(const char *file, const char *who) {
+        if (access(file, F_OK) < 0)
+                return 0; /* nothing left: the usual case */
+        int r = optin_replay(file, who);
+        if (r > 0)
+                log_notice("%s: put back %d cgroup values listed in %s", who, r, file);
+        return r < 0 || access(file, F_OK) == 0 ? -EIO : 0; /* the file stays while some failed */
+}
+
 int main(int argc, char **argv) {
         struct options o = { .config = SYSCONFDIR "/oomguard.conf", .root = "/" };
         if (parse_args(argc, argv, &o) < 0)
                 return 2;
         if (o.check_config)
                 return check_config(o.config);
-        log_setup(o.status ? LOG_TARGET_STDERR : o.log_target, o.verbose);
+        if (!o.restore_file)
+                o.restore_file = getenv("OOMGUARD_RESTORE_FILE");
+        if (!o.restore_file || !*o.restore_file)
+                o.restore_file = RESTORE_DEFAULT_FILE;
+        log_setup(o.status || o.restore ? LOG_TARGET_STDERR : o.log_target, o.verbose);
+        if (o.restore)
+                return restore_leftover(o.restore_file, "--restore") < 0 ? 1 : 0;
+        bool daemon = !o.status && strcmp(o.root, "/") == 0;
+        if (daemon)
+                (void)restore_leftover(o.restore_file, "start-up");
         raise_fd_limit();
         struct policy p;
         if (load_policy(o.config, &p) < 0)
@@ -126,6 +156,7 @@ int main(int argc, char **argv) {
                 policy_free(&p);
                 return 1;
         }
+        g.restore_file = o.restore_file;
         int r;
         if (o.status)
                 r = show_status(&g, o.json, o.adjust);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "daemon/guard.h"
+#include "daemon/optin.h"
 #include "daemon/proc_events.h"
 #include "daemon/supervise.h"
 #include "daemon/tick.h"
@@ -33,7 +34,7 @@ void guard_action_ctx(struct guard *g, const char *wakeup, struct action_ctx *re
                                     .restarted_ud = g };
 }
 
-static void execute(struct guard *g, const struct decision *d, uint64_t now) {
+static int execute(struct guard *g, const struct decision *d, uint64_t now) {
         char wakeup[96];
         const struct wakeup *w = &g->last_wake;
         snprintf(wakeup, sizeof(wakeup), "%s%s%s", wakeup_kind_to_string(w->kind),
@@ -53,6 +54,7 @@ static void execute(struct guard *g, const struct decision *d, uint64_t now) {
         if (r < 0 && r != -ESRCH)
                 log_warning("rule %s: %s failed: %s", d->rule->name,
                             action_kind_to_string(d->action), strerror(-r));
+        return r;
 }
 
 static void handle_decision(struct guard *g, const struct decision *d, uint64_t now) {
@@ -61,19 +63,25 @@ static void handle_decision(struct guard *g, const struct decision *d, uint64_t 
                 *f = (struct firing){ .active = true, .since_ns = now };
                 f->last_acted_ns = 0;
         }
-        if (now - f->since_ns < d->rule->for_ns)
+        /* Under OOM the cgroup's tasks wait for us: no `for`, no pacing
+         * but the kill cap (optin_tick hands it to the kernel after 1 s). */
+        if (!d->oom && now - f->since_ns < d->rule->for_ns)
                 return; /* must stay crossed for `for` first */
-        if (f->last_acted_ns && now - f->last_acted_ns < repeat_after(g, d))
+        if (!d->oom && f->last_acted_ns && now - f->last_acted_ns < repeat_after(g, d))
                 return;
         if (acts_for_real(g, d) && guard_rate_limited(g, now)) {
                 if (!f->rate_limited_logged)
                         log_warning("rule %s: not acting: %u actions in the last minute (max_kills_per_minute) "
                                     "or within post_kill_delay", d->rule->name, g->policy.daemon.max_kills_per_minute);
                 f->rate_limited_logged = true;
+                if (d->oom && guard_kill_cap_reached(g, now))
+                        optin_oom_give_up(g, d->cgroup, "max_kills_per_minute reached");
                 return;
         }
         f->last_acted_ns = now;
-        execute(g, d, now);
+        int r = execute(g, d, now);
+        if (d->oom && r < 0 && acts_for_real(g, d))
+                optin_oom_give_up(g, d->cgroup, r == -ESRCH ? "no victim" : "the action failed");
 }
 
 size_t guard_tick(struct guard *g, bool act) {
@@ -94,6 +102,8 @@ size_t guard_tick(struct guard *g, bool act) {
         int woken = g->last_wake.kind == WAKE_TIMEOUT || g->last_wake.kind == WAKE_SIGNAL ? -1 : g->last_wake.cgroup;
         /* --status and the first ticks read everything (act: cold reads). */
         cgroup_set_read(&g->cgroups, now, act ? GUARD_COLD_READ_NS : 0, woken, g->scratch, GUARD_SCRATCH_SIZE);
+        if (act)
+                optin_tick(g, now); /* tripwire / oom_handler, on fresh data */
         g->snap.now_ns = now;
         g->snap.cgroups = g->cgroups.views;
         g->snap.n_cgroups = g->cgroups.n;

@@ -22,7 +22,8 @@ const char *wakeup_kind_to_string(enum wakeup_kind k) {
                 [WAKE_TIMEOUT] = "poll interval", [WAKE_SIGNAL] = "signal",
                 [WAKE_MACHINE_PSI] = "machine PSI trigger", [WAKE_V1_THRESHOLD] = "v1 usage threshold",
                 [WAKE_CGROUP_PSI] = "cgroup PSI trigger", [WAKE_V2_EVENTS] = "memory.events change",
-                [WAKE_PROC_EVENTS] = "process event",
+                [WAKE_PROC_EVENTS] = "process event", [WAKE_V1_OOM] = "v1 OOM event",
+                [WAKE_V2_TRIPWIRE] = "memory.high tripwire",
         };
         return names[k];
 }
@@ -112,7 +113,7 @@ void wakeups_arm_machine(struct guard *g) {
 
 int wakeups_reserve(struct guard *g) {
         struct wakeups *wk = &g->wake;
-        size_t want = 3 + 3 * g->cgroups.n;
+        size_t want = 3 + 4 * g->cgroups.n;
         if (want <= wk->cap)
                 return 0;
         struct pollfd *p = realloc(wk->pfds, want * sizeof(*p));
@@ -145,6 +146,7 @@ void wakeups_fill(struct guard *g, int signal_fd) {
                 const struct watched_cgroup *w = &g->cgroups.items[i];
                 if (w->vanished)
                         continue;
+                add(wk, w->oom_fd, POLLIN, WAKE_V1_OOM, (int)i);
                 add(wk, w->level_fd, POLLIN, WAKE_V1_THRESHOLD, (int)i);
                 add(wk, w->psi_fd, POLLPRI, WAKE_CGROUP_PSI, (int)i);
                 if (w->files.version == CGROUP_V2)

@@ -253,6 +253,12 @@ static void set_size_pct(struct loader *L, const struct config_key *k, const cha
         else if (r < 0)
                 error_at(L, L->lineno, k->name,
                          "invalid size or percentage \"%s\" (e.g. 512M, 1.5G, 5%%)", shown(s, v));
+        else if ((k->flags & CONFIG_F_INSIDE_LIMIT) &&
+                 (p->kind == SIZE_PERCENT ? p->percent <= 0 || p->percent >= 100 : p->bytes == 0)) {
+                error_at(L, L->lineno, k->name, "\"%s\" must lie inside the limit (a size above 0 "
+                         "or a percentage above 0%% and below 100%%)", shown(s, v));
+                p->kind = SIZE_UNSET;
+        }
 }
 
 /* PSI percentages; a trailing '%' is allowed since people write it. */
@@ -481,7 +487,7 @@ static int handler(void *user, const char *section, const char *name, const char
 static void end_rule(struct loader *L) {
         if (L->sec == SEC_CGROUP && !L->rule.path_glob)
                 error_at(L, L->header_line, L->header, "missing path");
-        if (!thresholds_any_set(&L->rule.th))
+        if (!thresholds_any_set(&L->rule.th) && !L->rule.oom_handler)
                 error_at(L, L->header_line, L->header, "no threshold set; the rule would never fire");
         if (L->discard) {
                 rule_free(&L->rule);

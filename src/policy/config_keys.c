@@ -46,6 +46,8 @@ const struct config_key config_keys[] = {
         RULE("for", GLOBAL | CGROUP, CONFIG_DURATION, for_ns, 0),
         RULE("action", GLOBAL | CGROUP, CONFIG_ACTION, action, 0),
         RULE("supervisor_first", CGROUP, CONFIG_BOOL, supervisor_first, 0),
+        RULE("tripwire", CGROUP, CONFIG_SIZE_PCT, tripwire, CONFIG_F_INSIDE_LIMIT),
+        RULE("oom_handler", CGROUP, CONFIG_BOOL, oom_handler, 0),
         RULE("protect", GLOBAL | CGROUP, CONFIG_MATCHERS, protect, 0),
         RULE("prefer", GLOBAL | CGROUP, CONFIG_MATCHERS, prefer, 0),
         RULE("avoid", GLOBAL | CGROUP, CONFIG_MATCHERS, avoid, 0),

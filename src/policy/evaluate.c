@@ -84,6 +84,14 @@ bool thresholds_check_cgroup(const struct thresholds *th, const struct cgroup_vi
         return thresholds_check_psi(th, cg->stats.has_psi, &cg->stats.psi, reason, size);
 }
 
+bool oom_handler_check(const struct rule *r, const struct cgroup_view *cg, char *reason, size_t size) {
+        if (!r->oom_handler || !cg->valid || cg->stats.version != CGROUP_V1 || !cg->stats.oom_kill_disable ||
+            !cg->stats.oom)
+                return false;
+        snprintf(reason, size, "under OOM, the kernel's OOM killer disabled (oom_handler)");
+        return true;
+}
+
 size_t policy_evaluate(const struct policy *p, const struct snapshot *s,
                        struct decision *out, size_t cap) {
         size_t n = 0;
@@ -100,10 +108,11 @@ size_t policy_evaluate(const struct policy *p, const struct snapshot *s,
                 if (cg->rule_index < 0 || (size_t)cg->rule_index >= p->n_cgroups)
                         continue;
                 const struct rule *r = &p->cgroups[cg->rule_index];
-                if (!thresholds_check_cgroup(&r->th, cg, reason, sizeof(reason)))
+                bool oom = oom_handler_check(r, cg, reason, sizeof(reason));
+                if (!oom && !thresholds_check_cgroup(&r->th, cg, reason, sizeof(reason)))
                         continue;
                 if (n < cap) {
-                        out[n] = (struct decision){ .rule = r, .cgroup = cg, .action = r->action };
+                        out[n] = (struct decision){ .rule = r, .cgroup = cg, .action = r->action, .oom = oom };
                         snprintf(out[n].reason, sizeof(out[n].reason), "%s", reason);
                 }
                 n++;

@@ -149,6 +149,8 @@ static int memcg_read_v2(const int *fd, char *buf, size_t size, struct memcg_sta
         if ((r = read_text(fd[MEMCG_FAILCNT_OR_EVENTS], buf, size, &n)) < 0 ||
             (r = parse_memcg_v2_events(buf, n, &m->failcnt, &m->oom, &m->oom_kill)) < 0)
                 return r;
+        const struct kv_field high = { "high", &m->high_events, NULL };
+        (void)parse_kv(buf, (size_t)n, &high, 1);
         uint64_t local_max, ignore_oom, ignore_kill;
         if (fd[MEMCG_EVENTS_LOCAL] >= 0 && read_text(fd[MEMCG_EVENTS_LOCAL], buf, size, &n) == 0 &&
             parse_memcg_v2_events(buf, n, &local_max, &ignore_oom, &ignore_kill) == 0)

@@ -7,16 +7,18 @@
 #include "sources/triggers.h"
 #include "util.h"
 
-int memcg_v1_threshold_arm(const char *cgroup_dir, uint64_t bytes) {
+/* An eventfd registered through cgroup.event_control on one of the
+ * cgroup's files, with args after the two fds ("" for none). */
+static int v1_event_arm(const char *cgroup_dir, const char *file, const char *args) {
         char path[4096], line[96];
         int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         if (efd < 0)
                 return -errno;
-        _cleanup_(closep) int ufd = open_at_root(cgroup_dir, "memory.usage_in_bytes", O_RDONLY);
+        _cleanup_(closep) int ufd = open_at_root(cgroup_dir, file, O_RDONLY);
         int r = ufd;
         if (ufd >= 0 && (r = path_join(path, sizeof(path), cgroup_dir, "cgroup.event_control")) == 0) {
-                snprintf(line, sizeof(line), "%d %d %llu", efd, ufd, (unsigned long long)bytes);
-                /* The kernel keeps its own reference to the usage file. */
+                snprintf(line, sizeof(line), "%d %d%s%s", efd, ufd, *args ? " " : "", args);
+                /* The kernel keeps its own reference to the file. */
                 r = write_file_at("/", path, line);
         }
         if (r < 0) {
@@ -24,6 +26,16 @@ int memcg_v1_threshold_arm(const char *cgroup_dir, uint64_t bytes) {
                 return r;
         }
         return efd;
+}
+
+int memcg_v1_threshold_arm(const char *cgroup_dir, uint64_t bytes) {
+        char level[24];
+        snprintf(level, sizeof(level), "%llu", (unsigned long long)bytes);
+        return v1_event_arm(cgroup_dir, "memory.usage_in_bytes", level);
+}
+
+int memcg_v1_oom_event_arm(const char *cgroup_dir) {
+        return v1_event_arm(cgroup_dir, "memory.oom_control", "");
 }
 
 void trigger_drain_eventfd(int fd) {

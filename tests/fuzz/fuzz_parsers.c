@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "actions/procs.h"
+#include "actions/restore.h"
 #include "sources/cgroup_tree.h"
 #include "sources/kv.h"
 #include "sources/memcg.h"
@@ -22,19 +23,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int ignore_pid(pid_t pid, void *ud) { (void)pid; (void)ud; return 0; }
 static void ignore_event(const struct pc_event *ev, void *ud) { (void)ev; (void)ud; }
 
-/* Parsers of NUL-terminated strings get a terminated copy. */
-static void strings(uint8_t which, const char *s) {
+/* Parsers of NUL-terminated strings get a terminated (writable) copy. */
+static void strings(uint8_t which, char *s) {
         uint64_t u;
         uint64_t ns;
         struct size_or_pct sp;
         double d;
         bool b;
-        switch (which % 5) {
+        struct restore_entry e;
+        switch (which % 7) {
         case 0: (void)parse_size(s, &u); break;
         case 1: (void)parse_size_or_pct(s, &sp); break;
         case 2: (void)parse_duration(s, &ns); break;
         case 3: (void)parse_double(s, &d); break;
         case 4: (void)parse_bool(s, &b); break;
+        case 5: (void)restore_holds(RESTORE_MEMORY_HIGH, s, strlen(s), "max"); break;
+        case 6: (void)restore_parse_line(s, &e); break;
         }
 }
 

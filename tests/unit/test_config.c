@@ -806,6 +806,8 @@ static void test_print_format(void **state) {
                             "for = 5s\n"
                             "action = kill\n"
                             "supervisor_first = no\n"
+                            "# tripwire = (unset)\n"
+                            "oom_handler = no\n"
                             "# protect = (unset)\n"
                             "prefer = cmdline:worker\n"
                             "# avoid = (unset)\n");

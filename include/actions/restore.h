@@ -1,0 +1,63 @@
+/* What oomguard changed in cgroup files for the opt-in modes (v2
+ * memory.high tripwire, v1 oom_kill_disable), so that it can be put back:
+ * when a cgroup stops being watched, on reload, at a clean stop, and after
+ * a crash (the guardian process, `oomguard --restore`, the next start).
+ *
+ * The state file has one line per change, written before the change:
+ *     KEY ORIGINAL OURS PATH
+ * KEY: memory.high | oom_kill_disable; ORIGINAL, OURS: the value before
+ * and after oomguard's write ("max" or digits); PATH: the cgroup file
+ * (absolute, to the end of the line). Lines starting with '#' are
+ * comments. A change is put back only while the file still holds OURS:
+ * a value someone else wrote since is theirs and stays. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum restore_key { RESTORE_MEMORY_HIGH, RESTORE_OOM_KILL_DISABLE };
+
+#define RESTORE_VALUE_MAX 24 /* "max" or a u64 in decimal */
+#define RESTORE_LINE_MAX (4096 + 80)
+#define RESTORE_DEFAULT_FILE "/run/oomguard/restore"
+
+struct restore_entry {
+        enum restore_key key;
+        char original[RESTORE_VALUE_MAX];
+        char ours[RESTORE_VALUE_MAX];
+        char *path; /* parsed: points into the line; in the daemon's set: owned */
+};
+
+const char *restore_key_to_string(enum restore_key k);
+
+/* Pure. One line with its '\n'. Returns its length, -ENOBUFS when it does
+ * not fit, -EINVAL for a value that is not "max"/digits or a path that is
+ * not absolute or holds a newline. */
+int restore_format_line(const struct restore_entry *e, char *buf, size_t size);
+/* Pure. line: one line without '\n', NUL-terminated and writable (the path
+ * is left in place). -EINVAL when it is not a valid entry. */
+int restore_parse_line(char *line, struct restore_entry *ret);
+/* Pure. Whether the cgroup file's text (as read) still holds ours. */
+bool restore_holds(enum restore_key k, const char *text, size_t len, const char *ours);
+/* Pure. A value as the state file spells it: "max" for BYTES_UNLIMITED. */
+void restore_value_format(uint64_t v, char buf[static RESTORE_VALUE_MAX]);
+
+/* Put one change back: when its file still holds ours, write the original.
+ * Returns 1 when restored, 0 when nothing was left to do (the cgroup is
+ * gone, or someone else changed the value since), -errno. No allocation. */
+int restore_entry_apply(const struct restore_entry *e);
+
+typedef void (*restore_report_fn)(const struct restore_entry *e, int r, void *ud);
+/* Replay every entry of the state file, then remove it (kept when an entry
+ * failed). Allocation-free (a static line buffer): the guardian runs it.
+ * Returns how many were restored, -ENOENT when there is no file, -errno. */
+int restore_file_replay(const char *path, restore_report_fn report, void *ud);
+/* Write the entries to path (path.tmp, then rename: a reader sees the old
+ * or the new file, never half); no entries removes it. Creates the
+ * directory (one level). Returns 0 or -errno. */
+int restore_file_write(const char *path, const struct restore_entry *e, size_t n);
+/* An exclusive lock (flock on path.lock) held while replaying, so a new
+ * daemon does not apply while an old guardian is still putting back.
+ * Returns the fd to close, or -errno. Blocks. */
+int restore_file_lock(const char *path);

@@ -1,0 +1,23 @@
+/* The guardian: a tiny child forked before oomguard changes any cgroup
+ * file. It blocks on a pipe whose only write end the daemon holds; when
+ * the daemon dies, by any means (SIGKILL included), the kernel closes that
+ * end, the guardian reads EOF, replays the restore state file (see
+ * actions/restore.h) and exits. It allocates nothing after the fork and
+ * ignores SIGTERM/SIGINT/SIGHUP, so a service stop reaches it only
+ * through the daemon's exit. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct guardian {
+        pid_t pid;  /* 0 = none */
+        int fd;     /* the pipe's write end, -1 = none */
+};
+
+/* Start one unless one is alive (a dead one is reaped first). state_file
+ * must stay valid (the child keeps the pointer). Returns 0 or -errno. */
+int guardian_ensure(struct guardian *gd, const char *state_file);
+/* The daemon stops cleanly: close the pipe (the guardian finds nothing
+ * left to restore and exits) and reap it. */
+void guardian_stop(struct guardian *gd);

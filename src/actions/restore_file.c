@@ -1,0 +1,155 @@
+/* The restore state file: writing it (daemon), replaying it (guardian,
+ * --restore, start-up). Replaying allocates nothing: the guardian runs it
+ * after the daemon died, possibly with memory short. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "actions/restore.h"
+#include "util.h"
+
+int restore_entry_apply(const struct restore_entry *e) {
+        char text[256];
+        ssize_t n = read_file_at("/", e->path, text, sizeof(text));
+        if (n < 0)
+                return errno_is_vanished((int)n) ? 0 : (int)n;
+        if (!restore_holds(e->key, text, (size_t)n, e->ours))
+                return 0; /* someone else's value now: theirs */
+        int r = write_file_at("/", e->path, e->original);
+        if (r < 0)
+                return errno_is_vanished(r) ? 0 : r;
+        return 1;
+}
+
+static void replay_line(char *line, restore_report_fn report, void *ud, int *restored, int *failed) {
+        struct restore_entry e;
+        if (line[0] == '\0' || line[0] == '#')
+                return;
+        if (restore_parse_line(line, &e) < 0) {
+                (*failed)++;
+                return;
+        }
+        int r = restore_entry_apply(&e);
+        if (r > 0)
+                (*restored)++;
+        if (r < 0)
+                (*failed)++;
+        if (report)
+                report(&e, r, ud);
+}
+
+int restore_file_replay(const char *path, restore_report_fn report, void *ud) {
+        static char buf[2 * RESTORE_LINE_MAX];
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        int restored = 0, failed = 0;
+        size_t have = 0;
+        for (;;) {
+                ssize_t n = read(fd, buf + have, sizeof(buf) - 1 - have);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        failed++;
+                        break;
+                }
+                have += (size_t)n;
+                buf[have] = '\0';
+                char *start = buf, *nl;
+                while ((nl = memchr(start, '\n', have - (size_t)(start - buf)))) {
+                        *nl = '\0';
+                        replay_line(start, report, ud, &restored, &failed);
+                        start = nl + 1;
+                }
+                have -= (size_t)(start - buf);
+                memmove(buf, start, have);
+                if (n == 0 || have == sizeof(buf) - 1) {
+                        if (have > 0) { /* a last line without '\n', or one too long */
+                                buf[have] = '\0';
+                                replay_line(buf, report, ud, &restored, &failed);
+                        }
+                        if (n == 0)
+                                break;
+                        have = 0;
+                }
+        }
+        close(fd);
+        if (!failed)
+                (void)unlink(path);
+        return restored;
+}
+
+/* The directory of path (one level is created when missing). */
+static int make_parent(const char *path) {
+        char dir[PATH_MAX];
+        const char *slash = strrchr(path, '/');
+        if (!slash || slash == path)
+                return 0;
+        if ((size_t)(slash - path) >= sizeof(dir))
+                return -ENAMETOOLONG;
+        memcpy(dir, path, (size_t)(slash - path));
+        dir[slash - path] = '\0';
+        return mkdir(dir, 0755) == 0 || errno == EEXIST ? 0 : -errno;
+}
+
+static int write_all(int fd, const char *s, size_t n) {
+        while (n > 0) {
+                ssize_t w = write(fd, s, n);
+                if (w < 0 && errno == EINTR)
+                        continue;
+                if (w < 0)
+                        return -errno;
+                s += w;
+                n -= (size_t)w;
+        }
+        return 0;
+}
+
+int restore_file_write(const char *path, const struct restore_entry *e, size_t n) {
+        char tmp[PATH_MAX], line[RESTORE_LINE_MAX];
+        if (n == 0)
+                return unlink(path) == 0 || errno == ENOENT ? 0 : -errno;
+        if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+                return -ENAMETOOLONG;
+        int r = make_parent(path);
+        if (r < 0)
+                return r;
+        _cleanup_(closep) int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return -errno;
+        static const char head[] = "# oomguard: cgroup values to put back (KEY ORIGINAL OURS PATH)\n";
+        r = write_all(fd, head, sizeof(head) - 1);
+        for (size_t i = 0; i < n && r >= 0; i++) {
+                int len = restore_format_line(&e[i], line, sizeof(line));
+                r = len < 0 ? len : write_all(fd, line, (size_t)len);
+        }
+        if (r < 0 || rename(tmp, path) < 0) {
+                r = r < 0 ? r : -errno;
+                (void)unlink(tmp);
+                return r;
+        }
+        return 0;
+}
+
+int restore_file_lock(const char *path) {
+        char lock[PATH_MAX];
+        if (snprintf(lock, sizeof(lock), "%s.lock", path) >= (int)sizeof(lock))
+                return -ENAMETOOLONG;
+        int r = make_parent(path);
+        if (r < 0)
+                return r;
+        int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return -errno;
+        while (flock(fd, LOCK_EX) < 0)
+                if (errno != EINTR) {
+                        r = -errno;
+                        close(fd);
+                        return r;
+                }
+        return fd;
+}

@@ -1,0 +1,116 @@
+/* The guardian process (see daemon/guardian.h). */
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "actions/restore.h"
+#include "daemon/guardian.h"
+#include "util.h"
+
+/* stderr without stdio or the journal module: the fds of both are gone. */
+static void say(const char *fmt, ...) _printf_(1, 2);
+static void say(const char *fmt, ...) {
+        char line[RESTORE_LINE_MAX + 128];
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+        va_end(ap);
+        if (n < 0)
+                return;
+        if ((size_t)n > sizeof(line) - 2)
+                n = (int)sizeof(line) - 2;
+        line[n++] = '\n';
+        (void)!write(STDERR_FILENO, line, (size_t)n);
+}
+
+static void report(const struct restore_entry *e, int r, void *ud) {
+        if (r > 0)
+                say("oomguard guardian: restored %s = %s in %s", restore_key_to_string(e->key), e->original, e->path);
+        else if (r < 0)
+                say("oomguard guardian: cannot restore %s in %s: %s", restore_key_to_string(e->key), e->path,
+                    strerror(-r));
+}
+
+static void close_other_fds(int keep) {
+        if (keep > 3)
+                syscall(SYS_close_range, 3u, (unsigned)keep - 1, 0u);
+        syscall(SYS_close_range, (unsigned)keep + 1, ~0u, 0u);
+}
+
+_Noreturn static void guardian_main(int rfd, const char *state_file) {
+        static const int ignored[] = { SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT };
+        for (size_t i = 0; i < ELEMENTSOF(ignored); i++)
+                signal(ignored[i], SIG_IGN);
+        prctl(PR_SET_NAME, "oomguard-guard", 0, 0, 0);
+        close_other_fds(rfd);
+        (void)write_file_at("/", "/proc/self/oom_score_adj", "-1000");
+        char c;
+        ssize_t n;
+        while ((n = read(rfd, &c, 1)) != 0)
+                if (n < 0 && errno != EINTR)
+                        break;
+        int lock = restore_file_lock(state_file);
+        int r = restore_file_replay(state_file, report, NULL);
+        if (r > 0)
+                say("oomguard guardian: the daemon is gone; restored %d cgroup values from %s", r, state_file);
+        if (lock >= 0)
+                close(lock);
+        _exit(0);
+}
+
+static bool alive(struct guardian *gd) {
+        if (gd->pid <= 0)
+                return false;
+        struct pollfd p = { .fd = gd->fd, .events = POLLOUT };
+        bool gone = poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+        if (!gone && waitpid(gd->pid, NULL, WNOHANG) == 0)
+                return true;
+        if (gone)
+                (void)waitpid(gd->pid, NULL, WNOHANG);
+        close(gd->fd);
+        *gd = (struct guardian){ .fd = -1 };
+        return false;
+}
+
+int guardian_ensure(struct guardian *gd, const char *state_file) {
+        int p[2];
+        if (alive(gd))
+                return 0;
+        if (pipe2(p, O_CLOEXEC) < 0)
+                return -errno;
+        pid_t pid = fork();
+        if (pid < 0) {
+                int r = -errno;
+                close(p[0]);
+                close(p[1]);
+                return r;
+        }
+        if (pid == 0) {
+                close(p[1]);
+                guardian_main(p[0], state_file);
+        }
+        close(p[0]);
+        *gd = (struct guardian){ .pid = pid, .fd = p[1] };
+        return 0;
+}
+
+void guardian_stop(struct guardian *gd) {
+        if (gd->pid <= 0)
+                return;
+        close(gd->fd);
+        /* It exits at once: nothing is left to restore. Wait a little, not
+         * for ever: stopping must not hang on it. */
+        for (int i = 0; i < 100; i++) {
+                if (waitpid(gd->pid, NULL, WNOHANG) != 0)
+                        break;
+                nanosleep(&(struct timespec){ .tv_nsec = 2 * 1000 * 1000 }, NULL);
+        }
+        *gd = (struct guardian){ .fd = -1 };
+}
