@@ -116,7 +116,8 @@ static int list_for_walk(struct ranking *rk, const struct victim_policy *vp) {
                         return r;
                 if (!l.overflow) {
                         rk->n_pids = l.n;
-                        qsort(rk->pids, l.n, sizeof(pid_t), cmp_pid);
+                        if (l.n) /* pids is NULL until the first growth */
+                                qsort(rk->pids, l.n, sizeof(pid_t), cmp_pid);
                         return 0;
                 }
                 r = grow(&rk->pids, &rk->cap_pids, rk->cap_pids ? rk->cap_pids * 2 : 1024);

@@ -132,6 +132,16 @@ static void test_small_scope_is_scanned(void **state) {
         assert_int_equal(ranking_choose(rk, &vp, 0, now_ns(), NULL, &v, NULL), -EAGAIN);
 }
 
+static void test_empty_scope(void **state) {
+        /* A fresh ranking of an empty cgroup (after a kill): nothing to
+         * sort, nothing to choose, and no crash on the empty arrays. */
+        tree_write(root, "/cg/cgroup.procs", "");
+        walk(0);
+        assert_true(rk->small);
+        struct victim v;
+        assert_int_equal(ranking_choose(rk, &vp, 0, now_ns(), NULL, &v, NULL), -EAGAIN);
+}
+
 static void test_stale_ranking_scans(void **state) {
         walk(300 * MIB);
         struct victim v;
@@ -195,6 +205,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_unexplained_growth_scans, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_small_scope_is_scanned, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_stale_ranking_scans, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_empty_scope, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
