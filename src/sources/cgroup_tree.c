@@ -1,14 +1,15 @@
 /* Memory cgroup discovery: which layout, where "memory" is mounted, and
- * which cgroups exist. Live system: libcgroup. Fixture root: the root's
+ * which cgroups exist. Live system: libcgroup (in a child process, see
+ * sources/libcgroup_child.h). Fixture root: the root's
  * own proc/self/mounts and a directory walk (libcgroup cannot be pointed
  * at another root). */
 #include <ftw.h>
-#include <libcgroup.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "sources/cgroup_tree.h"
+#include "sources/libcgroup_child.h"
 #include "util.h"
 
 static bool is_live_root(const char *root) {
@@ -85,23 +86,6 @@ static bool unified_has_memory(const char *root, const char *unified) {
         return false;
 }
 
-/* libcgroup's view of where "memory" lives on the live system. */
-static int libcgroup_memory_mount(char *buf, size_t size) {
-        static bool initialized;
-        if (!initialized) {
-                int r = cgroup_init();
-                if (r != 0)
-                        return -ENOENT;
-                initialized = true;
-        }
-        char *mp = NULL;
-        if (cgroup_get_subsys_mount_point("memory", &mp) != 0 || !mp)
-                return -ENOENT;
-        snprintf(buf, size, "%s", mp);
-        free(mp);
-        return 0;
-}
-
 static void prefix_root(const char *root, char *path, size_t size) {
         char tmp[PATH_MAX];
         if (!path[0] || is_live_root(root))
@@ -126,7 +110,7 @@ int cgroup_mounts_discover(const char *root, struct cgroup_mounts *ret) {
         m.unified_has_psi = m.unified_mount[0] != '\0';
         if (is_live_root(root)) {
                 char lib[PATH_MAX];
-                if (libcgroup_memory_mount(lib, sizeof(lib)) == 0)
+                if (libcgroup_child_memory_mount(lib, sizeof(lib)) == 0)
                         snprintf(m.memory_mount, sizeof(m.memory_mount), "%s", lib);
         }
         prefix_root(root, m.memory_mount, sizeof(m.memory_mount));
@@ -161,21 +145,21 @@ static int visit_full_path(const char *mount, const char *full, cgroup_visit_fn 
         return fn(rel, ud);
 }
 
+struct full_path_visit {
+        const char *mount;
+        cgroup_visit_fn fn;
+        void *ud;
+};
+
+static int visit_libcgroup_path(const char *full, void *ud) {
+        const struct full_path_visit *v = ud;
+        return visit_full_path(v->mount, full, v->fn, v->ud);
+}
+
 static int walk_libcgroup(const struct cgroup_mounts *m, const char *base_rel, int depth,
                           cgroup_visit_fn fn, void *ud) {
-        void *handle = NULL;
-        struct cgroup_file_info info;
-        int base = 0, r = 0;
-        int cr = cgroup_walk_tree_begin("memory", base_rel, depth, &handle, &info, &base);
-        if (cr != 0)
-                return cr == ECGEOF ? 0 : -ENOENT;
-        while (cr == 0 && r >= 0) {
-                if (info.type == CGROUP_FILE_TYPE_DIR)
-                        r = visit_full_path(m->memory_mount, info.full_path, fn, ud);
-                cr = cgroup_walk_tree_next(depth, &handle, &info, base);
-        }
-        cgroup_walk_tree_end(&handle);
-        return r < 0 ? r : 0;
+        struct full_path_visit v = { .mount = m->memory_mount, .fn = fn, .ud = ud };
+        return libcgroup_child_walk(base_rel, depth, visit_libcgroup_path, &v);
 }
 
 /* nftw has no user pointer: the fixture walk is single-threaded and

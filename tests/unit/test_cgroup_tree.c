@@ -1,11 +1,14 @@
 /* Cgroup layout discovery and the fixture-root tree walk. */
 #include "testing.h"
 
+#include <dirent.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
 #include "sources/cgroup_tree.h"
+#include "sources/libcgroup_child.h"
 #include "util.h"
 
 static const char hybrid[] =
@@ -138,6 +141,37 @@ static void test_glob_walk_base(void **state) {
         assert_int_equal(depth, 1);
 }
 
+static int count_path(const char *full, void *ud) {
+        (void)full;
+        (*(int *)ud)++;
+        return 0;
+}
+
+/* The live system, through libcgroup in a child process: the mount point
+ * it names is the one /proc/self/mounts names, and its walk one level deep
+ * sees the memory root and every child directory of it. */
+static void test_live_libcgroup_child(void **state) {
+        struct cgroup_mounts m;
+        char mount[4096];
+        if (cgroup_mounts_discover("/", &m) < 0 || libcgroup_child_memory_mount(mount, sizeof(mount)) < 0) {
+                skip(); /* no memory controller here */
+                return;
+        }
+        assert_string_equal(mount, m.memory_mount);
+        int dirs = -1, seen = 0;
+        for (int tries = 0; tries < 3 && seen != dirs; tries++) { /* cgroups come and go */
+                DIR *d = opendir(mount);
+                assert_non_null(d);
+                dirs = 1; /* the root itself */
+                for (struct dirent *e; (e = readdir(d));)
+                        dirs += e->d_type == DT_DIR && e->d_name[0] != '.';
+                closedir(d);
+                seen = 0;
+                assert_int_equal(libcgroup_child_walk("/", 1, count_path, &seen), 0);
+        }
+        assert_int_equal(seen, dirs);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_hybrid),
@@ -146,6 +180,7 @@ int main(void) {
                 cmocka_unit_test(test_none_and_garbage),
                 cmocka_unit_test(test_fixture_walk_v2),
                 cmocka_unit_test(test_glob_walk_base),
+                cmocka_unit_test(test_live_libcgroup_child),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,152 @@
+/* libcgroup in a child process; see sources/libcgroup_child.h. */
+#include <fcntl.h>
+#include <libcgroup.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sources/libcgroup_child.h"
+#include "util.h"
+
+#define ANSWER_MAX (64u << 20) /* a tree this big is not worth a child */
+
+/* Child side: write all of len bytes (the pipe may be full). */
+static int write_all(int fd, const char *p, size_t len) {
+        while (len) {
+                ssize_t n = write(fd, p, len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        return -1;
+                p += n;
+                len -= (size_t)n;
+        }
+        return 0;
+}
+
+/* Parent side: the whole answer, NUL-terminated, into a heap buffer. */
+static int read_answer(int fd, char **ret, size_t *ret_len) {
+        size_t cap = 4096, len = 0;
+        char *buf = malloc(cap);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                if (cap - len < 2) {
+                        char *p = cap < ANSWER_MAX ? realloc(buf, cap * 2) : NULL;
+                        if (!p) {
+                                free(buf);
+                                return -ENOMEM;
+                        }
+                        buf = p, cap *= 2;
+                }
+                ssize_t n = read(fd, buf + len, cap - len - 1);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        int r = -errno;
+                        free(buf);
+                        return r;
+                }
+                if (n == 0)
+                        break;
+                len += (size_t)n;
+        }
+        buf[len] = '\0';
+        *ret = buf;
+        *ret_len = len;
+        return 0;
+}
+
+typedef int (*child_job)(int out_fd, const void *arg);
+
+/* Forks, runs job in the child (its exit status is job's result), and
+ * returns the child's answer. */
+static int run_child(child_job job, const void *arg, char **ret, size_t *ret_len) {
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) < 0)
+                return -errno;
+        pid_t pid = fork();
+        if (pid < 0) {
+                int r = -errno;
+                close(p[0]);
+                close(p[1]);
+                return r;
+        }
+        if (pid == 0) {
+                close(p[0]);
+                _exit(job(p[1], arg) == 0 ? 0 : 1);
+        }
+        close(p[1]);
+        int r = read_answer(p[0], ret, ret_len);
+        close(p[0]);
+        int status = 0;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+        if (r == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+                free(*ret);
+                r = -ENOENT; /* libcgroup found nothing (or the child died) */
+        }
+        return r;
+}
+
+static int mount_job(int fd, const void *arg) {
+        (void)arg;
+        char *mp = NULL;
+        if (cgroup_init() != 0 || cgroup_get_subsys_mount_point("memory", &mp) != 0 || !mp)
+                return -1;
+        return write_all(fd, mp, strlen(mp));
+}
+
+int libcgroup_child_memory_mount(char *buf, size_t size) {
+        char *answer;
+        size_t len;
+        int r = run_child(mount_job, NULL, &answer, &len);
+        if (r < 0)
+                return r;
+        r = len && len < size ? 0 : -ENAMETOOLONG;
+        if (r == 0)
+                memcpy(buf, answer, len + 1);
+        free(answer);
+        return r;
+}
+
+struct walk_arg {
+        const char *base_rel;
+        int depth;
+};
+
+/* Every directory's full path, each followed by a NUL. */
+static int walk_job(int fd, const void *arg) {
+        const struct walk_arg *w = arg;
+        void *handle = NULL;
+        struct cgroup_file_info info;
+        int base = 0;
+        if (cgroup_init() != 0)
+                return -1;
+        int cr = cgroup_walk_tree_begin("memory", w->base_rel, w->depth, &handle, &info, &base);
+        if (cr == ECGEOF)
+                return 0;
+        int r = cr == 0 ? 0 : -1;
+        while (cr == 0 && r == 0) {
+                if (info.type == CGROUP_FILE_TYPE_DIR)
+                        r = write_all(fd, info.full_path, strlen(info.full_path) + 1);
+                cr = cgroup_walk_tree_next(w->depth, &handle, &info, base);
+        }
+        cgroup_walk_tree_end(&handle);
+        return r;
+}
+
+int libcgroup_child_walk(const char *base_rel, int depth, libcgroup_path_fn fn, void *ud) {
+        const struct walk_arg w = { .base_rel = base_rel, .depth = depth };
+        char *answer;
+        size_t len;
+        int r = run_child(walk_job, &w, &answer, &len);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < len && r >= 0; i += strlen(answer + i) + 1)
+                r = fn(answer + i, ud);
+        free(answer);
+        return r < 0 ? r : 0;
+}
