@@ -18,9 +18,6 @@
  * SIGTERM/SIGINT. */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/cn_proc.h>
-#include <linux/connector.h>
-#include <linux/netlink.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -31,6 +28,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "sources/proc_connector.h"
 
 #define MAX_KIDS 4096
 
@@ -43,22 +42,14 @@ static uint64_t now_ns(void) {
         return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* The library's subscription, with a receive buffer big enough that a
+ * loop's bursts are not dropped while the bench polls the shell's state. */
 static int open_connector(void) {
-        int fd = socket(PF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_CONNECTOR);
-        struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = CN_IDX_PROC };
+        int fd = proc_connector_open();
         int big = 4 << 20;
-        if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-                return -1;
-        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) < 0)
-                setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-        struct __attribute__((packed)) {
-                struct nlmsghdr nl;
-                struct cn_msg cn;
-                enum proc_cn_mcast_op op;
-        } req = { .nl = { .nlmsg_len = sizeof(req), .nlmsg_type = NLMSG_DONE },
-                  .cn = { .id = { CN_IDX_PROC, CN_VAL_PROC }, .len = sizeof(enum proc_cn_mcast_op) },
-                  .op = PROC_CN_MCAST_LISTEN };
-        return send(fd, &req, sizeof(req), 0) < 0 ? -1 : fd;
+        if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) < 0)
+                (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+        return fd;
 }
 
 static pid_t shell, kids[MAX_KIDS];
@@ -73,39 +64,26 @@ static int kid(pid_t p) {
         return -1;
 }
 
-static void drain(int fd) {
-        char buf[16384] __attribute__((aligned(8)));
-        for (;;) {
-                ssize_t n = recv(fd, buf, sizeof(buf), 0);
-                if (n < 0 && errno == ENOBUFS) {
-                        lost = 1;
-                        continue;
-                }
-                if (n <= 0)
+static void on_event(const struct pc_event *ev, void *ud) {
+        (void)ud;
+        if (ev->kind == PC_FORK && shell && ev->parent_tgid == shell && ev->pid == ev->tgid && n_kids < MAX_KIDS) {
+                kid_fork_ns[n_kids] = ev->timestamp_ns;
+                kids[n_kids++] = ev->pid;
+        } else if (ev->kind == PC_EXEC) {
+                int k = kid(ev->pid);
+                if (k < 0)
                         return;
-                size_t len = (size_t)n;
-                for (struct nlmsghdr *nl = (void *)buf; NLMSG_OK(nl, len); nl = NLMSG_NEXT(nl, len)) {
-                        struct cn_msg *cn = NLMSG_DATA(nl);
-                        struct proc_event ev;
-                        if (cn->len < sizeof(ev))
-                                continue;
-                        memcpy(&ev, cn->data, sizeof(ev));
-                        if (ev.what == PROC_EVENT_FORK && shell && ev.event_data.fork.parent_tgid == shell &&
-                            ev.event_data.fork.child_pid == ev.event_data.fork.child_tgid && n_kids < MAX_KIDS) {
-                                kid_fork_ns[n_kids] = ev.timestamp_ns;
-                                kids[n_kids++] = ev.event_data.fork.child_pid;
-                        } else if (ev.what == PROC_EVENT_EXEC) {
-                                int k = kid(ev.event_data.exec.process_pid);
-                                if (k < 0)
-                                        continue;
-                                starts++;
-                                if (starts == want + 1) {
-                                        t_exec = ev.timestamp_ns;
-                                        t_fork = kid_fork_ns[k];
-                                }
-                        }
+                starts++;
+                if (starts == want + 1) {
+                        t_exec = ev->timestamp_ns;
+                        t_fork = kid_fork_ns[k];
                 }
         }
+}
+
+static void drain(int fd) {
+        while (proc_connector_drain(fd, on_event, NULL) == -ENOBUFS)
+                lost = 1; /* events were dropped: keep reading what is left */
 }
 
 static char state_of(int fd) {
