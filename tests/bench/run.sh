@@ -32,7 +32,7 @@ say() { echo "bench: $*" >&2; }
 die() { say "$*"; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (it creates memory cgroups)"
 [ -f $MEMROOT/memory.limit_in_bytes ] || die "needs the cgroup v1 memory controller at $MEMROOT"
-for f in oomguard helpers/hog bench/race helpers/spawn bench/victimtime bench/execlat bench/execstorm bench/restartloop; do
+for f in oomguard helpers/hog bench/race helpers/spawn helpers/adjlat bench/victimtime bench/execstorm bench/restartloop; do
         [ -x "$B/$f" ] || die "missing $B/$f (run: make bench)"
 done
 EARLYOOM=$(command -v earlyoom || true)
@@ -394,15 +394,15 @@ mode_check() {                           # mode_check LOG MODE: "" or a note
         [ "$seen" = "$2" ] || echo "; NB: oomguard ran in $seen mode"
 }
 
-# 4a. exec → oom_score_adj 500 applied. execlat's child reads CLOCK_MONOTONIC
-# just before execve; execlat polls /proc/PID/oom_score_adj every 20 µs.
+# 4a. exec → oom_score_adj 500 applied. adjlat's child reads CLOCK_MONOTONIC
+# just before execve; adjlat polls /proc/PID/oom_score_adj every 20 µs.
 printf '[adjust:lat]\ncomm = ^ogbsleep$\noom_score_adj = 500\n' > "$TMP/lat.conf"
 declare -A LAT
 for m in connector scan; do
         log=$LOGS/adjlat-$m
         say "adjust: exec → oom_score_adj applied, $(mode_name $m), $NEXECS execs"
         start_mode $m "$TMP/lat.conf" "$log.guard" || continue
-        fg in_cg "$EXECCG" "$B/bench/execlat" "$TMP/ogbsleep" 500 "$NEXECS" 10 > "$log.txt"
+        fg in_cg "$EXECCG" "$B/helpers/adjlat" --lines "$TMP/ogbsleep" 500 "$NEXECS" 10 > "$log.txt"
         stop_guards
         sed -n 's/^lat //p' "$log.txt" > "$TMP/lat"
         LAT[$m]="$(pct 0.5 < "$TMP/lat") / $(pct 0.99 < "$TMP/lat") / $(pct 1 < "$TMP/lat") ms ($(wc -l < "$TMP/lat")/$NEXECS adjusted)$(mode_check "$log.guard" $m)"
