@@ -55,6 +55,12 @@ int path_join(char *buf, size_t size, const char *root, const char *path);
 int write_file_at(const char *root, const char *path, const char *value);
 
 /* Format helpers for people: "1.5G", "512M", "2.0s". */
+/* fork(2) with a pipe: the child writes and the parent reads it
+ * (child_writes), or the other way round. Returns the child's pid in the
+ * parent, 0 in the child, or -errno; *ret_fd is the caller's own end
+ * (O_CLOEXEC), the other end is closed on each side. */
+pid_t fork_piped(bool child_writes, int *ret_fd);
+
 const char *format_bytes(char *buf, size_t size, uint64_t bytes);
 
 /* Copy src into dst (always NUL-terminated); replace control and

@@ -80,24 +80,15 @@ static bool alive(struct guardian *gd) {
 }
 
 int guardian_ensure(struct guardian *gd, const char *state_file) {
-        int p[2];
         if (alive(gd))
                 return 0;
-        if (pipe2(p, O_CLOEXEC) < 0)
-                return -errno;
-        pid_t pid = fork();
-        if (pid < 0) {
-                int r = -errno;
-                close(p[0]);
-                close(p[1]);
-                return r;
-        }
-        if (pid == 0) {
-                close(p[1]);
-                guardian_main(p[0], state_file);
-        }
-        close(p[0]);
-        *gd = (struct guardian){ .pid = pid, .fd = p[1] };
+        int fd;
+        pid_t pid = fork_piped(false, &fd); /* the daemon holds the write end */
+        if (pid < 0)
+                return pid;
+        if (pid == 0)
+                guardian_main(fd, state_file);
+        *gd = (struct guardian){ .pid = pid, .fd = fd };
         return 0;
 }
 

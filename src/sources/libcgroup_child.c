@@ -64,23 +64,14 @@ typedef int (*child_job)(int out_fd, const void *arg);
 /* Forks, runs job in the child (its exit status is job's result), and
  * returns the child's answer. */
 static int run_child(child_job job, const void *arg, char **ret, size_t *ret_len) {
-        int p[2];
-        if (pipe2(p, O_CLOEXEC) < 0)
-                return -errno;
-        pid_t pid = fork();
-        if (pid < 0) {
-                int r = -errno;
-                close(p[0]);
-                close(p[1]);
-                return r;
-        }
-        if (pid == 0) {
-                close(p[0]);
-                _exit(job(p[1], arg) == 0 ? 0 : 1);
-        }
-        close(p[1]);
-        int r = read_answer(p[0], ret, ret_len);
-        close(p[0]);
+        int fd;
+        pid_t pid = fork_piped(true, &fd);
+        if (pid < 0)
+                return pid;
+        if (pid == 0)
+                _exit(job(fd, arg) == 0 ? 0 : 1);
+        int r = read_answer(fd, ret, ret_len);
+        close(fd);
         int status = 0;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
