@@ -122,4 +122,32 @@ check "live v1: the daemon survived the churn" kill -0 $og
 check "live v1: no error was logged" sh -c "! grep -q ': error:' '$TMP/churn.err'"
 kill $og; wait $og
 rmdir "$CG/churn-1"
+
+# The kernel's vmpressure (memory.pressure_level) wakes the guard when
+# reclaim starts in a v1 cgroup that has no PSI (here: no cgroup2 twin),
+# which is when failcnt climbs; no other eventfd says so. A 10 s poll
+# interval: only a kernel wakeup comes in time. The load: 1 GiB written
+# to a file from inside the 64 MiB cgroup (page cache at the limit).
+kill $hog 2>/dev/null; wait $hog 2>/dev/null
+PC=$CG/pressure
+mkdir "$PC" && echo 64M > "$PC/memory.limit_in_bytes"
+printf '[daemon]\ninterval = 10s\n[cgroup:pressure]\npath = %s\nfailcnt_rate_above = 1\naction = warn\n' \
+        "$REL/pressure" > "$TMP/pressure.conf"
+$OOMGUARD -c "$TMP/pressure.conf" --log stderr 2> "$TMP/pressure.err" & og=$!
+wait_for "grep -q guarding $TMP/pressure.err" 5
+sleep 1   # its first tick has read failcnt (the rate needs two reads)
+t0=$EPOCHREALTIME
+sh -c "echo \$\$ > $PC/cgroup.procs; exec dd if=/dev/zero of=$TMP/cachefill bs=1M count=1024 status=none" & dd=$!
+wait_for "grep -q 'OOMGUARD_RULE=pressure' $TMP/pressure.err" 9
+t1=$EPOCHREALTIME
+wait $dd
+ev=$(grep -m1 'OOMGUARD_RULE=pressure' "$TMP/pressure.err")
+diag "vmpressure: $(grep -o 'failcnt [^:]*' <<<"$ev" | head -1); event $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s after the writer started; $(grep -o 'OOMGUARD_WAKEUP=[^=]*OOMGUARD_[A-Z]*' <<<"$ev" | sed 's/ OOMGUARD_[A-Z]*$//')"
+check "live v1: reclaim in a cgroup without PSI woke the guard (memory.pressure_level)" \
+        grep -q 'OOMGUARD_WAKEUP=v1 memory pressure on' <<<"$ev"
+check "live v1: ... within 5 s of the writer's start (the poll interval is 10 s)" \
+        awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 5) }'
+kill $og; wait $og
+rm -f "$TMP/cachefill"
+wait_for "rmdir $PC 2>/dev/null" 5
 exit $((failures > 0))

@@ -16,6 +16,7 @@ enum wakeup_kind {
         WAKE_PROC_EVENTS,     /* proc connector: fork/exec/exit */
         WAKE_V1_OOM,          /* memcg v1 OOM eventfd (oom_handler) */
         WAKE_V2_TRIPWIRE,     /* memory.events "high" rose at our memory.high tripwire */
+        WAKE_V1_PRESSURE,     /* memcg v1 memory.pressure_level: reclaim began (no PSI there) */
 };
 
 struct wakeup {

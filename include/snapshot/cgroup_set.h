@@ -44,6 +44,8 @@ struct watched_cgroup {
         uint64_t tripwire_for;   /* the memory.max it was computed for */
         uint64_t high_events;    /* memory.events "high" at the last look */
         int oom_fd;              /* v1: eventfd on memory.oom_control */
+        int pressure_fd;         /* v1 without PSI: eventfd on memory.pressure_level, -1 */
+        uint64_t pressure_quiet_until_ns; /* not polled again before (reclaim is chatty) */
         bool oom_handled;        /* v1: oom_kill_disable = 1 is ours */
         bool optin_refused;      /* could not / must not apply: not retried until rescan */
         uint64_t oom_since_ns;   /* under OOM since (0 = not) */

@@ -19,6 +19,9 @@ int memcg_v1_threshold_arm(const char *cgroup_dir, uint64_t bytes);
 /* v1: an eventfd the kernel signals when the cgroup is under OOM (with
  * oom_kill_disable its tasks then wait; see daemon/optin.h). */
 int memcg_v1_oom_event_arm(const char *cgroup_dir);
+/* vmpressure: an eventfd the kernel signals when reclaim in the cgroup (or
+ * below it) reaches level ("low": reclaim at all, "medium", "critical"). */
+int memcg_v1_pressure_arm(const char *cgroup_dir, const char *level);
 void trigger_drain_eventfd(int fd);
 
 /* PSI: stall_us within window_us. Without CAP_SYS_RESOURCE the kernel

@@ -49,6 +49,10 @@ static void announce(const struct guard *g) {
         notify_ready();
 }
 
+/* After a vmpressure wakeup a cgroup's eventfd rests this long: at most
+ * 10 ticks a second from one cgroup's reclaim. */
+#define PRESSURE_QUIET_NS (100 * NSEC_PER_MSEC)
+
 /* Which source woke us; eventfds are drained so they can fire again.
  * Returns false when only process events did (no reason to tick early). */
 static bool note_wakeup(struct guard *g, int r) {
@@ -59,8 +63,10 @@ static bool note_wakeup(struct guard *g, int r) {
                 if (!p->revents)
                         continue;
                 enum wakeup_kind kind = g->wake.what[i].kind;
-                if (kind == WAKE_V1_THRESHOLD || kind == WAKE_V1_OOM)
+                if (kind == WAKE_V1_THRESHOLD || kind == WAKE_V1_OOM || kind == WAKE_V1_PRESSURE)
                         trigger_drain_eventfd(p->fd);
+                if (kind == WAKE_V1_PRESSURE) /* reclaim signals every few hundred pages */
+                        g->cgroups.items[g->wake.what[i].cgroup].pressure_quiet_until_ns = now_ns() + PRESSURE_QUIET_NS;
                 if (g->wake.what[i].kind == WAKE_PROC_EVENTS) {
                         proc_events_dispatch(g);
                         continue; /* not a memory event: does not explain the tick */

@@ -23,7 +23,7 @@ const char *wakeup_kind_to_string(enum wakeup_kind k) {
                 [WAKE_MACHINE_PSI] = "machine PSI trigger", [WAKE_V1_THRESHOLD] = "v1 usage threshold",
                 [WAKE_CGROUP_PSI] = "cgroup PSI trigger", [WAKE_V2_EVENTS] = "memory.events change",
                 [WAKE_PROC_EVENTS] = "process event", [WAKE_V1_OOM] = "v1 OOM event",
-                [WAKE_V2_TRIPWIRE] = "memory.high tripwire",
+                [WAKE_V2_TRIPWIRE] = "memory.high tripwire", [WAKE_V1_PRESSURE] = "v1 memory pressure",
         };
         return names[k];
 }
@@ -80,6 +80,15 @@ bool wakeups_arm_cgroup(struct guard *g, struct watched_cgroup *w, const struct 
                         log_warning("cgroup %s: cannot arm a usage threshold: %s (polling only)",
                                     w->path, strerror(-w->level_fd));
         }
+        /* No PSI for this cgroup (a v1-only host, or no cgroup2 twin): the
+         * kernel's vmpressure says when reclaim starts in it, which is when
+         * failcnt starts to climb (no other eventfd tells that). */
+        if (w->files.version == CGROUP_V1 && !w->psi_dir && w->pressure_fd == -1) {
+                char dir[4096];
+                int fd = path_join(dir, sizeof(dir), g->mounts.memory_mount, w->path) == 0
+                         ? memcg_v1_pressure_arm(dir, "low") : -ENAMETOOLONG;
+                w->pressure_fd = fd >= 0 ? fd : -2; /* -2: tried, do not retry every tick */
+        }
         if (w->psi_fd == -1 && w->psi_dir) {
                 char path[4096];
                 int fd = -ENAMETOOLONG;
@@ -113,7 +122,7 @@ void wakeups_arm_machine(struct guard *g) {
 
 int wakeups_reserve(struct guard *g) {
         struct wakeups *wk = &g->wake;
-        size_t want = 3 + 4 * g->cgroups.n;
+        size_t want = 3 + 5 * g->cgroups.n;
         if (want <= wk->cap)
                 return 0;
         struct pollfd *p = realloc(wk->pfds, want * sizeof(*p));
@@ -138,6 +147,7 @@ static void add(struct wakeups *wk, int fd, short events, enum wakeup_kind kind,
 
 void wakeups_fill(struct guard *g, int signal_fd) {
         struct wakeups *wk = &g->wake;
+        uint64_t now = now_ns();
         wk->n = 0;
         add(wk, signal_fd, POLLIN, WAKE_SIGNAL, -1);
         add(wk, wk->machine_psi_fd, POLLPRI, WAKE_MACHINE_PSI, -1);
@@ -149,6 +159,8 @@ void wakeups_fill(struct guard *g, int signal_fd) {
                 add(wk, w->oom_fd, POLLIN, WAKE_V1_OOM, (int)i);
                 add(wk, w->level_fd, POLLIN, WAKE_V1_THRESHOLD, (int)i);
                 add(wk, w->psi_fd, POLLPRI, WAKE_CGROUP_PSI, (int)i);
+                if (now >= w->pressure_quiet_until_ns)
+                        add(wk, w->pressure_fd, POLLIN, WAKE_V1_PRESSURE, (int)i);
                 if (w->files.version == CGROUP_V2)
                         add(wk, w->files.fd[MEMCG_FAILCNT_OR_EVENTS], POLLPRI, WAKE_V2_EVENTS, (int)i);
         }

@@ -76,7 +76,7 @@ static int add_watched(struct rescan_ctx *c, const char *rel, int rule) {
         struct stat st;
         c->set->items[c->set->n++] = (struct watched_cgroup){
                 .path = path, .rule_index = rule, .files = files, .seen = true,
-                .level_fd = -1, .psi_fd = -1, .psi_dir = psi_dir, .oom_fd = -1,
+                .level_fd = -1, .psi_fd = -1, .psi_dir = psi_dir, .oom_fd = -1, .pressure_fd = -1,
                 .ino = stat(dir, &st) == 0 ? st.st_ino : 0 };
         log_debug("watching cgroup %s (rule %s)", rel, c->p->cgroups[rule].name);
         return 0;
@@ -114,8 +114,10 @@ void watched_cgroup_disarm(struct watched_cgroup *w) {
                 close(w->psi_fd);
         if (w->oom_fd >= 0)
                 close(w->oom_fd);
+        if (w->pressure_fd >= 0)
+                close(w->pressure_fd);
         /* -1: arm again at the next tick */
-        w->level_fd = w->psi_fd = w->oom_fd = -1;
+        w->level_fd = w->psi_fd = w->oom_fd = w->pressure_fd = -1;
         w->armed_level = w->armed_limit = w->level_armed_for = 0;
 }
 

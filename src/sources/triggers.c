@@ -38,6 +38,10 @@ int memcg_v1_oom_event_arm(const char *cgroup_dir) {
         return v1_event_arm(cgroup_dir, "memory.oom_control", "");
 }
 
+int memcg_v1_pressure_arm(const char *cgroup_dir, const char *level) {
+        return v1_event_arm(cgroup_dir, "memory.pressure_level", level);
+}
+
 void trigger_drain_eventfd(int fd) {
         uint64_t v;
         while (read(fd, &v, sizeof(v)) == (ssize_t)sizeof(v))

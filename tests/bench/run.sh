@@ -222,14 +222,17 @@ rmdir "$RACE" 2>/dev/null
 # waits for the kernel (synchronize_rcu). Until then it is not watching:
 # wait for N eventfds (or 120 s), and record how long that took.
 wait_armed() {
-        local pid=$1 n=$2 name=$3 t0=$EPOCHREALTIME have i
+        local pid=$1 n=$2 name=$3 t0=$EPOCHREALTIME have i last=-1 same=0
+        # Each v1 cgroup without a cgroup2 twin also gets a memory.pressure_level
+        # eventfd: wait for at least N and for the count to stop moving (1 s).
         for i in $(seq 1200); do
                 have=$(find /proc/"$pid"/fd -lname 'anon_inode:\[eventfd\]' 2>/dev/null | wc -l)
-                [ "$have" -ge "$n" ] && break
+                if [ "$have" = "$last" ]; then same=$((same + 1)); else same=0; last=$have; fi
+                [ "$have" -ge "$n" ] && [ $same -ge 10 ] && break
                 kill -0 "$pid" 2>/dev/null || break
                 sleep 0.1
         done
-        ARMED[$name]=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.1f", b - a}')
+        ARMED[$name]=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.1f", b - a - 1}')   # less the 1 s of stillness
         ARMEDN[$name]=$have
 }
 # idle_measure PID NAME: CPU over IDLE_S seconds after a 1 s settle, then RSS.
