@@ -28,8 +28,9 @@ struct action_ctx {
         /* The scope's victim ranking (NULL: scan it whole) and what the
          * scope holds now, in the ranking's terms (actions/ranking.h). */
         struct ranking *ranking;
-        uint64_t scope_used;
-        const struct births *births;       /* forks since, from the proc connector (or NULL) */
+        ranking_used_fn read_used;         /* what the scope holds now (actions/ranking.h) */
+        void *used_ud;
+        const struct births *births;       /* forks and changes, from the proc connector (or NULL) */
 };
 
 /* What an actuator did: the facts of the one event it logs. */

@@ -3,13 +3,16 @@
  *
  * In the background (a slice per tick) the guard walks the scope and keeps
  * its RANK_TOP best candidates and the sorted list of pids it saw. At the
- * moment of choice only the candidates and the pids born since (listing a
- * scope costs ~0.2 us a pid, reading one ~10 us) are read again. The
- * result is taken only when it is provably the scan's result under one
- * assumption, stated here: memory the scope holds now, minus what it held
- * when the walk began, minus the growth of the processes read again, is
- * an upper bound of what any other process grew by (it fails when some
- * process freed memory while another grew). Otherwise: the full scan. */
+ * moment of choice it reads again only the candidates, the processes
+ * forked or changed (exec, comm, uid) since the walk began, which the proc
+ * connector reports, and, in a cgroup, the pids it holds that the walk did
+ * not see (moved in). The answer is taken only when no process left out
+ * can have outgrown the best: the memory the scope's processes hold (anon
+ * + shmem + swap + mapped files) may have grown since the walk by no more
+ * than the candidates grew, plus what the walk's candidates gave back.
+ * The assumptions, stated: a process left out cannot hide its growth
+ * behind another process freeing as much, and its oom_score_adj is not
+ * changed at run time without an exec. Otherwise: the full scan. */
 #pragma once
 
 #include <stdbool.h>
@@ -21,11 +24,12 @@
 #define RANK_MIN_PROCS 512   /* smaller scopes are scanned whole at choice */
 #define RANK_MAX_NEW 256     /* more newcomers than this: scan whole */
 #define RANK_MAX_AGE_NS (60ull * 1000000000ull)
-#define RANK_BIRTHS 256      /* forks remembered (the proc connector) */
+#define RANK_BIRTHS 256      /* forks and changes remembered (the proc connector) */
 
-/* Processes forked lately, from the proc connector: with it, the pids a
- * walk did not see are known without listing the scope again (a listing
- * costs ~1 us a pid in the kernel: 10 ms for 10,000). */
+/* Processes forked, exec'd, renamed or given another uid lately, from
+ * the proc connector: what a walk could not have ranked as it is now is
+ * known without listing the scope again (a listing costs ~1 us a pid in
+ * the kernel: 10 ms for 10,000). */
 struct births {
         pid_t pid[RANK_BIRTHS];
         uint64_t ns[RANK_BIRTHS];       /* CLOCK_MONOTONIC, the kernel's stamp */
@@ -71,12 +75,18 @@ struct ranking {
 int ranking_step(struct ranking *rk, const struct victim_policy *vp, uint64_t used,
                  uint64_t deadline_ns, uint64_t gap_ns);
 
-/* The choice through the ranking; births (may be NULL) replaces listing
- * the scope for newcomers when it can answer. -EAGAIN: no ranking can answer (none
- * ready, too old, too small, too many newcomers, growth unexplained, nobody
- * eligible among the candidates): scan the whole scope instead. */
-int ranking_choose(struct ranking *rk, const struct victim_policy *vp, uint64_t used, uint64_t now_ns,
-                   const struct births *births, struct victim *ret, struct victim_stats *stats);
+/* What the scope's processes hold now (bytes of anon + shmem + swap +
+ * mapped files), read when ranking_choose asks for it. */
+typedef int (*ranking_used_fn)(void *userdata, uint64_t *ret);
+
+/* The choice through the ranking. births (the proc connector's forks,
+ * execs, comm and uid changes) is required: without it a process that
+ * exec'd since the walk is unseen. -EAGAIN: no ranking can answer (none
+ * ready, too old, too small, too many newcomers, growth unexplained,
+ * nobody eligible among the candidates): scan the whole scope instead. */
+int ranking_choose(struct ranking *rk, const struct victim_policy *vp, uint64_t now_ns,
+                   const struct births *births, ranking_used_fn read_used, void *used_ud,
+                   struct victim *ret, struct victim_stats *stats);
 
 void ranking_free(struct ranking *rk);
 

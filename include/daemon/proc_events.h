@@ -23,6 +23,9 @@ void proc_events_close(struct guard *g);
 /* The loop calls this when the connector fd is readable. */
 void proc_events_dispatch(struct guard *g);
 
+/* Events wait in the connector's socket (not dispatched yet). */
+bool proc_events_pending(const struct guard *g);
+
 /* One event, to every stage that follows processes. */
 void guard_on_proc_event(const struct pc_event *ev, void *guard);
 

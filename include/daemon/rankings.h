@@ -4,6 +4,7 @@
 #pragma once
 
 #include "actions/ranking.h"
+#include "sources/memcg.h"
 
 #define RANK_SLOTS 4                          /* the machine and 3 cgroups */
 #define RANK_TICK_BUDGET_NS (2 * NSEC_PER_MSEC)
@@ -15,9 +16,18 @@ struct decision;
 /* Advance the rankings (after the tick's decisions). */
 void rankings_tick(struct guard *g);
 
-/* The ranking of a decision's scope, or NULL. *ret_used: what the scope
- * holds now, in the ranking's terms. */
-struct ranking *rankings_for(struct guard *g, const struct decision *d, uint64_t *ret_used);
+/* How to read what a scope's processes hold at the moment of choice. */
+struct rank_used_ctx {
+        ranking_used_fn fn;
+        void *ud;                             /* the guard, or this struct */
+        const struct memcg_files *files;      /* a cgroup's kept fds */
+        char *scratch;
+        size_t size;
+};
+
+/* The ranking of a decision's scope, or NULL; *ret_used says how to read
+ * what the scope holds (ret_used must stay where it is while used). */
+struct ranking *rankings_for(struct guard *g, const struct decision *d, struct rank_used_ctx *ret_used);
 
 void rankings_free(struct guard *g);
 

@@ -40,8 +40,8 @@ int action_choose_victim(const struct action_ctx *ctx, const struct decision *d,
         if (d->cgroup && !cg)
                 return -ENAMETOOLONG;
         uint64_t t0 = now_ns();
-        int r = ctx->ranking ? ranking_choose(ctx->ranking, &vp, ctx->scope_used, t0, ctx->births,
-                                                        &rep->victim, &rep->search)
+        int r = ctx->ranking ? ranking_choose(ctx->ranking, &vp, t0, ctx->births, ctx->read_used,
+                                                        ctx->used_ud, &rep->victim, &rep->search)
                              : -EAGAIN;
         if (r == -EAGAIN)
                 r = victim_choose(&vp, cg, &rep->victim, &rep->search);

@@ -1,6 +1,7 @@
 /* A ranking of likely victims for big scopes; see actions/ranking.h for
  * when its answer is the full scan's answer. Allocates only while a walk
  * starts or ends, never at the moment of choice. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +30,9 @@ bool pid_sorted_contains(const pid_t *pids, size_t n, pid_t pid) {
 }
 
 long ranking_unexplained(uint64_t used_then, uint64_t used_now, uint64_t unit_bytes, long explained_points) {
-        if (used_now <= used_then || unit_bytes == 0)
+        if (unit_bytes == 0)
+                return LONG_MAX / 4; /* no scale: nothing can be proved */
+        if (used_now <= used_then)
                 return 0;
         /* Round up: the bound must not be short of the truth. */
         long grown = (long)(((__uint128_t)(used_now - used_then) * 1000 + unit_bytes - 1) / unit_bytes);
@@ -159,8 +162,11 @@ static void publish(struct ranking *rk, uint64_t now, uint64_t gap_ns) {
         rk->ready_start_ns = rk->walk_start_ns;
         rk->ready_used = rk->walk_used;
         rk->walking = false;
-        /* The listing at choice needs room for the scope and its newcomers. */
+        /* The listing at choice needs room for the scope and its newcomers;
+         * touched now, so that the choice does not fault its pages in. */
         rk->ready = grow(&rk->now, &rk->cap_now, rk->n_seen + rk->n_seen / 4 + RANK_MAX_NEW) == 0;
+        if (rk->ready)
+                explicit_bzero(rk->now, rk->cap_now * sizeof(pid_t));
         /* Rest at least 50x the walk's own time: at most 2 % of a CPU. */
         uint64_t rest = 50 * rk->walk_busy_ns;
         rk->next_walk_ns = now + (rest > gap_ns ? rest : gap_ns);
@@ -203,10 +209,11 @@ static bool listed(const pid_t *pids, size_t n, pid_t pid) {
         return false;
 }
 
-/* Newcomers from the births since the walk began: in the scope, not
- * already candidates. */
-static int newcomers_from_births(const struct ranking *rk, const struct victim_policy *vp,
-                                 const struct births *b, pid_t *out, size_t *n) {
+/* Processes forked or changed (exec, comm, uid: prefer / avoid / protect
+ * may now say otherwise) since the walk began: in the scope, not already
+ * candidates. */
+static int changed_since_walk(const struct ranking *rk, const struct victim_policy *vp,
+                              const struct births *b, pid_t *out, size_t *n) {
         pid_t born[RANK_MAX_NEW];
         size_t n_born;
         if (births_since(b, rk->ready_start_ns, born, RANK_MAX_NEW, &n_born) < 0)
@@ -217,13 +224,14 @@ static int newcomers_from_births(const struct ranking *rk, const struct victim_p
         return 0;
 }
 
-/* Newcomers by listing the scope: every pid the walk did not see. */
-static int newcomers_from_listing(struct ranking *rk, const struct victim_policy *vp, pid_t *out, size_t *n) {
+/* A cgroup is also entered without a fork (a process moved into it): list
+ * it for every pid the walk did not see. */
+static int moved_in(struct ranking *rk, const struct victim_policy *vp, pid_t *out, size_t *n) {
         struct pid_list l = { .a = rk->now, .cap = rk->cap_now };
         if (list_scope(rk, vp, &l) < 0 || l.overflow)
                 return -EAGAIN;
         for (size_t i = 0; i < l.n; i++) {
-                if (pid_sorted_contains(rk->seen, rk->n_seen, l.a[i]))
+                if (pid_sorted_contains(rk->seen, rk->n_seen, l.a[i]) || listed(out, *n, l.a[i]))
                         continue;
                 if (*n == RANK_TOP + RANK_MAX_NEW)
                         return -EAGAIN;
@@ -232,23 +240,50 @@ static int newcomers_from_listing(struct ranking *rk, const struct victim_policy
         return 0;
 }
 
-/* The walk's candidates and the pids of the scope it did not see. */
+/* The walk's candidates and every process the walk could not have ranked
+ * as it is now. Without the proc connector an exec is invisible: no answer. */
 static int gather_candidates(struct ranking *rk, const struct victim_policy *vp, const struct births *b,
                              pid_t *out, size_t *n_out) {
         size_t n = 0;
         for (size_t i = 0; i < rk->n_top; i++)
                 out[n++] = rk->top[i].pid;
-        if (!b || newcomers_from_births(rk, vp, b, out, &n) < 0) {
-                n = rk->n_top;
-                if (newcomers_from_listing(rk, vp, out, &n) < 0)
-                        return -EAGAIN;
-        }
+        if (!b || changed_since_walk(rk, vp, b, out, &n) < 0)
+                return -EAGAIN;
+        if (rk->scope[0] && moved_in(rk, vp, out, &n) < 0)
+                return -EAGAIN;
         *n_out = n;
         return 0;
 }
 
-int ranking_choose(struct ranking *rk, const struct victim_policy *vp, uint64_t used, uint64_t now,
-                   const struct births *births, struct victim *ret, struct victim_stats *stats) {
+/* The candidate's score now, or -1 when it is no longer a candidate. */
+static int score_now(const struct ranking *rk, size_t n, pid_t pid, uint64_t starttime) {
+        for (size_t i = 0; i < n; i++)
+                if (rk->cand[i].pid == pid && rk->cand[i].starttime == starttime)
+                        return rk->cand[i].score;
+        return -1;
+}
+
+/* Points of memory the scope's processes may have grown by that no
+ * candidate accounts for: what the scope grew by, less the candidates'
+ * growth, plus what the walk's candidates gave back (a killed victim's
+ * memory is free for anyone to take). */
+static long unexplained_points(const struct ranking *rk, size_t n, uint64_t used) {
+        long explained = 0, freed = 0;
+        for (size_t i = 0; i < n; i++) {
+                long g = (long)rk->cand[i].score - score_then(rk, &rk->cand[i]) - ROUNDING_POINTS;
+                explained += g > 0 ? g : 0;
+        }
+        for (size_t i = 0; i < rk->n_top; i++) {
+                int now = score_now(rk, n, rk->top[i].pid, rk->top[i].starttime);
+                long f = now < 0 ? rk->top[i].score : (long)rk->top[i].score - now;
+                freed += f > 0 ? f : 0;
+        }
+        return ranking_unexplained(rk->ready_used, used, rk->unit_bytes, explained) + freed;
+}
+
+int ranking_choose(struct ranking *rk, const struct victim_policy *vp, uint64_t now,
+                   const struct births *births, ranking_used_fn read_used, void *used_ud,
+                   struct victim *ret, struct victim_stats *stats) {
         if (!rk->ready || rk->small || now - rk->ready_start_ns > RANK_MAX_AGE_NS)
                 return -EAGAIN;
         pid_t pids[RANK_TOP + RANK_MAX_NEW];
@@ -259,14 +294,13 @@ int ranking_choose(struct ranking *rk, const struct victim_policy *vp, uint64_t 
         /* want = all of them: every candidate's growth is needed. */
         if (victim_rank(vp, pids, n_pids, rk->cand, n_pids ? n_pids : 1, &n, &st) < 0 || n == 0)
                 return -EAGAIN;
-        long explained = 0;
-        for (size_t i = 0; i < n; i++) {
-                long g = (long)rk->cand[i].score - score_then(rk, &rk->cand[i]) - ROUNDING_POINTS;
-                explained += g > 0 ? g : 0;
-        }
+        /* What the scope holds is read after the candidates: their growth
+         * until then is counted on both sides. */
+        uint64_t used;
+        if (read_used(used_ud, &used) < 0)
+                return -EAGAIN;
         int entry = rk->n_top < RANK_TOP ? 0 : rk->top[RANK_TOP - 1].score;
-        long unexplained = ranking_unexplained(rk->ready_used, used, rk->unit_bytes, explained);
-        if (!ranking_covers(rk->cand[0].score, entry, unexplained))
+        if (!ranking_covers(rk->cand[0].score, entry, unexplained_points(rk, n, used)))
                 return -EAGAIN;
         struct victim best = rk->cand[0];
         if (victim_take(vp, &best) < 0)

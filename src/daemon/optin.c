@@ -84,13 +84,22 @@ int optin_record(struct guard *g, enum restore_key key, const char *path, const 
         if (r < 0)
                 return log_error_errno(r, "cannot start the guardian process: %m; not changing %s", path);
         ssize_t i = find(g, key, path);
-        if (i < 0 && (r = append(g, key, path, original)) < 0)
+        bool added = i < 0;
+        if (added && (r = append(g, key, path, original)) < 0)
                 return r;
-        if (i < 0)
+        if (added)
                 i = (ssize_t)g->n_changes - 1;
+        char before[sizeof(g->changes[i].ours)];
+        snprintf(before, sizeof(before), "%s", g->changes[i].ours);
         snprintf(g->changes[i].ours, sizeof(g->changes[i].ours), "%s", ours);
-        if ((r = save(g)) < 0)
-                drop(g, (size_t)i);
+        if ((r = save(g)) < 0) {
+                /* Not saved: not made. An entry that was there already keeps
+                 * its original (and the value we had written). */
+                if (added)
+                        drop(g, (size_t)i);
+                else
+                        snprintf(g->changes[i].ours, sizeof(g->changes[i].ours), "%s", before);
+        }
         return r;
 }
 

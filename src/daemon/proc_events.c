@@ -1,4 +1,5 @@
 /* Dispatching process events to the stages that follow processes. */
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,8 +38,8 @@ void proc_events_close(struct guard *g) {
 
 void guard_on_proc_event(const struct pc_event *ev, void *guard) {
         struct guard *g = guard;
-        if (ev->kind == PC_FORK && ev->pid == ev->tgid)
-                births_record(&g->births, ev->pid, ev->timestamp_ns);
+        if (ev->kind == PC_FORK ? ev->pid == ev->tgid : ev->kind != PC_EXIT)
+                births_record(&g->births, ev->tgid, ev->timestamp_ns); /* born, or not as ranked */
         supervise_on_event(g, ev);
         adjust_on_event(&g->adjuster, ev);
 }
@@ -48,6 +49,11 @@ void guard_proc_rescan(struct guard *g) {
         supervise_scan(g, g->last_proc_scan_ns);
         supervise_tick(g, g->last_proc_scan_ns, true);
         adjust_rescan(&g->adjuster);
+}
+
+bool proc_events_pending(const struct guard *g) {
+        struct pollfd p = { .fd = g->pc_fd, .events = POLLIN };
+        return g->pc_fd >= 0 && poll(&p, 1, 0) == 1;
 }
 
 void proc_events_dispatch(struct guard *g) {

@@ -3,22 +3,52 @@
 
 #include "daemon/guard.h"
 #include "daemon/proc_events.h"
+#include "sources/meminfo.h"
 #include "daemon/rankings.h"
 
 static bool chooses_victims(const struct rule *r) {
         return r->action == ACTION_KILL || r->action == ACTION_STOP;
 }
 
-/* What processes can grow by: anon, shmem and swap. Page cache and slab
- * are left out: reclaiming them makes room without any process shrinking,
- * and reading /proc grows them. */
+/* What processes' badness is made of: anon, shmem, swap and mapped
+ * files. The rest of the page cache and the slab are left out: reclaiming
+ * them makes room without any process shrinking, and reading /proc grows
+ * them. */
+static uint64_t meminfo_used(const struct meminfo *m) {
+        return m->anon_pages + m->shmem + m->mapped + (m->swap_total > m->swap_free ? m->swap_total - m->swap_free : 0);
+}
+
 static uint64_t machine_used(const struct guard *g) {
-        const struct meminfo *m = &g->snap.machine.mem;
-        return m->anon_pages + m->shmem + (m->swap_total > m->swap_free ? m->swap_total - m->swap_free : 0);
+        return meminfo_used(&g->snap.machine.mem);
+}
+
+static uint64_t stats_used(const struct memcg_stats *st) {
+        return st->stat.anon + st->stat.shmem + st->stat.mapped + st->swap_usage;
 }
 
 static uint64_t cgroup_used(const struct cgroup_view *v) {
-        return v->stats.stat.anon + v->stats.stat.shmem + v->stats.swap_usage;
+        return stats_used(&v->stats);
+}
+
+/* At the moment of choice, read afresh (ranking_used_fn). */
+static int machine_used_now(void *ud, uint64_t *ret) {
+        const struct guard *g = ud;
+        struct meminfo m;
+        int r = read_meminfo(g->root, &m);
+        if (r < 0)
+                return r;
+        *ret = meminfo_used(&m);
+        return 0;
+}
+
+static int cgroup_used_now(void *ud, uint64_t *ret) {
+        const struct rank_used_ctx *c = ud;
+        struct memcg_stats st;
+        int r = memcg_read(c->files, c->scratch, c->size, &st);
+        if (r < 0)
+                return r;
+        *ret = stats_used(&st);
+        return 0;
 }
 
 static double warmth(const struct cgroup_view *v) {
@@ -80,8 +110,11 @@ static struct ranking *slot_for(struct guard *g, const char *dir, bool create) {
         for (size_t i = 0; i < RANK_SLOTS; i++)
                 if (!g->rankings[i]) {
                         g->rankings[i] = calloc(1, sizeof(struct ranking));
-                        if (g->rankings[i])
-                                snprintf(g->rankings[i]->scope, sizeof(g->rankings[i]->scope), "%s", dir);
+                        if (!g->rankings[i])
+                                return NULL;
+                        /* Fault in the choice-time scratch now (calloc may hand out untouched pages). */
+                        explicit_bzero(g->rankings[i], sizeof(struct ranking));
+                        snprintf(g->rankings[i]->scope, sizeof(g->rankings[i]->scope), "%s", dir);
                         return g->rankings[i];
                 }
         return NULL;
@@ -129,18 +162,31 @@ void rankings_tick(struct guard *g) {
                 uint64_t used = scopes[i] < 0 ? machine_used(g) : cgroup_used(&g->cgroups.views[scopes[i]]);
                 (void)ranking_step(rk, &vp, used, deadline, gap);
         }
-        if (g->armed && g->pc_fd < 0 && rankings_want_births(g))
+        if (g->armed && g->pc_fd < 0 && rankings_want_births(g)) {
                 proc_events_open(g); /* polled from the next loop turn on */
+                /* Births before now are unknown: walk again from here. */
+                for (size_t i = 0; g->pc_fd >= 0 && i < RANK_SLOTS; i++)
+                        if (g->rankings[i])
+                                g->rankings[i]->walking = false, g->rankings[i]->next_walk_ns = 0;
+        }
 }
 
-struct ranking *rankings_for(struct guard *g, const struct decision *d, uint64_t *ret_used) {
+struct ranking *rankings_for(struct guard *g, const struct decision *d, struct rank_used_ctx *ret_used) {
         char dir[4096];
         int cgroup = d->cgroup ? (int)(d->cgroup - g->cgroups.views) : -1;
         if (scope_dir(g, cgroup, dir, sizeof(dir)) < 0)
                 return NULL;
         struct ranking *rk = slot_for(g, dir, false);
-        if (rk)
-                *ret_used = cgroup < 0 ? machine_used(g) : cgroup_used(d->cgroup);
+        if (!rk)
+                return NULL;
+        if (cgroup < 0)
+                *ret_used = (struct rank_used_ctx){ .fn = machine_used_now, .ud = g };
+        else {
+                *ret_used = (struct rank_used_ctx){ .files = &g->cgroups.items[cgroup].files,
+                                                    .scratch = g->scratch, .size = GUARD_SCRATCH_SIZE,
+                                                    .fn = cgroup_used_now };
+                ret_used->ud = ret_used;
+        }
         return rk;
 }
 

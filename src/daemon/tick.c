@@ -42,10 +42,13 @@ static int execute(struct guard *g, const struct decision *d, uint64_t now) {
                  ? g->cgroups.items[w->cgroup].path : "");
         struct action_ctx ctx;
         guard_action_ctx(g, wakeup, &ctx);
-        ctx.ranking = rankings_for(g, d, &ctx.scope_used);
-        if (ctx.ranking && g->pc_fd >= 0)
-                proc_events_dispatch(g); /* births still queued in the socket */
-        ctx.births = &g->births;
+        struct rank_used_ctx used;
+        ctx.ranking = rankings_for(g, d, &used);
+        ctx.read_used = used.fn;
+        ctx.used_ud = used.ud;
+        /* Events still queued in the connector's socket are not in births:
+         * then the ranking cannot answer (no dispatch on the kill path). */
+        ctx.births = g->births.active && !proc_events_pending(g) ? &g->births : NULL;
         int r = guard_actuator(g)->execute(&ctx, d);
         /* Only what was done counts toward the kill cap ("no victim" is
          * not a kill); post_kill_delay counts from the end of the wait. */

@@ -1,5 +1,8 @@
 /* libcgroup in a child process; see sources/libcgroup_child.h. */
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <libcgroup.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,13 +29,23 @@ static int write_all(int fd, const char *p, size_t len) {
         return 0;
 }
 
-/* Parent side: the whole answer, NUL-terminated, into a heap buffer. */
+#define CHILD_TIMEOUT_MS 5000 /* a walk takes ~2 ms; a stuck child must not hold the guard */
+
+/* Parent side: the whole answer, NUL-terminated, into a heap buffer;
+ * -ETIMEDOUT when the child is too slow. */
 static int read_answer(int fd, char **ret, size_t *ret_len) {
         size_t cap = 4096, len = 0;
         char *buf = malloc(cap);
         if (!buf)
                 return -ENOMEM;
+        uint64_t deadline = now_ns() + CHILD_TIMEOUT_MS * NSEC_PER_MSEC;
         for (;;) {
+                uint64_t t = now_ns();
+                struct pollfd pfd = { .fd = fd, .events = POLLIN };
+                if (t >= deadline || poll(&pfd, 1, (int)((deadline - t) / NSEC_PER_MSEC) + 1) == 0) {
+                        free(buf);
+                        return -ETIMEDOUT;
+                }
                 if (cap - len < 2) {
                         char *p = cap < ANSWER_MAX ? realloc(buf, cap * 2) : NULL;
                         if (!p) {
@@ -61,6 +74,17 @@ static int read_answer(int fd, char **ret, size_t *ret_len) {
 
 typedef int (*child_job)(int out_fd, const void *arg);
 
+/* The child: the first the kernel may kill (it inherited the guard's
+ * -1000), holding nothing of the guard's but its pipe (a guardian's pipe
+ * must reach EOF when the guard dies). */
+static int child_main(child_job job, const void *arg, int fd) {
+        (void)write_file_at("/", "/proc/self/oom_score_adj", "1000");
+        if (fd > 3)
+                (void)syscall(SYS_close_range, 3u, (unsigned)fd - 1, 0u);
+        (void)syscall(SYS_close_range, (unsigned)fd + 1, ~0u, 0u);
+        return job(fd, arg) == 0 ? 0 : 1;
+}
+
 /* Forks, runs job in the child (its exit status is job's result), and
  * returns the child's answer. */
 static int run_child(child_job job, const void *arg, char **ret, size_t *ret_len) {
@@ -69,16 +93,22 @@ static int run_child(child_job job, const void *arg, char **ret, size_t *ret_len
         if (pid < 0)
                 return pid;
         if (pid == 0)
-                _exit(job(fd, arg) == 0 ? 0 : 1);
-        int r = read_answer(fd, ret, ret_len);
+                _exit(child_main(job, arg, fd));
+        char *answer = NULL;
+        size_t len = 0;
+        int r = read_answer(fd, &answer, &len);
         close(fd);
+        if (r == -ETIMEDOUT)
+                (void)kill(pid, SIGKILL);
         int status = 0;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
         if (r == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-                free(*ret);
-                r = -ENOENT; /* libcgroup found nothing (or the child died) */
+                free(answer);
+                return -ENOENT; /* libcgroup found nothing (or the child died) */
         }
+        if (r == 0)
+                *ret = answer, *ret_len = len;
         return r;
 }
 

@@ -14,7 +14,7 @@ uint64_t memcg_v1_normalize_limit(uint64_t raw) {
  * cgroup's own pages. Prefer total_*, fall back to local. */
 int parse_memcg_v1_stat(const char *buf, size_t len, struct memcg_stat *ret) {
         struct memcg_stat loc = {0}, tot = {0};
-        bool s[14] = {0};
+        bool s[16] = {0};
         const struct kv_field fields[] = {
                 {"cache", &loc.file, &s[0]},              {"total_cache", &tot.file, &s[1]},
                 {"rss", &loc.anon, &s[2]},                {"total_rss", &tot.anon, &s[3]},
@@ -24,6 +24,7 @@ int parse_memcg_v1_stat(const char *buf, size_t len, struct memcg_stat *ret) {
                 {"shmem", &loc.shmem, &s[8]},             {"total_shmem", &tot.shmem, &s[9]},
                 {"pgfault", &loc.pgfault, &s[10]},        {"total_pgfault", &tot.pgfault, &s[11]},
                 {"pgmajfault", &loc.pgmajfault, &s[12]},  {"total_pgmajfault", &tot.pgmajfault, &s[13]},
+                {"mapped_file", &loc.mapped, &s[14]},     {"total_mapped_file", &tot.mapped, &s[15]},
         };
         int r = parse_kv(buf, len, fields, ELEMENTSOF(fields));
         if (r < 0)
@@ -38,6 +39,7 @@ int parse_memcg_v1_stat(const char *buf, size_t len, struct memcg_stat *ret) {
                 .shmem = s[9] ? tot.shmem : loc.shmem,
                 .pgfault = s[11] ? tot.pgfault : loc.pgfault,
                 .pgmajfault = s[13] ? tot.pgmajfault : loc.pgmajfault,
+                .mapped = s[15] ? tot.mapped : loc.mapped,
         };
         *ret = m;
         return 0;
@@ -55,6 +57,7 @@ int parse_memcg_v2_stat(const char *buf, size_t len, struct memcg_stat *ret) {
                 {"shmem", &m.shmem, NULL},
                 {"pgfault", &m.pgfault, NULL},
                 {"pgmajfault", &m.pgmajfault, NULL},
+                {"file_mapped", &m.mapped, NULL},
         };
         int r = parse_kv(buf, len, fields, ELEMENTSOF(fields));
         if (r < 0)

@@ -18,6 +18,7 @@ int parse_meminfo(const char *buf, size_t len, struct meminfo *ret) {
                 {"Inactive(file)", &m.inactive_file, NULL},
                 {"AnonPages", &m.anon_pages, NULL},
                 {"Shmem", &m.shmem, NULL},
+                {"Mapped", &m.mapped, NULL},
         };
         int r = parse_kv(buf, len, fields, ELEMENTSOF(fields));
         if (r < 0)

@@ -360,18 +360,15 @@ ranked_cell() {
 }
 row "victim choice, $INCG processes in one cgroup, full scan (victim_choose over the cgroup, median of 5)" \
         "$(vt choose_cgroup) ms (scanned $(vx choose_cgroup scanned))" "(cannot: machine-wide only)" "" "< 10 ms"
-row "victim choice, the same cgroup through the daemon's ranking, newcomers from the proc connector" \
+row "victim choice, the same cgroup through the daemon's ranking (changes from the proc connector, the cgroup listed for moved-in processes)" \
         "$(ranked_cell ranked_cgroup)" "" "" "< 10 ms"
-row "victim choice, the same through the ranking, newcomers by listing the cgroup (no connector)" \
-        "$(ranked_cell ranked_listing_cgroup)" "" "" "< 10 ms"
 row "victim choice, machine-wide with $INCG of $(vx read_oom_score_machine pids) processes in it, full scan (median of 5)" \
         "$(vt choose_machine) ms" \
         "${EO_MED} ms (its own -d timing, which includes writing a line per process to tmpfs)" \
         "$(ratio "$(vt choose_machine)" "$EO_MED")" "< 10 ms"
-row "victim choice, machine-wide through the ranking, newcomers from the proc connector" \
+row "victim choice, machine-wide through the ranking (forks and changes from the proc connector)" \
         "$(ranked_cell ranked_machine)" "${EO_MED} ms" "$(ratio "$(vt ranked_machine)" "$EO_MED")" "< 10 ms"
-row "victim choice, machine-wide through the ranking, newcomers by listing /proc (no connector)" \
-        "$(ranked_cell ranked_listing_machine)" "" "" "< 10 ms"
+
 row "for scale: one open+read+close per process (stat in the cgroup / oom_score machine-wide)" \
         "$(vt read_stat_cgroup) ms / $(vt read_oom_score_machine) ms" "" "" ""
 

@@ -45,6 +45,7 @@ static void test_v1_stat_totals(void **state) {
         assert_int_equal(s.active_file, 10727424);
         assert_int_equal(s.inactive_file, 6729728);
         assert_int_equal(s.shmem, 9068544);
+        assert_int_equal(s.mapped, 10854400); /* total_mapped_file, not the local one */
         assert_int_equal(s.pgfault, 818499);
         assert_int_equal(s.pgmajfault, 959);
 }
@@ -81,6 +82,7 @@ static void test_v2_stat(void **state) {
         assert_int_equal(s.active_file, 1802240);
         assert_int_equal(s.inactive_file, 5349376);
         assert_int_equal(s.shmem, 135168);
+        assert_int_equal(s.mapped, 4198400);
         assert_int_equal(s.pgfault, 5316);
         assert_int_equal(s.pgmajfault, 93);
 }

@@ -51,6 +51,7 @@ static void test_sample(void **state) {
         assert_true(m.inactive_file == KB(6552));
         assert_true(m.anon_pages == KB(8616));
         assert_true(m.shmem == KB(8856));
+        assert_true(m.mapped == KB(10548));
 }
 
 static void test_minimal(void **state) {

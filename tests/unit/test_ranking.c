@@ -65,6 +65,22 @@ static int teardown(void **state) {
         return 0;
 }
 
+static uint64_t used_now_value;
+static int used_now(void *ud, uint64_t *ret) {
+        (void)ud;
+        *ret = used_now_value;
+        return 0;
+}
+
+/* No fork or change reported since the walk (the connector is on). */
+static struct births quiet = { .active = true };
+
+/* ranking_choose with "what the scope holds now" = used. */
+static int choose_ranked(uint64_t used, const struct births *b, struct victim *v, struct victim_stats *st) {
+        used_now_value = used;
+        return ranking_choose(rk, &vp, now_ns(), b, used_now, NULL, v, st);
+}
+
 static void walk(uint64_t used) {
         assert_int_equal(ranking_step(rk, &vp, used, UINT64_MAX, 0), 0);
         assert_false(rk->walking); /* no deadline: one step walks it all */
@@ -81,7 +97,7 @@ static void test_pure(void **state) {
         assert_int_equal(ranking_unexplained(0, 500, 1000, 100), 400);
         assert_int_equal(ranking_unexplained(0, 500, 1000, 600), 0);
         assert_int_equal(ranking_unexplained(500, 0, 1000, 0), 0);   /* shrank */
-        assert_int_equal(ranking_unexplained(0, 500, 0, 0), 0);      /* no scale */
+        assert_true(ranking_unexplained(0, 500, 0, 0) > 1000000);   /* no scale: fails closed */
         assert_true(ranking_covers(600, 555, 45));
         assert_false(ranking_covers(600, 555, 46));
 }
@@ -94,7 +110,7 @@ static void test_same_answer_as_the_scan(void **state) {
         struct victim scan, ranked;
         struct victim_stats st = { 0 };
         assert_int_equal(victim_choose(&vp, dir, &scan, NULL), 0);
-        assert_int_equal(ranking_choose(rk, &vp, 300 * MIB, now_ns(), NULL, &ranked, &st), 0);
+        assert_int_equal(choose_ranked(300 * MIB, &quiet, &ranked, &st), 0);
         assert_int_equal(ranked.pid, scan.pid);
         assert_int_equal(ranked.score, scan.score);
         assert_int_equal(st.ranked_of, COUNT);
@@ -106,21 +122,21 @@ static void test_newcomer_is_read(void **state) {
         write_procs(COUNT, 5000);
         proc(5000, 700 * 1024);
         struct victim v;
-        assert_int_equal(ranking_choose(rk, &vp, 1000 * MIB, now_ns(), NULL, &v, NULL), 0);
-        assert_int_equal(v.pid, 5000); /* its growth is explained: it is new */
+        assert_int_equal(choose_ranked(1000 * MIB, &quiet, &v, NULL), 0);
+        assert_int_equal(v.pid, 5000); /* listed (moved in or born): its growth is explained */
 }
 
 static void test_unexplained_growth_scans(void **state) {
         walk(300 * MIB);
         proc(FIRST + 50, 700 * 1024); /* was 51 MiB, not a candidate */
         struct victim v;
-        assert_int_equal(ranking_choose(rk, &vp, 949 * MIB, now_ns(), NULL, &v, NULL), -EAGAIN);
+        assert_int_equal(choose_ranked(949 * MIB, &quiet, &v, NULL), -EAGAIN);
         assert_int_equal(victim_choose(&vp, dir, &v, NULL), 0);
         assert_int_equal(v.pid, FIRST + 50);
         /* A candidate's own growth explains the same amount. */
         proc(FIRST + 50, 51 * 1024);
         proc(FIRST + COUNT - 2, (COUNT - 1 + 400) * 1024);
-        assert_int_equal(ranking_choose(rk, &vp, 700 * MIB, now_ns(), NULL, &v, NULL), 0);
+        assert_int_equal(choose_ranked(700 * MIB, &quiet, &v, NULL), 0);
         assert_int_equal(v.pid, FIRST + COUNT - 2);
 }
 
@@ -129,7 +145,7 @@ static void test_small_scope_is_scanned(void **state) {
         walk(0);
         assert_true(rk->small);
         struct victim v;
-        assert_int_equal(ranking_choose(rk, &vp, 0, now_ns(), NULL, &v, NULL), -EAGAIN);
+        assert_int_equal(choose_ranked(0, &quiet, &v, NULL), -EAGAIN);
 }
 
 static void test_empty_scope(void **state) {
@@ -139,14 +155,17 @@ static void test_empty_scope(void **state) {
         walk(0);
         assert_true(rk->small);
         struct victim v;
-        assert_int_equal(ranking_choose(rk, &vp, 0, now_ns(), NULL, &v, NULL), -EAGAIN);
+        assert_int_equal(choose_ranked(0, &quiet, &v, NULL), -EAGAIN);
 }
 
 static void test_stale_ranking_scans(void **state) {
         walk(300 * MIB);
         struct victim v;
-        assert_int_equal(ranking_choose(rk, &vp, 300 * MIB, rk->ready_start_ns + RANK_MAX_AGE_NS + 1, NULL, &v, NULL),
-                         -EAGAIN);
+        used_now_value = 300 * MIB;
+        assert_int_equal(ranking_choose(rk, &vp, rk->ready_start_ns + RANK_MAX_AGE_NS + 1, &quiet, used_now, NULL,
+                                        &v, NULL), -EAGAIN);
+        /* Without the connector an exec since the walk would be unseen. */
+        assert_int_equal(choose_ranked(300 * MIB, NULL, &v, NULL), -EAGAIN);
 }
 
 static void test_births(void **state) {
@@ -186,13 +205,38 @@ static void test_newcomer_from_births(void **state) {
         births_record(&b, 5000, rk->ready_start_ns + 1);
         struct victim v;
         struct victim_stats st = { 0 };
-        assert_int_equal(ranking_choose(rk, &vp, 1000 * MIB, now_ns(), &b, &v, &st), 0);
+        assert_int_equal(choose_ranked(1000 * MIB, &b, &v, &st), 0);
         assert_int_equal(v.pid, 5000);
-        assert_int_equal(st.scanned, RANK_TOP + 1);
-        /* A birth the connector did not report is not seen this way. */
-        b = (struct births){ .active = true, .since_ns = 1 };
-        assert_int_equal(ranking_choose(rk, &vp, 300 * MIB, now_ns(), &b, &v, NULL), 0);
-        assert_int_equal(v.pid, FIRST + COUNT - 1);
+        assert_int_equal(st.scanned, RANK_TOP + 1); /* reported and listed: read once */
+}
+
+/* The best candidate died (a kill): its memory is free for anyone, so a
+ * process left out may have grown into it with nothing to show in the
+ * total. */
+static void test_freed_memory_is_unexplained(void **state) {
+        walk(300 * MIB);
+        char text[256], rel[64];
+        snprintf(text, sizeof(text), "%d (p) Z 1 0 0 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 %d 0 0 0\n",
+                 FIRST + COUNT - 1, 1000 + FIRST + COUNT - 1);
+        snprintf(rel, sizeof(rel), "/proc/%d/stat", FIRST + COUNT - 1);
+        tree_write(root, rel, text);           /* the old best: a zombie now */
+        proc(FIRST + 50, 700 * 1024);          /* grew into its memory */
+        struct victim v;
+        assert_int_equal(choose_ranked(300 * MIB, &quiet, &v, NULL), -EAGAIN);
+        assert_int_equal(victim_choose(&vp, dir, &v, NULL), 0);
+        assert_int_equal(v.pid, FIRST + 50);
+}
+
+/* An exec (or comm, uid change) since the walk puts the process among the
+ * candidates: its growth is then explained. */
+static void test_changed_process_is_read(void **state) {
+        walk(300 * MIB);
+        proc(FIRST + 50, 700 * 1024);
+        struct births b = { .active = true };
+        births_record(&b, FIRST + 50, rk->ready_start_ns + 1);
+        struct victim v;
+        assert_int_equal(choose_ranked(949 * MIB, &b, &v, NULL), 0);
+        assert_int_equal(v.pid, FIRST + 50);
 }
 
 int main(void) {
@@ -206,6 +250,8 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_small_scope_is_scanned, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_stale_ranking_scans, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_empty_scope, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_freed_memory_is_unexplained, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_changed_process_is_read, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
