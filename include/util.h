@@ -58,7 +58,8 @@ int write_file_at(const char *root, const char *path, const char *value);
 /* fork(2) with a pipe: the child writes and the parent reads it
  * (child_writes), or the other way round. Returns the child's pid in the
  * parent, 0 in the child, or -errno; *ret_fd is the caller's own end
- * (O_CLOEXEC), the other end is closed on each side. */
+ * (O_CLOEXEC), the other end is closed on each side, and the child keeps
+ * no other descriptor but 0, 1 and 2. */
 pid_t fork_piped(bool child_writes, int *ret_fd);
 
 const char *format_bytes(char *buf, size_t size, uint64_t bytes);

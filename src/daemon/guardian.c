@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -38,18 +37,11 @@ static void report(const struct restore_entry *e, int r, void *ud) {
                     strerror(-r));
 }
 
-static void close_other_fds(int keep) {
-        if (keep > 3)
-                syscall(SYS_close_range, 3u, (unsigned)keep - 1, 0u);
-        syscall(SYS_close_range, (unsigned)keep + 1, ~0u, 0u);
-}
-
 _Noreturn static void guardian_main(int rfd, const char *state_file) {
         static const int ignored[] = { SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT };
         for (size_t i = 0; i < ELEMENTSOF(ignored); i++)
                 signal(ignored[i], SIG_IGN);
         prctl(PR_SET_NAME, "oomguard-guard", 0, 0, 0);
-        close_other_fds(rfd);
         (void)write_file_at("/", "/proc/self/oom_score_adj", "-1000");
         char c;
         ssize_t n;
