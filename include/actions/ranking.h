@@ -19,6 +19,9 @@
 #include <stdint.h>
 
 #include "actions/victim.h"
+#include "sources/meminfo.h"
+#include "sources/memcg.h"
+#include "sources/proc_connector.h"
 
 #define RANK_TOP 32          /* candidates a walk keeps */
 #define RANK_MIN_PROCS 512   /* smaller scopes are scanned whole at choice */
@@ -40,6 +43,17 @@ struct births {
 };
 
 void births_record(struct births *b, pid_t pid, uint64_t ns);
+
+/* Records what a ranking must read again: a process's fork (not a
+ * thread's), and any exec, comm or uid change. */
+void births_on_event(struct births *b, const struct pc_event *ev);
+
+/* Pure: what a scope's processes hold, in the ranking's terms (anon +
+ * shmem + swap + mapped files; page cache and slab are left out:
+ * reclaiming them makes room without any process shrinking, and reading
+ * /proc grows them). */
+uint64_t ranking_used_machine(const struct meminfo *m);
+uint64_t ranking_used_memcg(const struct memcg_stats *st);
 
 /* Pure: the pids born at or after since_ns, oldest first, into out (cap).
  * -EAGAIN when some may be missing (ring overrun, events dropped, not

@@ -52,6 +52,19 @@ void births_record(struct births *b, pid_t pid, uint64_t ns) {
         b->ns[i] = ns;
 }
 
+void births_on_event(struct births *b, const struct pc_event *ev) {
+        if (ev->kind == PC_FORK ? ev->pid == ev->tgid : ev->kind != PC_EXIT)
+                births_record(b, ev->tgid, ev->timestamp_ns);
+}
+
+uint64_t ranking_used_machine(const struct meminfo *m) {
+        return m->anon_pages + m->shmem + m->mapped + (m->swap_total > m->swap_free ? m->swap_total - m->swap_free : 0);
+}
+
+uint64_t ranking_used_memcg(const struct memcg_stats *st) {
+        return st->stat.anon + st->stat.shmem + st->stat.mapped + st->swap_usage;
+}
+
 int births_since(const struct births *b, uint64_t since_ns, pid_t *out, size_t cap, size_t *ret_n) {
         if (!b->active || since_ns < b->since_ns || (b->lost_ns && b->lost_ns >= since_ns))
                 return -EAGAIN;

@@ -38,8 +38,7 @@ void proc_events_close(struct guard *g) {
 
 void guard_on_proc_event(const struct pc_event *ev, void *guard) {
         struct guard *g = guard;
-        if (ev->kind == PC_FORK ? ev->pid == ev->tgid : ev->kind != PC_EXIT)
-                births_record(&g->births, ev->tgid, ev->timestamp_ns); /* born, or not as ranked */
+        births_on_event(&g->births, ev);
         supervise_on_event(g, ev);
         adjust_on_event(&g->adjuster, ev);
 }

@@ -3,31 +3,10 @@
 
 #include "daemon/guard.h"
 #include "daemon/proc_events.h"
-#include "sources/meminfo.h"
 #include "daemon/rankings.h"
 
 static bool chooses_victims(const struct rule *r) {
         return r->action == ACTION_KILL || r->action == ACTION_STOP;
-}
-
-/* What processes' badness is made of: anon, shmem, swap and mapped
- * files. The rest of the page cache and the slab are left out: reclaiming
- * them makes room without any process shrinking, and reading /proc grows
- * them. */
-static uint64_t meminfo_used(const struct meminfo *m) {
-        return m->anon_pages + m->shmem + m->mapped + (m->swap_total > m->swap_free ? m->swap_total - m->swap_free : 0);
-}
-
-static uint64_t machine_used(const struct guard *g) {
-        return meminfo_used(&g->snap.machine.mem);
-}
-
-static uint64_t stats_used(const struct memcg_stats *st) {
-        return st->stat.anon + st->stat.shmem + st->stat.mapped + st->swap_usage;
-}
-
-static uint64_t cgroup_used(const struct cgroup_view *v) {
-        return stats_used(&v->stats);
 }
 
 /* At the moment of choice, read afresh (ranking_used_fn). */
@@ -37,7 +16,7 @@ static int machine_used_now(void *ud, uint64_t *ret) {
         int r = read_meminfo(g->root, &m);
         if (r < 0)
                 return r;
-        *ret = meminfo_used(&m);
+        *ret = ranking_used_machine(&m);
         return 0;
 }
 
@@ -47,7 +26,7 @@ static int cgroup_used_now(void *ud, uint64_t *ret) {
         int r = memcg_read(c->files, c->scratch, c->size, &st);
         if (r < 0)
                 return r;
-        *ret = stats_used(&st);
+        *ret = ranking_used_memcg(&st);
         return 0;
 }
 
@@ -120,6 +99,14 @@ static struct ranking *slot_for(struct guard *g, const char *dir, bool create) {
         return NULL;
 }
 
+static void free_slot(struct guard *g, size_t i) {
+        if (g->rankings[i]) {
+                ranking_free(g->rankings[i]);
+                free(g->rankings[i]);
+        }
+        g->rankings[i] = NULL;
+}
+
 /* Slots whose scope is no longer wanted are freed (their memory back). */
 static void drop_unwanted(struct guard *g, char dirs[][4096], size_t n) {
         for (size_t i = 0; i < RANK_SLOTS; i++) {
@@ -128,11 +115,8 @@ static void drop_unwanted(struct guard *g, char dirs[][4096], size_t n) {
                 bool wanted = false;
                 for (size_t j = 0; j < n; j++)
                         wanted |= strcmp(g->rankings[i]->scope, dirs[j]) == 0;
-                if (!wanted) {
-                        ranking_free(g->rankings[i]);
-                        free(g->rankings[i]);
-                        g->rankings[i] = NULL;
-                }
+                if (!wanted)
+                        free_slot(g, i);
         }
 }
 
@@ -159,7 +143,8 @@ void rankings_tick(struct guard *g) {
                 guard_action_ctx(g, "", &ctx);
                 action_victim_policy(&ctx, &d, &vp);
                 rk->unit_bytes = vp.scope_bytes ? vp.scope_bytes : ctx.machine_bytes;
-                uint64_t used = scopes[i] < 0 ? machine_used(g) : cgroup_used(&g->cgroups.views[scopes[i]]);
+                uint64_t used = scopes[i] < 0 ? ranking_used_machine(&g->snap.machine.mem)
+                                              : ranking_used_memcg(&g->cgroups.views[scopes[i]].stats);
                 (void)ranking_step(rk, &vp, used, deadline, gap);
         }
         if (g->armed && g->pc_fd < 0 && rankings_want_births(g)) {
@@ -200,11 +185,6 @@ bool rankings_want_births(const struct guard *g) {
 }
 
 void rankings_free(struct guard *g) {
-        for (size_t i = 0; i < RANK_SLOTS; i++) {
-                if (g->rankings[i]) {
-                        ranking_free(g->rankings[i]);
-                        free(g->rankings[i]);
-                }
-                g->rankings[i] = NULL;
-        }
+        for (size_t i = 0; i < RANK_SLOTS; i++)
+                free_slot(g, i);
 }

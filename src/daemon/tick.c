@@ -42,13 +42,14 @@ static int execute(struct guard *g, const struct decision *d, uint64_t now) {
                  ? g->cgroups.items[w->cgroup].path : "");
         struct action_ctx ctx;
         guard_action_ctx(g, wakeup, &ctx);
-        struct rank_used_ctx used;
+        struct rank_used_ctx used = {0}; /* left as is when there is no ranking */
         ctx.ranking = rankings_for(g, d, &used);
         ctx.read_used = used.fn;
         ctx.used_ud = used.ud;
         /* Events still queued in the connector's socket are not in births:
          * then the ranking cannot answer (no dispatch on the kill path). */
-        ctx.births = g->births.active && !proc_events_pending(g) ? &g->births : NULL;
+        if (ctx.ranking && g->births.active && !proc_events_pending(g))
+                ctx.births = &g->births;
         int r = guard_actuator(g)->execute(&ctx, d);
         /* Only what was done counts toward the kill cap ("no victim" is
          * not a kill); post_kill_delay counts from the end of the wait. */

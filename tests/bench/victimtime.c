@@ -88,27 +88,24 @@ static void time_choose(const char *name, struct victim_policy *vp, const char *
         report(name, t, reps, extra);
 }
 
-/* What the scope holds, as the daemon measures it for its rankings. */
+/* What the scope holds, read as the daemon reads it for its rankings. */
 static uint64_t scope_used(const char *dir) {
-        char path[4096], buf[8192];
+        static char buf[65536];
         if (!dir) {
                 struct meminfo m;
-                if (read_meminfo("/", &m) < 0)
-                        return 0;
-                return m.anon_pages + m.shmem + m.mapped + (m.swap_total - m.swap_free);
+                return read_meminfo("/", &m) == 0 ? ranking_used_machine(&m) : 0;
         }
-        snprintf(path, sizeof(path), "%s/memory.stat", dir);
-        ssize_t n = read_file_at("/", path, buf, sizeof(buf));
-        struct memcg_stat st;
-        if (n < 0 || parse_memcg_v1_stat(buf, (size_t)n, &st) < 0)
-                return 0;
-        return st.anon + st.shmem + st.mapped;
+        struct memcg_files f;
+        struct memcg_stats st;
+        int r = memcg_open(CGROUP_V1, dir, NULL, &f);
+        if (r == 0)
+                r = memcg_read(&f, buf, sizeof(buf), &st);
+        memcg_close(&f);
+        return r == 0 ? ranking_used_memcg(&st) : 0;
 }
 
-/* As the daemon does: forks of processes, and execs, comm and uid changes. */
 static void on_event(const struct pc_event *ev, void *ud) {
-        if (ev->kind == PC_FORK ? ev->pid == ev->tgid : ev->kind != PC_EXIT)
-                births_record(ud, ev->tgid, ev->timestamp_ns);
+        births_on_event(ud, ev);
 }
 
 static int used_now(void *ud, uint64_t *ret) {
