@@ -45,6 +45,9 @@ ssize_t read_file_at(const char *root, const char *path, char *buf, size_t size)
 /* Re-read a kept fd from offset 0 (hot path: no allocation). NUL-terminates. */
 ssize_t pread_all(int fd, char *buf, size_t size);
 
+/* All n bytes of buf to fd (a pipe may take them in parts), or -errno. */
+int write_all(int fd, const char *buf, size_t n);
+
 /* Open root+path read-only, O_CLOEXEC. Returns fd or -errno. */
 int open_at_root(const char *root, const char *path, int flags);
 

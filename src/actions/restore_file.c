@@ -96,19 +96,6 @@ static int make_parent(const char *path) {
         return mkdir(dir, 0755) == 0 || errno == EEXIST ? 0 : -errno;
 }
 
-static int write_all(int fd, const char *s, size_t n) {
-        while (n > 0) {
-                ssize_t w = write(fd, s, n);
-                if (w < 0 && errno == EINTR)
-                        continue;
-                if (w < 0)
-                        return -errno;
-                s += w;
-                n -= (size_t)w;
-        }
-        return 0;
-}
-
 int restore_file_write(const char *path, const struct restore_entry *e, size_t n) {
         char tmp[PATH_MAX], line[RESTORE_LINE_MAX];
         if (n == 0)

@@ -14,20 +14,6 @@
 
 #define ANSWER_MAX (64u << 20) /* a tree this big is not worth a child */
 
-/* Child side: write all of len bytes (the pipe may be full). */
-static int write_all(int fd, const char *p, size_t len) {
-        while (len) {
-                ssize_t n = write(fd, p, len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n <= 0)
-                        return -1;
-                p += n;
-                len -= (size_t)n;
-        }
-        return 0;
-}
-
 #define CHILD_TIMEOUT_MS 5000 /* a walk takes ~2 ms; a stuck child must not hold the guard */
 
 /* Parent side: the whole answer, NUL-terminated, into a heap buffer;

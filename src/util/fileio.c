@@ -48,6 +48,21 @@ ssize_t pread_all(int fd, char *buf, size_t size) {
         return (ssize_t)got;
 }
 
+int write_all(int fd, const char *buf, size_t n) {
+        while (n > 0) {
+                ssize_t w = write(fd, buf, n);
+                if (w < 0 && errno == EINTR)
+                        continue;
+                if (w < 0)
+                        return -errno;
+                if (w == 0)
+                        return -EIO;
+                buf += w;
+                n -= (size_t)w;
+        }
+        return 0;
+}
+
 ssize_t read_file_at(const char *root, const char *path, char *buf, size_t size) {
         _cleanup_(closep) int fd = open_at_root(root, path, O_RDONLY);
         if (fd < 0)
