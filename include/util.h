@@ -1,4 +1,5 @@
-/* Small helpers shared by every stage: cleanup attributes, time, file I/O. */
+/* Small helpers shared by every stage: cleanup attributes, clocks, file
+ * I/O, growing arrays, fork with a pipe, formatting for people. */
 #pragma once
 
 #include <errno.h>
@@ -38,6 +39,13 @@ static inline bool errno_is_vanished(int e) {
 uint64_t now_ns(void);             /* CLOCK_MONOTONIC */
 uint64_t boottime_ns(void);        /* CLOCK_BOOTTIME */
 
+/* Make *array (of elem_size elements, *cap of them) hold at least need:
+ * the capacity doubles (at least 8), n * size is overflow-checked, and on
+ * failure the array is left as it was. Allocates: never on the hot path.
+ * Returns 0 or -ENOMEM. GROW() is the typed spelling. */
+int grow_array(void **array, size_t *cap, size_t need, size_t elem_size);
+#define GROW(array, cap, need) grow_array((void **)&(array), &(cap), (need), sizeof(*(array)))
+
 /* Read a whole small file at root+path into buf (NUL-terminated).
  * Returns bytes read or -errno. -ENOBUFS when it did not fit. */
 ssize_t read_file_at(const char *root, const char *path, char *buf, size_t size);
@@ -57,7 +65,6 @@ int path_join(char *buf, size_t size, const char *root, const char *path);
 /* Write a string to root+path (open, write, close). Returns 0 or -errno. */
 int write_file_at(const char *root, const char *path, const char *value);
 
-/* Format helpers for people: "1.5G", "512M", "2.0s". */
 /* fork(2) with a pipe: the child writes and the parent reads it
  * (child_writes), or the other way round. Returns the child's pid in the
  * parent, 0 in the child, or -errno; *ret_fd is the caller's own end
@@ -65,6 +72,7 @@ int write_file_at(const char *root, const char *path, const char *value);
  * no other descriptor but 0, 1 and 2. */
 pid_t fork_piped(bool child_writes, int *ret_fd);
 
+/* "1.5GiB", "512.0MiB", "max" (BYTES_UNLIMITED). */
 const char *format_bytes(char *buf, size_t size, uint64_t bytes);
 
 /* Copy src into dst (always NUL-terminated); replace control and
