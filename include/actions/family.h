@@ -36,26 +36,3 @@ int family_collect(const char *root, const struct victim_policy *vp, pid_t head,
  * timeout_ns for all of them. */
 int family_kill(struct family *f, uint64_t timeout_ns, struct family_result *ret);
 void family_release(struct family *f);
-
-/* Which supervisor, if any, stands above the victim: the nearest ancestor
- * in the same cgroup that a [supervisor:] rule names (or, with
- * any_parent_restarted, one the restart tracker saw re-fork a killed
- * child). Never the host's PID 1; a container's PID 1 only when the rule
- * says container_init. Returns 0 and fills ret_pid, ret_start, ret_rule,
- * or -ENOENT. */
-struct supervisor_query {
-        const char *root;
-        const struct supervisor_rule *rules;
-        size_t n_rules;
-        const char *cgroup_controller;      /* "memory" (v1) or NULL (v2) */
-        bool (*restarted)(pid_t pid, uint64_t start, void *ud); /* optional */
-        void *ud;
-};
-int supervisor_of(const struct supervisor_query *q, pid_t victim, pid_t *ret_pid,
-                  uint64_t *ret_start, const struct supervisor_rule **ret_rule);
-
-/* The first [supervisor:] rule that names pid (its match list and cgroup
- * glob), honouring container_init; NULL when none. ret_st (optional)
- * receives the process's stat. Never the host's PID 1. */
-const struct supervisor_rule *supervisor_rule_match(const struct supervisor_query *q, pid_t pid,
-                                                    struct proc_stat *ret_st);

@@ -56,6 +56,7 @@ struct cgroup_set {
         struct watched_cgroup *items;
         size_t n, cap;
         struct cgroup_view *views; /* one per item, reused every tick */
+        size_t cap_views;
         bool vanished;             /* some item vanished since the last rescan */
 };
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "actions/adjust.h"
-#include "actions/procs.h"
+#include "sources/procs.h"
 #include "outputs/log.h"
 
 enum { BUF_CMDLINE, BUF_EXE, BUF_CGROUP, BUF_RAW, N_BUFS };

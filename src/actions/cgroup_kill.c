@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "actions/cgroup_kill.h"
-#include "actions/procs.h"
+#include "sources/procs.h"
 #include "sources/proc_pid.h"
 #include "util.h"
 

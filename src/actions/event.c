@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "actions/actuator.h"
-#include "actions/task_counts.h"
+#include "sources/task_counts.h"
 #include "outputs/log.h"
 #include "util.h"
 

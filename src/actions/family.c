@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "actions/family.h"
-#include "actions/procs.h"
+#include "sources/procs.h"
 #include "util.h"
 
 static int pin_pid(const char *root, pid_t pid, uint64_t start, struct victim *ret) {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "actions/procs.h"
+#include "sources/procs.h"
 #include "actions/ranking.h"
 #include "util.h"
 
@@ -112,17 +112,6 @@ static int cmp_pid(const void *a, const void *b) {
         return (x > y) - (x < y);
 }
 
-static int grow(pid_t **a, size_t *cap, size_t want) {
-        if (*cap >= want)
-                return 0;
-        pid_t *p = realloc(*a, want * sizeof(pid_t));
-        if (!p)
-                return -ENOMEM;
-        *a = p;
-        *cap = want;
-        return 0;
-}
-
 /* Lists the scope into rk->pids (grown until it fits), sorted. */
 static int list_for_walk(struct ranking *rk, const struct victim_policy *vp) {
         for (int tries = 0; tries < 8; tries++) {
@@ -136,7 +125,7 @@ static int list_for_walk(struct ranking *rk, const struct victim_policy *vp) {
                                 qsort(rk->pids, l.n, sizeof(pid_t), cmp_pid);
                         return 0;
                 }
-                r = grow(&rk->pids, &rk->cap_pids, rk->cap_pids ? rk->cap_pids * 2 : 1024);
+                r = GROW(rk->pids, rk->cap_pids, rk->cap_pids ? rk->cap_pids * 2 : 1024);
                 if (r < 0)
                         return r;
         }
@@ -177,7 +166,7 @@ static void publish(struct ranking *rk, uint64_t now, uint64_t gap_ns) {
         rk->walking = false;
         /* The listing at choice needs room for the scope and its newcomers;
          * touched now, so that the choice does not fault its pages in. */
-        rk->ready = grow(&rk->now, &rk->cap_now, rk->n_seen + rk->n_seen / 4 + RANK_MAX_NEW) == 0;
+        rk->ready = GROW(rk->now, rk->cap_now, rk->n_seen + rk->n_seen / 4 + RANK_MAX_NEW) == 0;
         if (rk->ready)
                 explicit_bzero(rk->now, rk->cap_now * sizeof(pid_t));
         /* Rest at least 50x the walk's own time: at most 2 % of a CPU. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "actions/actuator.h"
+#include "policy/supervisor_match.h"
 #include "util.h"
 
 /* Finds the supervisor above the victim, if the rule asks for it. */

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 
-#include "actions/procs.h"
+#include "sources/procs.h"
 #include "actions/victim.h"
 #include "util.h"
 

@@ -2,22 +2,14 @@
  * path). The tick is in tick.c. */
 #include <string.h>
 
-#include "daemon/guard.h"
-#include "daemon/optin.h"
-#include "daemon/proc_events.h"
-#include "daemon/supervise.h"
+#include "context.h"
+#include "guard.h"
 #include "outputs/log.h"
+#include "proc_events.h"
 
-int guard_set_capacity(struct guard *g) {
-        size_t want = g->cgroups.n + 1;
-        if (want <= g->decisions_cap)
-                return 0;
-        struct decision *d = realloc(g->decisions, want * sizeof(*d));
-        if (!d)
-                return -ENOMEM;
-        g->decisions = d;
-        g->decisions_cap = want;
-        return 0;
+/* Room for one decision per watched cgroup and one for [global]. */
+static int reserve_decisions(struct guard *g) {
+        return GROW(g->decisions, g->decisions_cap, g->cgroups.n + 1);
 }
 
 int guard_rescan(struct guard *g) {
@@ -27,15 +19,17 @@ int guard_rescan(struct guard *g) {
                         log_warning("cgroup rescan incomplete: %s", strerror(-r));
         }
         g->last_rescan_ns = now_ns();
-        if (g->n_changes)
-                optin_sync(g); /* unwatched cgroups get their values back */
+        if (g->optin.n_changes) {
+                const struct optin_ctx oc = context_optin(g);
+                optin_sync(&g->optin, &oc); /* unwatched cgroups get their values back */
+        }
         int r = wakeups_reserve(g);
-        return r < 0 ? r : guard_set_capacity(g);
+        return r < 0 ? r : reserve_decisions(g);
 }
 
 /* The adjuster points into the policy: set up again for each policy, and
  * apply at the next tick (a reload re-applies every rule). */
-static int guard_adjust_setup(struct guard *g) {
+static int adjust_setup(struct guard *g) {
         const char *ctl = g->has_mounts && g->mounts.memory_version == CGROUP_V1 ? "memory" : NULL;
         adjuster_free(&g->adjuster);
         g->last_proc_scan_ns = 0;
@@ -43,34 +37,34 @@ static int guard_adjust_setup(struct guard *g) {
                              g->force_dry_run || g->policy.daemon.dry_run);
 }
 
-int guard_init(struct guard *g, const char *root, struct policy *policy, bool force_dry_run) {
+/* Every step that can fail is undone by guard_free, which takes a guard
+ * in any state this leaves it in (fields start zeroed or at -1). */
+int guard_init(struct guard *g, const char *root, struct policy *policy, bool force_dry_run,
+               const char *restore_file) {
         *g = (struct guard){ .root = root, .force_dry_run = force_dry_run, .self = getpid(),
                              .wake = { .machine_psi_fd = -1 }, .pc_fd = -1,
-                             .restore_file = RESTORE_DEFAULT_FILE, .guardian = { .fd = -1 },
+                             .machine = { .meminfo_fd = -1, .psi_fd = -1, .zoneinfo_fd = -1, .vmstat_fd = -1 },
                              .last_wake = { .kind = WAKE_TIMEOUT, .cgroup = -1 } };
+        optin_state_init(&g->optin, restore_file);
+        g->policy = *policy;
+        *policy = (struct policy){0};
         /* Only the real root can be acted on: --root is always a dry run. */
         g->live = strcmp(root, "/") == 0;
         if (!g->live)
                 g->force_dry_run = true;
         g->scratch = malloc(GUARD_SCRATCH_SIZE);
-        if (!g->scratch || supervise_init(g) < 0) {
-                free(g->scratch);
-                return -ENOMEM;
-        }
-        int r = machine_sources_open(root, &g->machine);
-        if (r < 0) {
-                free(g->scratch);
-                supervise_free(g);
+        int r = g->scratch ? supervise_init(&g->supervise) : -ENOMEM;
+        if (r < 0)
+                return log_error_errno(r, "cannot set up: %m");
+        r = machine_sources_open(root, &g->machine);
+        if (r < 0)
                 return log_error_errno(r, "cannot read %s/proc/meminfo: %m", root);
-        }
-        g->policy = *policy;
-        *policy = (struct policy){0};
         r = cgroup_mounts_discover(root, &g->mounts);
         g->has_mounts = r == 0;
         if (r < 0)
                 log_warning("no memory cgroup hierarchy found (%s): only [global] applies", strerror(-r));
-        if (guard_adjust_setup(g) < 0)
-                return -ENOMEM;
+        if ((r = adjust_setup(g)) < 0)
+                return log_error_errno(r, "cannot set up the [adjust:] rules: %m");
         return guard_rescan(g);
 }
 
@@ -85,6 +79,11 @@ static void warm_up_kill_path(struct guard *g) {
                 victim_release(&v);
 }
 
+static void announce_optin(struct guard *g) {
+        const struct optin_ctx oc = context_optin(g);
+        optin_announce(&oc);
+}
+
 /* Kernel wakeups are armed only by a guard that acts (not --status). */
 void guard_arm(struct guard *g) {
         if (!g->live)
@@ -92,29 +91,34 @@ void guard_arm(struct guard *g) {
         wakeups_arm_machine(g);
         proc_events_open(g);
         g->armed = true;
-        optin_announce(g);
+        announce_optin(g);
         warm_up_kill_path(g);
+}
+
+static void restore_all(struct guard *g, const char *why) {
+        const struct optin_ctx oc = context_optin(g);
+        optin_restore_all(&g->optin, &oc, why);
 }
 
 int guard_set_policy(struct guard *g, struct policy *policy) {
         /* The new policy applies its modes afresh at the next tick. */
-        optin_restore_all(g, "reload");
+        restore_all(g, "reload");
         policy_free(&g->policy);
         g->policy = *policy;
         *policy = (struct policy){0};
-        if (guard_adjust_setup(g) < 0)
+        if (adjust_setup(g) < 0)
                 log_warning("out of memory: [adjust:] rules not applied");
         /* Decisions point into the old policy's rules: forget them. */
         g->n_decisions = 0;
         g->global_firing = (struct firing){0};
-        rankings_free(g); /* ranked under the old prefer / avoid / protect */
+        rankings_free(&g->rankings); /* ranked under the old prefer / avoid / protect */
         /* Thresholds may have changed: re-arm everything. */
         for (size_t i = 0; i < g->cgroups.n; i++) {
                 watched_cgroup_disarm(&g->cgroups.items[i]);
                 g->cgroups.items[i].firing = (struct firing){0};
         }
         if (g->armed) {
-                optin_announce(g);
+                announce_optin(g);
                 wakeups_arm_machine(g);
                 proc_events_close(g);
                 proc_events_open(g);
@@ -123,49 +127,17 @@ int guard_set_policy(struct guard *g, struct policy *policy) {
 }
 
 void guard_free(struct guard *g) {
-        optin_restore_all(g, "stopping");
-        guardian_stop(&g->guardian);
-        for (size_t i = 0; i < g->n_changes; i++)
-                free(g->changes[i].path); /* failed to put back: left to --restore */
-        free(g->changes);
+        restore_all(g, "stopping");
+        optin_state_free(&g->optin);
         cgroup_set_free(&g->cgroups);
         wakeups_free(&g->wake);
         proc_events_close(g);
-        supervise_free(g);
+        supervise_free(&g->supervise);
         adjuster_free(&g->adjuster);
-        rankings_free(g);
+        rankings_free(&g->rankings);
         machine_sources_close(&g->machine);
         policy_free(&g->policy);
         free(g->decisions);
         free(g->scratch);
         *g = (struct guard){0};
 }
-
-const struct actuator *guard_actuator(const struct guard *g) {
-        return (g->force_dry_run || g->policy.daemon.dry_run) ? &actuator_dry_run : &actuator_real;
-}
-
-/* At most max_kills_per_minute real actions in any 60 s, and none within
- * post_kill_delay of the previous one: one event must not become a storm. */
-bool guard_rate_limited(const struct guard *g, uint64_t now) {
-        const struct daemon_settings *s = &g->policy.daemon;
-        if (g->n_kills && now - g->last_action_ns < s->post_kill_delay_ns)
-                return true;
-        return guard_kill_cap_reached(g, now);
-}
-
-bool guard_kill_cap_reached(const struct guard *g, uint64_t now) {
-        const struct daemon_settings *s = &g->policy.daemon;
-        unsigned max = s->max_kills_per_minute < GUARD_KILL_RING ? s->max_kills_per_minute : GUARD_KILL_RING;
-        if (g->n_kills < max)
-                return false;
-        uint64_t oldest = g->kill_times[(g->n_kills - max) % GUARD_KILL_RING];
-        return now - oldest < 60 * NSEC_PER_SEC;
-}
-
-void guard_record_action(struct guard *g, uint64_t now) {
-        g->kill_times[g->n_kills % GUARD_KILL_RING] = now;
-        g->n_kills++;
-        g->last_action_ns = now;
-}
-

@@ -6,12 +6,15 @@
 #include <string.h>
 #include <sys/signalfd.h>
 
-#include "daemon/loop.h"
-#include "daemon/proc_events.h"
-#include "daemon/self_protect.h"
+#include "context.h"
+#include "loop.h"
 #include "outputs/log.h"
 #include "outputs/notify.h"
+#include "proc_events.h"
+#include "reload.h"
+#include "self_protect.h"
 #include "sources/triggers.h"
+#include "tick.h"
 
 static int signals_open(void) {
         sigset_t mask;
@@ -44,8 +47,8 @@ static void announce(const struct guard *g) {
                  "mode %s, interval %llums",
                  g->policy.n_cgroups, g->cgroups.n, g->policy.has_global ? "on" : "off",
                  g->policy.n_supervisors, g->policy.n_adjust,
-                 guard_actuator(g)->name, (unsigned long long)(g->policy.daemon.interval_ns / NSEC_PER_MSEC));
-        notify_status("watching %zu cgroups (%s)", g->cgroups.n, guard_actuator(g)->name);
+                 context_actuator(g)->name, (unsigned long long)(g->policy.daemon.interval_ns / NSEC_PER_MSEC));
+        notify_status("watching %zu cgroups (%s)", g->cgroups.n, context_actuator(g)->name);
         notify_ready();
 }
 
@@ -81,7 +84,7 @@ static bool note_wakeup(struct guard *g, int r) {
 
 /* What is left of the poll interval since the last tick. */
 static struct timespec timeout_of(const struct guard *g, uint64_t last_tick) {
-        uint64_t ns = guard_next_timeout_ns(g), since = now_ns() - last_tick;
+        uint64_t ns = tick_timeout_ns(g), since = now_ns() - last_tick;
         ns = since < ns ? ns - since : 0;
         return (struct timespec){ .tv_sec = (time_t)(ns / NSEC_PER_SEC), .tv_nsec = (long)(ns % NSEC_PER_SEC) };
 }
@@ -95,7 +98,7 @@ int loop_run(struct guard *g, const struct loop_options *o) {
         uint64_t wd_period = notify_watchdog_period_ns(), wd_last = 0;
         guard_arm(g);
         announce(g);
-        guard_tick(g, true); /* first look at once; arms the cgroups */
+        tick_run(g, true); /* first look at once; arms the cgroups */
         uint64_t last_tick = now_ns();
         for (uint64_t ticks = 1; !o->max_ticks || ticks < o->max_ticks;) {
                 wakeups_fill(g, sfd);
@@ -108,8 +111,8 @@ int loop_run(struct guard *g, const struct loop_options *o) {
                         break;
                 uint64_t now = now_ns();
                 /* A host's fork/exec stream must not drive the tick. */
-                if (memory || now - last_tick >= guard_next_timeout_ns(g)) {
-                        guard_tick(g, true);
+                if (memory || now - last_tick >= tick_timeout_ns(g)) {
+                        tick_run(g, true);
                         last_tick = now;
                         ticks++;
                 }

@@ -4,14 +4,16 @@
 #include <string.h>
 #include <time.h>
 
-#include "daemon/guard.h"
-#include "daemon/loop.h"
-#include "daemon/optin.h"
-#include "daemon/self_protect.h"
-#include "daemon/proc_events.h"
+#include "actions/optin.h"
+#include "guard.h"
+#include "loop.h"
 #include "outputs/log.h"
 #include "outputs/status.h"
 #include "policy/config.h"
+#include "proc_events.h"
+#include "reload.h"
+#include "self_protect.h"
+#include "tick.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -106,17 +108,42 @@ static int check_config(const char *path) {
         return 0;
 }
 
+struct adjust_rows {
+        struct status_adjust_row *rows;
+        size_t n, cap;
+};
+
+static void add_adjust_row(const struct adjust_seen *seen, void *ud) {
+        struct adjust_rows *a = ud;
+        if (GROW(a->rows, a->cap, a->n + 1) < 0)
+                return; /* --status only: a shorter list */
+        struct status_adjust_row *r = &a->rows[a->n++];
+        *r = (struct status_adjust_row){ .pid = seen->pid, .rule = seen->rule->name, .current = seen->current,
+                                         .wanted = seen->rule->oom_score_adj, .enforce = seen->rule->enforce };
+        snprintf(r->comm, sizeof(r->comm), "%s", seen->comm);
+}
+
 /* Two readings apart so rates (failcnt/s, slope) are real. */
 static int show_status(struct guard *g, bool json, bool adjust) {
         proc_events_open(g); /* to say which mode the daemon would use */
-        guard_tick(g, false);
+        tick_run(g, false);
         struct timespec ts = { 0, 500 * 1000 * 1000 };
         nanosleep(&ts, NULL);
-        guard_tick(g, false);
+        tick_run(g, false);
+        struct adjust_rows a = {0};
+        if (adjust)
+                (void)adjust_list(&g->adjuster, add_adjust_row, &a);
+        const struct status_view v = {
+                .root = g->root, .mounts = g->has_mounts ? &g->mounts : NULL, .process_events = proc_events_mode(g),
+                .machine = &g->snap.machine, .cgroups = g->snap.cgroups, .n_cgroups = g->snap.n_cgroups,
+                .policy = &g->policy, .decisions = g->decisions, .n_decisions = g->n_decisions,
+                .adjust = adjust, .adjust_rows = a.rows, .n_adjust_rows = a.n,
+        };
         if (json)
-                status_print_json(g, stdout, adjust);
+                status_print_json(&v, stdout);
         else
-                status_print_text(g, stdout, adjust);
+                status_print_text(&v, stdout);
+        free(a.rows);
         return 0;
 }
 
@@ -152,11 +179,10 @@ int main(int argc, char **argv) {
         if (load_policy(o.config, &p) < 0)
                 return 1;
         struct guard g;
-        if (guard_init(&g, o.root, &p, o.dry_run) < 0) {
-                policy_free(&p);
+        if (guard_init(&g, o.root, &p, o.dry_run, o.restore_file) < 0) {
+                guard_free(&g);
                 return 1;
         }
-        g.restore_file = o.restore_file;
         int r;
         if (o.status)
                 r = show_status(&g, o.json, o.adjust);

@@ -3,20 +3,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/guard.h"
-#include "daemon/proc_events.h"
-#include "daemon/supervise.h"
+#include "context.h"
 #include "outputs/log.h"
+#include "proc_events.h"
 
-bool guard_wants_proc_events(const struct guard *g) {
-        return supervise_wants_events(g) ||
+static bool births_wanted(const struct guard *g) {
+        return !g->births_refused && rankings_want_births(&g->rankings);
+}
+
+bool proc_events_wanted(const struct guard *g) {
+        return g->policy.n_supervisors > 0 ||  /* restart loops, zombie factories */
                adjuster_active(&g->adjuster) || /* [adjust:] rules: at exec */
-               rankings_want_births(g);         /* big scopes: newcomers without listing */
+               births_wanted(g);                /* big scopes: newcomers without listing */
 }
 
 void proc_events_open(struct guard *g) {
         g->pc_fd = -1;
-        if (!g->live || !guard_wants_proc_events(g))
+        if (!g->live || !proc_events_wanted(g))
                 return;
         /* For tests and for hosts where the connector misbehaves. */
         const char *off = getenv("OOMGUARD_NO_PROC_CONNECTOR");
@@ -36,17 +39,19 @@ void proc_events_close(struct guard *g) {
         g->births.active = false;
 }
 
-void guard_on_proc_event(const struct pc_event *ev, void *guard) {
-        struct guard *g = guard;
+static void on_event(const struct pc_event *ev, void *ud) {
+        struct guard *g = ud;
+        const struct supervise_ctx sc = context_supervise(g);
         births_on_event(&g->births, ev);
-        supervise_on_event(g, ev);
+        supervise_on_event(&g->supervise, &sc, ev);
         adjust_on_event(&g->adjuster, ev);
 }
 
-void guard_proc_rescan(struct guard *g) {
+void proc_events_rescan(struct guard *g) {
+        const struct supervise_ctx sc = context_supervise(g);
         g->last_proc_scan_ns = now_ns();
-        supervise_scan(g, g->last_proc_scan_ns);
-        supervise_tick(g, g->last_proc_scan_ns, true);
+        supervise_scan(&g->supervise, &sc, g->last_proc_scan_ns);
+        supervise_tick(&g->supervise, &sc, g->last_proc_scan_ns, true);
         adjust_rescan(&g->adjuster);
 }
 
@@ -56,22 +61,22 @@ bool proc_events_pending(const struct guard *g) {
 }
 
 void proc_events_dispatch(struct guard *g) {
-        int r = proc_connector_drain(g->pc_fd, guard_on_proc_event, g);
+        int r = proc_connector_drain(g->pc_fd, on_event, g);
         adjust_flush(&g->adjuster); /* one log line per dispatch */
         if (r == -ENOBUFS) {
                 g->births.lost_ns = now_ns();
                 log_warning("proc connector dropped events; rescanning /proc");
-                guard_proc_rescan(g);
+                proc_events_rescan(g);
         }
 }
 
-uint64_t proc_scan_interval_ns(const struct guard *g) {
+uint64_t proc_events_rescan_interval_ns(const struct guard *g) {
         /* Without the connector the scan is all there is: do it often. */
         return g->pc_fd >= 0 ? g->policy.daemon.rescan_interval_ns : PROC_SCAN_FALLBACK_NS;
 }
 
 const char *proc_events_mode(const struct guard *g) {
-        if (!guard_wants_proc_events(g))
+        if (!proc_events_wanted(g))
                 return "not needed by the policy";
         return g->pc_fd >= 0 ? "proc connector" : "/proc scan";
 }

@@ -1,6 +1,6 @@
-/* Loading the policy: at start, on SIGHUP (a bad file keeps the running
- * policy), and for --check-config. */
-#include "daemon/loop.h"
+/* Loading the policy: at start and on SIGHUP (a bad file keeps the
+ * running policy). --check-config prints errors itself (main.c). */
+#include "reload.h"
 #include "outputs/log.h"
 #include "outputs/notify.h"
 #include "policy/config.h"

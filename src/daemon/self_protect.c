@@ -3,7 +3,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 
-#include "daemon/self_protect.h"
+#include "self_protect.h"
 #include "outputs/log.h"
 #include "util.h"
 

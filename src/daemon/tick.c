@@ -4,19 +4,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "daemon/guard.h"
-#include "daemon/optin.h"
-#include "daemon/proc_events.h"
-#include "daemon/supervise.h"
-#include "daemon/tick.h"
+#include "context.h"
 #include "outputs/log.h"
+#include "proc_events.h"
+#include "tick.h"
 
 static bool acts_for_real(const struct guard *g, const struct decision *d) {
-        return guard_actuator(g) == &actuator_real && d->action != ACTION_WARN;
+        return context_acts_for_real(g) && d->action != ACTION_WARN;
 }
 
 static uint64_t repeat_after(const struct guard *g, const struct decision *d) {
-        return acts_for_real(g, d) ? g->policy.daemon.post_kill_delay_ns : GUARD_REPEAT_LOG_NS;
+        return acts_for_real(g, d) ? g->policy.daemon.post_kill_delay_ns : TICK_REPEAT_LOG_NS;
 }
 
 static struct firing *firing_of(struct guard *g, const struct decision *d) {
@@ -25,44 +23,46 @@ static struct firing *firing_of(struct guard *g, const struct decision *d) {
         return &g->cgroups.items[d->cgroup - g->cgroups.views].firing;
 }
 
-void guard_action_ctx(struct guard *g, const char *wakeup, struct action_ctx *ret) {
-        *ret = (struct action_ctx){ .root = g->root, .mounts = g->has_mounts ? &g->mounts : NULL,
-                                    .settings = &g->policy.daemon, .wakeup = wakeup, .self = g->self,
-                                    .machine_bytes = g->snap.machine.mem.mem_total + g->snap.machine.mem.swap_total,
-                                    .supervisors = g->policy.supervisors, .n_supervisors = g->policy.n_supervisors,
-                                    .restarted = supervise_restarted, .killed = supervise_on_kill,
-                                    .restarted_ud = g };
+static void give_up_oom(struct guard *g, const struct decision *d, const char *why) {
+        const struct optin_ctx oc = context_optin(g);
+        optin_oom_give_up(&g->optin, &oc, (size_t)(d->cgroup - g->cgroups.views), why);
 }
 
-static int execute(struct guard *g, const struct decision *d, uint64_t now) {
-        char wakeup[96];
+static void describe_wakeup(const struct guard *g, char *buf, size_t size) {
         const struct wakeup *w = &g->last_wake;
-        snprintf(wakeup, sizeof(wakeup), "%s%s%s", wakeup_kind_to_string(w->kind),
-                 w->cgroup >= 0 ? " on " : "", w->cgroup >= 0 && (size_t)w->cgroup < g->cgroups.n
-                 ? g->cgroups.items[w->cgroup].path : "");
+        bool on_cgroup = w->cgroup >= 0 && (size_t)w->cgroup < g->cgroups.n;
+        snprintf(buf, size, "%s%s%s", wakeup_kind_to_string(w->kind), w->cgroup >= 0 ? " on " : "",
+                 on_cgroup ? g->cgroups.items[w->cgroup].path : "");
+}
+
+static int execute(struct guard *g, const struct decision *d) {
+        char wakeup[96];
+        describe_wakeup(g, wakeup, sizeof(wakeup));
         struct action_ctx ctx;
-        guard_action_ctx(g, wakeup, &ctx);
+        context_action(g, wakeup, &ctx);
+        const struct rankings_ctx rc = context_rankings(g, &ctx);
         struct rank_used_ctx used = {0}; /* left as is when there is no ranking */
-        ctx.ranking = rankings_for(g, d, &used);
+        ctx.ranking = rankings_for(&g->rankings, &rc, d, &used);
         ctx.read_used = used.fn;
         ctx.used_ud = used.ud;
         /* Events still queued in the connector's socket are not in births:
          * then the ranking cannot answer (no dispatch on the kill path). */
         if (ctx.ranking && g->births.active && !proc_events_pending(g))
                 ctx.births = &g->births;
-        int r = guard_actuator(g)->execute(&ctx, d);
+        int r = context_actuator(g)->execute(&ctx, d);
         /* Only what was done counts toward the kill cap ("no victim" is
          * not a kill); post_kill_delay counts from the end of the wait. */
         if (acts_for_real(g, d) && r >= 0)
-                guard_record_action(g, now_ns());
+                pacing_record(&g->pacing, now_ns());
         if (r < 0 && r != -ESRCH)
-                log_warning("rule %s: %s failed: %s", d->rule->name,
-                            action_kind_to_string(d->action), strerror(-r));
+                log_warning("rule %s: %s failed: %s", d->rule->name, action_kind_to_string(d->action),
+                            strerror(-r));
         return r;
 }
 
 static void handle_decision(struct guard *g, const struct decision *d, uint64_t now) {
         struct firing *f = firing_of(g, d);
+        const struct daemon_settings *s = &g->policy.daemon;
         if (!f->active) {
                 *f = (struct firing){ .active = true, .since_ns = now };
                 f->last_acted_ns = 0;
@@ -73,41 +73,72 @@ static void handle_decision(struct guard *g, const struct decision *d, uint64_t 
                 return; /* must stay crossed for `for` first */
         if (!d->oom && f->last_acted_ns && now - f->last_acted_ns < repeat_after(g, d))
                 return;
-        if (acts_for_real(g, d) && guard_rate_limited(g, now)) {
+        if (acts_for_real(g, d) && pacing_limited(&g->pacing, s, now)) {
                 if (!f->rate_limited_logged)
                         log_warning("rule %s: not acting: %u actions in the last minute (max_kills_per_minute) "
-                                    "or within post_kill_delay", d->rule->name, g->policy.daemon.max_kills_per_minute);
+                                    "or within post_kill_delay", d->rule->name, s->max_kills_per_minute);
                 f->rate_limited_logged = true;
-                if (d->oom && guard_kill_cap_reached(g, now))
-                        optin_oom_give_up(g, d->cgroup, "max_kills_per_minute reached");
+                if (d->oom && pacing_cap_reached(&g->pacing, s, now))
+                        give_up_oom(g, d, "max_kills_per_minute reached");
                 return;
         }
         f->last_acted_ns = now;
-        int r = execute(g, d, now);
+        int r = execute(g, d);
         if (d->oom && r < 0 && acts_for_real(g, d))
-                optin_oom_give_up(g, d->cgroup, r == -ESRCH ? "no victim" : "the action failed");
+                give_up_oom(g, d, r == -ESRCH ? "no victim" : "the action failed");
 }
 
-size_t guard_tick(struct guard *g, bool act) {
-        uint64_t now = now_ns();
-        if (now - g->last_rescan_ns >= g->policy.daemon.rescan_interval_ns || g->cgroups.vanished)
-                (void)guard_rescan(g); /* rare; allocates */
-        if (act && g->live && guard_wants_proc_events(g) &&
-            now - g->last_proc_scan_ns >= proc_scan_interval_ns(g))
-                guard_proc_rescan(g); /* catches what the connector missed, or replaces it */
-        if (act)
-                supervise_tick(g, now, false);
-        if (act && g->live)
+/* Before the read: what follows processes (adjust, the supervisor watch). */
+static void follow_processes(struct guard *g, uint64_t now) {
+        if (g->live && proc_events_wanted(g) && now - g->last_proc_scan_ns >= proc_events_rescan_interval_ns(g))
+                proc_events_rescan(g); /* catches what the connector missed, or replaces it */
+        const struct supervise_ctx sc = context_supervise(g);
+        supervise_tick(&g->supervise, &sc, now, false);
+        if (g->live)
                 adjust_enforce_tick(&g->adjuster, now); /* enforce = yes: one pread each */
-        if (act)
-                adjust_flush(&g->adjuster); /* counts held back by the log rate */
+        adjust_flush(&g->adjuster); /* counts held back by the log rate */
+}
+
+static void apply_optin(struct guard *g, uint64_t now) {
+        const struct optin_ctx oc = context_optin(g);
+        int woken = g->last_wake.kind == WAKE_V2_EVENTS ? g->last_wake.cgroup : -1;
+        if (optin_tick(&g->optin, &oc, woken, now))
+                g->last_wake.kind = WAKE_V2_TRIPWIRE; /* the throttle at memory.high woke us */
+}
+
+/* After acting: a slice of walking, within its budget; a ranking that
+ * wants births opens the connector. */
+static void keep_rankings(struct guard *g) {
+        if (!g->live)
+                return;
+        struct action_ctx ctx;
+        context_action(g, "", &ctx);
+        const struct rankings_ctx rc = context_rankings(g, &ctx);
+        rankings_tick(&g->rankings, &rc);
+        if (g->armed && g->pc_fd < 0 && !g->births_refused && rankings_want_births(&g->rankings)) {
+                proc_events_open(g); /* polled from the next loop turn on */
+                if (g->pc_fd >= 0)
+                        rankings_rewalk(&g->rankings);
+        }
+}
+
+static void read_sources(struct guard *g, bool act, uint64_t now) {
         machine_sources_read(&g->machine, g->scratch, GUARD_SCRATCH_SIZE, &g->snap.machine);
         g->snap.machine.psi_trigger_fired = act && g->last_wake.kind == WAKE_MACHINE_PSI;
         int woken = g->last_wake.kind == WAKE_TIMEOUT || g->last_wake.kind == WAKE_SIGNAL ? -1 : g->last_wake.cgroup;
         /* --status and the first ticks read everything (act: cold reads). */
-        cgroup_set_read(&g->cgroups, now, act ? GUARD_COLD_READ_NS : 0, woken, g->scratch, GUARD_SCRATCH_SIZE);
+        cgroup_set_read(&g->cgroups, now, act ? TICK_COLD_READ_NS : 0, woken, g->scratch, GUARD_SCRATCH_SIZE);
+}
+
+size_t tick_run(struct guard *g, bool act) {
+        uint64_t now = now_ns();
+        if (now - g->last_rescan_ns >= g->policy.daemon.rescan_interval_ns || g->cgroups.vanished)
+                (void)guard_rescan(g); /* rare; allocates */
         if (act)
-                optin_tick(g, now); /* tripwire / oom_handler, on fresh data */
+                follow_processes(g, now);
+        read_sources(g, act, now);
+        if (act)
+                apply_optin(g, now); /* tripwire / oom_handler, on fresh data */
         g->snap.now_ns = now;
         g->snap.cgroups = g->cgroups.views;
         g->snap.n_cgroups = g->cgroups.n;
@@ -120,6 +151,6 @@ size_t guard_tick(struct guard *g, bool act) {
         }
         tick_arm_and_heat(g, g->n_decisions);
         if (act)
-                rankings_tick(g); /* after acting: a slice of walking, within its budget */
+                keep_rankings(g);
         return g->n_decisions;
 }

@@ -1,8 +1,7 @@
 /* Tick bookkeeping: rules that stopped firing, kernel wakeups to (re)arm,
  * and whether to poll fast. */
-#include "daemon/guard.h"
-#include "daemon/tick.h"
 #include "outputs/log.h"
+#include "tick.h"
 
 static void clear_firing(struct firing *f, const char *rule, const char *target) {
         if (!f->active)
@@ -60,7 +59,7 @@ void tick_arm_and_heat(struct guard *g, size_t n_decisions) {
         }
 }
 
-uint64_t guard_next_timeout_ns(const struct guard *g) {
+uint64_t tick_timeout_ns(const struct guard *g) {
         uint64_t iv = g->policy.daemon.interval_ns;
-        return g->hot && iv > GUARD_FAST_POLL_NS ? GUARD_FAST_POLL_NS : iv;
+        return g->hot && iv > TICK_FAST_POLL_NS ? TICK_FAST_POLL_NS : iv;
 }

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "daemon/guard.h"
+#include "guard.h"
 #include "outputs/log.h"
 #include "sources/triggers.h"
 
@@ -122,23 +122,13 @@ void wakeups_arm_machine(struct guard *g) {
 
 int wakeups_reserve(struct guard *g) {
         struct wakeups *wk = &g->wake;
-        size_t want = 3 + 5 * g->cgroups.n;
-        if (want <= wk->cap)
-                return 0;
-        struct pollfd *p = realloc(wk->pfds, want * sizeof(*p));
-        if (!p)
-                return -ENOMEM;
-        wk->pfds = p;
-        struct wakeup *w = realloc(wk->what, want * sizeof(*w));
-        if (!w)
-                return -ENOMEM;
-        wk->what = w;
-        wk->cap = want;
-        return 0;
+        size_t want = 3 + 5 * g->cgroups.n; /* signals, machine PSI, connector; 5 per cgroup */
+        int r = GROW(wk->pfds, wk->cap, want);
+        return r < 0 ? r : GROW(wk->what, wk->cap_what, want);
 }
 
 static void add(struct wakeups *wk, int fd, short events, enum wakeup_kind kind, int cgroup) {
-        if (fd < 0 || wk->n >= wk->cap)
+        if (fd < 0 || wk->n >= wk->cap || wk->n >= wk->cap_what)
                 return;
         wk->pfds[wk->n] = (struct pollfd){ .fd = fd, .events = events };
         wk->what[wk->n] = (struct wakeup){ .kind = kind, .cgroup = cgroup };

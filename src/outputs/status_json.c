@@ -1,22 +1,8 @@
 /* --status --json: the same snapshot for scripts. */
-#include "actions/task_counts.h"
-#include "daemon/proc_events.h"
+#include "outputs/json.h"
 #include "outputs/status.h"
+#include "sources/task_counts.h"
 #include "util.h"
-
-void json_print_string(FILE *out, const char *s) {
-        fputc('"', out);
-        for (; s && *s; s++) {
-                unsigned char c = (unsigned char)*s;
-                if (c == '"' || c == '\\')
-                        fprintf(out, "\\%c", c);
-                else if (c < 0x20 || c == 0x7f)
-                        fprintf(out, "\\u%04x", c);
-                else
-                        fputc(c, out);
-        }
-        fputc('"', out);
-}
 
 static void print_u64(FILE *out, const char *key, uint64_t v, bool comma) {
         if (v == BYTES_UNLIMITED)
@@ -59,11 +45,11 @@ static void print_machine(const struct machine_view *m, FILE *out) {
         fputs("}", out);
 }
 
-static void print_cgroup(const struct guard *g, const struct cgroup_view *v, FILE *out) {
+static void print_cgroup(const struct status_view *sv, const struct cgroup_view *v, FILE *out) {
         fputs("{\"path\":", out);
         json_print_string(out, v->path);
         fputs(",\"rule\":", out);
-        json_print_string(out, v->rule_index >= 0 ? g->policy.cgroups[v->rule_index].name : "");
+        json_print_string(out, v->rule_index >= 0 ? sv->policy->cgroups[v->rule_index].name : "");
         fprintf(out, ",\"valid\":%s,", v->valid ? "true" : "false");
         print_u64(out, "usage", v->stats.usage, true);
         print_u64(out, "limit", v->stats.limit, true);
@@ -80,8 +66,8 @@ static void print_cgroup(const struct guard *g, const struct cgroup_view *v, FIL
                 fputs("\"failcnt_rate\":null,\"usage_slope\":null,", out);
         struct task_counts tc = {0};
         char dir[4096];
-        if (path_join(dir, sizeof(dir), g->mounts.memory_mount, v->path) == 0)
-                (void)task_counts_of_cgroup(g->root, dir, &tc);
+        if (sv->mounts && path_join(dir, sizeof(dir), sv->mounts->memory_mount, v->path) == 0)
+                (void)task_counts_of_cgroup(sv->root, dir, &tc);
         fprintf(out, "\"tasks\":{\"processes\":%u,\"threads\":%u,\"dstate\":%u,\"zombies\":%u},",
                 tc.processes, tc.threads, tc.dstate, tc.zombies);
         fputs("\"psi\":", out);
@@ -92,20 +78,20 @@ static void print_cgroup(const struct guard *g, const struct cgroup_view *v, FIL
         fputs("}", out);
 }
 
-void status_print_json(struct guard *g, FILE *out, bool adjust) {
-        fprintf(out, "{\"layout\":\"%s\",\"process_events\":", g->has_mounts ? cgroup_layout_to_string(g->mounts.layout) : "none");
-        json_print_string(out, proc_events_mode(g));
+void status_print_json(const struct status_view *v, FILE *out) {
+        fprintf(out, "{\"layout\":\"%s\",\"process_events\":", v->mounts ? cgroup_layout_to_string(v->mounts->layout) : "none");
+        json_print_string(out, v->process_events);
         fputc(',', out);
-        print_machine(&g->snap.machine, out);
+        print_machine(v->machine, out);
         fputs(",\"cgroups\":[", out);
-        for (size_t i = 0; i < g->snap.n_cgroups; i++) {
+        for (size_t i = 0; i < v->n_cgroups; i++) {
                 if (i)
                         fputc(',', out);
-                print_cgroup(g, &g->snap.cgroups[i], out);
+                print_cgroup(v, &v->cgroups[i], out);
         }
         fputs("],\"decisions\":[", out);
-        for (size_t i = 0; i < g->n_decisions; i++) {
-                const struct decision *d = &g->decisions[i];
+        for (size_t i = 0; i < v->n_decisions; i++) {
+                const struct decision *d = &v->decisions[i];
                 fprintf(out, "%s{\"rule\":", i ? "," : "");
                 json_print_string(out, d->rule->name);
                 fputs(",\"cgroup\":", out);
@@ -115,7 +101,7 @@ void status_print_json(struct guard *g, FILE *out, bool adjust) {
                 fputs("}", out);
         }
         fputs("]", out);
-        if (adjust)
-                status_print_adjust_json(g, out);
+        if (v->adjust)
+                status_print_adjust_json(v, out);
         fputs("}\n", out);
 }

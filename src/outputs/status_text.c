@@ -1,7 +1,6 @@
 /* --status for people. */
-#include "actions/task_counts.h"
-#include "daemon/proc_events.h"
 #include "outputs/status.h"
+#include "sources/task_counts.h"
 #include "util.h"
 
 static void print_machine(const struct machine_view *m, FILE *out) {
@@ -31,9 +30,9 @@ static void print_machine(const struct machine_view *m, FILE *out) {
                 fprintf(out, "kernel oom kills since boot: %llu\n", (unsigned long long)m->vm.oom_kill);
 }
 
-static void print_cgroup(const struct guard *g, const struct cgroup_view *v, FILE *out) {
+static void print_cgroup(const struct status_view *sv, const struct cgroup_view *v, FILE *out) {
         char a[32], b[32], c[32];
-        const char *rule = v->rule_index >= 0 ? g->policy.cgroups[v->rule_index].name : "-";
+        const char *rule = v->rule_index >= 0 ? sv->policy->cgroups[v->rule_index].name : "-";
         if (!v->valid) {
                 fprintf(out, "cgroup %s [%s]: vanished\n", v->path, rule);
                 return;
@@ -51,29 +50,30 @@ static void print_cgroup(const struct guard *g, const struct cgroup_view *v, FIL
                 fprintf(out, " psi some %.2f full %.2f", v->stats.psi.some.avg10, v->stats.psi.full.avg10);
         struct task_counts tc;
         char dir[4096];
-        if (path_join(dir, sizeof(dir), g->mounts.memory_mount, v->path) == 0 &&
-            task_counts_of_cgroup(g->root, dir, &tc) == 0)
+        if (sv->mounts && path_join(dir, sizeof(dir), sv->mounts->memory_mount, v->path) == 0 &&
+            task_counts_of_cgroup(sv->root, dir, &tc) == 0)
                 fprintf(out, " tasks %u (threads %u, D %u, Z %u)", tc.processes, tc.threads, tc.dstate, tc.zombies);
         fputc('\n', out);
 }
 
-void status_print_text(struct guard *g, FILE *out, bool adjust) {
-        fprintf(out, "cgroups: %s", g->has_mounts ? cgroup_layout_to_string(g->mounts.layout) : "none");
-        if (g->has_mounts)
-                fprintf(out, " (memory at %s%s%s)", g->mounts.memory_mount,
-                        g->mounts.unified_mount[0] ? ", cgroup2 at " : "", g->mounts.unified_mount);
+void status_print_text(const struct status_view *v, FILE *out) {
+        const struct cgroup_mounts *m = v->mounts;
+        fprintf(out, "cgroups: %s", m ? cgroup_layout_to_string(m->layout) : "none");
+        if (m)
+                fprintf(out, " (memory at %s%s%s)", m->memory_mount, m->unified_mount[0] ? ", cgroup2 at " : "",
+                        m->unified_mount);
         fputc('\n', out);
-        print_machine(&g->snap.machine, out);
-        fprintf(out, "process events: %s\n", proc_events_mode(g));
-        for (size_t i = 0; i < g->snap.n_cgroups; i++)
-                print_cgroup(g, &g->snap.cgroups[i], out);
-        if (g->n_decisions == 0)
+        print_machine(v->machine, out);
+        fprintf(out, "process events: %s\n", v->process_events);
+        for (size_t i = 0; i < v->n_cgroups; i++)
+                print_cgroup(v, &v->cgroups[i], out);
+        if (v->n_decisions == 0)
                 fprintf(out, "would fire now: nothing\n");
-        for (size_t i = 0; i < g->n_decisions; i++) {
-                const struct decision *d = &g->decisions[i];
+        for (size_t i = 0; i < v->n_decisions; i++) {
+                const struct decision *d = &v->decisions[i];
                 fprintf(out, "would fire now: rule %s on %s: %s (%s)\n", d->rule->name,
                         d->cgroup ? d->cgroup->path : "the machine", action_kind_to_string(d->action), d->reason);
         }
-        if (adjust)
-                status_print_adjust_text(g, out);
+        if (v->adjust)
+                status_print_adjust_text(v, out);
 }

@@ -1,20 +1,13 @@
 /* Watched cgroups: discovery (allocates, off the hot path). */
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "outputs/log.h"
+#include "policy/cgroup_match.h"
 #include "snapshot/cgroup_set.h"
 #include "util.h"
-
-int policy_match_cgroup(const struct policy *p, const char *rel_path) {
-        for (size_t i = 0; i < p->n_cgroups; i++)
-                if (fnmatch(p->cgroups[i].path_glob, rel_path, FNM_PATHNAME) == 0)
-                        return (int)i;
-        return -1;
-}
 
 static struct watched_cgroup *find(struct cgroup_set *set, const char *path) {
         for (size_t i = 0; i < set->n; i++)
@@ -23,20 +16,10 @@ static struct watched_cgroup *find(struct cgroup_set *set, const char *path) {
         return NULL;
 }
 
+/* Room for one more item and its view. */
 static int grow(struct cgroup_set *set) {
-        if (set->n < set->cap)
-                return 0;
-        size_t cap = set->cap ? set->cap * 2 : 16;
-        struct watched_cgroup *items = realloc(set->items, cap * sizeof(*items));
-        if (!items)
-                return -ENOMEM;
-        set->items = items;
-        struct cgroup_view *views = realloc(set->views, cap * sizeof(*views));
-        if (!views)
-                return -ENOMEM;
-        set->views = views;
-        set->cap = cap;
-        return 0;
+        int r = GROW(set->items, set->cap, set->n + 1);
+        return r < 0 ? r : GROW(set->views, set->cap_views, set->n + 1);
 }
 
 struct rescan_ctx {

@@ -19,41 +19,29 @@
 /* Parent side: the whole answer, NUL-terminated, into a heap buffer;
  * -ETIMEDOUT when the child is too slow. */
 static int read_answer(int fd, char **ret, size_t *ret_len) {
-        size_t cap = 4096, len = 0;
-        char *buf = malloc(cap);
-        if (!buf)
-                return -ENOMEM;
+        _cleanup_(freep) char *buf = NULL;
+        size_t cap = 0, len = 0;
         uint64_t deadline = now_ns() + CHILD_TIMEOUT_MS * NSEC_PER_MSEC;
         for (;;) {
                 uint64_t t = now_ns();
                 struct pollfd pfd = { .fd = fd, .events = POLLIN };
-                if (t >= deadline || poll(&pfd, 1, (int)((deadline - t) / NSEC_PER_MSEC) + 1) == 0) {
-                        free(buf);
+                if (t >= deadline || poll(&pfd, 1, (int)((deadline - t) / NSEC_PER_MSEC) + 1) == 0)
                         return -ETIMEDOUT;
-                }
-                if (cap - len < 2) {
-                        char *p = cap < ANSWER_MAX ? realloc(buf, cap * 2) : NULL;
-                        if (!p) {
-                                free(buf);
-                                return -ENOMEM;
-                        }
-                        buf = p, cap *= 2;
-                }
+                if (len + 2 > ANSWER_MAX || GROW(buf, cap, len + 4096) < 0)
+                        return -ENOMEM;
                 ssize_t n = read(fd, buf + len, cap - len - 1);
                 if (n < 0 && errno == EINTR)
                         continue;
-                if (n < 0) {
-                        int r = -errno;
-                        free(buf);
-                        return r;
-                }
+                if (n < 0)
+                        return -errno;
                 if (n == 0)
                         break;
                 len += (size_t)n;
         }
         buf[len] = '\0';
-        *ret = buf;
         *ret_len = len;
+        *ret = buf;
+        buf = NULL; /* the caller's now */
         return 0;
 }
 

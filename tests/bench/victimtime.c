@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "actions/procs.h"
+#include "sources/procs.h"
 #include "actions/ranking.h"
 #include "actions/victim.h"
 #include "sources/meminfo.h"

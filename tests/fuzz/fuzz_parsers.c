@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "actions/procs.h"
+#include "sources/procs.h"
 #include "actions/restore.h"
 #include "sources/cgroup_tree.h"
 #include "sources/kv.h"

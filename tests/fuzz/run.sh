@@ -7,7 +7,7 @@ SECONDS_TO_RUN=${FUZZ_SECONDS:-60}
 OUT=build-fuzz
 mkdir -p "$OUT/corpus"
 CFLAGS="-std=gnu11 -g -O1 -D_GNU_SOURCE -Iinclude $(pkg-config --cflags libcgroup inih libsystemd)"
-SRCS=$(find src/sources src/util src/actions/procs.c src/actions/restore_format.c -name '*.c' | grep -v cgroup_tree.c)
+SRCS=$(find src/sources src/util src/actions/restore_format.c -name '*.c' | grep -v cgroup_tree.c)
 clang $CFLAGS -fsanitize=fuzzer,address,undefined -o "$OUT/fuzz_parsers" tests/fuzz/fuzz_parsers.c \
         $SRCS src/sources/cgroup_tree.c $(pkg-config --libs libcgroup inih libsystemd)
 # Seeds: the kernel's own files, each prefixed by the byte that picks its parser.

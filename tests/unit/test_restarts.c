@@ -1,7 +1,7 @@
 /* Restart-loop bookkeeping on event sequences. */
 #include "testing.h"
 
-#include "snapshot/restarts.h"
+#include "policy/restarts.h"
 #include "util.h"
 
 #define S NSEC_PER_SEC

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "daemon/guard.h"
+#include "daemon/tick.h"
 #include "policy/config.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -39,13 +40,13 @@ static void test_ticks_do_not_allocate(void **state) {
         assert_int_equal(r, 0);
         fclose(f);
         struct guard g;
-        assert_int_equal(guard_init(&g, SCEN "/root", &p, true), 0);
+        assert_int_equal(guard_init(&g, SCEN "/root", &p, true, "/nonexistent/restore"), 0);
         assert_int_equal(g.cgroups.n, 3);
-        guard_tick(&g, true); /* first tick: allowed to set things up */
+        tick_run(&g, true); /* first tick: allowed to set things up */
         unsigned long before = n_allocs;
         assert_true(before > 0); /* the counter sees setup allocations */
         for (int i = 0; i < 200; i++)
-                assert_int_equal(guard_tick(&g, true), 0);
+                assert_int_equal(tick_run(&g, true), 0);
         assert_int_equal(n_allocs - before, 0);
         assert_true(g.snap.machine.has_mem && g.snap.machine.has_zones);
         assert_true(g.cgroups.views[0].valid);

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "outputs/status.h"
+#include "outputs/json.h"
 #include "util.h"
 
 static void test_path_join(void **state) {

@@ -1,54 +1,52 @@
-/* v2 memory.high tripwire (see daemon/optin.h, policy/tripwire.h). */
+/* v2 memory.high tripwire (see actions/optin.h, policy/tripwire.h). */
 #include <stdio.h>
 #include <string.h>
 
-#include "daemon/optin.h"
+#include "optin_internal.h"
 #include "outputs/log.h"
 #include "policy/tripwire.h"
 
-/* The throttle at memory.high raised memory.events' "high": say so in
- * the events this tick logs. */
-static void label_wakeup(struct guard *g, size_t i, uint64_t high_events) {
-        struct watched_cgroup *w = &g->cgroups.items[i];
-        if (w->tripwire && high_events > w->high_events && g->last_wake.kind == WAKE_V2_EVENTS &&
-            g->last_wake.cgroup == (int)i)
-                g->last_wake.kind = WAKE_V2_TRIPWIRE;
+/* Whether the throttle at our memory.high raised memory.events' "high"
+ * since the last look (the events this tick logs say so). */
+static bool high_rose(struct watched_cgroup *w, uint64_t high_events) {
+        bool rose = w->tripwire && high_events > w->high_events;
         w->high_events = high_events;
+        return rose;
 }
 
 /* Someone wrote memory.high since: theirs now, the mode is off for it. */
-static bool taken_over(struct guard *g, struct watched_cgroup *w, uint64_t high, const char *path) {
+static bool taken_over(struct optin_state *s, struct watched_cgroup *w, uint64_t high, const char *path) {
         if (!w->tripwire || high == w->tripwire)
                 return false;
         char a[32];
         log_notice("cgroup %s: memory.high changed to %s by someone else: tripwire off for it", w->path,
                    high == BYTES_UNLIMITED ? "max" : format_bytes(a, sizeof(a), high));
-        (void)optin_put_back(g, RESTORE_MEMORY_HIGH, path, "changed by someone else"); /* drops it */
+        (void)optin_put_back(s, RESTORE_MEMORY_HIGH, path, "changed by someone else"); /* drops it */
         w->tripwire = 0;
         w->optin_refused = true;
         return true;
 }
 
-static void refuse(struct guard *g, struct watched_cgroup *w, const char *path, const char *why) {
+static void refuse(struct optin_state *s, struct watched_cgroup *w, const char *path, const char *why) {
         if (w->tripwire)
-                (void)optin_put_back(g, RESTORE_MEMORY_HIGH, path, why);
+                (void)optin_put_back(s, RESTORE_MEMORY_HIGH, path, why);
         w->tripwire = 0;
         w->optin_refused = true;
 }
 
-static void set_level(struct guard *g, struct watched_cgroup *w, const struct memcg_stats *st,
+static void set_level(struct optin_state *s, struct watched_cgroup *w, const struct memcg_stats *st,
                       uint64_t level, const char *path) {
         char orig[RESTORE_VALUE_MAX], ours[RESTORE_VALUE_MAX], a[32], b[32];
         restore_value_format(st->high, orig);
         restore_value_format(level, ours);
-        if (optin_record(g, RESTORE_MEMORY_HIGH, path, orig, ours) < 0) {
+        if (optin_record(s, RESTORE_MEMORY_HIGH, path, orig, ours) < 0) {
                 w->optin_refused = true;
                 return;
         }
         int r = write_file_at("/", path, ours);
         if (r < 0) {
                 log_warning("cgroup %s: cannot write memory.high: %s", w->path, strerror(-r));
-                (void)optin_put_back(g, RESTORE_MEMORY_HIGH, path, "write failed"); /* drops it */
+                (void)optin_put_back(s, RESTORE_MEMORY_HIGH, path, "write failed"); /* drops it */
                 w->optin_refused = true;
                 return;
         }
@@ -58,16 +56,16 @@ static void set_level(struct guard *g, struct watched_cgroup *w, const struct me
         w->high_events = st->high_events;
 }
 
-void optin_tripwire_tick(struct guard *g, size_t i) {
-        struct watched_cgroup *w = &g->cgroups.items[i];
-        const struct memcg_stats *st = &g->cgroups.views[i].stats;
-        const struct rule *rule = &g->policy.cgroups[w->rule_index];
+bool optin_tripwire_tick(struct optin_state *s, const struct optin_ctx *c, size_t i) {
+        struct watched_cgroup *w = &c->cgroups->items[i];
+        const struct memcg_stats *st = &c->cgroups->views[i].stats;
+        const struct rule *rule = &c->policy->cgroups[w->rule_index];
         char path[4096], a[32];
-        label_wakeup(g, i, st->high_events);
+        bool rose = high_rose(w, st->high_events);
         if (w->tripwire_for == st->limit && (w->tripwire || w->optin_refused))
-                return; /* nothing new: the usual tick */
-        if (optin_cgroup_file(g, w, "memory.high", path, sizeof(path)) < 0 || taken_over(g, w, st->high, path))
-                return;
+                return rose; /* nothing new: the usual tick */
+        if (optin_cgroup_file(c, w, "memory.high", path, sizeof(path)) < 0 || taken_over(s, w, st->high, path))
+                return rose;
         w->tripwire_for = st->limit;
         uint64_t level;
         int r = tripwire_level(&rule->tripwire, st->limit, (uint64_t)sysconf(_SC_PAGESIZE), &level);
@@ -75,15 +73,16 @@ void optin_tripwire_tick(struct guard *g, size_t i) {
                 log_info("cgroup %s: memory.max %s leaves no room for the tripwire: not set", w->path,
                          format_bytes(a, sizeof(a), st->limit));
         if (r < 0) {
-                refuse(g, w, path, r == -ENOENT ? "memory.max is max now" : "memory.max too small");
-                return;
+                refuse(s, w, path, r == -ENOENT ? "memory.max is max now" : "memory.max too small");
+                return rose;
         }
         if (!w->tripwire && !tripwire_should_set(st->high, level)) {
                 log_info("cgroup %s: memory.high %s is at or below the tripwire already: left alone", w->path,
                          format_bytes(a, sizeof(a), st->high));
                 w->optin_refused = true;
-                return;
+                return rose;
         }
         if (level != w->tripwire)
-                set_level(g, w, st, level, path);
+                set_level(s, w, st, level, path);
+        return rose;
 }

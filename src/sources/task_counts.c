@@ -1,6 +1,6 @@
 /* D-state, zombie and thread counts of a cgroup. */
-#include "actions/procs.h"
-#include "actions/task_counts.h"
+#include "sources/procs.h"
+#include "sources/task_counts.h"
 #include "sources/proc_pid.h"
 
 struct counting {

@@ -5,10 +5,8 @@
  * normally), so only oomguard's own kills count as deaths. */
 #include <string.h>
 
-#include "actions/family.h"
-#include "actions/procs.h"
-#include "daemon/guard.h"
-#include "daemon/supervise.h"
+#include "sources/procs.h"
+#include "supervise_internal.h"
 
 struct scan_child {
         pid_t parent, pid;
@@ -22,8 +20,8 @@ struct scan_state {
         bool primed;
 };
 
-static bool supervised_parent(struct guard *g, pid_t ppid, uint64_t *ret_pstart) {
-        const struct supervisor_query q = supervise_query(g);
+static bool supervised_parent(const struct supervise_ctx *c, pid_t ppid, uint64_t *ret_pstart) {
+        const struct supervisor_query q = supervise_query(c);
         struct proc_stat pst;
         const struct supervisor_rule *r = supervisor_rule_match(&q, ppid, &pst);
         if (!r || !r->max_restarts)
@@ -32,19 +30,24 @@ static bool supervised_parent(struct guard *g, pid_t ppid, uint64_t *ret_pstart)
         return true;
 }
 
+struct pass {
+        struct scan_state *s;
+        const struct supervise_ctx *c;
+};
+
 static int note_child(pid_t pid, void *ud) {
-        struct guard *g = ud;
-        struct scan_state *s = g->scan;
+        const struct pass *pass = ud;
+        struct scan_state *s = pass->s;
         struct proc_stat st;
         uint64_t pstart;
-        if (s->n_cur >= SCAN_CHILDREN || read_proc_stat(g->root, pid, &st) < 0 || st.ppid <= 1 ||
+        if (s->n_cur >= SCAN_CHILDREN || read_proc_stat(pass->c->root, pid, &st) < 0 || st.ppid <= 1 ||
             st.state == 'Z')
                 return 0;
         /* Children of the same parent are usually listed together. */
         const struct scan_child *last = s->n_cur ? &s->cur[s->n_cur - 1] : NULL;
         if (last && last->parent == st.ppid)
                 pstart = last->pstart;
-        else if (!supervised_parent(g, st.ppid, &pstart))
+        else if (!supervised_parent(pass->c, st.ppid, &pstart))
                 return 0;
         struct scan_child *c = &s->cur[s->n_cur++];
         *c = (struct scan_child){ .parent = st.ppid, .pid = pid, .pstart = pstart, .start = st.starttime };
@@ -59,22 +62,23 @@ static bool listed(const struct scan_child *list, size_t n, const struct scan_ch
         return false;
 }
 
-void supervise_scan_restarts(struct guard *g, uint64_t now,
-                             void (*on_start)(struct guard *, pid_t, uint64_t, const char *, uint64_t)) {
-        struct scan_state *s = g->scan;
+void supervise_scan_restarts(struct supervise_state *state, const struct supervise_ctx *c, uint64_t now,
+                             supervise_start_fn on_start) {
+        struct scan_state *s = state->scan;
         if (!s)
                 return;
         s->n_cur = 0;
-        procs_all(g->root, note_child, g);
+        struct pass pass = { s, c };
+        procs_all(c->root, note_child, &pass);
         for (size_t i = 0; s->primed && i < s->n_cur; i++)
                 if (!listed(s->prev, s->n_prev, &s->cur[i]))
-                        on_start(g, s->cur[i].parent, s->cur[i].pstart, s->cur[i].comm, now);
+                        on_start(state, c, s->cur[i].parent, s->cur[i].pstart, s->cur[i].comm, now);
         memcpy(s->prev, s->cur, s->n_cur * sizeof(s->cur[0]));
         s->n_prev = s->n_cur;
         s->primed = true;
 }
 
-int supervise_scan_init(struct guard *g) {
-        g->scan = calloc(1, sizeof(struct scan_state));
-        return g->scan ? 0 : -ENOMEM;
+int supervise_scan_init(struct supervise_state *s) {
+        s->scan = calloc(1, sizeof(struct scan_state));
+        return s->scan ? 0 : -ENOMEM;
 }

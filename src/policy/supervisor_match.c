@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "actions/family.h"
+#include "policy/supervisor_match.h"
 #include "util.h"
 
 #define ANCESTRY_MAX 32

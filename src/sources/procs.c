@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 
-#include "actions/procs.h"
+#include "sources/procs.h"
 #include "util.h"
 
 #define CGROUP_MAX_DEPTH 32

@@ -1,7 +1,7 @@
 /* Restart-loop bookkeeping (see restarts.h). No allocation. */
 #include <string.h>
 
-#include "snapshot/restarts.h"
+#include "policy/restarts.h"
 
 struct restart_parent *restarts_find(struct restart_tracker *t, pid_t parent, uint64_t parent_start) {
         for (size_t i = 0; i < RESTART_PARENTS; i++)

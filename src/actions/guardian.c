@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "actions/restore.h"
-#include "daemon/guardian.h"
+#include "actions/guardian.h"
 #include "util.h"
 
 /* stderr without stdio or the journal module: the fds of both are gone. */

@@ -26,8 +26,8 @@ struct wakeup {
 
 struct wakeups {
         struct pollfd *pfds;
-        struct wakeup *what;
-        size_t n, cap;
+        struct wakeup *what;           /* what each pollfd is */
+        size_t n, cap, cap_what;
         int machine_psi_fd;   /* -1 = none */
         uint64_t machine_psi_window_us;
 };

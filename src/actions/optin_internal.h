@@ -1,0 +1,17 @@
+/* Internal to src/actions/optin*.c: the list of changes and the state
+ * file (optin.c), one mode's tick for one watched cgroup (index i, valid
+ * this tick, whose rule has the mode). */
+#pragma once
+
+#include "actions/optin.h"
+
+int optin_record(struct optin_state *s, enum restore_key key, const char *path, const char *original,
+                 const char *ours);
+int optin_put_back(struct optin_state *s, enum restore_key key, const char *path, const char *why);
+int optin_cgroup_file(const struct optin_ctx *c, const struct watched_cgroup *w, const char *name, char *buf,
+                      size_t size);
+/* Returns true when memory.events "high" rose at our tripwire. */
+bool optin_tripwire_tick(struct optin_state *s, const struct optin_ctx *c, size_t i);
+void optin_oom_tick(struct optin_state *s, const struct optin_ctx *c, size_t i, uint64_t now);
+/* Forget the per-cgroup state of the modes (after everything was put back). */
+void optin_forget(struct watched_cgroup *w);

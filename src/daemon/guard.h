@@ -1,0 +1,75 @@
+/* The guard: everything one running oomguard holds. Only src/daemon/
+ * sees it; every stage gets its own state struct and a narrow context
+ * built from it (context.h). guard_* functions are all in guard.c. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "actions/actuator.h"
+#include "actions/adjust.h"
+#include "actions/optin.h"
+#include "actions/pacing.h"
+#include "actions/rankings.h"
+#include "policy/evaluate.h"
+#include "policy/policy.h"
+#include "policy/supervise.h"
+#include "snapshot/cgroup_set.h"
+#include "snapshot/machine.h"
+#include "snapshot/snapshot.h"
+#include "sources/cgroup_tree.h"
+#include "wakeups.h"
+
+#define GUARD_SCRATCH_SIZE (128 * 1024)
+
+struct guard {
+        const char *root;
+        bool force_dry_run;          /* --dry-run, or --root other than "/" */
+        bool live;                   /* root is "/" */
+        bool armed;                  /* kernel wakeups in use (daemon, not --status) */
+        pid_t self;
+        struct policy policy;
+        struct cgroup_mounts mounts;
+        bool has_mounts;
+        char *scratch;               /* GUARD_SCRATCH_SIZE, for the hot path's reads */
+        /* sources → snapshot */
+        struct machine_sources machine;
+        struct cgroup_set cgroups;
+        struct snapshot snap;
+        uint64_t last_rescan_ns;
+        /* policy → decisions, and how each rule's firing goes on (tick.c) */
+        struct decision *decisions;  /* capacity: n cgroups + 1 */
+        size_t decisions_cap, n_decisions;
+        struct firing global_firing;
+        /* the loop's wakeups (wakeups.c) */
+        struct wakeups wake;
+        struct wakeup last_wake;     /* why the current tick runs */
+        bool hot;                    /* something is near a threshold: poll fast */
+        /* process events (proc_events.c) and the stages that follow processes */
+        int pc_fd;                   /* proc connector, -1 = none */
+        struct births births;        /* forks, for the rankings */
+        bool births_refused;         /* the connector was refused: rankings list scopes */
+        uint64_t last_proc_scan_ns;
+        struct supervise_state supervise;
+        struct adjuster adjuster;
+        /* actions' own state */
+        struct pacing pacing;
+        struct rankings rankings;
+        struct optin_state optin;
+};
+
+/* Takes ownership of *policy (moved). restore_file: the opt-in modes'
+ * state file (must outlive the guard). */
+int guard_init(struct guard *g, const char *root, struct policy *policy, bool force_dry_run,
+               const char *restore_file);
+void guard_free(struct guard *g);
+
+/* Arm kernel wakeups (the daemon loop; --status does not). */
+void guard_arm(struct guard *g);
+
+/* Replace the policy (reload): moves *policy in, frees the old one, and
+ * re-matches cgroups. */
+int guard_set_policy(struct guard *g, struct policy *policy);
+
+/* Re-walk the cgroup tree now (allocates). */
+int guard_rescan(struct guard *g);
