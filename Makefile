@@ -60,7 +60,7 @@ $(B)/oomguard: $(B)/src/daemon/main.o $(B)/liboomguard.a
 $(B)/tests/%: tests/unit/%.c $(B)/liboomguard.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/liboomguard.a $(LDLIBS) $(CMOCKA_LIBS)
+	@$(CC) $(ALL_CFLAGS) -Isrc -Itests/unit $(LDFLAGS) -o $@ $< $(B)/liboomguard.a $(LDLIBS) $(CMOCKA_LIBS)
 
 $(B)/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
