@@ -13,6 +13,14 @@ cleanup() {
         rm -rf "$TMP"
 }
 trap cleanup EXIT
+# ready_after_reload N: the N-th RELOADING=1 (with its MONOTONIC_USEC) is
+# followed by a READY=1 before any later RELOADING=1: what Type=notify-reload
+# waits for before it calls the reload done.
+ready_after_reload() {
+        awk -v n="$1" '/^RELOADING=1\|MONOTONIC_USEC=[1-9][0-9]*$/ { r++; next }
+                       r == n && /^READY=1$/ { found = 1; exit }
+                       END { exit !found }' "$TMP/notes"
+}
 cp "$SCEN/conf" "$TMP/conf"
 $B/helpers/notify-listen "$TMP/notify" 30 > "$TMP/notes" &
 nl=$!
@@ -31,13 +39,14 @@ kill -HUP $og
 check "daemon: bad reload is refused" wait_for "grep -q 'reload of .* failed; keeping the running policy' $TMP/log" 5
 check "daemon: bad reload reports file:line errors" grep -q "$TMP/conf:3: usage_above" "$TMP/log"
 check "daemon: bad reload reports all errors" grep -q "$TMP/conf:4: " "$TMP/log"
-check "daemon: RELOADING=1 then READY=1" grep -q '^RELOADING=1|MONOTONIC_USEC=' "$TMP/notes"
+check "daemon: RELOADING=1 then READY=1" wait_for "ready_after_reload 1" 5
 check "daemon: still running after a bad reload" kill -0 $og
 
 # A good file on SIGHUP replaces the policy.
 printf '[daemon]\ninterval = 20ms\n[cgroup:burst]\npath = /kubepods/pod-b\nusage_above = 5%%\naction = warn\n' > "$TMP/conf"
 kill -HUP $og
 check "daemon: good reload applied" wait_for "grep -q 'reloaded $TMP/conf: 1 cgroup rules, 1 cgroups watched' $TMP/log" 5
+check "daemon: good reload: RELOADING=1 then READY=1" wait_for "ready_after_reload 2" 5
 check "daemon: new rule fires" wait_for "grep -q 'would warn: rule burst on /kubepods/pod-b' $TMP/log" 5
 
 kill -TERM $og
@@ -50,4 +59,5 @@ fi
 og=
 check "daemon: STOPPING=1 sent" wait_for "grep -q '^STOPPING=1' $TMP/notes" 5
 diag "$(cat "$TMP/log" | head -20)"
+[ $failures -gt 0 ] && diag "notifications (WATCHDOG=1 left out):" "$(grep -v '^WATCHDOG=1$' "$TMP/notes")"
 exit $((failures > 0))

@@ -37,13 +37,46 @@ static void level_fails(struct size_or_pct t, uint64_t max, int err) {
 
 static void test_tripwire_level(void **state) {
         level_is(pct(95), 128 * MiB, 127504384);        /* 121.6 MiB, down to a page */
-        assert_int_equal(127504384 % PAGE, 0);
         level_is(pct(50), 128 * MiB, 64 * MiB);
         level_is(bytes(8 * MiB), 128 * MiB, 120 * MiB);
         level_is(bytes(1000), 10 * PAGE, 9 * PAGE);      /* max - 1000, down to a page */
         level_is(pct(95), 10 * PAGE, 9 * PAGE);          /* 9.5 pages -> 9 */
         level_is(pct(99.99), UINT64_C(1) << 30, 1073631232);
-        level_is(pct(90), UINT64_C(1) << 50, (UINT64_C(1) << 50) / 10 * 9 / PAGE * PAGE);
+        level_is(pct(90), UINT64_C(1) << 50, 1013309916155904); /* 1013309916158361.6, down to a page */
+        /* 8589306482704383.5, 4095 bytes above a page: a double product
+         * rounds it up to the next page, over 93% of the limit */
+        level_is(pct(93), 9235813422262778, 8589306482700288);
+}
+
+/* For every whole percentage and a spread of limits (page-aligned or not,
+ * 2 pages to 64 PiB), the level is what its definition says: a multiple
+ * of the page, at most p% of max, and less than a page below p% of max
+ * (checked in exact integer arithmetic, not the way the code computes it);
+ * -ERANGE when p% of max is under a page. The same for a size under max. */
+static void test_tripwire_level_definition(void **state) {
+        uint64_t x = 88172645463325252u;
+        for (int i = 0; i < 3000; i++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64: the same limits every run */
+                uint64_t max = 2 * PAGE + x % (UINT64_C(1) << (13 + i % 44));
+                if (i % 3 == 0)
+                        max -= max % PAGE;
+                for (int p = 1; p < 100; p++) {
+                        uint64_t got = 7, of = max * (uint64_t)p; /* 100 * (p% of max); < 2^63 */
+                        int r = tripwire_level(&(struct size_or_pct){ .kind = SIZE_PERCENT, .percent = p }, max,
+                                               PAGE, &got);
+                        bool want_range = of < 100 * PAGE;
+                        if (want_range ? r != -ERANGE || got != 7
+                                       : r != 0 || got % PAGE || got * 100 > of || (got + PAGE) * 100 <= of)
+                                fail_msg("tripwire_level(%d%%, max %llu) = %d, %llu", p, (unsigned long long)max, r,
+                                         (unsigned long long)got);
+                }
+                uint64_t b = 1 + x % (max - 1), got = 7; /* a size under max */
+                int r = tripwire_level(&(struct size_or_pct){ .kind = SIZE_BYTES, .bytes = b }, max, PAGE, &got);
+                if (max - b < PAGE ? r != -ERANGE || got != 7
+                                   : r != 0 || got % PAGE || got > max - b || got + PAGE <= max - b)
+                        fail_msg("tripwire_level(%llu bytes, max %llu) = %d, %llu", (unsigned long long)b,
+                                 (unsigned long long)max, r, (unsigned long long)got);
+        }
 }
 
 static void test_tripwire_edges(void **state) {
@@ -252,6 +285,7 @@ static void test_config_keys(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_tripwire_level),
+                cmocka_unit_test(test_tripwire_level_definition),
                 cmocka_unit_test(test_tripwire_edges),
                 cmocka_unit_test(test_tripwire_should_set),
                 cmocka_unit_test(test_restore_line_roundtrip),

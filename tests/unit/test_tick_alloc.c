@@ -1,10 +1,15 @@
 /* The hot path does not allocate: after setup, ticks of a guard over a
- * fixture tree (3 watched cgroups, machine files) call malloc zero times.
- * malloc and friends are replaced in this binary (glibc lets a program
- * interpose them) and count calls; not under ASan, which owns malloc. */
+ * fixture tree (3 watched cgroups, machine files) call malloc zero times,
+ * both when no rule fires and when one fires at every other tick (decide,
+ * choose a victim, log; dry run). malloc and friends are replaced in this
+ * binary (glibc lets a program interpose them) and count calls; not under
+ * ASan, which owns malloc. */
 #include "testing.h"
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "daemon/guard.h"
 #include "daemon/tick.h"
@@ -54,9 +59,109 @@ static void test_ticks_do_not_allocate(void **state) {
 #endif
 }
 
+#if COUNTING
+static void load_policy(const char *text, struct policy *p) {
+        FILE *f = fmemopen((void *)text, strlen(text), "r");
+        struct config_errors errors = {0};
+        assert_non_null(f);
+        int r = config_load_stream(f, "inline", p, &errors);
+        config_errors_print(&errors, stderr);
+        config_errors_free(&errors);
+        fclose(f);
+        assert_int_equal(r, 0);
+}
+
+static size_t count_lines(const char *text, const char *needle) {
+        size_t n = 0;
+        for (const char *c = text; (c = strstr(c, needle)); c += strlen(needle))
+                n++;
+        return n;
+}
+#endif
+
+/* The rule fires at every other tick: pod-a's memory.current (the guard
+ * keeps the file open) goes from 950 MiB (working set 91.8% of its 1 GiB
+ * limit, over usage_above = 90%) to 763 MiB (73.5%) and back. Each firing
+ * is a new one (the rule cleared in between), so each is acted on at once:
+ * policy_evaluate -> handle_decision -> execute -> the dry-run actuator ->
+ * victim choice over the fixture's /proc -> action_log_event -> log_event;
+ * each clearing logs "back below". Only guard_init/guard_tick/guard_free
+ * and what reaches the log are used. No assert while stderr is the log. */
+#define FIRINGS 100
+static void test_firing_ticks_do_not_allocate(void **state) {
+#if !COUNTING
+        skip();
+#else
+        static const char conf[] = "[daemon]\nprotect = ^java$\n"
+                                   "[cgroup:pods]\npath = /kubepods/*\nusage_above = 90%\naction = kill\n";
+        static const char over[] = "996147200\n", under[] = "800000000\n"; /* same length: no truncation */
+        const size_t len = strlen(over);
+        char dir[] = "/tmp/test_tick_alloc.XXXXXX", cmd[256], root[256], path[512], logfile[512];
+        assert_non_null(mkdtemp(dir));
+        snprintf(cmd, sizeof(cmd), "cp -a " SCEN "/root %s/root", dir);
+        assert_int_equal(system(cmd), 0);
+        snprintf(root, sizeof(root), "%s/root", dir);
+        snprintf(path, sizeof(path), "%s/sys/fs/cgroup/kubepods/pod-a/memory.current", root);
+        int cur = open(path, O_WRONLY | O_CLOEXEC);
+        assert_true(cur >= 0);
+        snprintf(logfile, sizeof(logfile), "%s/log", dir);
+        int log_fd = open(logfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        int saved_stderr = dup(STDERR_FILENO);
+        assert_true(log_fd >= 0 && saved_stderr >= 0);
+        struct policy p;
+        load_policy(conf, &p);
+
+        dup2(log_fd, STDERR_FILENO); /* the log, to count its lines */
+        struct guard g;
+        int init = guard_init(&g, root, &p, true);
+        size_t warm_fired = 0, warm_quiet = 0, fired = 0, quiet = 0;
+        unsigned long allocs = 0;
+        if (init == 0) {
+                /* First firing and first clearing: allowed to set things up. */
+                warm_fired = guard_tick(&g, true);
+                if (pwrite(cur, under, len, 0) == (ssize_t)len)
+                        warm_quiet = guard_tick(&g, true) == 0;
+                unsigned long before = n_allocs;
+                for (int i = 0; i < FIRINGS; i++) {
+                        if (pwrite(cur, over, len, 0) != (ssize_t)len)
+                                break;
+                        fired += guard_tick(&g, true) == 1;
+                        if (pwrite(cur, under, len, 0) != (ssize_t)len)
+                                break;
+                        quiet += guard_tick(&g, true) == 0;
+                }
+                allocs = n_allocs - before;
+                guard_free(&g);
+        }
+        fflush(stderr);
+        dup2(saved_stderr, STDERR_FILENO);
+        close(saved_stderr);
+        close(log_fd);
+        close(cur);
+
+        static char log[1 << 20];
+        ssize_t n = read_file_at("/", logfile, log, sizeof(log));
+        size_t acted = n > 0 ? count_lines(log, "dry-run: would kill pid 102 (nginx): rule pods on /kubepods/pod-a: ") : 0;
+        size_t cleared = n > 0 ? count_lines(log, "rule pods on /kubepods/pod-a: back below its thresholds") : 0;
+        if (init != 0 || warm_fired != 1 || !warm_quiet)
+                fputs(n > 0 ? log : "(no log)\n", stderr);
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+        assert_int_equal(system(cmd), 0);
+        assert_int_equal(init, 0);
+        assert_int_equal(warm_fired, 1);
+        assert_true(warm_quiet);
+        if (fired != FIRINGS || quiet != FIRINGS || acted != FIRINGS + 1 || cleared != FIRINGS + 1)
+                fail_msg("%zu firing ticks, %zu quiet ticks, %zu kill lines, %zu cleared lines; want %d, %d, %d, %d",
+                         fired, quiet, acted, cleared, FIRINGS, FIRINGS, FIRINGS + 1, FIRINGS + 1);
+        if (allocs)
+                fail_msg("%lu allocations in %d firings (decide -> act -> log)", allocs, FIRINGS);
+#endif
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_ticks_do_not_allocate),
+                cmocka_unit_test(test_firing_ticks_do_not_allocate),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
