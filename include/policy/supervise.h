@@ -42,10 +42,7 @@ struct supervisor_finding {
 typedef int (*supervise_act_fn)(void *ud, const struct supervisor_finding *f);
 
 struct supervise_ctx {
-        const char *root;
-        const struct supervisor_rule *rules;
-        size_t n_rules;
-        const char *cgroup_controller;     /* "memory" (v1) or NULL (v2) */
+        struct supervisor_query query;     /* root, the [supervisor:] rules, the cgroup controller */
         bool connector;                    /* events come from the proc connector */
         supervise_act_fn act;
         void *act_ud;
@@ -80,6 +77,3 @@ void supervise_on_kill(struct supervise_state *s, const char *root, pid_t ppid, 
 /* For supervisor_first: did this parent re-fork a killed child lately?
  * (state: the struct supervise_state; the signature of supervisor_query.restarted) */
 bool supervise_restarted(pid_t pid, uint64_t start, void *state);
-
-/* The [supervisor:] rules as a query (supervisor_match.h). */
-struct supervisor_query supervise_query(const struct supervise_ctx *c);

@@ -1,133 +1,10 @@
-/* The opt-in modes' bookkeeping: the list of changes, the state file, the
- * guardian, putting back (see actions/optin.h). Off the hot path: entries
- * are added when a mode is applied, not per tick. */
-#include <stdio.h>
+/* The opt-in modes at run time: applied each tick, put back when a
+ * cgroup stops being watched, on reload and at a stop (see
+ * actions/optin.h); the undo log is optin_changes.c. */
 #include <string.h>
 
 #include "optin_internal.h"
 #include "outputs/log.h"
-
-void optin_state_init(struct optin_state *s, const char *restore_file) {
-        *s = (struct optin_state){ .restore_file = restore_file, .guardian = { .fd = -1 } };
-}
-
-void optin_state_free(struct optin_state *s) {
-        guardian_stop(&s->guardian);
-        for (size_t i = 0; i < s->n_changes; i++)
-                free(s->changes[i].path); /* failed to put back: left to --restore */
-        free(s->changes);
-        s->changes = NULL;
-        s->n_changes = s->cap_changes = 0;
-}
-
-int optin_cgroup_file(const struct optin_ctx *c, const struct watched_cgroup *w, const char *name, char *buf,
-                      size_t size) {
-        char dir[4096];
-        if (!c->mounts)
-                return -ENOENT;
-        int r = path_join(dir, sizeof(dir), c->mounts->memory_mount, w->path);
-        return r < 0 ? r : path_join(buf, size, dir, name);
-}
-
-static void replay_report(const struct restore_entry *e, int r, void *ud) {
-        const char *who = ud;
-        if (r > 0)
-                log_notice("%s: restored %s = %s in %s", who, restore_key_to_string(e->key), e->original, e->path);
-        else if (r < 0)
-                log_warning("%s: cannot restore %s in %s: %s", who, restore_key_to_string(e->key), e->path,
-                            strerror(-r));
-}
-
-int optin_replay(const char *state_file, const char *who) {
-        int lock = restore_file_lock(state_file);
-        if (lock < 0)
-                log_warning("%s: cannot lock %s.lock: %s", who, state_file, strerror(-lock));
-        int r = restore_file_replay(state_file, replay_report, (void *)who);
-        if (lock >= 0)
-                close(lock);
-        if (r < 0 && r != -ENOENT)
-                log_warning("%s: cannot read %s: %s", who, state_file, strerror(-r));
-        return r == -ENOENT ? 0 : r;
-}
-
-static ssize_t find(const struct optin_state *s, enum restore_key key, const char *path) {
-        for (size_t i = 0; i < s->n_changes; i++)
-                if (s->changes[i].key == key && strcmp(s->changes[i].path, path) == 0)
-                        return (ssize_t)i;
-        return -1;
-}
-
-static int save(struct optin_state *s) {
-        int r = restore_file_write(s->restore_file, s->changes, s->n_changes);
-        if (r < 0)
-                log_warning("cannot write %s: %s", s->restore_file, strerror(-r));
-        return r;
-}
-
-static void drop(struct optin_state *s, size_t i) {
-        free(s->changes[i].path);
-        s->changes[i] = s->changes[--s->n_changes];
-}
-
-static int append(struct optin_state *s, enum restore_key key, const char *path, const char *original) {
-        if (GROW(s->changes, s->cap_changes, s->n_changes + 1) < 0)
-                return -ENOMEM;
-        struct restore_entry e = { .key = key, .path = strdup(path) };
-        if (!e.path)
-                return -ENOMEM;
-        snprintf(e.original, sizeof(e.original), "%s", original);
-        s->changes[s->n_changes++] = e;
-        return 0;
-}
-
-/* Listed (and the guardian alive) before the write, so that a crash right
- * after it is put back too. An earlier entry for the same file keeps its
- * original: the file holds our older value. */
-int optin_record(struct optin_state *s, enum restore_key key, const char *path, const char *original,
-                 const char *ours) {
-        int r = guardian_ensure(&s->guardian, s->restore_file);
-        if (r < 0)
-                return log_error_errno(r, "cannot start the guardian process: %m; not changing %s", path);
-        ssize_t i = find(s, key, path);
-        bool added = i < 0;
-        if (added && (r = append(s, key, path, original)) < 0)
-                return r;
-        if (added)
-                i = (ssize_t)s->n_changes - 1;
-        struct restore_entry *e = &s->changes[i];
-        char before[sizeof(e->ours)];
-        snprintf(before, sizeof(before), "%s", e->ours);
-        snprintf(e->ours, sizeof(e->ours), "%s", ours);
-        if ((r = save(s)) < 0) {
-                /* Not saved: not made. An entry that was there already keeps
-                 * its original (and the value we had written). */
-                if (added)
-                        drop(s, (size_t)i);
-                else
-                        snprintf(e->ours, sizeof(e->ours), "%s", before);
-        }
-        return r;
-}
-
-static int put_back_at(struct optin_state *s, size_t i, const char *why) {
-        const struct restore_entry *e = &s->changes[i];
-        int r = restore_entry_apply(e);
-        if (r > 0)
-                log_info("restored %s = %s in %s (%s)", restore_key_to_string(e->key), e->original, e->path, why);
-        else if (r < 0)
-                log_warning("cannot restore %s = %s in %s: %s", restore_key_to_string(e->key), e->original,
-                            e->path, strerror(-r));
-        if (r >= 0) {
-                drop(s, i);
-                (void)save(s);
-        }
-        return r;
-}
-
-int optin_put_back(struct optin_state *s, enum restore_key key, const char *path, const char *why) {
-        ssize_t i = find(s, key, path);
-        return i < 0 ? 0 : put_back_at(s, (size_t)i, why);
-}
 
 void optin_forget(struct watched_cgroup *w) {
         if (w->oom_fd >= 0)
@@ -168,7 +45,7 @@ void optin_sync(struct optin_state *s, const struct optin_ctx *c) {
         }
         for (size_t i = s->n_changes; i-- > 0;)
                 if (!wanted(c, &s->changes[i]))
-                        (void)put_back_at(s, i, "no longer watched with the mode");
+                        (void)optin_put_back_at(s, i, "no longer watched with the mode");
 }
 
 void optin_restore_all(struct optin_state *s, const struct optin_ctx *c, const char *why) {
@@ -176,7 +53,7 @@ void optin_restore_all(struct optin_state *s, const struct optin_ctx *c, const c
                 optin_forget(&c->cgroups->items[i]);
         /* One that fails is logged and stays in the state file (--restore). */
         for (size_t i = s->n_changes; i-- > 0;)
-                (void)put_back_at(s, i, why);
+                (void)optin_put_back_at(s, i, why);
 }
 
 bool optin_tick(struct optin_state *s, const struct optin_ctx *c, int woken, uint64_t now) {

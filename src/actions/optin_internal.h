@@ -1,6 +1,6 @@
-/* Internal to src/actions/optin*.c: the list of changes and the state
- * file (optin.c), one mode's tick for one watched cgroup (index i, valid
- * this tick, whose rule has the mode). */
+/* Internal to src/actions/optin*.c: the undo log (optin_changes.c) and
+ * one mode's tick for one watched cgroup (index i, valid this tick, whose
+ * rule has the mode; optin_tripwire.c, optin_oom.c). */
 #pragma once
 
 #include "actions/optin.h"
@@ -8,6 +8,8 @@
 int optin_record(struct optin_state *s, enum restore_key key, const char *path, const char *original,
                  const char *ours);
 int optin_put_back(struct optin_state *s, enum restore_key key, const char *path, const char *why);
+/* Put entry i back and drop it when that worked (it stays when not). */
+int optin_put_back_at(struct optin_state *s, size_t i, const char *why);
 int optin_cgroup_file(const struct optin_ctx *c, const struct watched_cgroup *w, const char *name, char *buf,
                       size_t size);
 /* Returns true when memory.events "high" rose at our tripwire. */

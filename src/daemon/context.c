@@ -54,7 +54,8 @@ static int act_on_finding(void *ud, const struct supervisor_finding *f) {
 }
 
 struct supervise_ctx context_supervise(struct guard *g) {
-        return (struct supervise_ctx){ .root = g->root, .rules = g->policy.supervisors,
-                                       .n_rules = g->policy.n_supervisors, .cgroup_controller = cgroup_controller(g),
-                                       .connector = g->pc_fd >= 0, .act = act_on_finding, .act_ud = g };
+        const struct supervisor_query q = { .root = g->root, .rules = g->policy.supervisors,
+                                            .n_rules = g->policy.n_supervisors,
+                                            .cgroup_controller = cgroup_controller(g) };
+        return (struct supervise_ctx){ .query = q, .connector = g->pc_fd >= 0, .act = act_on_finding, .act_ud = g };
 }

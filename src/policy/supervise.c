@@ -26,19 +26,14 @@ void supervise_free(struct supervise_state *s) {
 }
 
 bool supervise_wants_events(const struct supervise_ctx *c) {
-        return c->n_rules > 0;
+        return c->query.n_rules > 0;
 }
 
 static bool wants_zombies(const struct supervise_ctx *c) {
-        for (size_t i = 0; i < c->n_rules; i++)
-                if (c->rules[i].zombies_above)
+        for (size_t i = 0; i < c->query.n_rules; i++)
+                if (c->query.rules[i].zombies_above)
                         return true;
         return false;
-}
-
-struct supervisor_query supervise_query(const struct supervise_ctx *c) {
-        return (struct supervisor_query){ .root = c->root, .rules = c->rules, .n_rules = c->n_rules,
-                                          .cgroup_controller = c->cgroup_controller };
 }
 
 bool supervise_restarted(pid_t pid, uint64_t start, void *state) {
@@ -80,10 +75,10 @@ static int parent_of(const char *root, pid_t pid, struct proc_stat *st, uint64_t
 static void on_exit_event(struct supervise_state *s, const struct supervise_ctx *c, const struct pc_event *ev) {
         bool zombies = wants_zombies(c), signalled = died_by_signal(ev->exit_code);
         struct proc_stat st, pst;
-        if ((!zombies && !signalled) || ev->parent_tgid <= 1 || read_proc_stat(c->root, ev->parent_tgid, &pst) < 0)
+        if ((!zombies && !signalled) || ev->parent_tgid <= 1 || read_proc_stat(c->query.root, ev->parent_tgid, &pst) < 0)
                 return; /* a normal exit is nothing to a restart tracker */
         /* The name, if the parent has not reaped it yet; else any name. */
-        const char *comm = read_proc_stat(c->root, ev->pid, &st) == 0 ? st.comm : "";
+        const char *comm = read_proc_stat(c->query.root, ev->pid, &st) == 0 ? st.comm : "";
         if (signalled)
                 restarts_on_death(s->restarts, ev->parent_tgid, pst.starttime, comm, ev->timestamp_ns);
         if (zombies)
@@ -114,9 +109,8 @@ static void on_child_start(struct supervise_state *s, const struct supervise_ctx
         struct restart_parent *p = restarts_find(s->restarts, parent, pstart);
         if (!p || !p->died_ns)
                 return;
-        const struct supervisor_query q = supervise_query(c);
         struct proc_stat pst;
-        const struct supervisor_rule *r = supervisor_rule_match(&q, parent, &pst);
+        const struct supervisor_rule *r = supervisor_rule_match(&c->query, parent, &pst);
         uint64_t window = r && r->max_restarts ? r->window_ns : DEFAULT_WINDOW_NS;
         unsigned n = restarts_on_start(s->restarts, parent, pstart, comm, window, now);
         if (!r || !r->max_restarts || n <= r->max_restarts || p->acted || pst.starttime != pstart)
@@ -130,7 +124,7 @@ static void on_exec_event(struct supervise_state *s, const struct supervise_ctx 
                 return; /* the common case: costs nothing */
         struct proc_stat st;
         uint64_t pstart;
-        if (parent_of(c->root, ev->pid, &st, &pstart) == 0)
+        if (parent_of(c->query.root, ev->pid, &st, &pstart) == 0)
                 on_child_start(s, c, st.ppid, pstart, st.comm, ev->timestamp_ns);
 }
 
@@ -145,7 +139,7 @@ static void on_fork_event(struct supervise_state *s, const struct supervise_ctx 
         if (!pending_deaths(s) || ev->parent_tgid <= 1)
                 return;
         struct proc_stat st, pst;
-        if (read_proc_stat(c->root, ev->pid, &st) == 0 && read_proc_stat(c->root, ev->parent_tgid, &pst) == 0)
+        if (read_proc_stat(c->query.root, ev->pid, &st) == 0 && read_proc_stat(c->query.root, ev->parent_tgid, &pst) == 0)
                 on_child_start(s, c, ev->parent_tgid, pst.starttime, st.comm, ev->timestamp_ns);
 }
 

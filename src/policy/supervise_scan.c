@@ -21,9 +21,8 @@ struct scan_state {
 };
 
 static bool supervised_parent(const struct supervise_ctx *c, pid_t ppid, uint64_t *ret_pstart) {
-        const struct supervisor_query q = supervise_query(c);
         struct proc_stat pst;
-        const struct supervisor_rule *r = supervisor_rule_match(&q, ppid, &pst);
+        const struct supervisor_rule *r = supervisor_rule_match(&c->query, ppid, &pst);
         if (!r || !r->max_restarts)
                 return false;
         *ret_pstart = pst.starttime;
@@ -40,7 +39,7 @@ static int note_child(pid_t pid, void *ud) {
         struct scan_state *s = pass->s;
         struct proc_stat st;
         uint64_t pstart;
-        if (s->n_cur >= SCAN_CHILDREN || read_proc_stat(pass->c->root, pid, &st) < 0 || st.ppid <= 1 ||
+        if (s->n_cur >= SCAN_CHILDREN || read_proc_stat(pass->c->query.root, pid, &st) < 0 || st.ppid <= 1 ||
             st.state == 'Z')
                 return 0;
         /* Children of the same parent are usually listed together. */
@@ -69,7 +68,7 @@ void supervise_scan_restarts(struct supervise_state *state, const struct supervi
                 return;
         s->n_cur = 0;
         struct pass pass = { s, c };
-        procs_all(c->root, note_child, &pass);
+        procs_all(c->query.root, note_child, &pass);
         for (size_t i = 0; s->primed && i < s->n_cur; i++)
                 if (!listed(s->prev, s->n_prev, &s->cur[i]))
                         on_start(state, c, s->cur[i].parent, s->cur[i].pstart, s->cur[i].comm, now);

@@ -41,12 +41,11 @@ static unsigned zombie_children(const char *root, pid_t parent) {
 }
 
 static void check_parent(const struct supervise_ctx *c, pid_t parent) {
-        const struct supervisor_query q = supervise_query(c);
         struct proc_stat pst;
-        const struct supervisor_rule *r = supervisor_rule_match(&q, parent, &pst);
+        const struct supervisor_rule *r = supervisor_rule_match(&c->query, parent, &pst);
         if (!r || !r->zombies_above)
                 return;
-        unsigned z = zombie_children(c->root, parent);
+        unsigned z = zombie_children(c->query.root, parent);
         if (z <= r->zombies_above)
                 return;
         struct supervisor_finding f = { .kind = FINDING_ZOMBIE_FACTORY, .rule = r,
@@ -73,8 +72,8 @@ void supervise_tick(struct supervise_state *s, const struct supervise_ctx *c, ui
         if (!s->restarts || !supervise_wants_events(c))
                 return;
         if (scan) {
-                struct suspect_pass p = { s, c->root };
-                procs_all(c->root, suspect_if_zombie, &p);
+                struct suspect_pass p = { s, c->query.root };
+                procs_all(c->query.root, suspect_if_zombie, &p);
         }
         if (s->n_suspects == 0 || now - s->last_zombie_check_ns < ZOMBIE_CHECK_NS)
                 return;

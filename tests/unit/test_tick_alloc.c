@@ -85,7 +85,7 @@ static size_t count_lines(const char *text, const char *needle) {
  * is a new one (the rule cleared in between), so each is acted on at once:
  * policy_evaluate -> handle_decision -> execute -> the dry-run actuator ->
  * victim choice over the fixture's /proc -> action_log_event -> log_event;
- * each clearing logs "back below". Only guard_init/guard_tick/guard_free
+ * each clearing logs "back below". Only guard_init/tick_run/guard_free
  * and what reaches the log are used. No assert while stderr is the log. */
 #define FIRINGS 100
 static void test_firing_ticks_do_not_allocate(void **state) {
@@ -113,22 +113,22 @@ static void test_firing_ticks_do_not_allocate(void **state) {
 
         dup2(log_fd, STDERR_FILENO); /* the log, to count its lines */
         struct guard g;
-        int init = guard_init(&g, root, &p, true);
+        int init = guard_init(&g, root, &p, true, "/nonexistent/restore");
         size_t warm_fired = 0, warm_quiet = 0, fired = 0, quiet = 0;
         unsigned long allocs = 0;
         if (init == 0) {
                 /* First firing and first clearing: allowed to set things up. */
-                warm_fired = guard_tick(&g, true);
+                warm_fired = tick_run(&g, true);
                 if (pwrite(cur, under, len, 0) == (ssize_t)len)
-                        warm_quiet = guard_tick(&g, true) == 0;
+                        warm_quiet = tick_run(&g, true) == 0;
                 unsigned long before = n_allocs;
                 for (int i = 0; i < FIRINGS; i++) {
                         if (pwrite(cur, over, len, 0) != (ssize_t)len)
                                 break;
-                        fired += guard_tick(&g, true) == 1;
+                        fired += tick_run(&g, true) == 1;
                         if (pwrite(cur, under, len, 0) != (ssize_t)len)
                                 break;
-                        quiet += guard_tick(&g, true) == 0;
+                        quiet += tick_run(&g, true) == 0;
                 }
                 allocs = n_allocs - before;
                 guard_free(&g);
