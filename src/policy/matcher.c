@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "policy/matcher.h"
+#include "policy_internal.h"
 
 static const char *const field_names[] = {
         [MATCH_COMM] = "comm", [MATCH_CMDLINE] = "cmdline",
