@@ -20,7 +20,7 @@ struct matcher {
 
 struct matcher_list {
         struct matcher *items;
-        size_t n;
+        size_t n, cap;     /* cap: slots allocated (GROW) */
 };
 
 /* What is known of a process when matching; NULL = not read (yet). */

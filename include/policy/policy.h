@@ -91,14 +91,15 @@ struct supervisor_rule {
 struct policy {
         char *source_file;
         struct daemon_settings daemon;
+        /* Each array holds n_* rules in cap_* allocated slots (GROW() while loading). */
         struct adjust_rule *adjust;  /* [adjust:NAME] in file order: first match wins */
-        size_t n_adjust;
+        size_t n_adjust, cap_adjust;
         bool has_global;
         struct rule global;
         struct rule *cgroups;
-        size_t n_cgroups;
+        size_t n_cgroups, cap_cgroups;
         struct supervisor_rule *supervisors;
-        size_t n_supervisors;
+        size_t n_supervisors, cap_supervisors;
 };
 
 void policy_free(struct policy *p);

@@ -121,15 +121,11 @@ static void end_rule(struct loader *L) {
         } else if (L->sec == SEC_GLOBAL) {
                 L->pol.global = L->rule;
                 L->pol.has_global = true;
+        } else if (GROW(L->pol.cgroups, L->pol.cap_cgroups, L->pol.n_cgroups + 1) < 0) {
+                rule_free(&L->rule);
+                L->fatal = -ENOMEM;
         } else {
-                struct rule *a = reallocarray(L->pol.cgroups, L->pol.n_cgroups + 1, sizeof(*a));
-                if (!a) {
-                        rule_free(&L->rule);
-                        L->fatal = -ENOMEM;
-                } else {
-                        a[L->pol.n_cgroups++] = L->rule;
-                        L->pol.cgroups = a;
-                }
+                L->pol.cgroups[L->pol.n_cgroups++] = L->rule;
         }
         L->rule = (struct rule){ 0 };
 }
@@ -138,14 +134,13 @@ static void end_supervisor(struct loader *L) {
         if (!L->sup.match.n && !L->sup.cgroup_glob)
                 config_error_at(L, L->header_line, L->header,
                                 "say which processes are supervisors (match and/or cgroup)");
-        struct supervisor_rule *a = L->discard ? NULL
-                : reallocarray(L->pol.supervisors, L->pol.n_supervisors + 1, sizeof(*a));
-        if (!a) {
-                L->fatal = L->discard ? L->fatal : -ENOMEM;
+        if (L->discard) {
                 supervisor_rule_free(&L->sup);
+        } else if (GROW(L->pol.supervisors, L->pol.cap_supervisors, L->pol.n_supervisors + 1) < 0) {
+                supervisor_rule_free(&L->sup);
+                L->fatal = -ENOMEM;
         } else {
-                a[L->pol.n_supervisors++] = L->sup;
-                L->pol.supervisors = a;
+                L->pol.supervisors[L->pol.n_supervisors++] = L->sup;
         }
         L->sup = (struct supervisor_rule){ 0 };
 }
@@ -157,15 +152,13 @@ static void end_adjust(struct loader *L) {
                                 "no selector (comm, cmdline, exe, cgroup or user); say which processes it is for");
         if (!key_given(L, "oom_score_adj"))
                 config_error_at(L, L->header_line, L->header, "missing oom_score_adj");
-        struct adjust_rule *a = L->discard ? NULL
-                : reallocarray(L->pol.adjust, L->pol.n_adjust + 1, sizeof(*a));
-        if (!a) {
-                if (!L->discard)
-                        L->fatal = -ENOMEM;
+        if (L->discard) {
                 adjust_rule_free(&L->adj);
+        } else if (GROW(L->pol.adjust, L->pol.cap_adjust, L->pol.n_adjust + 1) < 0) {
+                adjust_rule_free(&L->adj);
+                L->fatal = -ENOMEM;
         } else {
-                a[L->pol.n_adjust++] = L->adj;
-                L->pol.adjust = a;
+                L->pol.adjust[L->pol.n_adjust++] = L->adj;
         }
         L->adj = (struct adjust_rule){ 0 };
 }
