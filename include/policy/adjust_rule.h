@@ -38,11 +38,6 @@ struct adjust_rule {
         int line;                   /* of the section header */
 };
 
-/* A rule with no selector and oom_score_adj unset; name is copied. */
-int adjust_rule_init(struct adjust_rule *r, const char *name);
-void adjust_rule_free(struct adjust_rule *r);
-/* Whether at least one selector is given. */
-bool adjust_rule_has_selector(const struct adjust_rule *r);
 /* Whether every process later could match, earlier matches too: each
  * selector of earlier is given in later with the same value. Rules apply
  * first match first, so later then never applies. */

@@ -26,8 +26,6 @@ size_t policy_evaluate(const struct policy *p, const struct snapshot *s,
  * to reason. Returns true when one is crossed. */
 bool thresholds_check_cgroup(const struct thresholds *th, const struct cgroup_view *cg,
                              char *reason, size_t size);
-bool thresholds_check_psi(const struct thresholds *th, bool has_psi, const struct psi *psi,
-                          char *reason, size_t size);
 /* oom_handler: a v1 cgroup under OOM with the kernel's killer disabled. */
 bool oom_handler_check(const struct rule *r, const struct cgroup_view *cg, char *reason, size_t size);
 bool thresholds_check_machine(const struct thresholds *th, const struct machine_view *m,

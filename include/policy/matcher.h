@@ -20,7 +20,7 @@ struct matcher {
 
 struct matcher_list {
         struct matcher *items;
-        size_t n;
+        size_t n, cap;     /* cap: slots allocated (GROW) */
 };
 
 /* What is known of a process when matching; NULL = not read (yet). */
@@ -35,9 +35,6 @@ struct proc_facts {
 /* Parses "FIELD:REGEX" (or just "REGEX" for comm). On error returns
  * -EINVAL and writes a reason into err. */
 int matcher_parse(const char *value, struct matcher *ret, char *err, size_t errsize);
-/* A user name or uid to a uid (NSS lookup: at load time only). On error
- * returns -EINVAL with a reason in err. */
-int matcher_resolve_user(const char *name, uid_t *ret, char *err, size_t errsize);
 int matcher_list_add(struct matcher_list *l, struct matcher *m); /* moves *m */
 void matcher_list_free(struct matcher_list *l);
 
@@ -48,4 +45,3 @@ unsigned matcher_list_fields(const struct matcher_list *l);
 /* true when some matcher matches. A matcher whose field is not in facts
  * does not match. */
 bool matcher_list_match(const struct matcher_list *l, const struct proc_facts *f);
-const char *match_field_to_string(enum match_field f);

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "units.h"
 #include "policy/adjust_rule.h"
@@ -70,7 +71,6 @@ struct daemon_settings {
 /* What to do with a supervisor that restarts killed children too often. */
 enum restart_action { RESTART_WARN = 0, RESTART_STOP, RESTART_KILL, RESTART_CAP_FORKS };
 const char *restart_action_to_string(enum restart_action a);
-int restart_action_from_string(const char *s, enum restart_action *ret);
 
 /* [supervisor:NAME]: which processes are supervisors (their children are
  * workers), how many restarts of a killed child are tolerated, and how
@@ -88,37 +88,20 @@ struct supervisor_rule {
         int line;
 };
 
-/* Defaults: max_restarts 5 in a 60 s window, warn; zombies not watched. */
-int supervisor_rule_init(struct supervisor_rule *r, const char *name);
-void supervisor_rule_free(struct supervisor_rule *r);
-
 struct policy {
         char *source_file;
         struct daemon_settings daemon;
+        /* Each array holds n_* rules in cap_* allocated slots (GROW() while loading). */
         struct adjust_rule *adjust;  /* [adjust:NAME] in file order: first match wins */
-        size_t n_adjust;
+        size_t n_adjust, cap_adjust;
         bool has_global;
         struct rule global;
         struct rule *cgroups;
-        size_t n_cgroups;
+        size_t n_cgroups, cap_cgroups;
         struct supervisor_rule *supervisors;
-        size_t n_supervisors;
+        size_t n_supervisors, cap_supervisors;
 };
 
-void policy_init_defaults(struct policy *p);
 void policy_free(struct policy *p);
-
-/* A rule with every threshold unset, action kill, no path; name is
- * copied (-ENOMEM). rule_free frees what rule_init/the loader set. */
-int rule_init(struct rule *r, enum rule_scope scope, const char *name);
-void rule_free(struct rule *r);
-/* Frees the matcher lists of d. */
-void daemon_settings_free(struct daemon_settings *d);
-/* True when at least one threshold of th is set. */
-bool thresholds_any_set(const struct thresholds *th);
 /* Human-readable effective policy (for -n / --check-config). */
-#include <stdio.h>
-/* Frees (prints) n [adjust:] rules and the array. */
-void adjust_rules_free(struct adjust_rule *rules, size_t n);
-void adjust_rules_print(const struct adjust_rule *rules, size_t n, FILE *out);
 void policy_print(const struct policy *p, FILE *out);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "policy/adjust_rule.h"
+#include "policy_internal.h"
 
 int adjust_rule_init(struct adjust_rule *r, const char *name) {
         char *n = strdup(name ? name : "");

@@ -1,13 +1,13 @@
 /* The table of config keys: where each may appear, its type, where it is
- * stored. The loader parses through it and policy_print prints through
- * it, so a new key cannot be forgotten by one of them. */
-#include <inttypes.h>
-#include <math.h>
+ * stored, and what its value must satisfy. The loader parses through it
+ * and policy_print prints through it, so a new key cannot be forgotten by
+ * one of them. Data and lookups only: calls nothing else of ours. */
 #include <stddef.h>
-#include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
-#include "policy/config.h"
+#include "config_keys.h"
+#include "policy/policy.h"
 #include "util.h"
 
 #define DAEMON(key, type, field, ...) \
@@ -16,8 +16,8 @@
         { key, sections, type, offsetof(struct rule, field), __VA_ARGS__ }
 #define SUPERVISOR(key, type, field, flags) \
         { key, CONFIG_SEC_SUPERVISOR, type, offsetof(struct supervisor_rule, field), flags }
-#define ADJUST(key, type, field) \
-        { key, CONFIG_SEC_ADJUST, type, offsetof(struct adjust_rule, field), 0 }
+#define ADJUST(key, type, field, flags) \
+        { key, CONFIG_SEC_ADJUST, type, offsetof(struct adjust_rule, field), flags }
 #define GLOBAL CONFIG_SEC_GLOBAL
 #define CGROUP CONFIG_SEC_CGROUP
 
@@ -44,7 +44,9 @@ const struct config_key config_keys[] = {
         RULE("psi_full_avg10_above", GLOBAL | CGROUP, CONFIG_PERCENT, th.psi_full_avg10_above, 0),
         RULE("watermark_below", GLOBAL, CONFIG_WATERMARK, th.watermark_below, 0),
         RULE("for", GLOBAL | CGROUP, CONFIG_DURATION, for_ns, 0),
-        RULE("action", GLOBAL | CGROUP, CONFIG_ACTION, action, 0),
+        /* One entry per section: kill-cgroup needs a cgroup. */
+        RULE("action", GLOBAL, CONFIG_ACTION, action, CONFIG_F_NO_KILL_CGROUP),
+        RULE("action", CGROUP, CONFIG_ACTION, action, 0),
         RULE("supervisor_first", CGROUP, CONFIG_BOOL, supervisor_first, 0),
         RULE("tripwire", CGROUP, CONFIG_SIZE_PCT, tripwire, CONFIG_F_INSIDE_LIMIT),
         RULE("oom_handler", CGROUP, CONFIG_BOOL, oom_handler, 0),
@@ -57,15 +59,15 @@ const struct config_key config_keys[] = {
         SUPERVISOR("window", CONFIG_DURATION, window_ns, CONFIG_F_NONZERO),
         SUPERVISOR("restart_action", CONFIG_RESTART_ACTION, restart_action, 0),
         SUPERVISOR("zombies_above", CONFIG_UINT, zombies_above, 0),
-        SUPERVISOR("zombie_action", CONFIG_ACTION, zombie_action, 0),
+        SUPERVISOR("zombie_action", CONFIG_ACTION, zombie_action, CONFIG_F_KILL_OR_WARN),
         SUPERVISOR("container_init", CONFIG_BOOL, container_init, 0),
-        ADJUST("comm", CONFIG_REGEX, comm),
-        ADJUST("cmdline", CONFIG_REGEX, cmdline),
-        ADJUST("exe", CONFIG_EXE, exe),
-        ADJUST("cgroup", CONFIG_PATH, cgroup),
-        ADJUST("user", CONFIG_USER, user),
-        ADJUST("oom_score_adj", CONFIG_OOM_ADJ, oom_score_adj),
-        ADJUST("enforce", CONFIG_BOOL, enforce),
+        ADJUST("comm", CONFIG_REGEX, comm, CONFIG_F_SELECTOR),
+        ADJUST("cmdline", CONFIG_REGEX, cmdline, CONFIG_F_SELECTOR),
+        ADJUST("exe", CONFIG_EXE, exe, CONFIG_F_SELECTOR),
+        ADJUST("cgroup", CONFIG_PATH, cgroup, CONFIG_F_SELECTOR),
+        ADJUST("user", CONFIG_USER, user, CONFIG_F_SELECTOR),
+        ADJUST("oom_score_adj", CONFIG_OOM_ADJ, oom_score_adj, 0),
+        ADJUST("enforce", CONFIG_BOOL, enforce, 0),
 };
 const size_t config_n_keys = ELEMENTSOF(config_keys);
 
@@ -105,145 +107,29 @@ const char *config_sections_string(unsigned sections) {
         }
 }
 
-#define AT(type, base, k) ((const type *)((const char *)(base) + (k)->offset))
-
 bool config_value_is_set(const struct config_key *k, const void *base) {
         switch (k->type) {
         case CONFIG_MATCHERS:
-                return AT(struct matcher_list, base, k)->n > 0;
+                return CONFIG_AT(struct matcher_list, base, k)->n > 0;
         case CONFIG_DURATION:
-                return !(k->flags & CONFIG_F_ZERO_UNSET) || *AT(uint64_t, base, k) != 0;
+                return !(k->flags & CONFIG_F_ZERO_UNSET) || *CONFIG_AT(uint64_t, base, k) != 0;
         case CONFIG_SIZE_PCT:
-                return AT(struct size_or_pct, base, k)->kind != SIZE_UNSET;
+                return CONFIG_AT(struct size_or_pct, base, k)->kind != SIZE_UNSET;
         case CONFIG_PERCENT:
         case CONFIG_RATE:
-                return *AT(double, base, k) >= 0;
+                return *CONFIG_AT(double, base, k) >= 0;
         case CONFIG_WATERMARK:
-                return *AT(enum watermark_level, base, k) != WATERMARK_NONE;
+                return *CONFIG_AT(enum watermark_level, base, k) != WATERMARK_NONE;
         case CONFIG_PATH:
         case CONFIG_EXE:
-                return *AT(char *, base, k) != NULL;
+                return *CONFIG_AT(char *, base, k) != NULL;
         case CONFIG_REGEX:
-                return AT(struct regex_value, base, k)->source != NULL;
+                return CONFIG_AT(struct regex_value, base, k)->source != NULL;
         case CONFIG_USER:
-                return AT(struct user_value, base, k)->source != NULL;
+                return CONFIG_AT(struct user_value, base, k)->source != NULL;
         case CONFIG_OOM_ADJ:
-                return *AT(int, base, k) != ADJUST_UNSET;
+                return *CONFIG_AT(int, base, k) != ADJUST_UNSET;
         default:
                 return true; /* bools, numbers, actions always have a value */
-        }
-}
-
-/* The fewest fixed decimals that read back as the same double (%g could
- * print an exponent, which parse_double rejects). */
-static void print_double(FILE *out, double v) {
-        char buf[400]; /* DBL_MAX has 309 integer digits */
-        for (int dec = 0; dec <= 20; dec++) {
-                snprintf(buf, sizeof(buf), "%.*f", dec, v);
-                if (strtod(buf, NULL) == v)
-                        break;
-        }
-        fputs(buf, out);
-}
-
-/* Bytes with the largest binary suffix that keeps them exact. */
-static void print_size(FILE *out, uint64_t bytes) {
-        static const char units[] = "KMGT";
-        int u = -1;
-        while (u + 1 < 4 && bytes != 0 && bytes % (UINT64_C(1) << (10 * (u + 2))) == 0)
-                u++;
-        if (u < 0)
-                fprintf(out, "%" PRIu64, bytes);
-        else
-                fprintf(out, "%" PRIu64 "%c", bytes >> (10 * (u + 1)), units[u]);
-}
-
-/* Nanoseconds with the largest unit that keeps them exact. */
-static void print_duration(FILE *out, uint64_t ns) {
-        static const struct {
-                const char *suffix;
-                uint64_t ns;
-        } units[] = {
-                { "h", 3600 * NSEC_PER_SEC }, { "m", 60 * NSEC_PER_SEC },
-                { "s", NSEC_PER_SEC },        { "ms", NSEC_PER_MSEC },
-                { "us", 1000 },
-        };
-        if (ns == 0) {
-                fputs("0", out);
-                return;
-        }
-        for (size_t i = 0; i < ELEMENTSOF(units); i++)
-                if (ns % units[i].ns == 0) {
-                        fprintf(out, "%" PRIu64 "%s", ns / units[i].ns, units[i].suffix);
-                        return;
-                }
-        fprintf(out, "%" PRIu64 "ns", ns);
-}
-
-static void print_size_or_pct(FILE *out, const struct size_or_pct *v) {
-        if (v->kind == SIZE_PERCENT) {
-                print_double(out, v->percent);
-                fputc('%', out);
-        } else {
-                print_size(out, v->bytes);
-        }
-}
-
-static void print_value(const struct config_key *k, const void *base, FILE *out) {
-        switch (k->type) {
-        case CONFIG_DURATION:
-                print_duration(out, *AT(uint64_t, base, k));
-                break;
-        case CONFIG_BOOL:
-                fputs(*AT(bool, base, k) ? "yes" : "no", out);
-                break;
-        case CONFIG_UINT:
-                fprintf(out, "%u", *AT(unsigned, base, k));
-                break;
-        case CONFIG_MATCHERS: /* one line each: config_key_print */
-                break;
-        case CONFIG_SIZE_PCT:
-                print_size_or_pct(out, AT(struct size_or_pct, base, k));
-                break;
-        case CONFIG_PERCENT:
-        case CONFIG_RATE:
-                print_double(out, *AT(double, base, k));
-                break;
-        case CONFIG_WATERMARK:
-                fputs(watermark_level_to_string(*AT(enum watermark_level, base, k)), out);
-                break;
-        case CONFIG_ACTION:
-                fputs(action_kind_to_string(*AT(enum action_kind, base, k)), out);
-                break;
-        case CONFIG_RESTART_ACTION:
-                fputs(restart_action_to_string(*AT(enum restart_action, base, k)), out);
-                break;
-        case CONFIG_PATH:
-        case CONFIG_EXE:
-                fputs(*AT(char *, base, k), out);
-                break;
-        case CONFIG_REGEX:
-                fputs(AT(struct regex_value, base, k)->source, out);
-                break;
-        case CONFIG_USER:
-                fputs(AT(struct user_value, base, k)->source, out);
-                break;
-        case CONFIG_OOM_ADJ:
-                fprintf(out, "%d", *AT(int, base, k));
-                break;
-        }
-}
-
-void config_key_print(const struct config_key *k, const void *base, FILE *out) {
-        if (!config_value_is_set(k, base)) {
-                fprintf(out, "# %s = (unset)\n", k->name);
-        } else if (k->type == CONFIG_MATCHERS) {
-                const struct matcher_list *l = AT(struct matcher_list, base, k);
-                for (size_t i = 0; i < l->n; i++)
-                        fprintf(out, "%s = %s\n", k->name, l->items[i].source);
-        } else {
-                fprintf(out, "%s = ", k->name);
-                print_value(k, base, out);
-                fputc('\n', out);
         }
 }

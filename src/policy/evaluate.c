@@ -1,12 +1,10 @@
-/* policy × snapshot → decisions. Pure: no I/O, no allocation. */
+/* policy × snapshot → decisions, and the [cgroup:] thresholds against
+ * one cgroup. Pure: no I/O, no allocation. */
 #include <stdio.h>
 
+#include "evaluate_internal.h"
 #include "policy/evaluate.h"
 #include "util.h"
-
-static bool over(double value, double threshold) {
-        return threshold >= 0 && value > threshold;
-}
 
 static bool check_usage(const struct size_or_pct *t, const struct cgroup_view *cg,
                         char *reason, size_t size) {
@@ -20,23 +18,6 @@ static bool check_usage(const struct size_or_pct *t, const struct cgroup_view *c
         if (t->kind == SIZE_BYTES && d->working_set >= t->bytes) {
                 snprintf(reason, size, "working set %s >= %s",
                          format_bytes(a, sizeof(a), d->working_set), format_bytes(b, sizeof(b), t->bytes));
-                return true;
-        }
-        return false;
-}
-
-bool thresholds_check_psi(const struct thresholds *th, bool has_psi, const struct psi *psi,
-                      char *reason, size_t size) {
-        if (!has_psi)
-                return false;
-        if (over(psi->some.avg10, th->psi_some_avg10_above)) {
-                snprintf(reason, size, "memory pressure some avg10 %.2f%% > %.2f%%",
-                         psi->some.avg10, th->psi_some_avg10_above);
-                return true;
-        }
-        if (psi->has_full && over(psi->full.avg10, th->psi_full_avg10_above)) {
-                snprintf(reason, size, "memory pressure full avg10 %.2f%% > %.2f%%",
-                         psi->full.avg10, th->psi_full_avg10_above);
                 return true;
         }
         return false;
@@ -76,7 +57,7 @@ bool thresholds_check_cgroup(const struct thresholds *th, const struct cgroup_vi
             check_headroom(&th->headroom_below, cg, reason, size) ||
             check_forecast(th->forecast_below_ns, cg, reason, size))
                 return true;
-        if (cg->d.has_rates && over(cg->d.failcnt_rate, th->failcnt_rate_above)) {
+        if (cg->d.has_rates && over_threshold(cg->d.failcnt_rate, th->failcnt_rate_above)) {
                 snprintf(reason, size, "failcnt rising %.1f/s > %.1f/s",
                          cg->d.failcnt_rate, th->failcnt_rate_above);
                 return true;

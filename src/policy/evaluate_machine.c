@@ -1,6 +1,7 @@
-/* [global] thresholds against the whole machine. */
+/* [global] thresholds against the whole machine. Pure: no I/O, no allocation. */
 #include <stdio.h>
 
+#include "evaluate_internal.h"
 #include "policy/evaluate.h"
 #include "util.h"
 

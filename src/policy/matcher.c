@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "policy/matcher.h"
+#include "policy_internal.h"
+#include "util.h"
 
 static const char *const field_names[] = {
         [MATCH_COMM] = "comm", [MATCH_CMDLINE] = "cmdline",
@@ -82,10 +84,8 @@ int matcher_parse(const char *value, struct matcher *ret, char *err, size_t errs
 }
 
 int matcher_list_add(struct matcher_list *l, struct matcher *m) {
-        struct matcher *items = realloc(l->items, (l->n + 1) * sizeof(*items));
-        if (!items)
+        if (GROW(l->items, l->cap, l->n + 1) < 0)
                 return -ENOMEM;
-        l->items = items;
         l->items[l->n++] = *m;
         *m = (struct matcher){0};
         return 0;

@@ -1,11 +1,11 @@
-/* The policy as plain data: defaults, freeing, printing. */
+/* The policy as plain data: defaults, making and freeing rules, the
+ * names of actions. Printing is policy_print.c. */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy/config.h"
 #include "policy/policy.h"
+#include "policy_internal.h"
 #include "util.h"
 
 static const char *const action_names[_ACTION_MAX] = {
@@ -122,6 +122,12 @@ void supervisor_rule_free(struct supervisor_rule *r) {
         *r = (struct supervisor_rule){ 0 };
 }
 
+static void adjust_rules_free(struct adjust_rule *rules, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                adjust_rule_free(&rules[i]);
+        free(rules);
+}
+
 void policy_free(struct policy *p) {
         for (size_t i = 0; i < p->n_supervisors; i++)
                 supervisor_rule_free(&p->supervisors[i]);
@@ -147,42 +153,4 @@ bool thresholds_any_set(const struct thresholds *th) {
                th->watermark_below != WATERMARK_NONE ||
                th->headroom_below.kind != SIZE_UNSET ||
                th->forecast_below_ns != 0;
-}
-
-void adjust_rules_free(struct adjust_rule *rules, size_t n) {
-        for (size_t i = 0; i < n; i++)
-                adjust_rule_free(&rules[i]);
-        free(rules);
-}
-
-/* Every key of one section, unset ones as comments, so that the output
- * reads back as the same policy. */
-static void print_section(FILE *out, const char *header, const char *name,
-                          unsigned section, const void *base) {
-        fprintf(out, "\n[%s%s]\n", header, name ? name : "");
-        for (size_t i = 0; i < config_n_keys; i++) {
-                const struct config_key *k = &config_keys[i];
-                if (k->sections & section)
-                        config_key_print(k, base, out);
-        }
-}
-
-void adjust_rules_print(const struct adjust_rule *rules, size_t n, FILE *out) {
-        for (size_t i = 0; i < n; i++)
-                print_section(out, "adjust:", rules[i].name, CONFIG_SEC_ADJUST, &rules[i]);
-}
-
-void policy_print(const struct policy *p, FILE *out) {
-        fprintf(out, "# effective policy%s%s\n", p->source_file ? " of " : "",
-                p->source_file ? p->source_file : "");
-        print_section(out, "daemon", NULL, CONFIG_SEC_DAEMON, &p->daemon);
-        if (p->has_global)
-                print_section(out, "global", NULL, CONFIG_SEC_GLOBAL, &p->global);
-        for (size_t i = 0; i < p->n_cgroups; i++)
-                print_section(out, "cgroup:", p->cgroups[i].name, CONFIG_SEC_CGROUP,
-                              &p->cgroups[i]);
-        for (size_t i = 0; i < p->n_supervisors; i++)
-                print_section(out, "supervisor:", p->supervisors[i].name, CONFIG_SEC_SUPERVISOR,
-                              &p->supervisors[i]);
-        adjust_rules_print(p->adjust, p->n_adjust, out);
 }
