@@ -40,8 +40,9 @@ uint64_t now_ns(void);             /* CLOCK_MONOTONIC */
 uint64_t boottime_ns(void);        /* CLOCK_BOOTTIME */
 
 /* Make *array (of elem_size elements, *cap of them) hold at least need:
- * the capacity doubles (at least 8), n * size is overflow-checked, and on
- * failure the array is left as it was. Allocates: never on the hot path.
+ * the capacity doubles (at least 8) or, when need is more than that,
+ * becomes need; n * size is overflow-checked, and on failure the array is
+ * left as it was. Allocates: never on the hot path.
  * Returns 0 or -ENOMEM. GROW() is the typed spelling. */
 int grow_array(void **array, size_t *cap, size_t need, size_t elem_size);
 #define GROW(array, cap, need) grow_array((void **)&(array), &(cap), (need), sizeof(*(array)))

@@ -125,11 +125,3 @@ struct adjust_seen {
 };
 typedef void (*adjust_seen_fn)(const struct adjust_seen *s, void *userdata);
 int adjust_list(struct adjuster *a, adjust_seen_fn fn, void *userdata);
-
-/* Internal to src/actions/adjust*.c: the track table. */
-struct adjust_track_entry *adjust_track_find(struct adjuster *a, pid_t pid, uint64_t starttime);
-struct adjust_track_entry *adjust_track_add(struct adjuster *a, pid_t pid, uint64_t starttime, int rule);
-void adjust_track_remove(struct adjuster *a, pid_t pid);
-/* Drops entries not seen by the rescan generation a->gen (exited). */
-void adjust_track_sweep(struct adjuster *a);
-void adjust_watch_remove(struct adjuster *a, pid_t pid);

@@ -38,7 +38,3 @@ struct status_view {
 
 void status_print_text(const struct status_view *v, FILE *out);
 void status_print_json(const struct status_view *v, FILE *out);
-
-/* Internal to outputs/status_*.c: the "adjust" rows of the two above. */
-void status_print_adjust_text(const struct status_view *v, FILE *out);
-void status_print_adjust_json(const struct status_view *v, FILE *out);

@@ -74,6 +74,5 @@ void supervise_scan(struct supervise_state *s, const struct supervise_ctx *c, ui
 /* oomguard killed a child of ppid (named comm): a death its parent may
  * answer with a restart. */
 void supervise_on_kill(struct supervise_state *s, const char *root, pid_t ppid, const char *comm, uint64_t now);
-/* For supervisor_first: did this parent re-fork a killed child lately?
- * (state: the struct supervise_state; the signature of supervisor_query.restarted) */
-bool supervise_restarted(pid_t pid, uint64_t start, void *state);
+/* For supervisor_first: did this parent re-fork a killed child lately? */
+bool supervise_restarted(const struct supervise_state *s, pid_t pid, uint64_t start);

@@ -12,19 +12,24 @@
 #include "policy/policy.h"
 #include "sources/proc_pid.h"
 
-/* Which supervisor, if any, stands above the victim: the nearest ancestor
- * in the same cgroup that a [supervisor:] rule names (or, when restarted
- * is set, one the restart tracker saw re-fork a killed child). Never the host's PID 1; a container's PID 1 only when the rule
- * says container_init. Returns 0 and fills ret_pid, ret_start, ret_rule,
- * or -ENOENT. */
+/* The [supervisor:] rules and where to read processes; restarted (with
+ * ud) optionally asks the restart tracker whether a parent re-forked a
+ * killed child lately. */
 struct supervisor_query {
         const char *root;
         const struct supervisor_rule *rules;
         size_t n_rules;
         const char *cgroup_controller;      /* "memory" (v1) or NULL (v2) */
-        bool (*restarted)(pid_t pid, uint64_t start, void *ud); /* optional */
+        bool (*restarted)(pid_t pid, uint64_t start, void *ud);
         void *ud;
 };
+
+/* Which supervisor, if any, stands above the victim: the nearest ancestor
+ * in the same cgroup that a [supervisor:] rule names (or, when restarted
+ * is set, one the restart tracker saw re-fork a killed child). Never
+ * the host's PID 1; a container's PID 1 only when the rule says
+ * container_init. Returns 0 and fills ret_pid, ret_start, ret_rule,
+ * or -ENOENT. */
 int supervisor_of(const struct supervisor_query *q, pid_t victim, pid_t *ret_pid,
                   uint64_t *ret_start, const struct supervisor_rule **ret_rule);
 

@@ -39,7 +39,7 @@ struct watched_cgroup {
         ino_t ino;               /* of its directory: a recreated cgroup has another */
         bool vanished;           /* a read failed: its fds are closed, rescan soon */
         bool cold;               /* usage below half its wake level at the last full read */
-        /* Opt-in modes (daemon/optin.h); 0/false/-1 = not applied. */
+        /* Opt-in modes (actions/optin.h); 0/false/-1 = not applied. */
         uint64_t tripwire;       /* v2: the memory.high oomguard wrote */
         uint64_t tripwire_for;   /* the memory.max it was computed for */
         uint64_t high_events;    /* memory.events "high" at the last look */

@@ -17,7 +17,7 @@
 /* v1: poll the returned eventfd for POLLIN; read 8 bytes to re-arm. */
 int memcg_v1_threshold_arm(const char *cgroup_dir, uint64_t bytes);
 /* v1: an eventfd the kernel signals when the cgroup is under OOM (with
- * oom_kill_disable its tasks then wait; see daemon/optin.h). */
+ * oom_kill_disable its tasks then wait; see actions/optin.h). */
 int memcg_v1_oom_event_arm(const char *cgroup_dir);
 /* vmpressure: an eventfd the kernel signals when reclaim in the cgroup (or
  * below it) reaches level ("low": reclaim at all, "medium", "critical"). */

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "actions/adjust.h"
+#include "adjust_internal.h"
 #include "sources/procs.h"
 #include "outputs/log.h"
 

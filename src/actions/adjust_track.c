@@ -3,7 +3,7 @@
  * tombstones to clean up) and the enforce watch list. No allocation. */
 #include <string.h>
 
-#include "actions/adjust.h"
+#include "adjust_internal.h"
 
 static size_t slot_of(const struct adjuster *a, pid_t pid) {
         return ((size_t)pid * 2654435761u) & (a->track_cap - 1);

@@ -6,7 +6,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-#include "actions/cgroup_kill.h"
+#include "cgroup_kill.h"
 #include "sources/procs.h"
 #include "sources/proc_pid.h"
 #include "util.h"

@@ -1,4 +1,4 @@
-/* The guardian process (see daemon/guardian.h). */
+/* The guardian process (see actions/guardian.h). */
 #include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>

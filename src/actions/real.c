@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "actions/actuator.h"
-#include "actions/cgroup_kill.h"
+#include "cgroup_kill.h"
 
 static int kill_victim(const struct action_ctx *ctx, struct action_report *rep) {
         const struct daemon_settings *s = ctx->settings;

@@ -80,7 +80,7 @@ static int cap_forks(const struct action_ctx *ctx, const struct sup_target *t, c
         snprintf(path, sizeof(path), "%s/pids.max", dir);
         int r = write_file_at("/", path, max);
         if (r == 0)
-                snprintf(out, size, "pids.max of %s set to %s", rel, max);
+                snprintf(out, size, "pids.max of %.140s set to %s", rel, max); /* fits the event's 200 bytes */
         return r;
 }
 
@@ -158,7 +158,7 @@ static void log_finding(const struct supervisor_finding *f, const char *outcome)
 
 int supervisor_act(const struct action_ctx *ctx, bool dry_run, struct pacing *pacing,
                    const struct supervisor_finding *f) {
-        char outcome[1280]; /* room for a cgroup path in "pids.max of PATH set to N" */
+        char outcome[200];
         int r = f->kind == FINDING_ZOMBIE_FACTORY
                 ? zombie_action(ctx, dry_run, pacing, f->rule->zombie_action, &f->target, outcome, sizeof(outcome))
                 : restart_action(ctx, dry_run, pacing, f->rule->restart_action, &f->target, outcome,

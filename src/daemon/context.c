@@ -17,7 +17,7 @@ static const char *cgroup_controller(const struct guard *g) {
 /* supervisor_first asks the restart tracker; a kill tells it. */
 static bool victim_parent_restarted(pid_t pid, uint64_t start, void *ud) {
         struct guard *g = ud;
-        return supervise_restarted(pid, start, &g->supervise);
+        return supervise_restarted(&g->supervise, pid, start);
 }
 
 static void victim_killed(const struct victim *v, void *ud) {

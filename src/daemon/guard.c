@@ -37,15 +37,24 @@ static int adjust_setup(struct guard *g) {
                              g->force_dry_run || g->policy.daemon.dry_run);
 }
 
-/* Every step that can fail is undone by guard_free, which takes a guard
- * in any state this leaves it in (fields start zeroed or at -1). */
-int guard_init(struct guard *g, const char *root, struct policy *policy, bool force_dry_run,
-               const char *restore_file) {
-        *g = (struct guard){ .root = root, .force_dry_run = force_dry_run, .self = getpid(),
-                             .wake = { .machine_psi_fd = -1 }, .pc_fd = -1,
+/* A guard that holds nothing: every fd -1, so that guard_free may take
+ * it (and take it twice). */
+static void guard_clear(struct guard *g) {
+        *g = (struct guard){ .wake = { .machine_psi_fd = -1 }, .pc_fd = -1,
                              .machine = { .meminfo_fd = -1, .psi_fd = -1, .zoneinfo_fd = -1, .vmstat_fd = -1 },
                              .last_wake = { .kind = WAKE_TIMEOUT, .cgroup = -1 } };
-        optin_state_init(&g->optin, restore_file);
+        optin_state_init(&g->optin, NULL);
+}
+
+/* Every step that can fail is undone by guard_free, which takes a guard
+ * in any state this leaves it in. */
+int guard_init(struct guard *g, const char *root, struct policy *policy, bool force_dry_run,
+               const char *restore_file) {
+        guard_clear(g);
+        g->root = root;
+        g->force_dry_run = force_dry_run;
+        g->self = getpid();
+        g->optin.restore_file = restore_file;
         g->policy = *policy;
         *policy = (struct policy){0};
         /* Only the real root can be acted on: --root is always a dry run. */
@@ -139,5 +148,5 @@ void guard_free(struct guard *g) {
         policy_free(&g->policy);
         free(g->decisions);
         free(g->scratch);
-        *g = (struct guard){0};
+        guard_clear(g);
 }

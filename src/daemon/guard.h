@@ -58,8 +58,9 @@ struct guard {
         struct optin_state optin;
 };
 
-/* Takes ownership of *policy (moved). restore_file: the opt-in modes'
- * state file (must outlive the guard). */
+/* Takes ownership of *policy (moved), also when it fails: then the
+ * caller calls guard_free. restore_file: the opt-in modes' state file
+ * (must outlive the guard). */
 int guard_init(struct guard *g, const char *root, struct policy *policy, bool force_dry_run,
                const char *restore_file);
 void guard_free(struct guard *g);

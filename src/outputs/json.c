@@ -1,5 +1,5 @@
 /* JSON string literals (see outputs/json.h). */
-#include "outputs/json.h"
+#include "json.h"
 
 void json_print_string(FILE *out, const char *s) {
         fputc('"', out);

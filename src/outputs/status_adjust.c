@@ -1,7 +1,7 @@
 /* --status --adjust: each process an [adjust:] rule matches, with the
  * value the rule wants and the one it has now. */
-#include "outputs/json.h"
-#include "outputs/status.h"
+#include "json.h"
+#include "status_internal.h"
 #include "util.h"
 
 void status_print_adjust_text(const struct status_view *v, FILE *out) {

@@ -1,6 +1,6 @@
 /* --status --json: the same snapshot for scripts. */
-#include "outputs/json.h"
-#include "outputs/status.h"
+#include "json.h"
+#include "status_internal.h"
 #include "sources/task_counts.h"
 #include "util.h"
 

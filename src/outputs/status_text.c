@@ -1,5 +1,5 @@
 /* --status for people. */
-#include "outputs/status.h"
+#include "status_internal.h"
 #include "sources/task_counts.h"
 #include "util.h"
 

@@ -36,9 +36,8 @@ static bool wants_zombies(const struct supervise_ctx *c) {
         return false;
 }
 
-bool supervise_restarted(pid_t pid, uint64_t start, void *state) {
-        struct supervise_state *s = state;
-        struct restart_parent *p = s->restarts ? restarts_find(s->restarts, pid, start) : NULL;
+bool supervise_restarted(const struct supervise_state *s, pid_t pid, uint64_t start) {
+        const struct restart_parent *p = s->restarts ? restarts_find(s->restarts, pid, start) : NULL;
         return p && p->n_restarts > 0;
 }
 

@@ -1,4 +1,5 @@
-/* Finding the supervisor above a victim (see family.h). */
+/* Which [supervisor:] rule names a process; the supervisor above a victim
+ * (see policy/supervisor_match.h). */
 #include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>

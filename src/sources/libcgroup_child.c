@@ -27,7 +27,7 @@ static int read_answer(int fd, char **ret, size_t *ret_len) {
                 struct pollfd pfd = { .fd = fd, .events = POLLIN };
                 if (t >= deadline || poll(&pfd, 1, (int)((deadline - t) / NSEC_PER_MSEC) + 1) == 0)
                         return -ETIMEDOUT;
-                if (len + 2 > ANSWER_MAX || GROW(buf, cap, len + 4096) < 0)
+                if (len + 2 > ANSWER_MAX || GROW(buf, cap, len + 4096 < ANSWER_MAX ? len + 4096 : ANSWER_MAX) < 0)
                         return -ENOMEM;
                 ssize_t n = read(fd, buf + len, cap - len - 1);
                 if (n < 0 && errno == EINTR)

@@ -10,7 +10,7 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
-#include "actions/adjust.h"
+#include "actions/adjust_internal.h"
 #include "policy/config.h"
 
 static void load(const char *text, struct policy *p) {

@@ -3,7 +3,9 @@
  * both when no rule fires and when one fires at every other tick (decide,
  * choose a victim, log; dry run). malloc and friends are replaced in this
  * binary (glibc lets a program interpose them) and count calls; not under
- * ASan, which owns malloc. */
+ * ASan, which owns malloc. A fixture root is never live: the real
+ * actuator, the rankings, the opt-in modes and the proc connector are not
+ * on the path measured here. */
 #include "testing.h"
 
 #include <fcntl.h>
@@ -77,7 +79,6 @@ static size_t count_lines(const char *text, const char *needle) {
                 n++;
         return n;
 }
-#endif
 
 /* The rule fires at every other tick: pod-a's memory.current (the guard
  * keeps the file open) goes from 950 MiB (working set 91.8% of its 1 GiB
@@ -88,73 +89,108 @@ static size_t count_lines(const char *text, const char *needle) {
  * each clearing logs "back below". Only guard_init/tick_run/guard_free
  * and what reaches the log are used. No assert while stderr is the log. */
 #define FIRINGS 100
+
+/* A copy of the scenario's tree whose pod-a memory.current the test
+ * rewrites in place (the guard keeps it open), and a file for the log. */
+struct firing_fixture {
+        char dir[64], root[256], logfile[512];
+        int cur;                                 /* pod-a's memory.current, for writing */
+};
+
+static const char over[] = "996147200\n", under[] = "800000000\n"; /* same length: no truncation */
+
+static void fixture_setup(struct firing_fixture *f) {
+        char cmd[512], path[512];
+        snprintf(f->dir, sizeof(f->dir), "/tmp/test_tick_alloc.XXXXXX");
+        assert_non_null(mkdtemp(f->dir));
+        snprintf(cmd, sizeof(cmd), "cp -a " SCEN "/root %s/root", f->dir);
+        assert_int_equal(system(cmd), 0);
+        snprintf(f->root, sizeof(f->root), "%s/root", f->dir);
+        snprintf(path, sizeof(path), "%s/sys/fs/cgroup/kubepods/pod-a/memory.current", f->root);
+        f->cur = open(path, O_WRONLY | O_CLOEXEC);
+        assert_true(f->cur >= 0);
+        snprintf(f->logfile, sizeof(f->logfile), "%s/log", f->dir);
+}
+
+static void fixture_teardown(struct firing_fixture *f) {
+        char cmd[128];
+        close(f->cur);
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+        assert_int_equal(system(cmd), 0);
+}
+
+static bool set_usage(const struct firing_fixture *f, const char *value) {
+        return pwrite(f->cur, value, strlen(value), 0) == (ssize_t)strlen(value);
+}
+
+struct firing_counts {
+        int init;
+        size_t warm_fired, warm_quiet, fired, quiet;
+        unsigned long allocs;                    /* after the warm-up */
+};
+
+/* Runs with stderr in the log file: no assert in here. */
+static void run_firings(const struct firing_fixture *f, struct policy *p, struct firing_counts *c) {
+        struct guard g;
+        c->init = guard_init(&g, f->root, p, true, "/nonexistent/restore");
+        if (c->init == 0) {
+                /* First firing and first clearing: allowed to set things up. */
+                c->warm_fired = tick_run(&g, true);
+                if (set_usage(f, under))
+                        c->warm_quiet = tick_run(&g, true) == 0;
+                unsigned long before = n_allocs;
+                for (int i = 0; i < FIRINGS && set_usage(f, over); i++) {
+                        c->fired += tick_run(&g, true) == 1;
+                        if (!set_usage(f, under))
+                                break;
+                        c->quiet += tick_run(&g, true) == 0;
+                }
+                c->allocs = n_allocs - before;
+        }
+        guard_free(&g);
+}
+
+static void run_with_log(const struct firing_fixture *f, struct policy *p, struct firing_counts *c) {
+        int log_fd = open(f->logfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        int saved_stderr = dup(STDERR_FILENO);
+        assert_true(log_fd >= 0 && saved_stderr >= 0);
+        dup2(log_fd, STDERR_FILENO); /* the log, to count its lines */
+        run_firings(f, p, c);
+        fflush(stderr);
+        dup2(saved_stderr, STDERR_FILENO);
+        close(saved_stderr);
+        close(log_fd);
+}
+
+#endif /* COUNTING */
+
 static void test_firing_ticks_do_not_allocate(void **state) {
 #if !COUNTING
         skip();
 #else
         static const char conf[] = "[daemon]\nprotect = ^java$\n"
                                    "[cgroup:pods]\npath = /kubepods/*\nusage_above = 90%\naction = kill\n";
-        static const char over[] = "996147200\n", under[] = "800000000\n"; /* same length: no truncation */
-        const size_t len = strlen(over);
-        char dir[] = "/tmp/test_tick_alloc.XXXXXX", cmd[256], root[256], path[512], logfile[512];
-        assert_non_null(mkdtemp(dir));
-        snprintf(cmd, sizeof(cmd), "cp -a " SCEN "/root %s/root", dir);
-        assert_int_equal(system(cmd), 0);
-        snprintf(root, sizeof(root), "%s/root", dir);
-        snprintf(path, sizeof(path), "%s/sys/fs/cgroup/kubepods/pod-a/memory.current", root);
-        int cur = open(path, O_WRONLY | O_CLOEXEC);
-        assert_true(cur >= 0);
-        snprintf(logfile, sizeof(logfile), "%s/log", dir);
-        int log_fd = open(logfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        int saved_stderr = dup(STDERR_FILENO);
-        assert_true(log_fd >= 0 && saved_stderr >= 0);
+        struct firing_fixture f;
+        struct firing_counts c = {0};
         struct policy p;
+        fixture_setup(&f);
         load_policy(conf, &p);
-
-        dup2(log_fd, STDERR_FILENO); /* the log, to count its lines */
-        struct guard g;
-        int init = guard_init(&g, root, &p, true, "/nonexistent/restore");
-        size_t warm_fired = 0, warm_quiet = 0, fired = 0, quiet = 0;
-        unsigned long allocs = 0;
-        if (init == 0) {
-                /* First firing and first clearing: allowed to set things up. */
-                warm_fired = tick_run(&g, true);
-                if (pwrite(cur, under, len, 0) == (ssize_t)len)
-                        warm_quiet = tick_run(&g, true) == 0;
-                unsigned long before = n_allocs;
-                for (int i = 0; i < FIRINGS; i++) {
-                        if (pwrite(cur, over, len, 0) != (ssize_t)len)
-                                break;
-                        fired += tick_run(&g, true) == 1;
-                        if (pwrite(cur, under, len, 0) != (ssize_t)len)
-                                break;
-                        quiet += tick_run(&g, true) == 0;
-                }
-                allocs = n_allocs - before;
-                guard_free(&g);
-        }
-        fflush(stderr);
-        dup2(saved_stderr, STDERR_FILENO);
-        close(saved_stderr);
-        close(log_fd);
-        close(cur);
-
+        run_with_log(&f, &p, &c);
         static char log[1 << 20];
-        ssize_t n = read_file_at("/", logfile, log, sizeof(log));
+        ssize_t n = read_file_at("/", f.logfile, log, sizeof(log));
         size_t acted = n > 0 ? count_lines(log, "dry-run: would kill pid 102 (nginx): rule pods on /kubepods/pod-a: ") : 0;
         size_t cleared = n > 0 ? count_lines(log, "rule pods on /kubepods/pod-a: back below its thresholds") : 0;
-        if (init != 0 || warm_fired != 1 || !warm_quiet)
+        if (c.init != 0 || c.warm_fired != 1 || !c.warm_quiet)
                 fputs(n > 0 ? log : "(no log)\n", stderr);
-        snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-        assert_int_equal(system(cmd), 0);
-        assert_int_equal(init, 0);
-        assert_int_equal(warm_fired, 1);
-        assert_true(warm_quiet);
-        if (fired != FIRINGS || quiet != FIRINGS || acted != FIRINGS + 1 || cleared != FIRINGS + 1)
+        fixture_teardown(&f);
+        assert_int_equal(c.init, 0);
+        assert_int_equal(c.warm_fired, 1);
+        assert_true(c.warm_quiet);
+        if (c.fired != FIRINGS || c.quiet != FIRINGS || acted != FIRINGS + 1 || cleared != FIRINGS + 1)
                 fail_msg("%zu firing ticks, %zu quiet ticks, %zu kill lines, %zu cleared lines; want %d, %d, %d, %d",
-                         fired, quiet, acted, cleared, FIRINGS, FIRINGS, FIRINGS + 1, FIRINGS + 1);
-        if (allocs)
-                fail_msg("%lu allocations in %d firings (decide -> act -> log)", allocs, FIRINGS);
+                         c.fired, c.quiet, acted, cleared, FIRINGS, FIRINGS, FIRINGS + 1, FIRINGS + 1);
+        if (c.allocs)
+                fail_msg("%lu allocations in %d firings (decide -> act -> log)", c.allocs, FIRINGS);
 #endif
 }
 
