@@ -28,26 +28,47 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
            -Wstrict-prototypes -Wvla -Wpointer-arith -Wundef -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -DSYSCONFDIR='"$(SYSCONFDIR)"' -Iinclude $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -DSYSCONFDIR='"$(SYSCONFDIR)"' $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+# The library sees the interfaces between stages (include/); the tests, the
+# helpers and the benchmarks also see headers private to src/ ("daemon/guard.h").
+LIB_INC  := -Iinclude
+TEST_INC := -Iinclude -Isrc
 LDLIBS  += $(PKG_LIBS) -lm
 
 LIB_SRC  := $(sort $(shell find src -name '*.c' ! -name main.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 HELPER_SRC := $(sort $(wildcard tests/helpers/*.c))
 HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
 BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
+BENCH_OBJ := $(BENCH_SRC:%.c=$(B)/%.o)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
+
+# Header dependencies: every compile writes the headers it read to
+# $(B)/.deps/TARGET.d (-MMD; -MP so that a header deleted or moved is no error)
+# and make reads them back: touching a header recompiles only what includes it
+# (the programs that link liboomguard.a are relinked). The .d files live apart
+# so that $(B)/tests/ and $(B)/helpers/ hold only programs.
+DEP      = $(@:$(B)/%=$(B)/.deps/%.d)
+DEPFLAGS = -MMD -MP -MF $(DEP)
+DEP_TARGETS := $(LIB_OBJ) $(B)/src/daemon/main.o $(UNIT_OBJ) $(BENCH_OBJ) $(HELPER_BIN)
+-include $(wildcard $(DEP_TARGETS:$(B)/%=$(B)/.deps/%.d))
 
 .PHONY: fuzz all deps check check-plain check-san tests run bench install uninstall clean
 
 all: $(B)/oomguard
 
-$(B)/%.o: %.c $(wildcard include/*.h include/*/*.h)
-	@mkdir -p $(dir $@)
+# Objects of the library and of the daemon: $(B)/src/...; of the unit tests
+# and the benchmarks: $(B)/tests/unit/... and $(B)/tests/bench/..., which also
+# see src/ and tests/unit/.
+INC = $(LIB_INC)
+$(B)/tests/%.o: INC = $(TEST_INC) -Itests/unit
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@) $(dir $(DEP))
 	@echo "  CC      $@"
-	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@$(CC) $(ALL_CFLAGS) $(INC) $(DEPFLAGS) -c -o $@ $<
 
 $(B)/liboomguard.a: $(LIB_OBJ)
 	@rm -f $@
@@ -57,27 +78,27 @@ $(B)/oomguard: $(B)/src/daemon/main.o $(B)/liboomguard.a
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/liboomguard.a
-	@mkdir -p $(dir $@)
+$(UNIT_BIN): $(B)/tests/%: $(B)/tests/unit/%.o $(B)/liboomguard.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/liboomguard.a $(LDLIBS) $(CMOCKA_LIBS)
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
-$(B)/helpers/%: tests/helpers/%.c
+$(BENCH_BIN): $(B)/bench/%: $(B)/tests/bench/%.o $(B)/liboomguard.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# A helper is one file, compiled and linked at once, without the library.
+$(B)/helpers/%: tests/helpers/%.c
+	@mkdir -p $(dir $@) $(dir $(DEP))
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) $(TEST_INC) $(DEPFLAGS) $(LDFLAGS) -o $@ $<
 
 # The sleeper factory runs 1,000 copies at once: never sanitized (ASan's
 # shadow mappings would cost each child more than a test cgroup holds).
 $(B)/helpers/spawn: tests/helpers/spawn.c
-	@mkdir -p $(dir $@)
+	@mkdir -p $(dir $@) $(dir $(DEP))
 	@echo "  LD      $@"
-	@$(CC) -std=gnu11 $(WARN) -D_GNU_SOURCE -O2 -g -o $@ $<
-
-$(B)/bench/%: tests/bench/%.c $(B)/liboomguard.a
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/liboomguard.a $(LDLIBS)
+	@$(CC) -std=gnu11 $(WARN) -D_GNU_SOURCE -O2 -g $(TEST_INC) $(DEPFLAGS) -o $@ $<
 
 tests: $(B)/oomguard $(UNIT_BIN) $(HELPER_BIN)
 
