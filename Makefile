@@ -1,9 +1,15 @@
 # oomguard — cgroup-aware userspace OOM guard.
-#   make            build build/oomguard
-#   make check      install test deps if missing, run every test (plain and ASan+UBSan)
-#   make run        guard this machine with etc/oomguard.conf in the foreground
-#   make bench      benchmarks (not timed tests)
-#   make install    PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc
+#   make              build build/oomguard
+#   make tests        build the daemon, the unit tests and the test helpers
+#   make check        run every test, plain (check-plain, build/) and ASan+UBSan (check-san, build-san/)
+#   make run          guard this machine with etc/oomguard.conf in the foreground
+#   make bench        benchmarks (not timed tests)
+#   make vmcheck      integration tests in qemu VMs; make vmbench: the guards compared in a VM
+#   make fuzz         the parsers under libFuzzer for FUZZ_SECONDS (build-fuzz/)
+#   make install      PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc; make uninstall
+#   make clean        remove the build folders
+# Each target first installs the Debian packages it needs that are missing
+# (as non-root it stops and prints the command to run); make deps: those of make check.
 
 PREFIX     ?= /usr/local
 SBINDIR    ?= $(PREFIX)/sbin
@@ -15,20 +21,27 @@ DESTDIR    ?=
 CC      ?= cc
 B       ?= build
 PKGS    := libcgroup inih libsystemd
-# Debian packages the build and the tests need (checked by `make deps`).
-DEB_BUILD_DEPS := gcc make pkg-config libcgroup-dev libinih-dev libsystemd-dev libcmocka-dev
-DEB_TEST_DEPS  := procps util-linux jq nginx
-DEB_BENCH_DEPS := earlyoom
-DEB_VM_DEPS    := qemu-system-x86 linux-image-amd64 busybox-static cpio kmod xz-utils earlyoom
+# Debian packages, by what needs them. Each target first installs the missing
+# ones of the lists it needs (the deps-* targets below, tests/install-deps.sh).
+DEB_BUILD_DEPS      := gcc make pkg-config libcgroup-dev libinih-dev libsystemd-dev
+DEB_RUN_DEPS        := libcgroup2 libinih1 libsystemd0
+DEB_TEST_BUILD_DEPS := libcmocka-dev
+DEB_TEST_DEPS       := procps util-linux jq nginx
+DEB_BENCH_DEPS      := earlyoom
+DEB_VM_DEPS         := qemu-system-x86 linux-image-amd64 busybox-static cpio kmod xz-utils earlyoom
+DEB_FUZZ_DEPS       := clang libclang-rt-dev
+DEB_FORMAT_DEPS     := clang-format
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcgroup -linih -lsystemd)
-CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+# Asked of pkg-config once, when a recipe first needs them: after the deps-*
+# check has installed the -dev packages, not when make reads this file.
+PKG_CFLAGS  = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $$(PKGS) 2>/dev/null))$(PKG_CFLAGS)
+PKG_LIBS    = $(eval PKG_LIBS := $$(shell pkg-config --libs $$(PKGS) 2>/dev/null || echo -lcgroup -linih -lsystemd))$(PKG_LIBS)
+CMOCKA_LIBS = $(eval CMOCKA_LIBS := $$(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka))$(CMOCKA_LIBS)
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
            -Wstrict-prototypes -Wvla -Wpointer-arith -Wundef -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -DSYSCONFDIR='"$(SYSCONFDIR)"' $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DSYSCONFDIR='"$(SYSCONFDIR)"' $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 # The library sees the interfaces between stages (include/); the tests, the
 # helpers and the benchmarks also see headers private to src/ ("daemon/guard.h").
 LIB_INC  := -Iinclude
@@ -55,8 +68,10 @@ DEP      = $(@:$(B)/%=$(B)/.deps/%.d)
 DEPFLAGS = -MMD -MP -MF $(DEP)
 DEP_TARGETS := $(LIB_OBJ) $(B)/src/daemon/main.o $(UNIT_OBJ) $(BENCH_OBJ) $(HELPER_BIN)
 -include $(wildcard $(DEP_TARGETS:$(B)/%=$(B)/.deps/%.d))
+$(B)/.deps/%.d: ;
 
-.PHONY: fuzz all deps check check-plain check-san tests run bench install uninstall clean
+.PHONY: fuzz all deps check check-plain check-san tests run bench install uninstall clean \
+        deps-build deps-tests deps-check deps-run deps-bench deps-vm deps-fuzz deps-format
 
 all: $(B)/oomguard
 
@@ -102,52 +117,70 @@ $(B)/helpers/spawn: tests/helpers/spawn.c
 
 tests: $(B)/oomguard $(UNIT_BIN) $(HELPER_BIN)
 
-deps:
-	@tests/install-deps.sh $(DEB_BUILD_DEPS) $(DEB_TEST_DEPS)
+# Missing Debian packages are installed before anything is compiled (as
+# non-root: stop with the command to run), so that a fresh machine never
+# gets as far as a compiler error about a missing header. Quiet, and one
+# dpkg-query, when all are there. Chained: one apt-get at a time.
+$(LIB_OBJ) $(B)/src/daemon/main.o $(BENCH_OBJ) $(HELPER_BIN): | deps-build
+$(UNIT_OBJ): | deps-tests
+deps-build:
+	@tests/install-deps.sh $(DEB_BUILD_DEPS)
+deps-tests: deps-build
+	@tests/install-deps.sh $(DEB_TEST_BUILD_DEPS)
+deps-check: deps-tests
+	@tests/install-deps.sh $(DEB_TEST_DEPS)
+deps-run: deps-build
+	@tests/install-deps.sh $(DEB_RUN_DEPS)
+deps-bench: deps-build
+	@tests/install-deps.sh $(DEB_BENCH_DEPS)
+deps-vm: deps-check
+	@tests/install-deps.sh $(DEB_VM_DEPS)
+deps-fuzz: deps-build
+	@tests/install-deps.sh $(DEB_FUZZ_DEPS)
+deps-format:
+	@tests/install-deps.sh $(DEB_FORMAT_DEPS)
+# What `make check` needs.
+deps: deps-check
 
 # The whole suite, twice: a normal build and an ASan+UBSan build.
-check: deps
+check: deps-check
 	@rm -f build/test-results build-san/test-results; r=0; \
 	$(MAKE) --no-print-directory check-plain || r=1; \
 	$(MAKE) --no-print-directory check-san || r=1; \
 	tests/summary.sh build/test-results build-san/test-results || r=1; exit $$r
 
-check-plain:
+check-plain: deps-check
 	@$(MAKE) --no-print-directory B=build tests
 	@tests/run-suite.sh build
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-check-san:
+check-san: deps-check
 	@$(MAKE) --no-print-directory B=build-san CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" tests
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		tests/run-suite.sh build-san
 
-run: deps $(B)/oomguard
+run: deps-run $(B)/oomguard
 	$(B)/oomguard -c etc/oomguard.conf -v
 
-bench: deps $(B)/oomguard $(HELPER_BIN) $(BENCH_BIN)
-	@tests/install-deps.sh $(DEB_BENCH_DEPS)
+bench: deps-bench $(B)/oomguard $(HELPER_BIN) $(BENCH_BIN)
 	@tests/bench/run.sh $(B)
 
 # Integration tests in throwaway qemu VMs (pure v2, v1, hybrid; whole-machine OOM):
 # tests/vm/README.md. Ends with "vmcheck: N passed, N failed[, N skipped]".
 .PHONY: vmcheck
-vmcheck: deps
-	@tests/install-deps.sh $(DEB_VM_DEPS)
+vmcheck: deps-vm
 	@$(MAKE) --no-print-directory B=build tests
 	@tests/vm/run-scenarios.sh build
 
 # oomguard vs earlyoom vs the kernel in a VM (whole-machine no-swap and zram; VMBENCH_TRIALS,
 # default 20 per guard, ~30 min): table on stdout and in build/vmbench-results.md.
 .PHONY: vmbench
-vmbench: deps
-	@tests/install-deps.sh $(DEB_VM_DEPS)
+vmbench: deps-vm
 	@$(MAKE) --no-print-directory B=build tests
 	@tests/vm/vmbench.sh build
 
 # Parsers under libFuzzer (clang) for FUZZ_SECONDS (default 60).
-fuzz: deps
-	@tests/install-deps.sh clang libclang-rt-dev
+fuzz: deps-fuzz
 	@tests/fuzz/run.sh
 
 install: $(B)/oomguard
