@@ -197,5 +197,10 @@ uninstall:
 	      $(DESTDIR)$(MANDIR)/man5/oomguard.conf.5 $(DESTDIR)$(UNITDIR)/oomguard.service
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/oomguard.conf (your configuration)"
 
+# Every folder the targets and the test scripts write in the tree: the plain
+# and sanitized builds (bench, vmcheck and vmbench write inside them), the
+# fuzzer's, and B= when it names a build* folder of this tree. (The VM
+# kernel cache is outside the tree: OOMGUARD_VM_CACHE, tests/vm/README.md.)
+CLEAN_DIRS := build build-san build-fuzz $(patsubst $(CURDIR)/%,%,$(filter $(CURDIR)/build%,$(abspath $(B))))
 clean:
-	rm -rf build build-san
+	rm -rf $(sort $(CLEAN_DIRS))
