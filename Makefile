@@ -6,6 +6,7 @@
 #   make bench        benchmarks (not timed tests)
 #   make vmcheck      integration tests in qemu VMs; make vmbench: the guards compared in a VM
 #   make fuzz         the parsers under libFuzzer for FUZZ_SECONDS (build-fuzz/)
+#   make format       clang-format every C file; make format-check: list those it would change
 #   make install      PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc; make uninstall
 #   make clean        remove the build folders
 # Each target first installs the Debian packages it needs that are missing
@@ -70,7 +71,7 @@ DEP_TARGETS := $(LIB_OBJ) $(B)/src/daemon/main.o $(UNIT_OBJ) $(BENCH_OBJ) $(HELP
 -include $(wildcard $(DEP_TARGETS:$(B)/%=$(B)/.deps/%.d))
 $(B)/.deps/%.d: ;
 
-.PHONY: fuzz all deps check check-plain check-san tests run bench install uninstall clean \
+.PHONY: fuzz all deps check check-plain check-san tests run bench install uninstall clean format format-check \
         deps-build deps-tests deps-check deps-run deps-bench deps-vm deps-fuzz deps-format
 
 all: $(B)/oomguard
@@ -182,6 +183,20 @@ vmbench: deps-vm
 # Parsers under libFuzzer (clang) for FUZZ_SECONDS (default 60).
 fuzz: deps-fuzz
 	@tests/fuzz/run.sh
+
+# clang-format with the checked-in .clang-format (today's style) over every
+# C file of src/, include/ and tests/. format-check changes nothing: it lists
+# the files clang-format would change and fails (.ci/run calls it).
+CLANG_FORMAT ?= clang-format
+FORMAT_FILES  = $(sort $(shell find src include tests -name '*.[ch]'))
+format: deps-format
+	@$(CLANG_FORMAT) -i $(FORMAT_FILES)
+format-check: deps-format
+	@out=$$($(CLANG_FORMAT) --dry-run --Werror --ferror-limit=1 $(FORMAT_FILES) 2>&1) && exit 0; \
+	files=$$(printf '%s\n' "$$out" | sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: error: code should be clang-formatted.*/\1/p'); \
+	[ -n "$$files" ] || { printf '%s\n' "$$out" >&2; exit 1; }; \
+	echo "format-check: $(CLANG_FORMAT) would change these files (run make format):"; \
+	printf '  %s\n' $$files; exit 1
 
 install: $(B)/oomguard
 	install -Dm755 $(B)/oomguard $(DESTDIR)$(SBINDIR)/oomguard
