@@ -49,7 +49,11 @@ LIB_INC  := -Iinclude
 TEST_INC := -Iinclude -Isrc
 LDLIBS  += $(PKG_LIBS) -lm
 
-LIB_SRC  := $(sort $(shell find src -name '*.c' ! -name main.c))
+# Every .c under src/ but the daemon's main() goes into liboomguard.a, which
+# the daemon, the unit tests and the benchmarks link.
+MAIN_SRC := src/daemon/main.c
+MAIN_OBJ := $(MAIN_SRC:%.c=$(B)/%.o)
+LIB_SRC  := $(sort $(filter-out $(MAIN_SRC),$(shell find src -name '*.c')))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/%.o)
@@ -67,7 +71,7 @@ BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 # so that $(B)/tests/ and $(B)/helpers/ hold only programs.
 DEP      = $(@:$(B)/%=$(B)/.deps/%.d)
 DEPFLAGS = -MMD -MP -MF $(DEP)
-DEP_TARGETS := $(LIB_OBJ) $(B)/src/daemon/main.o $(UNIT_OBJ) $(BENCH_OBJ) $(HELPER_BIN)
+DEP_TARGETS := $(LIB_OBJ) $(MAIN_OBJ) $(UNIT_OBJ) $(BENCH_OBJ) $(HELPER_BIN)
 -include $(wildcard $(DEP_TARGETS:$(B)/%=$(B)/.deps/%.d))
 $(B)/.deps/%.d: ;
 
@@ -90,7 +94,7 @@ $(B)/liboomguard.a: $(LIB_OBJ)
 	@rm -f $@
 	@ar rcs $@ $^
 
-$(B)/oomguard: $(B)/src/daemon/main.o $(B)/liboomguard.a
+$(B)/oomguard: $(MAIN_OBJ) $(B)/liboomguard.a
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -122,7 +126,7 @@ tests: $(B)/oomguard $(UNIT_BIN) $(HELPER_BIN)
 # non-root: stop with the command to run), so that a fresh machine never
 # gets as far as a compiler error about a missing header. Quiet, and one
 # dpkg-query, when all are there. Chained: one apt-get at a time.
-$(LIB_OBJ) $(B)/src/daemon/main.o $(BENCH_OBJ) $(HELPER_BIN): | deps-build
+$(LIB_OBJ) $(MAIN_OBJ) $(BENCH_OBJ) $(HELPER_BIN): | deps-build
 $(UNIT_OBJ): | deps-tests
 deps-build:
 	@tests/install-deps.sh $(DEB_BUILD_DEPS)
