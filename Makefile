@@ -1,6 +1,6 @@
 # oomguard — cgroup-aware userspace OOM guard.
 #   make              build build/oomguard
-#   make tests        build the daemon, the unit tests and the test helpers
+#   make tests        build the daemon, the unit tests, the test helpers and the benchmarks
 #   make check        run every test, plain (check-plain, build/) and ASan+UBSan (check-san, build-san/)
 #   make run          guard this machine with etc/oomguard.conf in the foreground
 #   make bench        benchmarks (not timed tests)
@@ -120,7 +120,7 @@ $(B)/helpers/spawn: tests/helpers/spawn.c
 	@echo "  LD      $@"
 	@$(CC) -std=gnu11 $(WARN) -D_GNU_SOURCE -O2 -g $(TEST_INC) $(DEPFLAGS) -o $@ $<
 
-tests: $(B)/oomguard $(UNIT_BIN) $(HELPER_BIN)
+tests: $(B)/oomguard $(UNIT_BIN) $(HELPER_BIN) $(BENCH_BIN)
 
 # Missing Debian packages are installed before anything is compiled (as
 # non-root: stop with the command to run), so that a fresh machine never
