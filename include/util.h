@@ -36,8 +36,8 @@ static inline bool errno_is_vanished(int e) {
         return e == ENOENT || e == ESRCH || e == ENODEV || e == ENXIO;
 }
 
-uint64_t now_ns(void);             /* CLOCK_MONOTONIC */
-uint64_t boottime_ns(void);        /* CLOCK_BOOTTIME */
+uint64_t now_ns(void);      /* CLOCK_MONOTONIC */
+uint64_t boottime_ns(void); /* CLOCK_BOOTTIME */
 
 /* Make *array (of elem_size elements, *cap of them) hold at least need:
  * the capacity doubles (at least 8) or, when need is more than that,

@@ -13,12 +13,12 @@
 #include "sources/cgroup_tree.h"
 
 struct action_ctx {
-        const char *root;                  /* filesystem root ("/" live) */
+        const char *root; /* filesystem root ("/" live) */
         const struct cgroup_mounts *mounts;
         const struct daemon_settings *settings;
-        const char *wakeup;                /* what woke the guard ("v1 usage threshold") */
+        const char *wakeup; /* what woke the guard ("v1 usage threshold") */
         pid_t self;
-        uint64_t machine_bytes;            /* MemTotal + SwapTotal: badness scale of unlimited cgroups */
+        uint64_t machine_bytes; /* MemTotal + SwapTotal: badness scale of unlimited cgroups */
         /* supervisor_first: the [supervisor:] rules and the restart tracker */
         const struct supervisor_rule *supervisors;
         size_t n_supervisors;
@@ -28,9 +28,9 @@ struct action_ctx {
         /* The scope's victim ranking (NULL: scan it whole) and what the
          * scope holds now, in the ranking's terms (actions/ranking.h). */
         struct ranking *ranking;
-        ranking_used_fn read_used;         /* what the scope holds now (actions/ranking.h) */
+        ranking_used_fn read_used; /* what the scope holds now (actions/ranking.h) */
         void *used_ud;
-        const struct births *births;       /* forks and changes, from the proc connector (or NULL) */
+        const struct births *births; /* forks and changes, from the proc connector (or NULL) */
 };
 
 /* What an actuator did: the facts of the one event it logs. */
@@ -38,19 +38,19 @@ struct action_report {
         bool has_victim;
         struct victim victim;
         struct victim_stats search;
-        uint64_t choose_ns;                /* time to choose the victim */
+        uint64_t choose_ns; /* time to choose the victim */
         bool has_kill;
         struct kill_result kill;
-        unsigned cgroup_killed;            /* kill-cgroup: processes signalled */
-        bool has_supervisor;               /* supervisor_first found one */
-        struct victim supervisor;          /* (no pidfd kept) */
-        unsigned family_size;              /* workers killed with it */
-        char sequence[256];                /* "123 (nginx) then 124 125 ..." */
+        unsigned cgroup_killed;   /* kill-cgroup: processes signalled */
+        bool has_supervisor;      /* supervisor_first found one */
+        struct victim supervisor; /* (no pidfd kept) */
+        unsigned family_size;     /* workers killed with it */
+        char sequence[256];       /* "123 (nginx) then 124 125 ..." */
         char outcome[160];
 };
 
 struct actuator {
-        const char *name;                  /* "real" | "dry-run" */
+        const char *name; /* "real" | "dry-run" */
         /* Returns 0 when the action was carried out (or logged), -errno. */
         int (*execute)(const struct action_ctx *ctx, const struct decision *d);
 };
@@ -59,17 +59,14 @@ extern const struct actuator actuator_dry_run;
 extern const struct actuator actuator_real;
 
 /* The structured event every action logs (journal fields OOMGUARD_*). */
-void action_log_event(const struct action_ctx *ctx, const char *actuator,
-                      const struct decision *d, const struct action_report *rep);
+void action_log_event(const struct action_ctx *ctx, const char *actuator, const struct decision *d,
+                      const struct action_report *rep);
 
 /* Shared by both actuators: the victim policy of a decision and the
  * directory of its cgroup (NULL for [global]: the whole machine). */
-void action_victim_policy(const struct action_ctx *ctx, const struct decision *d,
-                          struct victim_policy *ret);
-const char *action_cgroup_dir(const struct action_ctx *ctx, const struct decision *d,
-                              char *buf, size_t size);
-int action_choose_victim(const struct action_ctx *ctx, const struct decision *d,
-                         struct action_report *rep);
+void action_victim_policy(const struct action_ctx *ctx, const struct decision *d, struct victim_policy *ret);
+const char *action_cgroup_dir(const struct action_ctx *ctx, const struct decision *d, char *buf, size_t size);
+int action_choose_victim(const struct action_ctx *ctx, const struct decision *d, struct action_report *rep);
 
 /* supervisor_first (supervisor_first.c). */
 bool action_find_supervisor(const struct action_ctx *ctx, const struct decision *d, struct action_report *rep);

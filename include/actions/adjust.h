@@ -46,11 +46,11 @@ int adjust_first_match(const struct adjust_rule *rules, size_t n, const struct a
  * leaves a process alone once set, and failures are logged once. Open
  * addressing, fixed capacity; when full, processes are treated as new. */
 struct adjust_track_entry {
-        pid_t pid;          /* 0 = empty slot */
+        pid_t pid; /* 0 = empty slot */
         int16_t rule;
-        bool failed;        /* the write was refused: do not retry */
-        uint32_t gen;       /* rescan that last saw it */
-        uint32_t batch;     /* batch that last looked at it */
+        bool failed;    /* the write was refused: do not retry */
+        uint32_t gen;   /* rescan that last saw it */
+        uint32_t batch; /* batch that last looked at it */
         uint64_t starttime;
 };
 
@@ -67,8 +67,8 @@ struct adjust_watch {
 /* One batch's outcome per rule, logged as one line by adjust_flush. */
 struct adjust_batch {
         unsigned applied, corrected, failed;
-        int err;            /* first errno of a failure */
-        char samples[112];  /* "comm pid, comm pid, ..." */
+        int err;           /* first errno of a failure */
+        char samples[112]; /* "comm pid, comm pid, ..." */
         char fail_samples[112];
 };
 
@@ -78,30 +78,30 @@ struct adjuster {
         const struct adjust_rule *rules; /* the guard's policy owns them */
         size_t n_rules;
         const char *root;
-        const char *cgroup_controller;   /* "memory" (v1) or NULL (v2) */
+        const char *cgroup_controller; /* "memory" (v1) or NULL (v2) */
         pid_t self;
         bool dry_run;
         unsigned needs;
         struct adjust_track_entry *track;
         size_t track_cap, n_track, n_overflow;
-        uint32_t gen, batch_no;          /* rescans, batches (adjust_flush) */
-        uint64_t last_log_ns;            /* one log line per ADJUST_LOG_NS at most */
+        uint32_t gen, batch_no; /* rescans, batches (adjust_flush) */
+        uint64_t last_log_ns;   /* one log line per ADJUST_LOG_NS at most */
         struct adjust_watch *watch;
         size_t n_watch;
         uint64_t last_enforce_ns;
-        struct adjust_batch *batch;      /* one per rule */
-        char *buf;                       /* cmdline, exe, cgroup */
+        struct adjust_batch *batch; /* one per rule */
+        char *buf;                  /* cmdline, exe, cgroup */
 };
 
-#define ADJUST_TRACK_CAP 8192     /* power of two */
-#define ADJUST_WATCH_MAX 256      /* kept fds for enforce = yes */
+#define ADJUST_TRACK_CAP 8192 /* power of two */
+#define ADJUST_WATCH_MAX 256  /* kept fds for enforce = yes */
 #define ADJUST_ENFORCE_NS (100 * NSEC_PER_MSEC)
-#define ADJUST_BUF_SIZE 4096      /* each of cmdline, exe, cgroup */
+#define ADJUST_BUF_SIZE 4096 /* each of cmdline, exe, cgroup */
 
 /* Allocates for the policy's rules (none: nothing allocated, every call a
  * no-op). The adjuster keeps pointers into p: re-init after a reload. */
-int adjuster_init(struct adjuster *a, const struct policy *p, const char *root,
-                  const char *cgroup_controller, pid_t self, bool dry_run);
+int adjuster_init(struct adjuster *a, const struct policy *p, const char *root, const char *cgroup_controller,
+                  pid_t self, bool dry_run);
 void adjuster_free(struct adjuster *a);
 static inline bool adjuster_active(const struct adjuster *a) { return a->n_rules > 0; }
 

@@ -12,17 +12,17 @@
 #define FAMILY_MAX 256
 
 struct family {
-        struct victim head;                 /* the supervisor */
-        struct victim members[FAMILY_MAX];  /* its descendants */
+        struct victim head;                /* the supervisor */
+        struct victim members[FAMILY_MAX]; /* its descendants */
         size_t n;
-        bool truncated;                     /* more than FAMILY_MAX */
-        unsigned spared;                    /* protected descendants left alone */
+        bool truncated;  /* more than FAMILY_MAX */
+        unsigned spared; /* protected descendants left alone */
 };
 
 struct family_result {
         unsigned signalled, exited;
-        uint64_t head_exit_ns;              /* supervisor gone after */
-        uint64_t all_exit_ns;               /* everyone gone after */
+        uint64_t head_exit_ns; /* supervisor gone after */
+        uint64_t all_exit_ns;  /* everyone gone after */
 };
 
 /* Pin head (pid, start time) and all its descendants: pidfds, identity

@@ -11,8 +11,8 @@
 #include <sys/types.h>
 
 struct guardian {
-        pid_t pid;  /* 0 = none */
-        int fd;     /* the pipe's write end, -1 = none */
+        pid_t pid; /* 0 = none */
+        int fd;    /* the pipe's write end, -1 = none */
 };
 
 /* Start one unless one is alive (a dead one is reaped first). state_file

@@ -39,7 +39,7 @@ struct optin_ctx {
         const struct cgroup_mounts *mounts; /* NULL: no memory hierarchy */
         const struct policy *policy;
         struct cgroup_set *cgroups;
-        bool enabled;                      /* a live, real, armed daemon changes files */
+        bool enabled; /* a live, real, armed daemon changes files */
 };
 
 void optin_state_init(struct optin_state *s, const char *restore_file);

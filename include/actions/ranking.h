@@ -23,11 +23,11 @@
 #include "sources/memcg.h"
 #include "sources/proc_connector.h"
 
-#define RANK_TOP 32          /* candidates a walk keeps */
-#define RANK_MIN_PROCS 512   /* smaller scopes are scanned whole at choice */
-#define RANK_MAX_NEW 256     /* more newcomers than this: scan whole */
+#define RANK_TOP 32        /* candidates a walk keeps */
+#define RANK_MIN_PROCS 512 /* smaller scopes are scanned whole at choice */
+#define RANK_MAX_NEW 256   /* more newcomers than this: scan whole */
 #define RANK_MAX_AGE_NS (60ull * 1000000000ull)
-#define RANK_BIRTHS 256      /* forks and changes remembered (the proc connector) */
+#define RANK_BIRTHS 256 /* forks and changes remembered (the proc connector) */
 
 /* Processes forked, exec'd, renamed or given another uid lately, from
  * the proc connector: what a walk could not have ranked as it is now is
@@ -35,11 +35,11 @@
  * the kernel: 10 ms for 10,000). */
 struct births {
         pid_t pid[RANK_BIRTHS];
-        uint64_t ns[RANK_BIRTHS];       /* CLOCK_MONOTONIC, the kernel's stamp */
-        size_t total;                   /* recorded so far; the ring is at total % RANK_BIRTHS */
-        uint64_t lost_ns;               /* events were dropped then (0: never) */
-        uint64_t since_ns;              /* fed since (earlier births are unknown) */
-        bool active;                    /* the connector feeds it */
+        uint64_t ns[RANK_BIRTHS]; /* CLOCK_MONOTONIC, the kernel's stamp */
+        size_t total;             /* recorded so far; the ring is at total % RANK_BIRTHS */
+        uint64_t lost_ns;         /* events were dropped then (0: never) */
+        uint64_t since_ns;        /* fed since (earlier births are unknown) */
+        bool active;              /* the connector feeds it */
 };
 
 void births_record(struct births *b, pid_t pid, uint64_t ns);
@@ -61,20 +61,24 @@ uint64_t ranking_used_memcg(const struct memcg_stats *st);
 int births_since(const struct births *b, uint64_t since_ns, pid_t *out, size_t cap, size_t *ret_n);
 
 struct ranking {
-        char scope[4096];               /* cgroup directory; "" = the machine */
-        uint64_t unit_bytes;            /* bytes of one score point x 1000 (the badness scale) */
+        char scope[4096];    /* cgroup directory; "" = the machine */
+        uint64_t unit_bytes; /* bytes of one score point x 1000 (the badness scale) */
         /* The walk in progress. */
         bool walking;
-        pid_t *pids;                    /* listed at its start, sorted */
+        pid_t *pids; /* listed at its start, sorted */
         size_t n_pids, cap_pids, next;
         struct victim walk_top[RANK_TOP];
         size_t walk_n;
         uint64_t walk_start_ns, walk_used, walk_busy_ns;
         /* The last complete walk. */
-        bool ready, small;              /* small: fewer than RANK_MIN_PROCS */
-        pid_t *seen;                    /* sorted */
+        bool ready, small; /* small: fewer than RANK_MIN_PROCS */
+        pid_t *seen;       /* sorted */
         size_t n_seen, cap_seen;
-        struct { pid_t pid; int score; uint64_t starttime; } top[RANK_TOP];
+        struct {
+                pid_t pid;
+                int score;
+                uint64_t starttime;
+        } top[RANK_TOP];
         size_t n_top;
         uint64_t ready_start_ns, ready_used, next_walk_ns;
         /* Choice-time scratch, sized with seen: no allocation then. */
@@ -86,8 +90,8 @@ struct ranking {
 /* Starts or continues the walk until deadline_ns (CLOCK_MONOTONIC); used:
  * what the scope holds now (bytes). gap_ns: rest between walks. Grows
  * the pid arrays when the scope grew (the only allocation). */
-int ranking_step(struct ranking *rk, const struct victim_policy *vp, uint64_t used,
-                 uint64_t deadline_ns, uint64_t gap_ns);
+int ranking_step(struct ranking *rk, const struct victim_policy *vp, uint64_t used, uint64_t deadline_ns,
+                 uint64_t gap_ns);
 
 /* What the scope's processes hold now (bytes of anon + shmem + swap +
  * mapped files), read when ranking_choose asks for it. */
@@ -98,9 +102,8 @@ typedef int (*ranking_used_fn)(void *userdata, uint64_t *ret);
  * exec'd since the walk is unseen. -EAGAIN: no ranking can answer (none
  * ready, too old, too small, too many newcomers, growth unexplained,
  * nobody eligible among the candidates): scan the whole scope instead. */
-int ranking_choose(struct ranking *rk, const struct victim_policy *vp, uint64_t now_ns,
-                   const struct births *births, ranking_used_fn read_used, void *used_ud,
-                   struct victim *ret, struct victim_stats *stats);
+int ranking_choose(struct ranking *rk, const struct victim_policy *vp, uint64_t now_ns, const struct births *births,
+                   ranking_used_fn read_used, void *used_ud, struct victim *ret, struct victim_stats *stats);
 
 void ranking_free(struct ranking *rk);
 

@@ -11,9 +11,9 @@
 #include "sources/meminfo.h"
 #include "util.h"
 
-#define RANK_SLOTS 4                          /* the machine and 3 cgroups */
+#define RANK_SLOTS 4 /* the machine and 3 cgroups */
 #define RANK_TICK_BUDGET_NS (2 * NSEC_PER_MSEC)
-#define RANK_WARM_FRACTION 0.5                /* of its limit: a cgroup worth ranking */
+#define RANK_WARM_FRACTION 0.5 /* of its limit: a cgroup worth ranking */
 
 struct rankings {
         struct ranking *slots[RANK_SLOTS];
@@ -27,8 +27,8 @@ struct rankings_ctx {
         const struct policy *policy;
         const struct cgroup_set *cgroups;
         const struct meminfo *mem;
-        bool hot;                             /* something is near a threshold: walk more often */
-        char *scratch;                        /* for reading a cgroup at the moment of choice */
+        bool hot;      /* something is near a threshold: walk more often */
+        char *scratch; /* for reading a cgroup at the moment of choice */
         size_t scratch_size;
 };
 
@@ -38,8 +38,8 @@ void rankings_tick(struct rankings *rs, const struct rankings_ctx *c);
 /* How to read what a scope's processes hold at the moment of choice. */
 struct rank_used_ctx {
         ranking_used_fn fn;
-        void *ud;                             /* the root, or this struct */
-        const struct memcg_files *files;      /* a cgroup's kept fds */
+        void *ud;                        /* the root, or this struct */
+        const struct memcg_files *files; /* a cgroup's kept fds */
         char *scratch;
         size_t size;
 };

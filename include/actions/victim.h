@@ -15,46 +15,46 @@
 #define VICTIM_BIAS 300
 
 struct victim_policy {
-        const char *root;                  /* "/" live */
+        const char *root; /* "/" live */
         /* [daemon]'s lists and the rule's own (either may be NULL). */
         const struct matcher_list *protect[2], *prefer[2], *avoid[2];
-        bool allow_unkillable;             /* oom_score_adj -1000 may be chosen */
-        pid_t self;                        /* never */
-        uint64_t scope_bytes;              /* cgroup limit (badness scale); 0 = machine-wide */
-        const char *cgroup_rel;            /* the cgroup searched (membership re-check); NULL = machine */
-        const char *cgroup_controller;     /* "memory" (v1) or NULL (v2) for cgroup matchers */
+        bool allow_unkillable;         /* oom_score_adj -1000 may be chosen */
+        pid_t self;                    /* never */
+        uint64_t scope_bytes;          /* cgroup limit (badness scale); 0 = machine-wide */
+        const char *cgroup_rel;        /* the cgroup searched (membership re-check); NULL = machine */
+        const char *cgroup_controller; /* "memory" (v1) or NULL (v2) for cgroup matchers */
 };
 
 struct victim {
         pid_t pid, ppid;
-        uint64_t starttime;                /* identity: pid + start time */
+        uint64_t starttime; /* identity: pid + start time */
         char comm[COMM_MAX];
         int oom_score, score, oom_score_adj;
         uid_t uid;
         uint64_t rss, swap;
-        int pidfd;                         /* taken at choice time; -1 when none */
+        int pidfd; /* taken at choice time; -1 when none */
 };
 
 struct victim_stats {
-        unsigned scanned;                  /* pids looked at */
-        unsigned eligible;                 /* could have been chosen */
-        unsigned ranked_of;                /* through a ranking of this many pids; 0 = full scan */
+        unsigned scanned;   /* pids looked at */
+        unsigned eligible;  /* could have been chosen */
+        unsigned ranked_of; /* through a ranking of this many pids; 0 = full scan */
 };
 
 /* Choose among the processes of a cgroup directory (and its children),
  * or every process when cgroup_dir is NULL. On success ret->pidfd is an
  * open pidfd of the chosen process, verified to be the same process
  * (start time) after opening. -ESRCH when nobody is eligible. */
-int victim_choose(const struct victim_policy *vp, const char *cgroup_dir,
-                  struct victim *ret, struct victim_stats *stats);
+int victim_choose(const struct victim_policy *vp, const char *cgroup_dir, struct victim *ret,
+                  struct victim_stats *stats);
 void victim_release(struct victim *v);
 
 /* Scores pids and merges them into top[0..*n_top), best first, keeping at
  * most want (the pruning of victim_choose: a process that cannot enter
  * top costs one read). Ineligible and vanished pids are skipped. Adds to
  * *stats when given. */
-int victim_rank(const struct victim_policy *vp, const pid_t *pids, size_t n_pids,
-                struct victim *top, size_t want, size_t *n_top, struct victim_stats *stats);
+int victim_rank(const struct victim_policy *vp, const pid_t *pids, size_t n_pids, struct victim *top, size_t want,
+                size_t *n_top, struct victim_stats *stats);
 
 /* Is pid in the policy's cgroup (or anywhere, machine-wide)? */
 bool victim_in_scope(const struct victim_policy *vp, pid_t pid);

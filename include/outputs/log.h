@@ -27,18 +27,18 @@ int log_error_errno(int err, const char *fmt, ...) _printf_(2, 3);
 /* A structured event: MESSAGE plus KEY=value fields (journal) or
  * "message key=value ..." (stderr). No allocation. */
 struct log_field {
-        const char *key;   /* "OOMGUARD_RULE" */
+        const char *key; /* "OOMGUARD_RULE" */
         const char *value;
 };
 
 /* MESSAGE_IDs, one per event kind (journalctl MESSAGE_ID=...). */
 #define MSGID_DECISION "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a60"
-#define MSGID_ACTION   "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a61"
-#define MSGID_RELOAD   "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a62"
-#define MSGID_CLEARED  "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a63"
+#define MSGID_ACTION "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a61"
+#define MSGID_RELOAD "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a62"
+#define MSGID_CLEARED "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a63"
 #define MSGID_RESTART_LOOP "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a64"
-#define MSGID_ZOMBIES  "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a65"
-#define MSGID_ADJUST   "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a66"
+#define MSGID_ZOMBIES "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a65"
+#define MSGID_ADJUST "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a66"
 
-void log_event(int priority, const char *message_id, const struct log_field *fields,
-               size_t n_fields, const char *fmt, ...) _printf_(5, 6);
+void log_event(int priority, const char *message_id, const struct log_field *fields, size_t n_fields, const char *fmt,
+               ...) _printf_(5, 6);

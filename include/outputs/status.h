@@ -22,16 +22,16 @@ struct status_adjust_row {
 };
 
 struct status_view {
-        const char *root;                    /* where /proc is (task counts) */
-        const struct cgroup_mounts *mounts;  /* NULL: no memory hierarchy */
-        const char *process_events;          /* how processes are followed */
+        const char *root;                   /* where /proc is (task counts) */
+        const struct cgroup_mounts *mounts; /* NULL: no memory hierarchy */
+        const char *process_events;         /* how processes are followed */
         const struct machine_view *machine;
         const struct cgroup_view *cgroups;
         size_t n_cgroups;
-        const struct policy *policy;         /* rule names */
-        const struct decision *decisions;    /* what would fire now */
+        const struct policy *policy;      /* rule names */
+        const struct decision *decisions; /* what would fire now */
         size_t n_decisions;
-        bool adjust;                         /* --adjust: the rows below */
+        bool adjust; /* --adjust: the rows below */
         const struct status_adjust_row *adjust_rows;
         size_t n_adjust_rows;
 };

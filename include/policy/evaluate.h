@@ -13,20 +13,17 @@ struct decision {
         const struct cgroup_view *cgroup; /* NULL for [global] */
         enum action_kind action;
         char reason[DECISION_REASON_MAX]; /* "working set 93.1% of limit >= 90%" */
-        bool oom;                /* oom_handler: the cgroup is under OOM, its tasks wait */
+        bool oom;                         /* oom_handler: the cgroup is under OOM, its tasks wait */
 };
 
 /* Writes up to cap decisions, [global] first then cgroups in snapshot
  * order. Returns how many rules fired (may exceed cap; only cap are
  * written). */
-size_t policy_evaluate(const struct policy *p, const struct snapshot *s,
-                       struct decision *out, size_t cap);
+size_t policy_evaluate(const struct policy *p, const struct snapshot *s, struct decision *out, size_t cap);
 
 /* The first crossed threshold of th for a cgroup / the machine, written
  * to reason. Returns true when one is crossed. */
-bool thresholds_check_cgroup(const struct thresholds *th, const struct cgroup_view *cg,
-                             char *reason, size_t size);
+bool thresholds_check_cgroup(const struct thresholds *th, const struct cgroup_view *cg, char *reason, size_t size);
 /* oom_handler: a v1 cgroup under OOM with the kernel's killer disabled. */
 bool oom_handler_check(const struct rule *r, const struct cgroup_view *cg, char *reason, size_t size);
-bool thresholds_check_machine(const struct thresholds *th, const struct machine_view *m,
-                              char *reason, size_t size);
+bool thresholds_check_machine(const struct thresholds *th, const struct machine_view *m, char *reason, size_t size);

@@ -12,22 +12,22 @@ enum match_field { MATCH_COMM, MATCH_CMDLINE, MATCH_CGROUP, MATCH_USER };
 
 struct matcher {
         enum match_field field;
-        char *source;      /* as written, for printing */
+        char *source; /* as written, for printing */
         bool has_re;
-        regex_t re;        /* comm, cmdline, cgroup */
-        uid_t uid;         /* user */
+        regex_t re; /* comm, cmdline, cgroup */
+        uid_t uid;  /* user */
 };
 
 struct matcher_list {
         struct matcher *items;
-        size_t n, cap;     /* cap: slots allocated (GROW) */
+        size_t n, cap; /* cap: slots allocated (GROW) */
 };
 
 /* What is known of a process when matching; NULL = not read (yet). */
 struct proc_facts {
         const char *comm;
-        const char *cmdline;   /* arguments joined by spaces */
-        const char *cgroup;    /* path in the memory hierarchy */
+        const char *cmdline; /* arguments joined by spaces */
+        const char *cgroup;  /* path in the memory hierarchy */
         uid_t uid;
         bool has_uid;
 };

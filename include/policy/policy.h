@@ -11,11 +11,11 @@
 #include "sources/zoneinfo.h"
 
 enum action_kind {
-        ACTION_WARN = 0,   /* log only */
-        ACTION_KILL,       /* kill the chosen process */
-        ACTION_KILL_CGROUP,/* kill every process of the cgroup */
-        ACTION_RECLAIM,    /* ask the kernel to reclaim the cgroup's cache */
-        ACTION_STOP,       /* SIGSTOP the chosen process (resumable) */
+        ACTION_WARN = 0,    /* log only */
+        ACTION_KILL,        /* kill the chosen process */
+        ACTION_KILL_CGROUP, /* kill every process of the cgroup */
+        ACTION_RECLAIM,     /* ask the kernel to reclaim the cgroup's cache */
+        ACTION_STOP,        /* SIGSTOP the chosen process (resumable) */
         _ACTION_MAX
 };
 const char *action_kind_to_string(enum action_kind a);
@@ -39,13 +39,13 @@ struct thresholds {
 enum rule_scope { RULE_GLOBAL, RULE_CGROUP };
 
 struct rule {
-        char *name;              /* "global" or the NAME of [cgroup:NAME] */
+        char *name; /* "global" or the NAME of [cgroup:NAME] */
         enum rule_scope scope;
-        char *path_glob;         /* [cgroup:]: fnmatch(FNM_PATHNAME) */
+        char *path_glob; /* [cgroup:]: fnmatch(FNM_PATHNAME) */
         struct thresholds th;
         enum action_kind action;
         bool supervisor_first;
-        uint64_t for_ns;         /* thresholds must stay crossed this long; 0 = at once */
+        uint64_t for_ns; /* thresholds must stay crossed this long; 0 = at once */
         /* Opt-in "buy time" modes (off by default; see policy/tripwire.h):
          * v2: memory.high set this far under memory.max; v1: the kernel's
          * OOM killer disabled and oomguard acting on the cgroup's OOM. */
@@ -53,7 +53,7 @@ struct rule {
         bool oom_handler;
         /* Added to [daemon]'s lists for the victims this rule chooses. */
         struct matcher_list prefer, avoid, protect;
-        int line;                /* line of the section header */
+        int line; /* line of the section header */
 };
 
 struct daemon_settings {
@@ -62,9 +62,9 @@ struct daemon_settings {
         bool dry_run;
         uint64_t kill_grace_ns;
         uint64_t post_kill_delay_ns;
-        unsigned max_kills_per_minute; /* >= 1 */
-        uint64_t kill_timeout_ns;    /* wait for a victim to exit and its memory to come back */
-        struct matcher_list protect; /* never chosen */
+        unsigned max_kills_per_minute;     /* >= 1 */
+        uint64_t kill_timeout_ns;          /* wait for a victim to exit and its memory to come back */
+        struct matcher_list protect;       /* never chosen */
         struct matcher_list prefer, avoid; /* oom_score +/- 300 */
 };
 
@@ -77,14 +77,14 @@ const char *restart_action_to_string(enum restart_action a);
  * many unreaped (zombie) children. */
 struct supervisor_rule {
         char *name;
-        struct matcher_list match;   /* "match": any of these names a supervisor; none = any parent */
-        char *cgroup_glob;           /* "cgroup": only supervisors in matching cgroups; NULL = any */
-        unsigned max_restarts;       /* 0 = restart loops not watched */
+        struct matcher_list match; /* "match": any of these names a supervisor; none = any parent */
+        char *cgroup_glob;         /* "cgroup": only supervisors in matching cgroups; NULL = any */
+        unsigned max_restarts;     /* 0 = restart loops not watched */
         uint64_t window_ns;
         enum restart_action restart_action;
-        unsigned zombies_above;      /* 0 = zombies not watched */
+        unsigned zombies_above;         /* 0 = zombies not watched */
         enum action_kind zombie_action; /* ACTION_KILL or ACTION_WARN */
-        bool container_init;         /* a container's PID 1 may be a supervisor to act on */
+        bool container_init;            /* a container's PID 1 may be a supervisor to act on */
         int line;
 };
 
@@ -92,7 +92,7 @@ struct policy {
         char *source_file;
         struct daemon_settings daemon;
         /* Each array holds n_* rules in cap_* allocated slots (GROW() while loading). */
-        struct adjust_rule *adjust;  /* [adjust:NAME] in file order: first match wins */
+        struct adjust_rule *adjust; /* [adjust:NAME] in file order: first match wins */
         size_t n_adjust, cap_adjust;
         bool has_global;
         struct rule global;

@@ -18,7 +18,7 @@
 #include "util.h"
 
 #define ZOMBIE_SUSPECTS 64
-#define SCAN_CHILDREN 1024   /* children of supervisors followed by /proc passes */
+#define SCAN_CHILDREN 1024 /* children of supervisors followed by /proc passes */
 #define ZOMBIE_CHECK_NS (200 * NSEC_PER_MSEC)
 
 /* The process a finding is about, pinned by its start time. */
@@ -33,8 +33,8 @@ enum finding_kind { FINDING_RESTART_LOOP, FINDING_ZOMBIE_FACTORY };
 struct supervisor_finding {
         enum finding_kind kind;
         const struct supervisor_rule *rule;
-        struct sup_target target;          /* the supervisor */
-        char what[160];                    /* "restarted a killed \"w\" 4 times within 60s ..." */
+        struct sup_target target; /* the supervisor */
+        char what[160];           /* "restarted a killed \"w\" 4 times within 60s ..." */
 };
 
 /* Carries a finding out; -EAGAIN: deferred (the kill cap), ask again at
@@ -42,8 +42,8 @@ struct supervisor_finding {
 typedef int (*supervise_act_fn)(void *ud, const struct supervisor_finding *f);
 
 struct supervise_ctx {
-        struct supervisor_query query;     /* root, the [supervisor:] rules, the cgroup controller */
-        bool connector;                    /* events come from the proc connector */
+        struct supervisor_query query; /* root, the [supervisor:] rules, the cgroup controller */
+        bool connector;                /* events come from the proc connector */
         supervise_act_fn act;
         void *act_ud;
 };
@@ -52,7 +52,7 @@ struct scan_state;
 
 struct supervise_state {
         struct restart_tracker *restarts;
-        struct scan_state *scan;           /* the /proc-pass fallback's memory */
+        struct scan_state *scan;                /* the /proc-pass fallback's memory */
         pid_t zombie_suspects[ZOMBIE_SUSPECTS]; /* parents whose children exited lately */
         size_t n_suspects;
         uint64_t last_zombie_check_ns;

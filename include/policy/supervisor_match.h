@@ -19,7 +19,7 @@ struct supervisor_query {
         const char *root;
         const struct supervisor_rule *rules;
         size_t n_rules;
-        const char *cgroup_controller;      /* "memory" (v1) or NULL (v2) */
+        const char *cgroup_controller; /* "memory" (v1) or NULL (v2) */
         bool (*restarted)(pid_t pid, uint64_t start, void *ud);
         void *ud;
 };
@@ -30,8 +30,8 @@ struct supervisor_query {
  * the host's PID 1; a container's PID 1 only when the rule says
  * container_init. Returns 0 and fills ret_pid, ret_start, ret_rule,
  * or -ENOENT. */
-int supervisor_of(const struct supervisor_query *q, pid_t victim, pid_t *ret_pid,
-                  uint64_t *ret_start, const struct supervisor_rule **ret_rule);
+int supervisor_of(const struct supervisor_query *q, pid_t victim, pid_t *ret_pid, uint64_t *ret_start,
+                  const struct supervisor_rule **ret_rule);
 
 /* The first [supervisor:] rule that names pid (its match list and cgroup
  * glob), honouring container_init; NULL when none. ret_st (optional)

@@ -22,34 +22,34 @@ struct firing {
 };
 
 struct watched_cgroup {
-        char *path;              /* relative: "/a/b" */
+        char *path; /* relative: "/a/b" */
         int rule_index;
         struct memcg_files files;
         struct memcg_stats prev;
         uint64_t prev_ns;
         bool has_prev;
-        bool seen;               /* rescan mark */
+        bool seen; /* rescan mark */
         struct firing firing;
         /* Kernel wakeups armed for this cgroup (see sources/triggers.h). */
-        int level_fd;            /* v1 usage-threshold eventfd, -1 = none */
+        int level_fd;                      /* v1 usage-threshold eventfd, -1 = none */
         uint64_t armed_level, armed_limit; /* wake level (all versions), limit it was computed for */
-        uint64_t level_armed_for;  /* v1: the limit the eventfd was registered for */
-        int psi_fd;              /* PSI trigger on its memory.pressure, -1 */
-        char *psi_dir;           /* where memory.pressure lives, NULL = none */
-        ino_t ino;               /* of its directory: a recreated cgroup has another */
-        bool vanished;           /* a read failed: its fds are closed, rescan soon */
-        bool cold;               /* usage below half its wake level at the last full read */
+        uint64_t level_armed_for;          /* v1: the limit the eventfd was registered for */
+        int psi_fd;                        /* PSI trigger on its memory.pressure, -1 */
+        char *psi_dir;                     /* where memory.pressure lives, NULL = none */
+        ino_t ino;                         /* of its directory: a recreated cgroup has another */
+        bool vanished;                     /* a read failed: its fds are closed, rescan soon */
+        bool cold;                         /* usage below half its wake level at the last full read */
         /* Opt-in modes (actions/optin.h); 0/false/-1 = not applied. */
-        uint64_t tripwire;       /* v2: the memory.high oomguard wrote */
-        uint64_t tripwire_for;   /* the memory.max it was computed for */
-        uint64_t high_events;    /* memory.events "high" at the last look */
-        int oom_fd;              /* v1: eventfd on memory.oom_control */
-        int pressure_fd;         /* v1 without PSI: eventfd on memory.pressure_level, -1 */
+        uint64_t tripwire;                /* v2: the memory.high oomguard wrote */
+        uint64_t tripwire_for;            /* the memory.max it was computed for */
+        uint64_t high_events;             /* memory.events "high" at the last look */
+        int oom_fd;                       /* v1: eventfd on memory.oom_control */
+        int pressure_fd;                  /* v1 without PSI: eventfd on memory.pressure_level, -1 */
         uint64_t pressure_quiet_until_ns; /* not polled again before (reclaim is chatty) */
-        bool oom_handled;        /* v1: oom_kill_disable = 1 is ours */
-        bool optin_refused;      /* could not / must not apply: not retried until rescan */
-        uint64_t oom_since_ns;   /* under OOM since (0 = not) */
-        uint64_t oom_gave_up_ns; /* handed to the kernel's killer at */
+        bool oom_handled;                 /* v1: oom_kill_disable = 1 is ours */
+        bool optin_refused;               /* could not / must not apply: not retried until rescan */
+        uint64_t oom_since_ns;            /* under OOM since (0 = not) */
+        uint64_t oom_gave_up_ns;          /* handed to the kernel's killer at */
 };
 
 struct cgroup_set {
@@ -57,7 +57,7 @@ struct cgroup_set {
         size_t n, cap;
         struct cgroup_view *views; /* one per item, reused every tick */
         size_t cap_views;
-        bool vanished;             /* some item vanished since the last rescan */
+        bool vanished; /* some item vanished since the last rescan */
 };
 
 /* Index of the first [cgroup:] rule whose glob matches rel_path, or -1. */
@@ -65,15 +65,13 @@ int policy_match_cgroup(const struct policy *p, const char *rel_path);
 
 /* Walk the hierarchy; open newly matching cgroups, close vanished ones,
  * re-match rules (after a reload). Returns 0 or -errno. */
-int cgroup_set_rescan(struct cgroup_set *set, const char *root,
-                      const struct cgroup_mounts *m, const struct policy *p);
+int cgroup_set_rescan(struct cgroup_set *set, const char *root, const struct cgroup_mounts *m, const struct policy *p);
 
 /* Hot path: read the watched cgroups into set->views with derived values;
  * cold ones (far below their wake level) at least every cold_ns, woken
  * (index, -1 = none) at once. A cgroup that vanished is marked invalid
  * (removed at the next rescan). */
-void cgroup_set_read(struct cgroup_set *set, uint64_t now, uint64_t cold_ns, int woken,
-                     char *scratch, size_t size);
+void cgroup_set_read(struct cgroup_set *set, uint64_t now, uint64_t cold_ns, int woken, char *scratch, size_t size);
 
 void cgroup_set_free(struct cgroup_set *set);
 

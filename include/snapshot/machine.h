@@ -13,5 +13,4 @@ int machine_sources_open(const char *root, struct machine_sources *ret);
 void machine_sources_close(struct machine_sources *s);
 
 /* Hot path: pread + parse into m, then machine_derive(). */
-void machine_sources_read(const struct machine_sources *s, char *scratch, size_t size,
-                          struct machine_view *m);
+void machine_sources_read(const struct machine_sources *s, char *scratch, size_t size, struct machine_view *m);

@@ -23,25 +23,25 @@ struct machine_view {
         struct zoneinfo zones;
         struct vmstat vm;
         /* derived */
-        double mem_available_pct;        /* of MemTotal */
-        double swap_free_pct;            /* of SwapTotal; 100 when no swap */
+        double mem_available_pct; /* of MemTotal */
+        double swap_free_pct;     /* of SwapTotal; 100 when no swap */
         enum watermark_level worst_watermark;
 };
 
 struct cgroup_derived {
-        uint64_t working_set;   /* usage - inactive_file (never below 0) */
-        double pct_of_limit;    /* working set, percent of limit; < 0 = no limit */
-        uint64_t bytes_left;    /* limit - usage; BYTES_UNLIMITED = no limit */
-        double failcnt_rate;    /* per second since previous tick */
-        double usage_slope;     /* bytes per second since previous tick */
-        bool has_rates;         /* false on the first tick and after a reset */
-        bool reset;             /* a counter went backwards: recreated cgroup */
+        uint64_t working_set; /* usage - inactive_file (never below 0) */
+        double pct_of_limit;  /* working set, percent of limit; < 0 = no limit */
+        uint64_t bytes_left;  /* limit - usage; BYTES_UNLIMITED = no limit */
+        double failcnt_rate;  /* per second since previous tick */
+        double usage_slope;   /* bytes per second since previous tick */
+        bool has_rates;       /* false on the first tick and after a reset */
+        bool reset;           /* a counter went backwards: recreated cgroup */
 };
 
 struct cgroup_view {
-        const char *path;       /* relative to the hierarchy root, "/a/b" */
-        int rule_index;         /* index into policy->cgroups */
-        bool valid;             /* read succeeded this tick */
+        const char *path; /* relative to the hierarchy root, "/a/b" */
+        int rule_index;   /* index into policy->cgroups */
+        bool valid;       /* read succeeded this tick */
         struct memcg_stats stats;
         struct cgroup_derived d;
 };
@@ -54,8 +54,7 @@ struct snapshot {
 };
 
 /* Pure: derived values of one cgroup. prev may be NULL (first tick). */
-void cgroup_derive(const struct memcg_stats *prev, uint64_t prev_ns,
-                   const struct memcg_stats *cur, uint64_t cur_ns,
+void cgroup_derive(const struct memcg_stats *prev, uint64_t prev_ns, const struct memcg_stats *cur, uint64_t cur_ns,
                    struct cgroup_derived *ret);
 
 /* Pure: fill the derived fields of m from its raw fields. */

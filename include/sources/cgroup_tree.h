@@ -16,11 +16,11 @@ enum cgroup_layout { LAYOUT_NONE = 0, LAYOUT_V1, LAYOUT_V2, LAYOUT_HYBRID };
 
 struct cgroup_mounts {
         enum cgroup_layout layout;
-        enum cgroup_version memory_version;  /* which one has "memory" */
-        char memory_mount[PATH_MAX];         /* absolute, includes root */
-        char unified_mount[PATH_MAX];        /* cgroup2 mount or "" */
-        char freezer_mount[PATH_MAX];        /* v1 freezer or "" (kill-cgroup on v1) */
-        char pids_mount[PATH_MAX];           /* v1 pids or "" (cap-forks on v1) */
+        enum cgroup_version memory_version; /* which one has "memory" */
+        char memory_mount[PATH_MAX];        /* absolute, includes root */
+        char unified_mount[PATH_MAX];       /* cgroup2 mount or "" */
+        char freezer_mount[PATH_MAX];       /* v1 freezer or "" (kill-cgroup on v1) */
+        char pids_mount[PATH_MAX];          /* v1 pids or "" (cap-forks on v1) */
         bool unified_has_psi;
 };
 

@@ -9,9 +9,9 @@
 #include <stdint.h>
 
 struct kv_field {
-        const char *key;   /* exact key, without the trailing ':' */
-        uint64_t *dst;     /* where the value goes */
-        bool *seen;        /* optional: set true when the key was found */
+        const char *key; /* exact key, without the trailing ':' */
+        uint64_t *dst;   /* where the value goes */
+        bool *seen;      /* optional: set true when the key was found */
 };
 
 /* Parses every line of buf[0..len). A value followed by " kB" is scaled to

@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 struct meminfo {
-        uint64_t mem_total;      /* bytes */
+        uint64_t mem_total; /* bytes */
         uint64_t mem_free;
         uint64_t mem_available;
         uint64_t buffers;
@@ -16,7 +16,7 @@ struct meminfo {
         uint64_t inactive_file;
         uint64_t anon_pages;
         uint64_t shmem;
-        uint64_t mapped;         /* Mapped: file pages mapped by processes */
+        uint64_t mapped; /* Mapped: file pages mapped by processes */
 };
 
 /* -EBADMSG when MemTotal or MemAvailable is missing (kernels < 3.14). */

@@ -13,11 +13,11 @@ enum pc_kind { PC_FORK, PC_EXEC, PC_UID, PC_COMM, PC_EXIT };
 
 struct pc_event {
         enum pc_kind kind;
-        uint64_t timestamp_ns;   /* kernel's ktime (CLOCK_MONOTONIC) */
-        pid_t pid, tgid;         /* the process (thread) concerned */
+        uint64_t timestamp_ns;         /* kernel's ktime (CLOCK_MONOTONIC) */
+        pid_t pid, tgid;               /* the process (thread) concerned */
         pid_t parent_pid, parent_tgid; /* PC_FORK, PC_EXIT: the parent */
-        uid_t uid;               /* PC_UID: new effective uid */
-        int exit_code, exit_signal; /* PC_EXIT: wait status and signal */
+        uid_t uid;                     /* PC_UID: new effective uid */
+        int exit_code, exit_signal;    /* PC_EXIT: wait status and signal */
 };
 
 typedef void (*pc_event_fn)(const struct pc_event *ev, void *userdata);

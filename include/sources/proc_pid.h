@@ -13,20 +13,20 @@
 struct proc_stat {
         pid_t pid;
         char comm[COMM_MAX];
-        char state;             /* R S D Z T t X I ... */
+        char state; /* R S D Z T t X I ... */
         pid_t ppid, pgrp, session;
-        uint64_t flags;         /* PF_* (PF_KTHREAD = 0x00200000) */
-        uint64_t starttime;     /* clock ticks since boot: identity check */
-        uint64_t vsize;         /* bytes */
+        uint64_t flags;     /* PF_* (PF_KTHREAD = 0x00200000) */
+        uint64_t starttime; /* clock ticks since boot: identity check */
+        uint64_t vsize;     /* bytes */
         uint64_t rss_pages;
         long num_threads;
 };
 
 struct proc_status {
-        uid_t uid;              /* real uid */
+        uid_t uid;                                                       /* real uid */
         uint64_t vm_rss, rss_anon, rss_file, rss_shmem, vm_swap, vm_pte; /* bytes */
-        bool has_vm_rss;        /* kernel threads have no VmRSS */
-        pid_t ns_pid;           /* pid in its own namespace (NSpid, last); 0 = unknown */
+        bool has_vm_rss;                                                 /* kernel threads have no VmRSS */
+        pid_t ns_pid; /* pid in its own namespace (NSpid, last); 0 = unknown */
 };
 
 #define PF_KTHREAD 0x00200000
@@ -38,8 +38,7 @@ int parse_int_value(const char *buf, size_t len, int *ret);
 /* /proc/PID/cgroup: v1 line "4:memory:/a/b" or v2 line "0::/a/b". Finds
  * the path for the given v1 controller, or the v2 path when controller is
  * NULL. ret must hold size bytes. -ENOENT when absent. */
-int parse_proc_cgroup(const char *buf, size_t len, const char *controller,
-                      char *ret, size_t size);
+int parse_proc_cgroup(const char *buf, size_t len, const char *controller, char *ret, size_t size);
 
 /* Readers: root is the fake or real filesystem root. -ESRCH when the
  * process vanished. */

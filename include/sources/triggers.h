@@ -28,8 +28,7 @@ void trigger_drain_eventfd(int fd);
  * only accepts windows that are multiples of 2 s; on EPERM/EINVAL this
  * retries with the 2 s window and the same stall ratio. ret_window_us
  * says what was armed. */
-int psi_trigger_arm(const char *path, bool full, uint64_t stall_us, uint64_t window_us,
-                    uint64_t *ret_window_us);
+int psi_trigger_arm(const char *path, bool full, uint64_t stall_us, uint64_t window_us, uint64_t *ret_window_us);
 
 /* Pure: the PSI trigger line "some 150000 1000000". */
 int psi_trigger_format(char *buf, size_t size, bool full, uint64_t stall_us, uint64_t window_us);

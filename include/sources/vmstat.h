@@ -9,7 +9,7 @@ struct vmstat {
         uint64_t pgscan_direct;
         uint64_t pgscan_khugepaged;
         uint64_t pgmajfault;
-        uint64_t oom_kill;       /* global + memcg OOM kills since boot */
+        uint64_t oom_kill; /* global + memcg OOM kills since boot */
         uint64_t pswpin, pswpout;
 };
 

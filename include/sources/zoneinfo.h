@@ -8,10 +8,10 @@
 
 struct zone_watermarks {
         int node;
-        char name[16];          /* "DMA", "DMA32", "Normal", "Movable", ... */
-        uint64_t free_pages;    /* "pages free" */
+        char name[16];           /* "DMA", "DMA32", "Normal", "Movable", ... */
+        uint64_t free_pages;     /* "pages free" */
         uint64_t min, low, high; /* watermarks, pages */
-        uint64_t managed;       /* pages managed by the buddy allocator */
+        uint64_t managed;        /* pages managed by the buddy allocator */
 };
 
 struct zoneinfo {

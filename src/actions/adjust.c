@@ -12,11 +12,15 @@
 
 enum { BUF_CMDLINE, BUF_EXE, BUF_CGROUP, BUF_RAW, N_BUFS };
 
-int adjuster_init(struct adjuster *a, const struct policy *p, const char *root,
-                  const char *cgroup_controller, pid_t self, bool dry_run) {
-        *a = (struct adjuster){ .rules = p->adjust, .n_rules = p->n_adjust, .root = root,
-                                .cgroup_controller = cgroup_controller, .self = self,
-                                .dry_run = dry_run, .needs = adjust_rules_needs(p->adjust, p->n_adjust) };
+int adjuster_init(struct adjuster *a, const struct policy *p, const char *root, const char *cgroup_controller,
+                  pid_t self, bool dry_run) {
+        *a = (struct adjuster){ .rules = p->adjust,
+                                .n_rules = p->n_adjust,
+                                .root = root,
+                                .cgroup_controller = cgroup_controller,
+                                .self = self,
+                                .dry_run = dry_run,
+                                .needs = adjust_rules_needs(p->adjust, p->n_adjust) };
         if (a->n_rules == 0)
                 return 0;
         a->track_cap = ADJUST_TRACK_CAP;
@@ -41,9 +45,7 @@ void adjuster_free(struct adjuster *a) {
         *a = (struct adjuster){ 0 };
 }
 
-static char *buf_of(const struct adjuster *a, int which) {
-        return a->buf + (size_t)which * ADJUST_BUF_SIZE;
-}
+static char *buf_of(const struct adjuster *a, int which) { return a->buf + (size_t)which * ADJUST_BUF_SIZE; }
 
 /* A small /proc file through the process's directory fd; a long one is
  * cut (the start of a command line is enough). NUL-terminated. */
@@ -119,8 +121,7 @@ static void read_uid(const struct adjuster *a, int dirfd, struct adjust_facts *f
 
 /* Only what some rule looks at: cmdline, exe, cgroup and status cost a
  * read each. */
-static void gather(const struct adjuster *a, int dirfd, const struct proc_stat *st,
-                   struct adjust_facts *f) {
+static void gather(const struct adjuster *a, int dirfd, const struct proc_stat *st, struct adjust_facts *f) {
         *f = (struct adjust_facts){ .comm = st->comm };
         if (a->needs & ADJUST_NEED_CMDLINE)
                 f->cmdline = read_cmdline(a, dirfd);
@@ -189,8 +190,7 @@ static bool watch_add(struct adjuster *a, int fd, const struct proc_stat *st, in
         if (a->n_watch >= ADJUST_WATCH_MAX)
                 return false; /* the rescan still corrects it */
         struct adjust_watch *w = &a->watch[a->n_watch++];
-        *w = (struct adjust_watch){ .fd = fd, .pid = st->pid, .rule = (int16_t)rule,
-                                    .starttime = st->starttime };
+        *w = (struct adjust_watch){ .fd = fd, .pid = st->pid, .rule = (int16_t)rule, .starttime = st->starttime };
         sanitize_copy(w->comm, sizeof(w->comm), st->comm);
         return true;
 }
@@ -312,8 +312,8 @@ static int list_visit(pid_t pid, void *userdata) {
         if (rule < 0 || read_at(dirfd, "oom_score_adj", raw, sizeof(raw)) < 0 ||
             parse_int_value(raw, strlen(raw), &cur) < 0)
                 return 0;
-        c->fn(&(struct adjust_seen){ .pid = pid, .comm = st.comm, .rule = &c->a->rules[rule],
-                                     .current = cur }, c->userdata);
+        c->fn(&(struct adjust_seen){ .pid = pid, .comm = st.comm, .rule = &c->a->rules[rule], .current = cur },
+              c->userdata);
         return 0;
 }
 

@@ -52,8 +52,8 @@ static void log_applied(const struct adjuster *a) {
                 unsigned n = b->applied + b->corrected;
                 if (n == 0)
                         continue;
-                append(&l, "%srule %s to %u process%s (%s)", l.total ? "; " : "", a->rules[i].name,
-                       n, plural(n), b->samples);
+                append(&l, "%srule %s to %u process%s (%s)", l.total ? "; " : "", a->rules[i].name, n, plural(n),
+                       b->samples);
                 if (b->corrected)
                         append(&l, ", %u corrected", b->corrected);
                 add_rule(&l, a->rules[i].name, n);
@@ -68,11 +68,11 @@ static void log_failed(const struct adjuster *a) {
                 const struct adjust_batch *b = &a->batch[i];
                 if (b->failed == 0)
                         continue;
-                append(&l, "%srule %s (%d) on %u process%s (%s): %s%s", l.total ? "; " : "",
-                       a->rules[i].name, a->rules[i].oom_score_adj, b->failed, plural(b->failed),
-                       b->fail_samples, strerror(b->err),
+                append(&l, "%srule %s (%d) on %u process%s (%s): %s%s", l.total ? "; " : "", a->rules[i].name,
+                       a->rules[i].oom_score_adj, b->failed, plural(b->failed), b->fail_samples, strerror(b->err),
                        b->err == EACCES || b->err == EPERM
-                               ? " (below the process's oom_score_adj_min: needs CAP_SYS_RESOURCE)" : "");
+                               ? " (below the process's oom_score_adj_min: needs CAP_SYS_RESOURCE)"
+                               : "");
                 add_rule(&l, a->rules[i].name, b->failed);
         }
         emit(&l, LOG_WARNING, "cannot set oom_score_adj: ");

@@ -27,15 +27,14 @@ static bool regex_ok(const struct regex_value *v, const char *subject) {
 /* A glob that is a plain path matches itself; FNM_PATHNAME: '*' stays
  * within one directory, as for [cgroup:] paths. */
 static bool glob_ok(const char *glob, const char *subject) {
-        return !glob || (subject && (strcmp(glob, subject) == 0 ||
-                                     fnmatch(glob, subject, FNM_PATHNAME) == 0));
+        return !glob || (subject && (strcmp(glob, subject) == 0 || fnmatch(glob, subject, FNM_PATHNAME) == 0));
 }
 
 bool adjust_rule_matches(const struct adjust_rule *r, const struct adjust_facts *f) {
         if (r->user.source && (!f->has_uid || f->uid != r->user.uid))
                 return false;
-        return glob_ok(r->exe, f->exe) && glob_ok(r->cgroup, f->cgroup) &&
-               regex_ok(&r->comm, f->comm) && regex_ok(&r->cmdline, f->cmdline);
+        return glob_ok(r->exe, f->exe) && glob_ok(r->cgroup, f->cgroup) && regex_ok(&r->comm, f->comm) &&
+               regex_ok(&r->cmdline, f->cmdline);
 }
 
 int adjust_first_match(const struct adjust_rule *rules, size_t n, const struct adjust_facts *f) {

@@ -5,9 +5,7 @@
 
 #include "adjust_internal.h"
 
-static size_t slot_of(const struct adjuster *a, pid_t pid) {
-        return ((size_t)pid * 2654435761u) & (a->track_cap - 1);
-}
+static size_t slot_of(const struct adjuster *a, pid_t pid) { return ((size_t)pid * 2654435761u) & (a->track_cap - 1); }
 
 static struct adjust_track_entry *lookup(struct adjuster *a, pid_t pid) {
         for (size_t i = slot_of(a, pid), n = 0; n < a->track_cap; i = (i + 1) & (a->track_cap - 1), n++) {
@@ -40,8 +38,9 @@ struct adjust_track_entry *adjust_track_add(struct adjuster *a, pid_t pid, uint6
                 e = &a->track[i];
                 a->n_track++;
         }
-        *e = (struct adjust_track_entry){ .pid = pid, .rule = (int16_t)rule, .gen = a->gen,
-                                          .batch = a->batch_no, .starttime = starttime };
+        *e = (struct adjust_track_entry){
+                .pid = pid, .rule = (int16_t)rule, .gen = a->gen, .batch = a->batch_no, .starttime = starttime
+        };
         return e;
 }
 

@@ -17,11 +17,11 @@
 
 struct sweep {
         const struct action_ctx *ctx;
-        bool counting;         /* first round: count the members signalled */
-        const char *rel;       /* the cgroup, relative to the hierarchy root */
-        pid_t refuse;          /* found PID 1 or ourselves: refuse the whole action */
+        bool counting;   /* first round: count the members signalled */
+        const char *rel; /* the cgroup, relative to the hierarchy root */
+        pid_t refuse;    /* found PID 1 or ourselves: refuse the whole action */
         unsigned killed, seen;
-        bool froze;            /* v1: its freezer twin was frozen for the sweep */
+        bool froze; /* v1: its freezer twin was frozen for the sweep */
 };
 
 /* Refuse before touching anything: a cgroup holding PID 1 or oomguard. */
@@ -138,13 +138,13 @@ int cgroup_kill(const struct action_ctx *ctx, const struct decision *d, struct a
                          s.refuse == 1 ? "PID 1" : "oomguard itself");
                 return -EPERM;
         }
-        int r = ctx->mounts->memory_version == CGROUP_V2 ? kill_v2(dir, &s)
-                                                         : kill_v1(ctx, dir, d->cgroup->path, &s);
+        int r = ctx->mounts->memory_version == CGROUP_V2 ? kill_v2(dir, &s) : kill_v1(ctx, dir, d->cgroup->path, &s);
         rep->cgroup_killed = s.killed;
         snprintf(rep->outcome, sizeof(rep->outcome), "%s (%u processes signalled%s)",
                  r == 0 ? "cgroup emptied" : "cgroup not empty yet", s.killed,
                  ctx->mounts->memory_version == CGROUP_V2 ? " after cgroup.kill"
-                 : s.froze ? ", frozen first" : "");
+                 : s.froze                                ? ", frozen first"
+                                                          : "");
         return r;
 }
 
@@ -178,7 +178,9 @@ int cgroup_reclaim(const struct action_ctx *ctx, const struct decision *d, struc
                 snprintf(path, sizeof(path), "%s/memory.force_empty", dir);
                 r = write_file_at("/", path, "0");
         }
-        snprintf(rep->outcome, sizeof(rep->outcome), "%s", r == 0 ? "reclaimed" :
-                 r == -EAGAIN ? "reclaimed less than asked" : strerror(-r));
+        snprintf(rep->outcome, sizeof(rep->outcome), "%s",
+                 r == 0         ? "reclaimed"
+                 : r == -EAGAIN ? "reclaimed less than asked"
+                                : strerror(-r));
         return r == -EAGAIN ? 0 : r;
 }

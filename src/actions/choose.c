@@ -6,8 +6,7 @@
 #include "actions/actuator.h"
 #include "util.h"
 
-void action_victim_policy(const struct action_ctx *ctx, const struct decision *d,
-                          struct victim_policy *ret) {
+void action_victim_policy(const struct action_ctx *ctx, const struct decision *d, struct victim_policy *ret) {
         const struct daemon_settings *s = ctx->settings;
         *ret = (struct victim_policy){
                 .root = ctx->root,
@@ -21,18 +20,17 @@ void action_victim_policy(const struct action_ctx *ctx, const struct decision *d
                 ret->cgroup_rel = d->cgroup->path;
         if (d->cgroup)
                 ret->scope_bytes = d->cgroup->stats.limit != BYTES_UNLIMITED && d->cgroup->stats.limit
-                                   ? d->cgroup->stats.limit : ctx->machine_bytes;
+                                           ? d->cgroup->stats.limit
+                                           : ctx->machine_bytes;
 }
 
-const char *action_cgroup_dir(const struct action_ctx *ctx, const struct decision *d,
-                              char *buf, size_t size) {
+const char *action_cgroup_dir(const struct action_ctx *ctx, const struct decision *d, char *buf, size_t size) {
         if (!d->cgroup || !ctx->mounts)
                 return NULL;
         return path_join(buf, size, ctx->mounts->memory_mount, d->cgroup->path) == 0 ? buf : NULL;
 }
 
-int action_choose_victim(const struct action_ctx *ctx, const struct decision *d,
-                         struct action_report *rep) {
+int action_choose_victim(const struct action_ctx *ctx, const struct decision *d, struct action_report *rep) {
         struct victim_policy vp;
         char dir[4096];
         action_victim_policy(ctx, d, &vp);
@@ -40,8 +38,8 @@ int action_choose_victim(const struct action_ctx *ctx, const struct decision *d,
         if (d->cgroup && !cg)
                 return -ENAMETOOLONG;
         uint64_t t0 = now_ns();
-        int r = ctx->ranking ? ranking_choose(ctx->ranking, &vp, t0, ctx->births, ctx->read_used,
-                                                        ctx->used_ud, &rep->victim, &rep->search)
+        int r = ctx->ranking ? ranking_choose(ctx->ranking, &vp, t0, ctx->births, ctx->read_used, ctx->used_ud,
+                                              &rep->victim, &rep->search)
                              : -EAGAIN;
         if (r == -EAGAIN)
                 r = victim_choose(&vp, cg, &rep->victim, &rep->search);

@@ -5,13 +5,15 @@
 #include "actions/actuator.h"
 
 static int dry_run_execute(const struct action_ctx *ctx, const struct decision *d) {
-        struct action_report rep = {0};
+        struct action_report rep = { 0 };
         bool needs_victim = d->action == ACTION_KILL || d->action == ACTION_STOP;
         if (!needs_victim || action_choose_victim(ctx, d, &rep) == 0)
                 snprintf(rep.outcome, sizeof(rep.outcome), "not acted on (dry run)");
         if (d->action == ACTION_KILL && action_find_supervisor(ctx, d, &rep))
-                snprintf(rep.outcome, sizeof(rep.outcome), "not acted on (dry run): would kill its supervisor "
-                         "%d first, then its workers", (int)rep.supervisor.pid);
+                snprintf(rep.outcome, sizeof(rep.outcome),
+                         "not acted on (dry run): would kill its supervisor "
+                         "%d first, then its workers",
+                         (int)rep.supervisor.pid);
         action_log_event(ctx, "dry-run", d, &rep);
         if (rep.has_victim)
                 victim_release(&rep.victim);

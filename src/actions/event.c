@@ -40,8 +40,8 @@ static void add_victim(struct event_fields *e, const struct action_report *rep, 
         add(e, "OOMGUARD_CHOOSE_MS", t->choose);
         const struct victim_stats *s = &rep->search;
         if (s->ranked_of)
-                snprintf(t->choice, sizeof(t->choice), "ranking: %u candidates read of %u processes",
-                         s->scanned, s->ranked_of);
+                snprintf(t->choice, sizeof(t->choice), "ranking: %u candidates read of %u processes", s->scanned,
+                         s->ranked_of);
         else
                 snprintf(t->choice, sizeof(t->choice), "scan: %u processes read", s->scanned);
         add(e, "OOMGUARD_CHOICE", t->choice);
@@ -53,8 +53,8 @@ static void add_victim(struct event_fields *e, const struct action_report *rep, 
         add(e, "OOMGUARD_EXIT_MS", rep->kill.exited ? t->exit_ms : "not yet");
 }
 
-void action_log_event(const struct action_ctx *ctx, const char *actuator,
-                      const struct decision *d, const struct action_report *rep) {
+void action_log_event(const struct action_ctx *ctx, const char *actuator, const struct decision *d,
+                      const struct action_report *rep) {
         char usage[32], limit[32], pct[16], path[512];
         const struct cgroup_view *cg = d->cgroup;
         struct event_fields e = { .n = 0 };
@@ -78,8 +78,8 @@ void action_log_event(const struct action_ctx *ctx, const char *actuator,
         struct task_counts tc;
         if (cg && action_cgroup_dir(ctx, d, cgdir, sizeof(cgdir)) &&
             task_counts_of_cgroup(ctx->root, cgdir, &tc) == 0) {
-                snprintf(tasks, sizeof(tasks), "%u processes, %u threads, %u D-state, %u zombies",
-                         tc.processes, tc.threads, tc.dstate, tc.zombies);
+                snprintf(tasks, sizeof(tasks), "%u processes, %u threads, %u D-state, %u zombies", tc.processes,
+                         tc.threads, tc.dstate, tc.zombies);
                 add(&e, "OOMGUARD_TASKS", tasks);
         }
         if (rep->has_victim)
@@ -98,7 +98,6 @@ void action_log_event(const struct action_ctx *ctx, const char *actuator,
         char victim[COMM_MAX + 32] = "";
         if (rep->has_victim)
                 snprintf(victim, sizeof(victim), " pid %d (%s)", (int)rep->victim.pid, vt.comm);
-        log_event(LOG_WARNING, MSGID_ACTION, e.f, e.n, "%s%s%s: rule %s on %s: %s: %s",
-                  dry ? "dry-run: would " : "", action_kind_to_string(d->action), victim,
-                  d->rule->name, path, d->reason, rep->outcome);
+        log_event(LOG_WARNING, MSGID_ACTION, e.f, e.n, "%s%s%s: rule %s on %s: %s: %s", dry ? "dry-run: would " : "",
+                  action_kind_to_string(d->action), victim, d->rule->name, path, d->reason, rep->outcome);
 }

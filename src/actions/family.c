@@ -101,7 +101,7 @@ static bool wait_head(struct family *f, uint64_t t0, uint64_t timeout_ns, struct
 }
 
 int family_kill(struct family *f, uint64_t timeout_ns, struct family_result *ret) {
-        struct family_result res = {0};
+        struct family_result res = { 0 };
         uint64_t t0 = now_ns();
         kill_one(&f->head, &res);
         bool head_gone = wait_head(f, t0, timeout_ns, &res);

@@ -62,9 +62,9 @@ static int kill_now(const struct victim *v, struct kill_result *res) {
         return 0;
 }
 
-int victim_kill(const char *root, const struct victim *v, uint64_t grace_ns,
-                uint64_t timeout_ns, struct kill_result *ret) {
-        struct kill_result res = {0};
+int victim_kill(const char *root, const struct victim *v, uint64_t grace_ns, uint64_t timeout_ns,
+                struct kill_result *ret) {
+        struct kill_result res = { 0 };
         if (v->pidfd < 0)
                 return -EBADF;
         /* The pidfd pins the process, the start time proves it is the one

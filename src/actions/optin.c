@@ -65,8 +65,8 @@ bool optin_tick(struct optin_state *s, const struct optin_ctx *c, int woken, uin
                 if (w->vanished || w->rule_index < 0 || !c->cgroups->views[i].valid)
                         continue;
                 const struct rule *r = rule_of(c, w);
-                if (r->tripwire.kind != SIZE_UNSET && w->files.version == CGROUP_V2 &&
-                    optin_tripwire_tick(s, c, i) && (int)i == woken)
+                if (r->tripwire.kind != SIZE_UNSET && w->files.version == CGROUP_V2 && optin_tripwire_tick(s, c, i) &&
+                    (int)i == woken)
                         tripwire_woke = true;
                 if (r->oom_handler && w->files.version == CGROUP_V1)
                         optin_oom_tick(s, c, i, now);
@@ -81,11 +81,14 @@ void optin_announce(const struct optin_ctx *c) {
                 const struct rule *r = &c->policy->cgroups[i];
                 bool v1 = c->mounts->memory_version == CGROUP_V1;
                 if (r->tripwire.kind != SIZE_UNSET && v1)
-                        log_warning("rule %s: tripwire is for cgroup v2 (memory.high); this memory hierarchy is v1: ignored",
-                                    r->name);
+                        log_warning(
+                                "rule %s: tripwire is for cgroup v2 (memory.high); this memory hierarchy is v1: ignored",
+                                r->name);
                 if (r->oom_handler && !v1)
-                        log_warning("rule %s: oom_handler is for cgroup v1 (oom_kill_disable); this memory hierarchy is v2: "
-                                    "ignored", r->name);
+                        log_warning(
+                                "rule %s: oom_handler is for cgroup v1 (oom_kill_disable); this memory hierarchy is v2: "
+                                "ignored",
+                                r->name);
                 if ((r->tripwire.kind != SIZE_UNSET || r->oom_handler) && !c->enabled)
                         log_info("rule %s: dry run: tripwire / oom_handler change nothing", r->name);
         }

@@ -115,8 +115,8 @@ int optin_put_back_at(struct optin_state *s, size_t i, const char *why) {
         if (r > 0)
                 log_info("restored %s = %s in %s (%s)", restore_key_to_string(e->key), e->original, e->path, why);
         else if (r < 0)
-                log_warning("cannot restore %s = %s in %s: %s", restore_key_to_string(e->key), e->original,
-                            e->path, strerror(-r));
+                log_warning("cannot restore %s = %s in %s: %s", restore_key_to_string(e->key), e->original, e->path,
+                            strerror(-r));
         if (r >= 0) {
                 drop(s, i);
                 (void)save(s);
@@ -128,4 +128,3 @@ int optin_put_back(struct optin_state *s, enum restore_key key, const char *path
         ssize_t i = find(s, key, path);
         return i < 0 ? 0 : optin_put_back_at(s, (size_t)i, why);
 }
-

@@ -5,8 +5,7 @@
 
 #include "actions/optin.h"
 
-int optin_record(struct optin_state *s, enum restore_key key, const char *path, const char *original,
-                 const char *ours);
+int optin_record(struct optin_state *s, enum restore_key key, const char *path, const char *original, const char *ours);
 int optin_put_back(struct optin_state *s, enum restore_key key, const char *path, const char *why);
 /* Put entry i back and drop it when that worked (it stays when not). */
 int optin_put_back_at(struct optin_state *s, size_t i, const char *why);

@@ -60,11 +60,12 @@ void optin_oom_give_up(struct optin_state *s, const struct optin_ctx *c, size_t 
         w->oom_since_ns = 0;
         w->oom_gave_up_ns = now_ns();
         snprintf(rule, sizeof(rule), "%s", c->policy->cgroups[w->rule_index].name);
-        const struct log_field fields[] = { { "OOMGUARD_RULE", rule }, { "OOMGUARD_CGROUP", w->path },
+        const struct log_field fields[] = { { "OOMGUARD_RULE", rule },
+                                            { "OOMGUARD_CGROUP", w->path },
                                             { "OOMGUARD_OUTCOME", "handed to the kernel's OOM killer" } };
         log_event(LOG_WARNING, MSGID_ACTION, fields, ELEMENTSOF(fields),
-                  "rule %s on %s: under OOM and %s: oom_kill_disable = 0, the kernel's OOM killer takes over",
-                  rule, w->path, why);
+                  "rule %s on %s: under OOM and %s: oom_kill_disable = 0, the kernel's OOM killer takes over", rule,
+                  w->path, why);
 }
 
 void optin_oom_tick(struct optin_state *s, const struct optin_ctx *c, size_t i, uint64_t now) {

@@ -34,8 +34,8 @@ static void refuse(struct optin_state *s, struct watched_cgroup *w, const char *
         w->optin_refused = true;
 }
 
-static void set_level(struct optin_state *s, struct watched_cgroup *w, const struct memcg_stats *st,
-                      uint64_t level, const char *path) {
+static void set_level(struct optin_state *s, struct watched_cgroup *w, const struct memcg_stats *st, uint64_t level,
+                      const char *path) {
         char orig[RESTORE_VALUE_MAX], ours[RESTORE_VALUE_MAX], a[32], b[32];
         restore_value_format(st->high, orig);
         restore_value_format(level, ours);

@@ -174,8 +174,8 @@ static void publish(struct ranking *rk, uint64_t now, uint64_t gap_ns) {
         rk->next_walk_ns = now + (rest > gap_ns ? rest : gap_ns);
 }
 
-int ranking_step(struct ranking *rk, const struct victim_policy *vp, uint64_t used,
-                 uint64_t deadline_ns, uint64_t gap_ns) {
+int ranking_step(struct ranking *rk, const struct victim_policy *vp, uint64_t used, uint64_t deadline_ns,
+                 uint64_t gap_ns) {
         uint64_t t0 = now_ns();
         if (!rk->walking) {
                 if (t0 < rk->next_walk_ns)
@@ -214,8 +214,8 @@ static bool listed(const pid_t *pids, size_t n, pid_t pid) {
 /* Processes forked or changed (exec, comm, uid: prefer / avoid / protect
  * may now say otherwise) since the walk began: in the scope, not already
  * candidates. */
-static int changed_since_walk(const struct ranking *rk, const struct victim_policy *vp,
-                              const struct births *b, pid_t *out, size_t *n) {
+static int changed_since_walk(const struct ranking *rk, const struct victim_policy *vp, const struct births *b,
+                              pid_t *out, size_t *n) {
         pid_t born[RANK_MAX_NEW];
         size_t n_born;
         if (births_since(b, rk->ready_start_ns, born, RANK_MAX_NEW, &n_born) < 0)
@@ -244,8 +244,8 @@ static int moved_in(struct ranking *rk, const struct victim_policy *vp, pid_t *o
 
 /* The walk's candidates and every process the walk could not have ranked
  * as it is now. Without the proc connector an exec is invisible: no answer. */
-static int gather_candidates(struct ranking *rk, const struct victim_policy *vp, const struct births *b,
-                             pid_t *out, size_t *n_out) {
+static int gather_candidates(struct ranking *rk, const struct victim_policy *vp, const struct births *b, pid_t *out,
+                             size_t *n_out) {
         size_t n = 0;
         for (size_t i = 0; i < rk->n_top; i++)
                 out[n++] = rk->top[i].pid;
@@ -283,9 +283,8 @@ static long unexplained_points(const struct ranking *rk, size_t n, uint64_t used
         return ranking_unexplained(rk->ready_used, used, rk->unit_bytes, explained) + freed;
 }
 
-int ranking_choose(struct ranking *rk, const struct victim_policy *vp, uint64_t now,
-                   const struct births *births, ranking_used_fn read_used, void *used_ud,
-                   struct victim *ret, struct victim_stats *stats) {
+int ranking_choose(struct ranking *rk, const struct victim_policy *vp, uint64_t now, const struct births *births,
+                   ranking_used_fn read_used, void *used_ud, struct victim *ret, struct victim_stats *stats) {
         if (!rk->ready || rk->small || now - rk->ready_start_ns > RANK_MAX_AGE_NS)
                 return -EAGAIN;
         pid_t pids[RANK_TOP + RANK_MAX_NEW];

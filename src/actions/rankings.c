@@ -6,9 +6,7 @@
 #include "actions/rankings.h"
 #include "util.h"
 
-static bool chooses_victims(const struct rule *r) {
-        return r->action == ACTION_KILL || r->action == ACTION_STOP;
-}
+static bool chooses_victims(const struct rule *r) { return r->action == ACTION_KILL || r->action == ACTION_STOP; }
 
 /* At the moment of choice, read afresh (ranking_used_fn). */
 static int machine_used_now(void *ud, uint64_t *ret) {
@@ -172,7 +170,8 @@ struct ranking *rankings_for(struct rankings *rs, const struct rankings_ctx *c, 
                 *ret_used = (struct rank_used_ctx){ .fn = machine_used_now, .ud = (void *)c->actx->root };
         else {
                 *ret_used = (struct rank_used_ctx){ .files = &c->cgroups->items[cgroup].files,
-                                                    .scratch = c->scratch, .size = c->scratch_size,
+                                                    .scratch = c->scratch,
+                                                    .size = c->scratch_size,
                                                     .fn = cgroup_used_now };
                 ret_used->ud = ret_used;
         }

@@ -43,7 +43,7 @@ static int act_on_victim(const struct action_ctx *ctx, const struct decision *d,
 }
 
 static int real_execute(const struct action_ctx *ctx, const struct decision *d) {
-        struct action_report rep = {0};
+        struct action_report rep = { 0 };
         int r = 0;
         switch (d->action) {
         case ACTION_WARN:

@@ -38,8 +38,8 @@ void restore_value_format(uint64_t v, char buf[static RESTORE_VALUE_MAX]) {
 }
 
 int restore_format_line(const struct restore_entry *e, char *buf, size_t size) {
-        if ((unsigned)e->key >= ELEMENTSOF(key_names) || !value_valid(e->original) ||
-            !value_valid(e->ours) || !e->path || e->path[0] != '/' || strchr(e->path, '\n'))
+        if ((unsigned)e->key >= ELEMENTSOF(key_names) || !value_valid(e->original) || !value_valid(e->ours) ||
+            !e->path || e->path[0] != '/' || strchr(e->path, '\n'))
                 return -EINVAL;
         int n = snprintf(buf, size, "%s %s %s %s\n", key_names[e->key], e->original, e->ours, e->path);
         return n < 0 || (size_t)n >= size ? -ENOBUFS : n;
@@ -57,7 +57,7 @@ static int word(char **p, char *dst, size_t size) {
 }
 
 int restore_parse_line(char *line, struct restore_entry *ret) {
-        struct restore_entry e = {0};
+        struct restore_entry e = { 0 };
         char key[32];
         char *p = line;
         if (word(&p, key, sizeof(key)) < 0 || word(&p, e.original, sizeof(e.original)) < 0 ||
@@ -66,8 +66,8 @@ int restore_parse_line(char *line, struct restore_entry *ret) {
         size_t k = 0;
         while (k < ELEMENTSOF(key_names) && strcmp(key, key_names[k]) != 0)
                 k++;
-        if (k == ELEMENTSOF(key_names) || !value_valid(e.original) || !value_valid(e.ours) ||
-            p[0] != '/' || strchr(p, '\n'))
+        if (k == ELEMENTSOF(key_names) || !value_valid(e.original) || !value_valid(e.ours) || p[0] != '/' ||
+            strchr(p, '\n'))
                 return -EINVAL;
         e.key = (enum restore_key)k;
         e.path = p;

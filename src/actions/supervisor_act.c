@@ -23,15 +23,18 @@ static int signal_target(const char *root, const struct sup_target *t, int sig) 
  * supervisors too. */
 static struct victim_policy policy_of(const struct action_ctx *ctx) {
         const struct daemon_settings *ds = ctx->settings;
-        return (struct victim_policy){ .root = ctx->root, .protect = { &ds->protect, NULL }, .self = ctx->self,
-                .cgroup_controller = ctx->mounts && ctx->mounts->memory_version == CGROUP_V1 ? "memory" : NULL };
+        return (struct victim_policy){ .root = ctx->root,
+                                       .protect = { &ds->protect, NULL },
+                                       .self = ctx->self,
+                                       .cgroup_controller = ctx->mounts && ctx->mounts->memory_version == CGROUP_V1
+                                                                    ? "memory"
+                                                                    : NULL };
 }
 
 static bool spared(const struct action_ctx *ctx, const struct sup_target *t) {
         const struct victim_policy vp = policy_of(ctx);
         struct proc_stat st;
-        return read_proc_stat(ctx->root, t->pid, &st) < 0 || st.starttime != t->start ||
-               victim_policy_spares(&vp, &st);
+        return read_proc_stat(ctx->root, t->pid, &st) < 0 || st.starttime != t->start || victim_policy_spares(&vp, &st);
 }
 
 static int kill_family(const struct action_ctx *ctx, const struct sup_target *t, char *out, size_t size) {
@@ -147,7 +150,7 @@ static void log_finding(const struct supervisor_finding *f, const char *outcome)
         snprintf(pid, sizeof(pid), "%d", (int)f->target.pid);
         sanitize_copy(comm, sizeof(comm), f->target.comm);
         const struct log_field fields[] = {
-                { "OOMGUARD_RULE", f->rule->name }, { "OOMGUARD_SUPERVISOR_PID", pid },
+                { "OOMGUARD_RULE", f->rule->name },   { "OOMGUARD_SUPERVISOR_PID", pid },
                 { "OOMGUARD_SUPERVISOR_COMM", comm }, { "OOMGUARD_REASON", f->what },
                 { "OOMGUARD_OUTCOME", outcome },
         };
@@ -159,10 +162,10 @@ static void log_finding(const struct supervisor_finding *f, const char *outcome)
 int supervisor_act(const struct action_ctx *ctx, bool dry_run, struct pacing *pacing,
                    const struct supervisor_finding *f) {
         char outcome[200];
-        int r = f->kind == FINDING_ZOMBIE_FACTORY
-                ? zombie_action(ctx, dry_run, pacing, f->rule->zombie_action, &f->target, outcome, sizeof(outcome))
-                : restart_action(ctx, dry_run, pacing, f->rule->restart_action, &f->target, outcome,
-                                 sizeof(outcome));
+        int r = f->kind == FINDING_ZOMBIE_FACTORY ? zombie_action(ctx, dry_run, pacing, f->rule->zombie_action,
+                                                                  &f->target, outcome, sizeof(outcome))
+                                                  : restart_action(ctx, dry_run, pacing, f->rule->restart_action,
+                                                                   &f->target, outcome, sizeof(outcome));
         log_finding(f, outcome);
         return r;
 }

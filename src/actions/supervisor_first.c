@@ -12,9 +12,12 @@ bool action_find_supervisor(const struct action_ctx *ctx, const struct decision 
         if (!d->rule->supervisor_first || !rep->has_victim)
                 return false;
         const struct supervisor_query q = {
-                .root = ctx->root, .rules = ctx->supervisors, .n_rules = ctx->n_supervisors,
+                .root = ctx->root,
+                .rules = ctx->supervisors,
+                .n_rules = ctx->n_supervisors,
                 .cgroup_controller = ctx->mounts && ctx->mounts->memory_version == CGROUP_V1 ? "memory" : NULL,
-                .restarted = ctx->restarted, .ud = ctx->restarted_ud,
+                .restarted = ctx->restarted,
+                .ud = ctx->restarted_ud,
         };
         pid_t pid;
         uint64_t start;
@@ -38,8 +41,8 @@ bool action_find_supervisor(const struct action_ctx *ctx, const struct decision 
 static void describe_sequence(const struct family *f, struct action_report *rep) {
         char comm[COMM_MAX];
         sanitize_copy(comm, sizeof(comm), f->head.comm);
-        size_t off = (size_t)snprintf(rep->sequence, sizeof(rep->sequence), "%d (%s) first, then",
-                                      (int)f->head.pid, comm);
+        size_t off = (size_t)snprintf(rep->sequence, sizeof(rep->sequence), "%d (%s) first, then", (int)f->head.pid,
+                                      comm);
         for (size_t i = 0; i < f->n && off < sizeof(rep->sequence); i++)
                 off += (size_t)snprintf(rep->sequence + off, sizeof(rep->sequence) - off, " %d",
                                         (int)f->members[i].pid);

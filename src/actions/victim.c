@@ -13,16 +13,14 @@
 
 struct search {
         const struct victim_policy *vp;
-        unsigned fields;                  /* matcher fields in use */
-        struct victim *top;               /* the best so far, best first */
-        size_t n, want;                   /* how many in top; how many to keep */
+        unsigned fields;    /* matcher fields in use */
+        struct victim *top; /* the best so far, best first */
+        size_t n, want;     /* how many in top; how many to keep */
         struct victim_stats stats;
 };
 
 /* The score a newcomer must beat to enter top (INT_MIN while not full). */
-static int entry_score(const struct search *s) {
-        return s->n < s->want ? INT_MIN : s->top[s->want - 1].score;
-}
+static int entry_score(const struct search *s) { return s->n < s->want ? INT_MIN : s->top[s->want - 1].score; }
 
 /* Inserts v in score order (ties: the one seen first stays ahead). */
 static void keep(struct search *s, const struct victim *v) {
@@ -36,8 +34,8 @@ static void keep(struct search *s, const struct victim *v) {
 
 static bool never_a_victim(const struct victim_policy *vp, const struct proc_stat *st) {
         /* No memory of their own (kernel threads), or already dying. */
-        return st->pid == 1 || st->pid == vp->self || (st->flags & PF_KTHREAD) ||
-               st->state == 'Z' || st->state == 'X' || st->state == 'x';
+        return st->pid == 1 || st->pid == vp->self || (st->flags & PF_KTHREAD) || st->state == 'Z' ||
+               st->state == 'X' || st->state == 'x';
 }
 
 struct facts_buf {
@@ -62,8 +60,7 @@ static void gather_facts(const struct victim_policy *vp, unsigned fields, const 
                 b->f.uid = status.uid;
                 b->f.has_uid = true;
         }
-        b->missing = fields & (((b->f.cmdline ? 0u : 1u) << MATCH_CMDLINE) |
-                               ((b->f.cgroup ? 0u : 1u) << MATCH_CGROUP) |
+        b->missing = fields & (((b->f.cmdline ? 0u : 1u) << MATCH_CMDLINE) | ((b->f.cgroup ? 0u : 1u) << MATCH_CGROUP) |
                                ((b->f.has_uid ? 0u : 1u) << MATCH_USER));
 }
 
@@ -112,8 +109,7 @@ static int biased_score(const struct search *s, int oom_score, const struct proc
 static int cgroup_badness(const struct search *s, pid_t pid, int *ret) {
         struct proc_status status;
         int adj = 0;
-        if (read_proc_status(s->vp->root, pid, &status) < 0 ||
-            read_proc_oom_score_adj(s->vp->root, pid, &adj) < 0)
+        if (read_proc_status(s->vp->root, pid, &status) < 0 || read_proc_oom_score_adj(s->vp->root, pid, &adj) < 0)
                 return -ESRCH;
         if (adj <= -1000 && !s->vp->allow_unkillable)
                 return -EPERM;
@@ -160,8 +156,12 @@ static int consider(pid_t pid, void *userdata) {
         int score = biased_score(s, oom_score, &b.f);
         if (score <= entry_score(s))
                 return 0;
-        struct victim v = { .pid = pid, .ppid = st.ppid, .starttime = st.starttime,
-                            .oom_score = oom_score, .score = score, .pidfd = -1 };
+        struct victim v = { .pid = pid,
+                            .ppid = st.ppid,
+                            .starttime = st.starttime,
+                            .oom_score = oom_score,
+                            .score = score,
+                            .pidfd = -1 };
         memcpy(v.comm, st.comm, sizeof(v.comm));
         keep(s, &v);
         return 0;
@@ -224,8 +224,8 @@ static unsigned search_fields(const struct victim_policy *vp) {
         return fields_of(vp->protect) | fields_of(vp->prefer) | fields_of(vp->avoid);
 }
 
-int victim_rank(const struct victim_policy *vp, const pid_t *pids, size_t n_pids,
-                struct victim *top, size_t want, size_t *n_top, struct victim_stats *stats) {
+int victim_rank(const struct victim_policy *vp, const pid_t *pids, size_t n_pids, struct victim *top, size_t want,
+                size_t *n_top, struct victim_stats *stats) {
         if (want == 0 || *n_top > want)
                 return -EINVAL;
         struct search s = { .vp = vp, .fields = search_fields(vp), .top = top, .n = *n_top, .want = want };
@@ -251,8 +251,8 @@ int victim_take(const struct victim_policy *vp, struct victim *v) {
         return 0;
 }
 
-int victim_choose(const struct victim_policy *vp, const char *cgroup_dir,
-                  struct victim *ret, struct victim_stats *stats) {
+int victim_choose(const struct victim_policy *vp, const char *cgroup_dir, struct victim *ret,
+                  struct victim_stats *stats) {
         struct victim best;
         struct search s = { .vp = vp, .fields = search_fields(vp), .top = &best, .want = 1 };
         int r = cgroup_dir ? procs_in_cgroup(cgroup_dir, consider, &s) : procs_all(vp->root, consider, &s);

@@ -6,9 +6,7 @@ const struct actuator *context_actuator(const struct guard *g) {
         return (g->force_dry_run || g->policy.daemon.dry_run) ? &actuator_dry_run : &actuator_real;
 }
 
-bool context_acts_for_real(const struct guard *g) {
-        return context_actuator(g) == &actuator_real;
-}
+bool context_acts_for_real(const struct guard *g) { return context_actuator(g) == &actuator_real; }
 
 static const char *cgroup_controller(const struct guard *g) {
         return g->has_mounts && g->mounts.memory_version == CGROUP_V1 ? "memory" : NULL;
@@ -26,23 +24,33 @@ static void victim_killed(const struct victim *v, void *ud) {
 }
 
 void context_action(struct guard *g, const char *wakeup, struct action_ctx *ret) {
-        *ret = (struct action_ctx){ .root = g->root, .mounts = g->has_mounts ? &g->mounts : NULL,
-                                    .settings = &g->policy.daemon, .wakeup = wakeup, .self = g->self,
+        *ret = (struct action_ctx){ .root = g->root,
+                                    .mounts = g->has_mounts ? &g->mounts : NULL,
+                                    .settings = &g->policy.daemon,
+                                    .wakeup = wakeup,
+                                    .self = g->self,
                                     .machine_bytes = g->snap.machine.mem.mem_total + g->snap.machine.mem.swap_total,
-                                    .supervisors = g->policy.supervisors, .n_supervisors = g->policy.n_supervisors,
-                                    .restarted = victim_parent_restarted, .killed = victim_killed,
+                                    .supervisors = g->policy.supervisors,
+                                    .n_supervisors = g->policy.n_supervisors,
+                                    .restarted = victim_parent_restarted,
+                                    .killed = victim_killed,
                                     .restarted_ud = g };
 }
 
 struct optin_ctx context_optin(struct guard *g) {
-        return (struct optin_ctx){ .mounts = g->has_mounts ? &g->mounts : NULL, .policy = &g->policy,
+        return (struct optin_ctx){ .mounts = g->has_mounts ? &g->mounts : NULL,
+                                   .policy = &g->policy,
                                    .cgroups = &g->cgroups,
                                    .enabled = g->armed && g->live && context_acts_for_real(g) };
 }
 
 struct rankings_ctx context_rankings(struct guard *g, const struct action_ctx *actx) {
-        return (struct rankings_ctx){ .actx = actx, .policy = &g->policy, .cgroups = &g->cgroups,
-                                      .mem = &g->snap.machine.mem, .hot = g->hot, .scratch = g->scratch,
+        return (struct rankings_ctx){ .actx = actx,
+                                      .policy = &g->policy,
+                                      .cgroups = &g->cgroups,
+                                      .mem = &g->snap.machine.mem,
+                                      .hot = g->hot,
+                                      .scratch = g->scratch,
                                       .scratch_size = GUARD_SCRATCH_SIZE };
 }
 
@@ -54,7 +62,8 @@ static int act_on_finding(void *ud, const struct supervisor_finding *f) {
 }
 
 struct supervise_ctx context_supervise(struct guard *g) {
-        const struct supervisor_query q = { .root = g->root, .rules = g->policy.supervisors,
+        const struct supervisor_query q = { .root = g->root,
+                                            .rules = g->policy.supervisors,
                                             .n_rules = g->policy.n_supervisors,
                                             .cgroup_controller = cgroup_controller(g) };
         return (struct supervise_ctx){ .query = q, .connector = g->pc_fd >= 0, .act = act_on_finding, .act_ud = g };

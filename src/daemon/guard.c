@@ -8,9 +8,7 @@
 #include "proc_events.h"
 
 /* Room for one decision per watched cgroup and one for [global]. */
-static int reserve_decisions(struct guard *g) {
-        return GROW(g->decisions, g->decisions_cap, g->cgroups.n + 1);
-}
+static int reserve_decisions(struct guard *g) { return GROW(g->decisions, g->decisions_cap, g->cgroups.n + 1); }
 
 int guard_rescan(struct guard *g) {
         if (g->has_mounts) {
@@ -40,7 +38,8 @@ static int adjust_setup(struct guard *g) {
 /* A guard that holds nothing: every fd -1, so that guard_free may take
  * it (and take it twice). */
 static void guard_clear(struct guard *g) {
-        *g = (struct guard){ .wake = { .machine_psi_fd = -1 }, .pc_fd = -1,
+        *g = (struct guard){ .wake = { .machine_psi_fd = -1 },
+                             .pc_fd = -1,
                              .machine = { .meminfo_fd = -1, .psi_fd = -1, .zoneinfo_fd = -1, .vmstat_fd = -1 },
                              .last_wake = { .kind = WAKE_TIMEOUT, .cgroup = -1 } };
         optin_state_init(&g->optin, NULL);
@@ -48,15 +47,14 @@ static void guard_clear(struct guard *g) {
 
 /* Every step that can fail is undone by guard_free, which takes a guard
  * in any state this leaves it in. */
-int guard_init(struct guard *g, const char *root, struct policy *policy, bool force_dry_run,
-               const char *restore_file) {
+int guard_init(struct guard *g, const char *root, struct policy *policy, bool force_dry_run, const char *restore_file) {
         guard_clear(g);
         g->root = root;
         g->force_dry_run = force_dry_run;
         g->self = getpid();
         g->optin.restore_file = restore_file;
         g->policy = *policy;
-        *policy = (struct policy){0};
+        *policy = (struct policy){ 0 };
         /* Only the real root can be acted on: --root is always a dry run. */
         g->live = strcmp(root, "/") == 0;
         if (!g->live)
@@ -114,17 +112,17 @@ int guard_set_policy(struct guard *g, struct policy *policy) {
         restore_all(g, "reload");
         policy_free(&g->policy);
         g->policy = *policy;
-        *policy = (struct policy){0};
+        *policy = (struct policy){ 0 };
         if (adjust_setup(g) < 0)
                 log_warning("out of memory: [adjust:] rules not applied");
         /* Decisions point into the old policy's rules: forget them. */
         g->n_decisions = 0;
-        g->global_firing = (struct firing){0};
+        g->global_firing = (struct firing){ 0 };
         rankings_free(&g->rankings); /* ranked under the old prefer / avoid / protect */
         /* Thresholds may have changed: re-arm everything. */
         for (size_t i = 0; i < g->cgroups.n; i++) {
                 watched_cgroup_disarm(&g->cgroups.items[i]);
-                g->cgroups.items[i].firing = (struct firing){0};
+                g->cgroups.items[i].firing = (struct firing){ 0 };
         }
         if (g->armed) {
                 announce_optin(g);

@@ -24,31 +24,31 @@
 
 struct guard {
         const char *root;
-        bool force_dry_run;          /* --dry-run, or --root other than "/" */
-        bool live;                   /* root is "/" */
-        bool armed;                  /* kernel wakeups in use (daemon, not --status) */
+        bool force_dry_run; /* --dry-run, or --root other than "/" */
+        bool live;          /* root is "/" */
+        bool armed;         /* kernel wakeups in use (daemon, not --status) */
         pid_t self;
         struct policy policy;
         struct cgroup_mounts mounts;
         bool has_mounts;
-        char *scratch;               /* GUARD_SCRATCH_SIZE, for the hot path's reads */
+        char *scratch; /* GUARD_SCRATCH_SIZE, for the hot path's reads */
         /* sources → snapshot */
         struct machine_sources machine;
         struct cgroup_set cgroups;
         struct snapshot snap;
         uint64_t last_rescan_ns;
         /* policy → decisions, and how each rule's firing goes on (tick.c) */
-        struct decision *decisions;  /* capacity: n cgroups + 1 */
+        struct decision *decisions; /* capacity: n cgroups + 1 */
         size_t decisions_cap, n_decisions;
         struct firing global_firing;
         /* the loop's wakeups (wakeups.c) */
         struct wakeups wake;
-        struct wakeup last_wake;     /* why the current tick runs */
-        bool hot;                    /* something is near a threshold: poll fast */
+        struct wakeup last_wake; /* why the current tick runs */
+        bool hot;                /* something is near a threshold: poll fast */
         /* process events (proc_events.c) and the stages that follow processes */
-        int pc_fd;                   /* proc connector, -1 = none */
-        struct births births;        /* forks, for the rankings */
-        bool births_refused;         /* the connector was refused: rankings list scopes */
+        int pc_fd;            /* proc connector, -1 = none */
+        struct births births; /* forks, for the rankings */
+        bool births_refused;  /* the connector was refused: rankings list scopes */
         uint64_t last_proc_scan_ns;
         struct supervise_state supervise;
         struct adjuster adjuster;
@@ -61,8 +61,7 @@ struct guard {
 /* Takes ownership of *policy (moved), also when it fails: then the
  * caller calls guard_free. restore_file: the opt-in modes' state file
  * (must outlive the guard). */
-int guard_init(struct guard *g, const char *root, struct policy *policy, bool force_dry_run,
-               const char *restore_file);
+int guard_init(struct guard *g, const char *root, struct policy *policy, bool force_dry_run, const char *restore_file);
 void guard_free(struct guard *g);
 
 /* Arm kernel wakeups (the daemon loop; --status does not). */

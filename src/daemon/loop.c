@@ -43,11 +43,12 @@ static int handle_signals(int fd, struct guard *g, const struct loop_options *o)
 }
 
 static void announce(const struct guard *g) {
-        log_info("guarding: %zu cgroup rules, %zu cgroups watched, [global] %s, %zu supervisor and %zu adjust rules, "
-                 "mode %s, interval %llums",
-                 g->policy.n_cgroups, g->cgroups.n, g->policy.has_global ? "on" : "off",
-                 g->policy.n_supervisors, g->policy.n_adjust,
-                 context_actuator(g)->name, (unsigned long long)(g->policy.daemon.interval_ns / NSEC_PER_MSEC));
+        log_info(
+                "guarding: %zu cgroup rules, %zu cgroups watched, [global] %s, %zu supervisor and %zu adjust rules, "
+                "mode %s, interval %llums",
+                g->policy.n_cgroups, g->cgroups.n, g->policy.has_global ? "on" : "off", g->policy.n_supervisors,
+                g->policy.n_adjust, context_actuator(g)->name,
+                (unsigned long long)(g->policy.daemon.interval_ns / NSEC_PER_MSEC));
         notify_status("watching %zu cgroups (%s)", g->cgroups.n, context_actuator(g)->name);
         notify_ready();
 }

@@ -10,8 +10,8 @@
 
 struct loop_options {
         const char *config_path;
-        uint64_t max_ticks;      /* 0 = run until SIGTERM/SIGINT (tests use N) */
-        bool lock_memory;        /* mlockall + oom_score_adj -1000 (live root) */
+        uint64_t max_ticks; /* 0 = run until SIGTERM/SIGINT (tests use N) */
+        bool lock_memory;   /* mlockall + oom_score_adj -1000 (live root) */
 };
 
 /* Runs until stopped. Returns 0 or -errno. */

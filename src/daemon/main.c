@@ -34,7 +34,8 @@ static void usage(FILE *out) {
                 "       oomguard --status [--json] [--adjust] [-c FILE] [--root DIR]\n"
                 "       oomguard --restore [--restore-file FILE]\n"
                 "\n"
-                "  -c, --config FILE   policy file (default " SYSCONFDIR "/oomguard.conf)\n"
+                "  -c, --config FILE   policy file (default " SYSCONFDIR
+                "/oomguard.conf)\n"
                 "  -n, --check-config  check the policy, print it and exit\n"
                 "      --dry-run       log every decision, act on nothing\n"
                 "      --root DIR      read /proc and /sys under DIR (tests)\n"
@@ -43,48 +44,98 @@ static void usage(FILE *out) {
                 "      --adjust        --status: also each process an [adjust:] rule matches\n"
                 "      --restore       put back the cgroup values a stopped oomguard left changed\n"
                 "      --restore-file FILE  state file of the opt-in modes\n"
-                "                      (default $OOMGUARD_RESTORE_FILE or " RESTORE_DEFAULT_FILE ")\n"
+                "                      (default $OOMGUARD_RESTORE_FILE or " RESTORE_DEFAULT_FILE
+                ")\n"
                 "      --ticks N       stop after N ticks (tests)\n"
                 "      --log TARGET    auto | stderr | journal\n"
                 "  -v, --verbose       debug messages\n");
 }
 
 static int parse_args(int argc, char **argv, struct options *o) {
-        enum { OPT_DRY = 256, OPT_ROOT, OPT_STATUS, OPT_JSON, OPT_TICKS, OPT_LOG, OPT_VERSION, OPT_ADJUST,
-               OPT_RESTORE, OPT_RESTORE_FILE };
-        static const struct option longopts[] = {
-                { "config", required_argument, NULL, 'c' }, { "check-config", no_argument, NULL, 'n' },
-                { "dry-run", no_argument, NULL, OPT_DRY }, { "root", required_argument, NULL, OPT_ROOT },
-                { "status", no_argument, NULL, OPT_STATUS }, { "json", no_argument, NULL, OPT_JSON },
-                { "adjust", no_argument, NULL, OPT_ADJUST },
-                { "restore", no_argument, NULL, OPT_RESTORE },
-                { "restore-file", required_argument, NULL, OPT_RESTORE_FILE },
-                { "ticks", required_argument, NULL, OPT_TICKS }, { "log", required_argument, NULL, OPT_LOG },
-                { "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' },
-                { "version", no_argument, NULL, OPT_VERSION }, { 0 } };
+        enum {
+                OPT_DRY = 256,
+                OPT_ROOT,
+                OPT_STATUS,
+                OPT_JSON,
+                OPT_TICKS,
+                OPT_LOG,
+                OPT_VERSION,
+                OPT_ADJUST,
+                OPT_RESTORE,
+                OPT_RESTORE_FILE
+        };
+        static const struct option longopts[] = { { "config", required_argument, NULL, 'c' },
+                                                  { "check-config", no_argument, NULL, 'n' },
+                                                  { "dry-run", no_argument, NULL, OPT_DRY },
+                                                  { "root", required_argument, NULL, OPT_ROOT },
+                                                  { "status", no_argument, NULL, OPT_STATUS },
+                                                  { "json", no_argument, NULL, OPT_JSON },
+                                                  { "adjust", no_argument, NULL, OPT_ADJUST },
+                                                  { "restore", no_argument, NULL, OPT_RESTORE },
+                                                  { "restore-file", required_argument, NULL, OPT_RESTORE_FILE },
+                                                  { "ticks", required_argument, NULL, OPT_TICKS },
+                                                  { "log", required_argument, NULL, OPT_LOG },
+                                                  { "verbose", no_argument, NULL, 'v' },
+                                                  { "help", no_argument, NULL, 'h' },
+                                                  { "version", no_argument, NULL, OPT_VERSION },
+                                                  { 0 } };
         int c;
         while ((c = getopt_long(argc, argv, "c:nvh", longopts, NULL)) != -1) {
                 switch (c) {
-                case 'c': o->config = optarg; break;
-                case 'n': o->check_config = true; break;
-                case 'v': o->verbose = true; break;
-                case OPT_DRY: o->dry_run = true; break;
-                case OPT_ROOT: o->root = optarg; break;
-                case OPT_STATUS: o->status = true; break;
-                case OPT_JSON: o->json = true; break;
-                case OPT_ADJUST: o->adjust = true; break;
-                case OPT_RESTORE: o->restore = true; break;
-                case OPT_RESTORE_FILE: o->restore_file = optarg; break;
-                case OPT_TICKS: o->ticks = strtoull(optarg, NULL, 10); break;
-                case OPT_LOG:
-                        if (strcmp(optarg, "stderr") == 0) o->log_target = LOG_TARGET_STDERR;
-                        else if (strcmp(optarg, "journal") == 0) o->log_target = LOG_TARGET_JOURNAL;
-                        else if (strcmp(optarg, "auto") == 0) o->log_target = LOG_TARGET_AUTO;
-                        else { fprintf(stderr, "oomguard: --log: expected auto, stderr or journal\n"); return -EINVAL; }
+                case 'c':
+                        o->config = optarg;
                         break;
-                case 'h': usage(stdout); exit(0);
-                case OPT_VERSION: printf("oomguard %s\n", OOMGUARD_VERSION); exit(0);
-                default: usage(stderr); return -EINVAL;
+                case 'n':
+                        o->check_config = true;
+                        break;
+                case 'v':
+                        o->verbose = true;
+                        break;
+                case OPT_DRY:
+                        o->dry_run = true;
+                        break;
+                case OPT_ROOT:
+                        o->root = optarg;
+                        break;
+                case OPT_STATUS:
+                        o->status = true;
+                        break;
+                case OPT_JSON:
+                        o->json = true;
+                        break;
+                case OPT_ADJUST:
+                        o->adjust = true;
+                        break;
+                case OPT_RESTORE:
+                        o->restore = true;
+                        break;
+                case OPT_RESTORE_FILE:
+                        o->restore_file = optarg;
+                        break;
+                case OPT_TICKS:
+                        o->ticks = strtoull(optarg, NULL, 10);
+                        break;
+                case OPT_LOG:
+                        if (strcmp(optarg, "stderr") == 0)
+                                o->log_target = LOG_TARGET_STDERR;
+                        else if (strcmp(optarg, "journal") == 0)
+                                o->log_target = LOG_TARGET_JOURNAL;
+                        else if (strcmp(optarg, "auto") == 0)
+                                o->log_target = LOG_TARGET_AUTO;
+                        else {
+                                fprintf(stderr, "oomguard: --log: expected auto, stderr or journal\n");
+                                return -EINVAL;
+                        }
+                        break;
+                case 'h':
+                        usage(stdout);
+                        exit(0);
+                case OPT_VERSION:
+                        printf("oomguard %s\n", OOMGUARD_VERSION);
+                        exit(0);
+                default:
+                        usage(stderr);
+                        return -EINVAL;
                 }
         }
         if (optind < argc) {
@@ -96,7 +147,7 @@ static int parse_args(int argc, char **argv, struct options *o) {
 
 static int check_config(const char *path) {
         struct policy p;
-        struct config_errors errors = {0};
+        struct config_errors errors = { 0 };
         int r = config_load(path, &p, &errors);
         config_errors_print(&errors, stderr);
         config_errors_free(&errors);
@@ -118,8 +169,11 @@ static void add_adjust_row(const struct adjust_seen *seen, void *ud) {
         if (GROW(a->rows, a->cap, a->n + 1) < 0)
                 return; /* --status only: a shorter list */
         struct status_adjust_row *r = &a->rows[a->n++];
-        *r = (struct status_adjust_row){ .pid = seen->pid, .rule = seen->rule->name, .current = seen->current,
-                                         .wanted = seen->rule->oom_score_adj, .enforce = seen->rule->enforce };
+        *r = (struct status_adjust_row){ .pid = seen->pid,
+                                         .rule = seen->rule->name,
+                                         .current = seen->current,
+                                         .wanted = seen->rule->oom_score_adj,
+                                         .enforce = seen->rule->enforce };
         snprintf(r->comm, sizeof(r->comm), "%s", seen->comm);
 }
 
@@ -130,14 +184,22 @@ static int show_status(struct guard *g, bool json, bool adjust) {
         struct timespec ts = { 0, 500 * 1000 * 1000 };
         nanosleep(&ts, NULL);
         tick_run(g, false);
-        struct adjust_rows a = {0};
+        struct adjust_rows a = { 0 };
         if (adjust)
                 (void)adjust_list(&g->adjuster, add_adjust_row, &a);
         const struct status_view v = {
-                .root = g->root, .mounts = g->has_mounts ? &g->mounts : NULL, .process_events = proc_events_mode(g),
-                .machine = &g->snap.machine, .cgroups = g->snap.cgroups, .n_cgroups = g->snap.n_cgroups,
-                .policy = &g->policy, .decisions = g->decisions, .n_decisions = g->n_decisions,
-                .adjust = adjust, .adjust_rows = a.rows, .n_adjust_rows = a.n,
+                .root = g->root,
+                .mounts = g->has_mounts ? &g->mounts : NULL,
+                .process_events = proc_events_mode(g),
+                .machine = &g->snap.machine,
+                .cgroups = g->snap.cgroups,
+                .n_cgroups = g->snap.n_cgroups,
+                .policy = &g->policy,
+                .decisions = g->decisions,
+                .n_decisions = g->n_decisions,
+                .adjust = adjust,
+                .adjust_rows = a.rows,
+                .n_adjust_rows = a.n,
         };
         if (json)
                 status_print_json(&v, stdout);

@@ -7,12 +7,10 @@
 #include "outputs/log.h"
 #include "proc_events.h"
 
-static bool births_wanted(const struct guard *g) {
-        return !g->births_refused && rankings_want_births(&g->rankings);
-}
+static bool births_wanted(const struct guard *g) { return !g->births_refused && rankings_want_births(&g->rankings); }
 
 bool proc_events_wanted(const struct guard *g) {
-        return g->policy.n_supervisors > 0 ||  /* restart loops, zombie factories */
+        return g->policy.n_supervisors > 0 ||   /* restart loops, zombie factories */
                adjuster_active(&g->adjuster) || /* [adjust:] rules: at exec */
                births_wanted(g);                /* big scopes: newcomers without listing */
 }
@@ -28,8 +26,7 @@ void proc_events_open(struct guard *g) {
         if (g->pc_fd < 0)
                 g->births_refused = true;
         if (g->pc_fd < 0)
-                log_info("no proc connector (%s): following processes by scanning /proc",
-                         strerror(-g->pc_fd));
+                log_info("no proc connector (%s): following processes by scanning /proc", strerror(-g->pc_fd));
 }
 
 void proc_events_close(struct guard *g) {

@@ -6,7 +6,7 @@
 #include "policy/config.h"
 
 int load_policy(const char *path, struct policy *ret) {
-        struct config_errors errors = {0};
+        struct config_errors errors = { 0 };
         int r = config_load(path, ret, &errors);
         for (size_t i = 0; i < errors.n; i++)
                 log_error("%s", errors.msgs[i]);
@@ -23,12 +23,10 @@ void reload_policy(struct guard *g, const char *path) {
         notify_reloading();
         int r = load_policy(path, &fresh);
         if (r < 0)
-                log_event(LOG_ERR, MSGID_RELOAD, NULL, 0,
-                          "reload of %s failed; keeping the running policy", path);
+                log_event(LOG_ERR, MSGID_RELOAD, NULL, 0, "reload of %s failed; keeping the running policy", path);
         else {
                 guard_set_policy(g, &fresh);
-                log_event(LOG_NOTICE, MSGID_RELOAD, NULL, 0,
-                          "reloaded %s: %zu cgroup rules, %zu cgroups watched", path,
+                log_event(LOG_NOTICE, MSGID_RELOAD, NULL, 0, "reloaded %s: %zu cgroup rules, %zu cgroups watched", path,
                           g->policy.n_cgroups, g->cgroups.n);
         }
         notify_ready();

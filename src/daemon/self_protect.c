@@ -14,8 +14,7 @@
 void self_protect(void) {
         /* MCL_ONFAULT: lock what we touch without faulting in every
          * reserved-but-unused mapping (thread stacks, malloc arenas). */
-        if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) < 0 &&
-            mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+        if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) < 0 && mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
                 log_warning("mlockall failed: %m; pages may be swapped out under pressure");
         int r = write_file_at("/", "/proc/self/oom_score_adj", "-1000");
         if (r < 0)

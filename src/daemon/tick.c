@@ -41,7 +41,7 @@ static int execute(struct guard *g, const struct decision *d) {
         struct action_ctx ctx;
         context_action(g, wakeup, &ctx);
         const struct rankings_ctx rc = context_rankings(g, &ctx);
-        struct rank_used_ctx used = {0}; /* left as is when there is no ranking */
+        struct rank_used_ctx used = { 0 }; /* left as is when there is no ranking */
         ctx.ranking = rankings_for(&g->rankings, &rc, d, &used);
         ctx.read_used = used.fn;
         ctx.used_ud = used.ud;
@@ -55,8 +55,7 @@ static int execute(struct guard *g, const struct decision *d) {
         if (acts_for_real(g, d) && r >= 0)
                 pacing_record(&g->pacing, now_ns());
         if (r < 0 && r != -ESRCH)
-                log_warning("rule %s: %s failed: %s", d->rule->name, action_kind_to_string(d->action),
-                            strerror(-r));
+                log_warning("rule %s: %s failed: %s", d->rule->name, action_kind_to_string(d->action), strerror(-r));
         return r;
 }
 
@@ -75,8 +74,10 @@ static void handle_decision(struct guard *g, const struct decision *d, uint64_t 
                 return;
         if (acts_for_real(g, d) && pacing_limited(&g->pacing, s, now)) {
                 if (!f->rate_limited_logged)
-                        log_warning("rule %s: not acting: %u actions in the last minute (max_kills_per_minute) "
-                                    "or within post_kill_delay", d->rule->name, s->max_kills_per_minute);
+                        log_warning(
+                                "rule %s: not acting: %u actions in the last minute (max_kills_per_minute) "
+                                "or within post_kill_delay",
+                                d->rule->name, s->max_kills_per_minute);
                 f->rate_limited_logged = true;
                 if (d->oom && pacing_cap_reached(&g->pacing, s, now))
                         give_up_oom(g, d, "max_kills_per_minute reached");
@@ -96,7 +97,7 @@ static void follow_processes(struct guard *g, uint64_t now) {
         supervise_tick(&g->supervise, &sc, now, false);
         if (g->live)
                 adjust_enforce_tick(&g->adjuster, now); /* enforce = yes: one pread each */
-        adjust_flush(&g->adjuster); /* counts held back by the log rate */
+        adjust_flush(&g->adjuster);                     /* counts held back by the log rate */
 }
 
 static void apply_optin(struct guard *g, uint64_t now) {

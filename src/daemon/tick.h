@@ -9,8 +9,8 @@
 #include "guard.h"
 
 #define TICK_REPEAT_LOG_NS (30 * NSEC_PER_SEC) /* "still firing" reminder */
-#define TICK_FAST_POLL_NS (10 * NSEC_PER_MSEC)  /* while something is close */
-#define TICK_COLD_READ_NS (5 * NSEC_PER_SEC)    /* full read of a cold cgroup */
+#define TICK_FAST_POLL_NS (10 * NSEC_PER_MSEC) /* while something is close */
+#define TICK_COLD_READ_NS (5 * NSEC_PER_SEC)   /* full read of a cold cgroup */
 
 /* Read everything, evaluate; when act is true hand decisions to the
  * actuator. Returns the number of decisions. */

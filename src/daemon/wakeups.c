@@ -19,11 +19,16 @@
 
 const char *wakeup_kind_to_string(enum wakeup_kind k) {
         static const char *const names[] = {
-                [WAKE_TIMEOUT] = "poll interval", [WAKE_SIGNAL] = "signal",
-                [WAKE_MACHINE_PSI] = "machine PSI trigger", [WAKE_V1_THRESHOLD] = "v1 usage threshold",
-                [WAKE_CGROUP_PSI] = "cgroup PSI trigger", [WAKE_V2_EVENTS] = "memory.events change",
-                [WAKE_PROC_EVENTS] = "process event", [WAKE_V1_OOM] = "v1 OOM event",
-                [WAKE_V2_TRIPWIRE] = "memory.high tripwire", [WAKE_V1_PRESSURE] = "v1 memory pressure",
+                [WAKE_TIMEOUT] = "poll interval",
+                [WAKE_SIGNAL] = "signal",
+                [WAKE_MACHINE_PSI] = "machine PSI trigger",
+                [WAKE_V1_THRESHOLD] = "v1 usage threshold",
+                [WAKE_CGROUP_PSI] = "cgroup PSI trigger",
+                [WAKE_V2_EVENTS] = "memory.events change",
+                [WAKE_PROC_EVENTS] = "process event",
+                [WAKE_V1_OOM] = "v1 OOM event",
+                [WAKE_V2_TRIPWIRE] = "memory.high tripwire",
+                [WAKE_V1_PRESSURE] = "v1 memory pressure",
         };
         return names[k];
 }
@@ -77,8 +82,8 @@ bool wakeups_arm_cgroup(struct guard *g, struct watched_cgroup *w, const struct 
                         registered = true;
                 }
                 if (w->armed_level && w->level_fd < 0)
-                        log_warning("cgroup %s: cannot arm a usage threshold: %s (polling only)",
-                                    w->path, strerror(-w->level_fd));
+                        log_warning("cgroup %s: cannot arm a usage threshold: %s (polling only)", w->path,
+                                    strerror(-w->level_fd));
         }
         /* No PSI for this cgroup (a v1-only host, or no cgroup2 twin): the
          * kernel's vmpressure says when reclaim starts in it, which is when
@@ -86,7 +91,8 @@ bool wakeups_arm_cgroup(struct guard *g, struct watched_cgroup *w, const struct 
         if (w->files.version == CGROUP_V1 && !w->psi_dir && w->pressure_fd == -1) {
                 char dir[4096];
                 int fd = path_join(dir, sizeof(dir), g->mounts.memory_mount, w->path) == 0
-                         ? memcg_v1_pressure_arm(dir, "low") : -ENAMETOOLONG;
+                                 ? memcg_v1_pressure_arm(dir, "low")
+                                 : -ENAMETOOLONG;
                 w->pressure_fd = fd >= 0 ? fd : -2; /* -2: tried, do not retry every tick */
         }
         if (w->psi_fd == -1 && w->psi_dir) {
@@ -163,4 +169,3 @@ void wakeups_free(struct wakeups *wk) {
         free(wk->what);
         *wk = (struct wakeups){ .machine_psi_fd = -1 };
 }
-

@@ -7,28 +7,28 @@
 #include <stdint.h>
 
 enum wakeup_kind {
-        WAKE_TIMEOUT = 0,     /* the fallback poll interval ran out */
+        WAKE_TIMEOUT = 0, /* the fallback poll interval ran out */
         WAKE_SIGNAL,
-        WAKE_MACHINE_PSI,     /* trigger on /proc/pressure/memory */
-        WAKE_V1_THRESHOLD,    /* memcg v1 usage eventfd */
-        WAKE_CGROUP_PSI,      /* trigger on a cgroup's memory.pressure */
-        WAKE_V2_EVENTS,       /* memory.events changed */
-        WAKE_PROC_EVENTS,     /* proc connector: fork/exec/exit */
-        WAKE_V1_OOM,          /* memcg v1 OOM eventfd (oom_handler) */
-        WAKE_V2_TRIPWIRE,     /* memory.events "high" rose at our memory.high tripwire */
-        WAKE_V1_PRESSURE,     /* memcg v1 memory.pressure_level: reclaim began (no PSI there) */
+        WAKE_MACHINE_PSI,  /* trigger on /proc/pressure/memory */
+        WAKE_V1_THRESHOLD, /* memcg v1 usage eventfd */
+        WAKE_CGROUP_PSI,   /* trigger on a cgroup's memory.pressure */
+        WAKE_V2_EVENTS,    /* memory.events changed */
+        WAKE_PROC_EVENTS,  /* proc connector: fork/exec/exit */
+        WAKE_V1_OOM,       /* memcg v1 OOM eventfd (oom_handler) */
+        WAKE_V2_TRIPWIRE,  /* memory.events "high" rose at our memory.high tripwire */
+        WAKE_V1_PRESSURE,  /* memcg v1 memory.pressure_level: reclaim began (no PSI there) */
 };
 
 struct wakeup {
         enum wakeup_kind kind;
-        int cgroup;           /* index in the watched set, -1 = machine */
+        int cgroup; /* index in the watched set, -1 = machine */
 };
 
 struct wakeups {
         struct pollfd *pfds;
-        struct wakeup *what;           /* what each pollfd is */
+        struct wakeup *what; /* what each pollfd is */
         size_t n, cap, cap_what;
-        int machine_psi_fd;   /* -1 = none */
+        int machine_psi_fd; /* -1 = none */
         uint64_t machine_psi_window_us;
 };
 

@@ -38,22 +38,20 @@ void log_setup(enum log_target target, bool verbose) {
 bool log_to_journal(void) { return use_journal; }
 
 static const char *priority_tag(int priority) {
-        static const char *const tags[] = { "emerg", "alert", "crit", "error",
-                                            "warning", "notice", "info", "debug" };
+        static const char *const tags[] = { "emerg", "alert", "crit", "error", "warning", "notice", "info", "debug" };
         return tags[priority & 7];
 }
 
-static void emit(int priority, const char *message_id, const struct log_field *fields,
-                 size_t n_fields, const char *message) {
+static void emit(int priority, const char *message_id, const struct log_field *fields, size_t n_fields,
+                 const char *message) {
         if (priority == LOG_DEBUG && !verbose_enabled)
                 return;
         if (!use_journal) {
                 char line[LOG_LINE_MAX];
-                size_t off = (size_t)snprintf(line, sizeof(line), "oomguard: %s: %s",
-                                              priority_tag(priority), message);
+                size_t off = (size_t)snprintf(line, sizeof(line), "oomguard: %s: %s", priority_tag(priority), message);
                 for (size_t i = 0; i < n_fields && off < sizeof(line); i++)
-                        off += (size_t)snprintf(line + off, sizeof(line) - off, " %s=%s",
-                                                fields[i].key, fields[i].value);
+                        off += (size_t)snprintf(line + off, sizeof(line) - off, " %s=%s", fields[i].key,
+                                                fields[i].value);
                 fprintf(stderr, "%s\n", line);
                 return;
         }
@@ -95,8 +93,8 @@ int log_error_errno(int err, const char *fmt, ...) {
         return err < 0 ? err : -err;
 }
 
-void log_event(int priority, const char *message_id, const struct log_field *fields,
-               size_t n_fields, const char *fmt, ...) {
+void log_event(int priority, const char *message_id, const struct log_field *fields, size_t n_fields, const char *fmt,
+               ...) {
         char msg[LOG_LINE_MAX];
         va_list ap;
         va_start(ap, fmt);

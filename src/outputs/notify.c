@@ -11,8 +11,7 @@ void notify_watchdog(void) { sd_notify(0, "WATCHDOG=1"); }
 
 void notify_reloading(void) {
         /* MONOTONIC_USEC lets Type=notify-reload match this reload. */
-        sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
-                   (unsigned long long)(now_ns() / 1000));
+        sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)(now_ns() / 1000));
 }
 
 void notify_status(const char *fmt, ...) {

@@ -12,10 +12,11 @@ static void print_u64(FILE *out, const char *key, uint64_t v, bool comma) {
 }
 
 static void print_psi(FILE *out, const struct psi *p) {
-        fprintf(out, "{\"some\":{\"avg10\":%.2f,\"avg60\":%.2f,\"avg300\":%.2f,\"total\":%llu},"
-                     "\"full\":{\"avg10\":%.2f,\"avg60\":%.2f,\"avg300\":%.2f,\"total\":%llu}}",
-                p->some.avg10, p->some.avg60, p->some.avg300, (unsigned long long)p->some.total,
-                p->full.avg10, p->full.avg60, p->full.avg300, (unsigned long long)p->full.total);
+        fprintf(out,
+                "{\"some\":{\"avg10\":%.2f,\"avg60\":%.2f,\"avg300\":%.2f,\"total\":%llu},"
+                "\"full\":{\"avg10\":%.2f,\"avg60\":%.2f,\"avg300\":%.2f,\"total\":%llu}}",
+                p->some.avg10, p->some.avg60, p->some.avg300, (unsigned long long)p->some.total, p->full.avg10,
+                p->full.avg60, p->full.avg300, (unsigned long long)p->full.total);
 }
 
 static void print_machine(const struct machine_view *m, FILE *out) {
@@ -37,8 +38,8 @@ static void print_machine(const struct machine_view *m, FILE *out) {
                 fprintf(out, "%s{\"node\":%d,\"name\":", i ? "," : "", z->node);
                 json_print_string(out, z->name);
                 fprintf(out, ",\"free\":%llu,\"min\":%llu,\"low\":%llu,\"high\":%llu}",
-                        (unsigned long long)z->free_pages, (unsigned long long)z->min,
-                        (unsigned long long)z->low, (unsigned long long)z->high);
+                        (unsigned long long)z->free_pages, (unsigned long long)z->min, (unsigned long long)z->low,
+                        (unsigned long long)z->high);
         }
         fputs("],", out);
         print_u64(out, "oom_kill", m->vm.oom_kill, false);
@@ -64,12 +65,12 @@ static void print_cgroup(const struct status_view *sv, const struct cgroup_view 
                 fprintf(out, "\"failcnt_rate\":%.2f,\"usage_slope\":%.0f,", v->d.failcnt_rate, v->d.usage_slope);
         else
                 fputs("\"failcnt_rate\":null,\"usage_slope\":null,", out);
-        struct task_counts tc = {0};
+        struct task_counts tc = { 0 };
         char dir[4096];
         if (sv->mounts && path_join(dir, sizeof(dir), sv->mounts->memory_mount, v->path) == 0)
                 (void)task_counts_of_cgroup(sv->root, dir, &tc);
-        fprintf(out, "\"tasks\":{\"processes\":%u,\"threads\":%u,\"dstate\":%u,\"zombies\":%u},",
-                tc.processes, tc.threads, tc.dstate, tc.zombies);
+        fprintf(out, "\"tasks\":{\"processes\":%u,\"threads\":%u,\"dstate\":%u,\"zombies\":%u},", tc.processes,
+                tc.threads, tc.dstate, tc.zombies);
         fputs("\"psi\":", out);
         if (v->stats.has_psi)
                 print_psi(out, &v->stats.psi);
@@ -79,7 +80,8 @@ static void print_cgroup(const struct status_view *sv, const struct cgroup_view 
 }
 
 void status_print_json(const struct status_view *v, FILE *out) {
-        fprintf(out, "{\"layout\":\"%s\",\"process_events\":", v->mounts ? cgroup_layout_to_string(v->mounts->layout) : "none");
+        fprintf(out, "{\"layout\":\"%s\",\"process_events\":",
+                v->mounts ? cgroup_layout_to_string(v->mounts->layout) : "none");
         json_print_string(out, v->process_events);
         fputc(',', out);
         print_machine(v->machine, out);

@@ -7,25 +7,26 @@ static void print_machine(const struct machine_view *m, FILE *out) {
         char a[32], b[32], c[32], d[32];
         if (m->has_mem)
                 fprintf(out, "memory: total %s, available %s (%.1f%%), swap %s free of %s (%.1f%%)\n",
-                        format_bytes(a, sizeof(a), m->mem.mem_total),
-                        format_bytes(b, sizeof(b), m->mem.mem_available), m->mem_available_pct,
-                        format_bytes(c, sizeof(c), m->mem.swap_free),
+                        format_bytes(a, sizeof(a), m->mem.mem_total), format_bytes(b, sizeof(b), m->mem.mem_available),
+                        m->mem_available_pct, format_bytes(c, sizeof(c), m->mem.swap_free),
                         format_bytes(d, sizeof(d), m->mem.swap_total), m->swap_free_pct);
         if (m->has_psi)
-                fprintf(out, "pressure: some avg10=%.2f avg60=%.2f avg300=%.2f  full avg10=%.2f avg60=%.2f avg300=%.2f\n",
-                        m->psi.some.avg10, m->psi.some.avg60, m->psi.some.avg300,
-                        m->psi.full.avg10, m->psi.full.avg60, m->psi.full.avg300);
+                fprintf(out,
+                        "pressure: some avg10=%.2f avg60=%.2f avg300=%.2f  full avg10=%.2f avg60=%.2f avg300=%.2f\n",
+                        m->psi.some.avg10, m->psi.some.avg60, m->psi.some.avg300, m->psi.full.avg10, m->psi.full.avg60,
+                        m->psi.full.avg300);
         else
                 fprintf(out, "pressure: not available (kernel without PSI or psi=0)\n");
         for (size_t i = 0; m->has_zones && i < m->zones.n_zones; i++) {
                 const struct zone_watermarks *z = &m->zones.zones[i];
                 fprintf(out, "zone %d %-8s free %llu pages  min %llu low %llu high %llu\n", z->node, z->name,
-                        (unsigned long long)z->free_pages, (unsigned long long)z->min,
-                        (unsigned long long)z->low, (unsigned long long)z->high);
+                        (unsigned long long)z->free_pages, (unsigned long long)z->min, (unsigned long long)z->low,
+                        (unsigned long long)z->high);
         }
         if (m->has_zones)
-                fprintf(out, "watermarks: %s\n", m->worst_watermark == WATERMARK_NONE
-                                ? "every zone above high" : watermark_level_to_string(m->worst_watermark));
+                fprintf(out, "watermarks: %s\n",
+                        m->worst_watermark == WATERMARK_NONE ? "every zone above high"
+                                                             : watermark_level_to_string(m->worst_watermark));
         if (m->has_vmstat)
                 fprintf(out, "kernel oom kills since boot: %llu\n", (unsigned long long)m->vm.oom_kill);
 }

@@ -37,15 +37,12 @@ bool adjust_rule_has_selector(const struct adjust_rule *r) {
 }
 
 /* Selector a is no narrower than b: not given, or given the same in both. */
-static bool same_or_any(const char *a, const char *b) {
-        return !a || (b && strcmp(a, b) == 0);
-}
+static bool same_or_any(const char *a, const char *b) { return !a || (b && strcmp(a, b) == 0); }
 
 bool adjust_rule_shadows(const struct adjust_rule *earlier, const struct adjust_rule *later) {
         const struct adjust_rule *e = earlier, *l = later;
         if (e->user.source && (!l->user.source || e->user.uid != l->user.uid))
                 return false; /* "root" and "0" are the same user */
-        return same_or_any(e->comm.source, l->comm.source) &&
-               same_or_any(e->cmdline.source, l->cmdline.source) &&
+        return same_or_any(e->comm.source, l->comm.source) && same_or_any(e->cmdline.source, l->cmdline.source) &&
                same_or_any(e->exe, l->exe) && same_or_any(e->cgroup, l->cgroup);
 }

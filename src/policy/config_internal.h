@@ -14,9 +14,9 @@
 #include "policy/config.h"
 #include "util.h"
 
-#define CONFIG_KEYS_MAX 64 /* config_n_keys may not exceed it (key_line) */
+#define CONFIG_KEYS_MAX 64  /* config_n_keys may not exceed it (key_line) */
 #define CONFIG_SHOWN_MAX 64 /* longest user text echoed back in a message */
-#define CONFIG_WHY_MAX 512 /* a value's reason, without "file:line: key: " */
+#define CONFIG_WHY_MAX 512  /* a value's reason, without "file:line: key: " */
 
 enum config_sec { SEC_NONE, SEC_IGNORED, SEC_DAEMON, SEC_GLOBAL, SEC_CGROUP, SEC_SUPERVISOR, SEC_ADJUST };
 
@@ -35,20 +35,18 @@ struct loader {
         /* the sections': what is being built */
         struct policy pol;
         enum config_sec sec;
-        char *header;    /* "[cgroup:web]", for messages */
+        char *header; /* "[cgroup:web]", for messages */
         int header_line;
-        bool discard;    /* duplicate/misnamed section: checked, then dropped */
-        struct rule rule; /* the [global] or [cgroup:] being read */
-        struct supervisor_rule sup; /* the [supervisor:] being read */
-        struct adjust_rule adj; /* the [adjust:] being read */
+        bool discard;                   /* duplicate/misnamed section: checked, then dropped */
+        struct rule rule;               /* the [global] or [cgroup:] being read */
+        struct supervisor_rule sup;     /* the [supervisor:] being read */
+        struct adjust_rule adj;         /* the [adjust:] being read */
         struct daemon_settings scratch; /* a duplicate [daemon] */
-        int key_line[CONFIG_KEYS_MAX]; /* line each key was set on; 0 = not yet */
+        int key_line[CONFIG_KEYS_MAX];  /* line each key was set on; 0 = not yet */
         int daemon_line, global_line;
 };
 
-static inline bool has_prefix(const char *s, const char *prefix) {
-        return strncmp(s, prefix, strlen(prefix)) == 0;
-}
+static inline bool has_prefix(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
 
 /* config_errors.c */
 /* User text made safe and short for a message: control bytes become '?',

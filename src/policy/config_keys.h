@@ -16,38 +16,38 @@ enum config_section_mask {
 };
 
 enum config_type {
-        CONFIG_DURATION,  /* uint64_t ns */
-        CONFIG_BOOL,      /* bool */
-        CONFIG_MATCHERS,  /* struct matcher_list; the key may repeat, each adds one */
-        CONFIG_UINT,      /* unsigned */
-        CONFIG_SIZE_PCT,  /* struct size_or_pct */
-        CONFIG_PERCENT,   /* double 0..100, < 0 unset */
-        CONFIG_RATE,      /* double >= 0, < 0 unset */
-        CONFIG_WATERMARK, /* enum watermark_level */
-        CONFIG_ACTION,    /* enum action_kind */
-        CONFIG_PATH,      /* char *, absolute fnmatch glob */
+        CONFIG_DURATION,       /* uint64_t ns */
+        CONFIG_BOOL,           /* bool */
+        CONFIG_MATCHERS,       /* struct matcher_list; the key may repeat, each adds one */
+        CONFIG_UINT,           /* unsigned */
+        CONFIG_SIZE_PCT,       /* struct size_or_pct */
+        CONFIG_PERCENT,        /* double 0..100, < 0 unset */
+        CONFIG_RATE,           /* double >= 0, < 0 unset */
+        CONFIG_WATERMARK,      /* enum watermark_level */
+        CONFIG_ACTION,         /* enum action_kind */
+        CONFIG_PATH,           /* char *, absolute fnmatch glob */
         CONFIG_RESTART_ACTION, /* enum restart_action */
-        CONFIG_EXE,       /* char *, absolute file path or fnmatch glob */
-        CONFIG_REGEX,     /* struct regex_value */
-        CONFIG_USER,      /* struct user_value */
-        CONFIG_OOM_ADJ,   /* int -1000..1000, ADJUST_UNSET unset */
+        CONFIG_EXE,            /* char *, absolute file path or fnmatch glob */
+        CONFIG_REGEX,          /* struct regex_value */
+        CONFIG_USER,           /* struct user_value */
+        CONFIG_OOM_ADJ,        /* int -1000..1000, ADJUST_UNSET unset */
 };
 
-#define CONFIG_F_NONZERO 1u   /* 0 is refused (a zero poll interval spins) */
-#define CONFIG_F_ZERO_UNSET 2u /* a duration of 0 means unset (printed as such) */
-#define CONFIG_F_INSIDE_LIMIT 4u /* a size > 0, or a percentage strictly between 0 and 100 */
+#define CONFIG_F_NONZERO 1u        /* 0 is refused (a zero poll interval spins) */
+#define CONFIG_F_ZERO_UNSET 2u     /* a duration of 0 means unset (printed as such) */
+#define CONFIG_F_INSIDE_LIMIT 4u   /* a size > 0, or a percentage strictly between 0 and 100 */
 #define CONFIG_F_NO_KILL_CGROUP 8u /* an action, not kill-cgroup ([global] has no cgroup) */
 #define CONFIG_F_KILL_OR_WARN 16u  /* an action, kill or warn only (zombie_action) */
-#define CONFIG_F_SELECTOR 32u /* says which processes an [adjust:] rule is for: one is needed */
+#define CONFIG_F_SELECTOR 32u      /* says which processes an [adjust:] rule is for: one is needed */
 
 struct config_key {
         const char *name;
         unsigned sections; /* enum config_section_mask bits */
         enum config_type type;
-        size_t offset;     /* in struct daemon_settings ([daemon]), struct rule
+        size_t offset;  /* in struct daemon_settings ([daemon]), struct rule
                             * ([global], [cgroup:]), struct supervisor_rule or
                             * struct adjust_rule */
-        unsigned flags;    /* CONFIG_F_* */
+        unsigned flags; /* CONFIG_F_* */
 };
 
 extern const struct config_key config_keys[];

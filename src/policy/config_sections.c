@@ -58,8 +58,7 @@ static const struct config_key *find_key(struct loader *L, const char *name) {
                 return NULL;
         }
         if (!valid_in) {
-                config_error_at(L, L->lineno, name, "unknown key in %s",
-                                config_sections_string(section_mask(L->sec)));
+                config_error_at(L, L->lineno, name, "unknown key in %s", config_sections_string(section_mask(L->sec)));
                 return NULL;
         }
         const struct config_key *k = config_key_find(name, section_mask(L->sec));
@@ -103,8 +102,7 @@ static bool key_given(const struct loader *L, const char *name) {
 /* Whether a key of the current section with flag appeared (valid or not). */
 static bool flagged_key_given(const struct loader *L, unsigned flag) {
         for (size_t i = 0; i < config_n_keys; i++)
-                if ((config_keys[i].sections & section_mask(L->sec)) && (config_keys[i].flags & flag) &&
-                    L->key_line[i])
+                if ((config_keys[i].sections & section_mask(L->sec)) && (config_keys[i].flags & flag) && L->key_line[i])
                         return true;
         return false;
 }
@@ -201,8 +199,7 @@ static bool rule_name_bad(struct loader *L, const char *name) {
         if (!*name)
                 config_error_at(L, L->lineno, L->header, "empty rule name");
         else if (!rule_name_valid(name))
-                config_error_at(L, L->lineno, L->header,
-                                "invalid rule name (use letters, digits, '-', '_', '.', '@')");
+                config_error_at(L, L->lineno, L->header, "invalid rule name (use letters, digits, '-', '_', '.', '@')");
         else
                 return false;
         return true;
@@ -305,7 +302,8 @@ static void section_begin(struct loader *L, const char *name) {
                 begin_adjust(L, name + strlen("adjust:"));
         else {
                 L->sec = SEC_IGNORED;
-                config_error_at(L, L->lineno, L->header, "unknown section (expected [daemon], [global], "
+                config_error_at(L, L->lineno, L->header,
+                                "unknown section (expected [daemon], [global], "
                                 "[cgroup:NAME], [supervisor:NAME] or [adjust:NAME])");
         }
 }
@@ -319,8 +317,8 @@ void config_section_line(struct loader *L, const char *t) {
         if (!close || (*rest && *rest != ';' && *rest != '#')) {
                 config_section_end(L);
                 L->sec = SEC_IGNORED; /* its keys would only add noise */
-                config_error_at(L, L->lineno, t, close ? "unexpected text after ']'"
-                                                       : "missing ']' at the end of the section header");
+                config_error_at(L, L->lineno, t,
+                                close ? "unexpected text after ']'" : "missing ']' at the end of the section header");
                 return;
         }
         char *name = strndup(t + 1, (size_t)(close - t - 1));
@@ -340,8 +338,10 @@ static void warn_shadowed(struct loader *L) {
         for (size_t j = 1; j < L->pol.n_adjust; j++)
                 for (size_t i = 0; i < j; i++)
                         if (adjust_rule_shadows(&a[i], &a[j])) {
-                                config_warning_at(L, a[j].line, "[adjust:%s]: never applies: shadowed by "
-                                                  "[adjust:%s] (line %d)", a[j].name, a[i].name, a[i].line);
+                                config_warning_at(L, a[j].line,
+                                                  "[adjust:%s]: never applies: shadowed by "
+                                                  "[adjust:%s] (line %d)",
+                                                  a[j].name, a[i].name, a[i].line);
                                 break;
                         }
 }

@@ -30,8 +30,7 @@ static int to_duration(const struct config_key *k, const char *v, uint64_t *p, c
         if (r == -ERANGE)
                 return refuse(why, "duration \"%s\" too large", config_shown(s, v));
         if (r < 0)
-                return refuse(why, "invalid duration \"%s\" (e.g. 500us, 100ms, 2s, 1.5m, 1h)",
-                              config_shown(s, v));
+                return refuse(why, "invalid duration \"%s\" (e.g. 500us, 100ms, 2s, 1.5m, 1h)", config_shown(s, v));
         if (ns == 0 && (k->flags & CONFIG_F_NONZERO))
                 return refuse(why, "must be greater than 0");
         *p = ns;
@@ -41,8 +40,7 @@ static int to_duration(const struct config_key *k, const char *v, uint64_t *p, c
 static int to_bool(const char *v, bool *p, char *why) {
         char s[CONFIG_SHOWN_MAX + 4];
         if (parse_bool(v, p) < 0)
-                return refuse(why, "invalid boolean \"%s\" (yes/no, true/false, on/off, 1/0)",
-                              config_shown(s, v));
+                return refuse(why, "invalid boolean \"%s\" (yes/no, true/false, on/off, 1/0)", config_shown(s, v));
         return 0;
 }
 
@@ -95,13 +93,14 @@ static int to_size_pct(const struct config_key *k, const char *v, struct size_or
         if (r == -ERANGE)
                 return refuse(why, "size \"%s\" too large", config_shown(s, v));
         if (r < 0)
-                return refuse(why, "invalid size or percentage \"%s\" (e.g. 512M, 1.5G, 5%%)",
-                              config_shown(s, v));
+                return refuse(why, "invalid size or percentage \"%s\" (e.g. 512M, 1.5G, 5%%)", config_shown(s, v));
         if ((k->flags & CONFIG_F_INSIDE_LIMIT) &&
             (p->kind == SIZE_PERCENT ? p->percent <= 0 || p->percent >= 100 : p->bytes == 0)) {
                 p->kind = SIZE_UNSET;
-                return refuse(why, "\"%s\" must lie inside the limit (a size above 0 "
-                              "or a percentage above 0%% and below 100%%)", config_shown(s, v));
+                return refuse(why,
+                              "\"%s\" must lie inside the limit (a size above 0 "
+                              "or a percentage above 0%% and below 100%%)",
+                              config_shown(s, v));
         }
         return 0;
 }
@@ -132,8 +131,7 @@ static int to_rate(const char *v, double *p, char *why) {
         if (r == -ERANGE)
                 return refuse(why, "\"%s\" too large", config_shown(s, v));
         if (r < 0)
-                return refuse(why, "invalid number \"%s\" (events per second, e.g. 100 or 0.5)",
-                              config_shown(s, v));
+                return refuse(why, "invalid number \"%s\" (events per second, e.g. 100 or 0.5)", config_shown(s, v));
         return 0;
 }
 
@@ -178,8 +176,7 @@ static int to_path(const struct config_key *k, const char *v, char **p, char *wh
 static int to_restart_action(const char *v, enum restart_action *p, char *why) {
         char s[CONFIG_SHOWN_MAX + 4];
         if (restart_action_from_string(v, p) < 0)
-                return refuse(why, "invalid restart action \"%s\" (warn, stop, kill, cap-forks)",
-                              config_shown(s, v));
+                return refuse(why, "invalid restart action \"%s\" (warn, stop, kill, cap-forks)", config_shown(s, v));
         return 0;
 }
 

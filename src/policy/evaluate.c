@@ -6,25 +6,23 @@
 #include "policy/evaluate.h"
 #include "util.h"
 
-static bool check_usage(const struct size_or_pct *t, const struct cgroup_view *cg,
-                        char *reason, size_t size) {
+static bool check_usage(const struct size_or_pct *t, const struct cgroup_view *cg, char *reason, size_t size) {
         const struct cgroup_derived *d = &cg->d;
         char a[32], b[32];
         if (t->kind == SIZE_PERCENT && d->pct_of_limit >= 0 && d->pct_of_limit >= t->percent) {
-                snprintf(reason, size, "working set %.1f%% of limit %s >= %.1f%%",
-                         d->pct_of_limit, format_bytes(a, sizeof(a), cg->stats.limit), t->percent);
+                snprintf(reason, size, "working set %.1f%% of limit %s >= %.1f%%", d->pct_of_limit,
+                         format_bytes(a, sizeof(a), cg->stats.limit), t->percent);
                 return true;
         }
         if (t->kind == SIZE_BYTES && d->working_set >= t->bytes) {
-                snprintf(reason, size, "working set %s >= %s",
-                         format_bytes(a, sizeof(a), d->working_set), format_bytes(b, sizeof(b), t->bytes));
+                snprintf(reason, size, "working set %s >= %s", format_bytes(a, sizeof(a), d->working_set),
+                         format_bytes(b, sizeof(b), t->bytes));
                 return true;
         }
         return false;
 }
 
-static bool check_headroom(const struct size_or_pct *t, const struct cgroup_view *cg,
-                           char *reason, size_t size) {
+static bool check_headroom(const struct size_or_pct *t, const struct cgroup_view *cg, char *reason, size_t size) {
         if (t->kind == SIZE_UNSET || cg->d.bytes_left == BYTES_UNLIMITED)
                 return false;
         uint64_t want = size_or_pct_resolve(t, cg->stats.limit);
@@ -49,17 +47,14 @@ static bool check_forecast(uint64_t below_ns, const struct cgroup_view *cg, char
         return true;
 }
 
-bool thresholds_check_cgroup(const struct thresholds *th, const struct cgroup_view *cg,
-                             char *reason, size_t size) {
+bool thresholds_check_cgroup(const struct thresholds *th, const struct cgroup_view *cg, char *reason, size_t size) {
         if (!cg->valid)
                 return false;
-        if (check_usage(&th->usage_above, cg, reason, size) ||
-            check_headroom(&th->headroom_below, cg, reason, size) ||
+        if (check_usage(&th->usage_above, cg, reason, size) || check_headroom(&th->headroom_below, cg, reason, size) ||
             check_forecast(th->forecast_below_ns, cg, reason, size))
                 return true;
         if (cg->d.has_rates && over_threshold(cg->d.failcnt_rate, th->failcnt_rate_above)) {
-                snprintf(reason, size, "failcnt rising %.1f/s > %.1f/s",
-                         cg->d.failcnt_rate, th->failcnt_rate_above);
+                snprintf(reason, size, "failcnt rising %.1f/s > %.1f/s", cg->d.failcnt_rate, th->failcnt_rate_above);
                 return true;
         }
         return thresholds_check_psi(th, cg->stats.has_psi, &cg->stats.psi, reason, size);
@@ -73,8 +68,7 @@ bool oom_handler_check(const struct rule *r, const struct cgroup_view *cg, char 
         return true;
 }
 
-size_t policy_evaluate(const struct policy *p, const struct snapshot *s,
-                       struct decision *out, size_t cap) {
+size_t policy_evaluate(const struct policy *p, const struct snapshot *s, struct decision *out, size_t cap) {
         size_t n = 0;
         char reason[DECISION_REASON_MAX];
         if (p->has_global && thresholds_check_machine(&p->global.th, &s->machine, reason, sizeof(reason))) {

@@ -16,8 +16,7 @@ static bool below(const struct size_or_pct *t, uint64_t value, double pct) {
 /* Like earlyoom, RAM and swap are one condition: memory is short only
  * when MemAvailable is low AND swap (if any, and if a swap threshold is
  * set) is low too. A machine without swap has nothing left to page to. */
-static bool check_memory(const struct thresholds *th, const struct machine_view *m,
-                         char *reason, size_t size) {
+static bool check_memory(const struct thresholds *th, const struct machine_view *m, char *reason, size_t size) {
         if (!m->has_mem || th->mem_available_below.kind == SIZE_UNSET)
                 return false;
         if (!below(&th->mem_available_below, m->mem.mem_available, m->mem_available_pct))
@@ -29,16 +28,14 @@ static bool check_memory(const struct thresholds *th, const struct machine_view 
         char a[32];
         if (have_swap && th->swap_free_below.kind != SIZE_UNSET)
                 snprintf(reason, size, "MemAvailable %s (%.1f%%) and SwapFree %.1f%% below threshold",
-                         format_bytes(a, sizeof(a), m->mem.mem_available), m->mem_available_pct,
-                         m->swap_free_pct);
+                         format_bytes(a, sizeof(a), m->mem.mem_available), m->mem_available_pct, m->swap_free_pct);
         else
                 snprintf(reason, size, "MemAvailable %s (%.1f%%) below threshold",
                          format_bytes(a, sizeof(a), m->mem.mem_available), m->mem_available_pct);
         return true;
 }
 
-static bool check_watermark(enum watermark_level want, const struct machine_view *m,
-                            char *reason, size_t size) {
+static bool check_watermark(enum watermark_level want, const struct machine_view *m, char *reason, size_t size) {
         if (want == WATERMARK_NONE || !m->has_zones || m->worst_watermark == WATERMARK_NONE)
                 return false;
         if (m->worst_watermark > want)
@@ -57,10 +54,7 @@ static bool check_trigger(const struct thresholds *th, const struct machine_view
         return true;
 }
 
-bool thresholds_check_machine(const struct thresholds *th, const struct machine_view *m,
-                              char *reason, size_t size) {
-        return check_memory(th, m, reason, size) ||
-               check_watermark(th->watermark_below, m, reason, size) ||
-               thresholds_check_psi(th, m->has_psi, &m->psi, reason, size) ||
-               check_trigger(th, m, reason, size);
+bool thresholds_check_machine(const struct thresholds *th, const struct machine_view *m, char *reason, size_t size) {
+        return check_memory(th, m, reason, size) || check_watermark(th->watermark_below, m, reason, size) ||
+               thresholds_check_psi(th, m->has_psi, &m->psi, reason, size) || check_trigger(th, m, reason, size);
 }

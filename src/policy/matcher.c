@@ -11,8 +11,10 @@
 #include "util.h"
 
 static const char *const field_names[] = {
-        [MATCH_COMM] = "comm", [MATCH_CMDLINE] = "cmdline",
-        [MATCH_CGROUP] = "cgroup", [MATCH_USER] = "user",
+        [MATCH_COMM] = "comm",
+        [MATCH_CMDLINE] = "cmdline",
+        [MATCH_CGROUP] = "cgroup",
+        [MATCH_USER] = "user",
 };
 
 /* Longest user text echoed in an error, as the config loader does. */
@@ -52,7 +54,7 @@ int matcher_resolve_user(const char *name, uid_t *ret, char *err, size_t errsize
 }
 
 int matcher_parse(const char *value, struct matcher *ret, char *err, size_t errsize) {
-        struct matcher m = {0};
+        struct matcher m = { 0 };
         const char *expr = split_field(value, &m.field);
         if (!*expr) {
                 snprintf(err, errsize, "empty pattern");
@@ -87,7 +89,7 @@ int matcher_list_add(struct matcher_list *l, struct matcher *m) {
         if (GROW(l->items, l->cap, l->n + 1) < 0)
                 return -ENOMEM;
         l->items[l->n++] = *m;
-        *m = (struct matcher){0};
+        *m = (struct matcher){ 0 };
         return 0;
 }
 
@@ -98,7 +100,7 @@ void matcher_list_free(struct matcher_list *l) {
                 free(l->items[i].source);
         }
         free(l->items);
-        *l = (struct matcher_list){0};
+        *l = (struct matcher_list){ 0 };
 }
 
 unsigned matcher_list_fields(const struct matcher_list *l) {
@@ -111,10 +113,17 @@ unsigned matcher_list_fields(const struct matcher_list *l) {
 static bool match_one(const struct matcher *m, const struct proc_facts *f) {
         const char *subject = NULL;
         switch (m->field) {
-        case MATCH_USER: return f->has_uid && f->uid == m->uid;
-        case MATCH_COMM: subject = f->comm; break;
-        case MATCH_CMDLINE: subject = f->cmdline; break;
-        case MATCH_CGROUP: subject = f->cgroup; break;
+        case MATCH_USER:
+                return f->has_uid && f->uid == m->uid;
+        case MATCH_COMM:
+                subject = f->comm;
+                break;
+        case MATCH_CMDLINE:
+                subject = f->cmdline;
+                break;
+        case MATCH_CGROUP:
+                subject = f->cgroup;
+                break;
         }
         return subject && regexec(&m->re, subject, 0, NULL, 0) == 0;
 }

@@ -9,11 +9,8 @@
 #include "util.h"
 
 static const char *const action_names[_ACTION_MAX] = {
-        [ACTION_WARN] = "warn",
-        [ACTION_KILL] = "kill",
-        [ACTION_KILL_CGROUP] = "kill-cgroup",
-        [ACTION_RECLAIM] = "reclaim",
-        [ACTION_STOP] = "stop",
+        [ACTION_WARN] = "warn",       [ACTION_KILL] = "kill", [ACTION_KILL_CGROUP] = "kill-cgroup",
+        [ACTION_RECLAIM] = "reclaim", [ACTION_STOP] = "stop",
 };
 
 const char *action_kind_to_string(enum action_kind a) {
@@ -89,8 +86,10 @@ void daemon_settings_free(struct daemon_settings *d) {
 }
 
 static const char *const restart_actions[] = {
-        [RESTART_WARN] = "warn", [RESTART_STOP] = "stop",
-        [RESTART_KILL] = "kill", [RESTART_CAP_FORKS] = "cap-forks",
+        [RESTART_WARN] = "warn",
+        [RESTART_STOP] = "stop",
+        [RESTART_KILL] = "kill",
+        [RESTART_CAP_FORKS] = "cap-forks",
 };
 
 const char *restart_action_to_string(enum restart_action a) {
@@ -108,8 +107,10 @@ int restart_action_from_string(const char *s, enum restart_action *ret) {
 
 int supervisor_rule_init(struct supervisor_rule *r, const char *name) {
         *r = (struct supervisor_rule){
-                .max_restarts = 5, .window_ns = 60 * NSEC_PER_SEC,
-                .restart_action = RESTART_WARN, .zombie_action = ACTION_WARN,
+                .max_restarts = 5,
+                .window_ns = 60 * NSEC_PER_SEC,
+                .restart_action = RESTART_WARN,
+                .zombie_action = ACTION_WARN,
         };
         r->name = strdup(name);
         return r->name ? 0 : -ENOMEM;
@@ -144,13 +145,8 @@ void policy_free(struct policy *p) {
 }
 
 bool thresholds_any_set(const struct thresholds *th) {
-        return th->usage_above.kind != SIZE_UNSET ||
-               th->mem_available_below.kind != SIZE_UNSET ||
-               th->swap_free_below.kind != SIZE_UNSET ||
-               th->failcnt_rate_above >= 0 ||
-               th->psi_some_avg10_above >= 0 ||
-               th->psi_full_avg10_above >= 0 ||
-               th->watermark_below != WATERMARK_NONE ||
-               th->headroom_below.kind != SIZE_UNSET ||
-               th->forecast_below_ns != 0;
+        return th->usage_above.kind != SIZE_UNSET || th->mem_available_below.kind != SIZE_UNSET ||
+               th->swap_free_below.kind != SIZE_UNSET || th->failcnt_rate_above >= 0 || th->psi_some_avg10_above >= 0 ||
+               th->psi_full_avg10_above >= 0 || th->watermark_below != WATERMARK_NONE ||
+               th->headroom_below.kind != SIZE_UNSET || th->forecast_below_ns != 0;
 }

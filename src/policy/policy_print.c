@@ -40,8 +40,10 @@ static void print_duration(FILE *out, uint64_t ns) {
                 const char *suffix;
                 uint64_t ns;
         } units[] = {
-                { "h", 3600 * NSEC_PER_SEC }, { "m", 60 * NSEC_PER_SEC },
-                { "s", NSEC_PER_SEC },        { "ms", NSEC_PER_MSEC },
+                { "h", 3600 * NSEC_PER_SEC },
+                { "m", 60 * NSEC_PER_SEC },
+                { "s", NSEC_PER_SEC },
+                { "ms", NSEC_PER_MSEC },
                 { "us", 1000 },
         };
         if (ns == 0) {
@@ -127,8 +129,7 @@ static void print_key(const struct config_key *k, const void *base, FILE *out) {
 }
 
 /* A section header and every key the section may hold. */
-static void print_section(FILE *out, const char *header, const char *name,
-                          unsigned section, const void *base) {
+static void print_section(FILE *out, const char *header, const char *name, unsigned section, const void *base) {
         fprintf(out, "\n[%s%s]\n", header, name ? name : "");
         for (size_t i = 0; i < config_n_keys; i++) {
                 const struct config_key *k = &config_keys[i];
@@ -138,17 +139,14 @@ static void print_section(FILE *out, const char *header, const char *name,
 }
 
 void policy_print(const struct policy *p, FILE *out) {
-        fprintf(out, "# effective policy%s%s\n", p->source_file ? " of " : "",
-                p->source_file ? p->source_file : "");
+        fprintf(out, "# effective policy%s%s\n", p->source_file ? " of " : "", p->source_file ? p->source_file : "");
         print_section(out, "daemon", NULL, CONFIG_SEC_DAEMON, &p->daemon);
         if (p->has_global)
                 print_section(out, "global", NULL, CONFIG_SEC_GLOBAL, &p->global);
         for (size_t i = 0; i < p->n_cgroups; i++)
-                print_section(out, "cgroup:", p->cgroups[i].name, CONFIG_SEC_CGROUP,
-                              &p->cgroups[i]);
+                print_section(out, "cgroup:", p->cgroups[i].name, CONFIG_SEC_CGROUP, &p->cgroups[i]);
         for (size_t i = 0; i < p->n_supervisors; i++)
-                print_section(out, "supervisor:", p->supervisors[i].name, CONFIG_SEC_SUPERVISOR,
-                              &p->supervisors[i]);
+                print_section(out, "supervisor:", p->supervisors[i].name, CONFIG_SEC_SUPERVISOR, &p->supervisors[i]);
         for (size_t i = 0; i < p->n_adjust; i++)
                 print_section(out, "adjust:", p->adjust[i].name, CONFIG_SEC_ADJUST, &p->adjust[i]);
 }

@@ -24,8 +24,8 @@ static struct restart_parent *slot(struct restart_tracker *t, pid_t parent, uint
         return p;
 }
 
-void restarts_on_death(struct restart_tracker *t, pid_t parent, uint64_t parent_start,
-                       const char *comm, uint64_t now_ns) {
+void restarts_on_death(struct restart_tracker *t, pid_t parent, uint64_t parent_start, const char *comm,
+                       uint64_t now_ns) {
         struct restart_parent *p = slot(t, parent, parent_start, now_ns);
         /* The same death is often reported twice: by oomguard's own kill
          * (with the name) and by the exit event after the parent reaped
@@ -48,8 +48,8 @@ unsigned restarts_in_window(const struct restart_parent *p, uint64_t window_ns, 
         return n;
 }
 
-unsigned restarts_on_start(struct restart_tracker *t, pid_t parent, uint64_t parent_start,
-                           const char *comm, uint64_t window_ns, uint64_t now_ns) {
+unsigned restarts_on_start(struct restart_tracker *t, pid_t parent, uint64_t parent_start, const char *comm,
+                           uint64_t window_ns, uint64_t now_ns) {
         struct restart_parent *p = restarts_find(t, parent, parent_start);
         if (!p || !p->died_ns || now_ns - p->died_ns > window_ns)
                 return 0;

@@ -9,7 +9,7 @@
 #define DEFAULT_WINDOW_NS (60 * NSEC_PER_SEC)
 
 int supervise_init(struct supervise_state *s) {
-        *s = (struct supervise_state){0};
+        *s = (struct supervise_state){ 0 };
         s->restarts = calloc(1, sizeof(*s->restarts));
         if (!s->restarts || supervise_scan_init(s) < 0) {
                 supervise_free(s);
@@ -25,9 +25,7 @@ void supervise_free(struct supervise_state *s) {
         s->scan = NULL;
 }
 
-bool supervise_wants_events(const struct supervise_ctx *c) {
-        return c->query.n_rules > 0;
-}
+bool supervise_wants_events(const struct supervise_ctx *c) { return c->query.n_rules > 0; }
 
 static bool wants_zombies(const struct supervise_ctx *c) {
         for (size_t i = 0; i < c->query.n_rules; i++)
@@ -74,7 +72,8 @@ static int parent_of(const char *root, pid_t pid, struct proc_stat *st, uint64_t
 static void on_exit_event(struct supervise_state *s, const struct supervise_ctx *c, const struct pc_event *ev) {
         bool zombies = wants_zombies(c), signalled = died_by_signal(ev->exit_code);
         struct proc_stat st, pst;
-        if ((!zombies && !signalled) || ev->parent_tgid <= 1 || read_proc_stat(c->query.root, ev->parent_tgid, &pst) < 0)
+        if ((!zombies && !signalled) || ev->parent_tgid <= 1 ||
+            read_proc_stat(c->query.root, ev->parent_tgid, &pst) < 0)
                 return; /* a normal exit is nothing to a restart tracker */
         /* The name, if the parent has not reaped it yet; else any name. */
         const char *comm = read_proc_stat(c->query.root, ev->pid, &st) == 0 ? st.comm : "";
@@ -93,11 +92,12 @@ void supervise_on_kill(struct supervise_state *s, const char *root, pid_t ppid, 
 
 static int restart_loop(const struct supervise_ctx *c, const struct supervisor_rule *r, const struct proc_stat *pst,
                         const char *child, unsigned count) {
-        struct supervisor_finding f = { .kind = FINDING_RESTART_LOOP, .rule = r,
+        struct supervisor_finding f = { .kind = FINDING_RESTART_LOOP,
+                                        .rule = r,
                                         .target = { .pid = pst->pid, .start = pst->starttime } };
         memcpy(f.target.comm, pst->comm, sizeof(f.target.comm));
-        snprintf(f.what, sizeof(f.what), "restarted a killed \"%s\" %u times within %.0fs (max_restarts %u)",
-                 child, count, (double)r->window_ns / (double)NSEC_PER_SEC, r->max_restarts);
+        snprintf(f.what, sizeof(f.what), "restarted a killed \"%s\" %u times within %.0fs (max_restarts %u)", child,
+                 count, (double)r->window_ns / (double)NSEC_PER_SEC, r->max_restarts);
         return c->act(c->act_ud, &f);
 }
 
@@ -138,7 +138,8 @@ static void on_fork_event(struct supervise_state *s, const struct supervise_ctx 
         if (!pending_deaths(s) || ev->parent_tgid <= 1)
                 return;
         struct proc_stat st, pst;
-        if (read_proc_stat(c->query.root, ev->pid, &st) == 0 && read_proc_stat(c->query.root, ev->parent_tgid, &pst) == 0)
+        if (read_proc_stat(c->query.root, ev->pid, &st) == 0 &&
+            read_proc_stat(c->query.root, ev->parent_tgid, &pst) == 0)
                 on_child_start(s, c, ev->parent_tgid, pst.starttime, st.comm, ev->timestamp_ns);
 }
 

@@ -48,7 +48,8 @@ static void check_parent(const struct supervise_ctx *c, pid_t parent) {
         unsigned z = zombie_children(c->query.root, parent);
         if (z <= r->zombies_above)
                 return;
-        struct supervisor_finding f = { .kind = FINDING_ZOMBIE_FACTORY, .rule = r,
+        struct supervisor_finding f = { .kind = FINDING_ZOMBIE_FACTORY,
+                                        .rule = r,
                                         .target = { .pid = parent, .start = pst.starttime } };
         memcpy(f.target.comm, pst.comm, sizeof(f.target.comm));
         snprintf(f.what, sizeof(f.what), "holds %u zombie children (zombies_above %u)", z, r->zombies_above);

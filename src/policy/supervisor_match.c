@@ -35,8 +35,9 @@ static bool has_children(const char *root, pid_t pid) {
 
 static const struct supervisor_rule *rule_for(const struct supervisor_query *q, const struct ancestor *a,
                                               bool *ret_any) {
-        struct proc_facts f = { .comm = a->st.comm, .cmdline = a->cmdline, .cgroup = a->cgroup,
-                                .uid = a->status.uid, .has_uid = true };
+        struct proc_facts f = {
+                .comm = a->st.comm, .cmdline = a->cmdline, .cgroup = a->cgroup, .uid = a->status.uid, .has_uid = true
+        };
         for (size_t i = 0; i < q->n_rules; i++) {
                 const struct supervisor_rule *r = &q->rules[i];
                 if (r->cgroup_glob && fnmatch(r->cgroup_glob, a->cgroup, FNM_PATHNAME) != 0)
@@ -62,8 +63,8 @@ const struct supervisor_rule *supervisor_rule_match(const struct supervisor_quer
         return r;
 }
 
-int supervisor_of(const struct supervisor_query *q, pid_t victim, pid_t *ret_pid,
-                  uint64_t *ret_start, const struct supervisor_rule **ret_rule) {
+int supervisor_of(const struct supervisor_query *q, pid_t victim, pid_t *ret_pid, uint64_t *ret_start,
+                  const struct supervisor_rule **ret_rule) {
         struct ancestor a;
         char victim_cgroup[1024];
         if (read_ancestor(q, victim, &a) < 0)

@@ -38,8 +38,7 @@ static bool may_skip(const struct watched_cgroup *w, char *scratch, size_t size)
         return n >= 0 && parse_u64_or_max(scratch, (size_t)n, &usage) == 0 && usage < w->armed_level / 2;
 }
 
-void cgroup_set_read(struct cgroup_set *set, uint64_t now, uint64_t cold_ns, int woken,
-                     char *scratch, size_t size) {
+void cgroup_set_read(struct cgroup_set *set, uint64_t now, uint64_t cold_ns, int woken, char *scratch, size_t size) {
         for (size_t i = 0; i < set->n; i++) {
                 struct watched_cgroup *w = &set->items[i];
                 if (w->vanished) {

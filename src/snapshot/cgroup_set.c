@@ -57,10 +57,16 @@ static int add_watched(struct rescan_ctx *c, const char *rel, int rule) {
                 return -ENOMEM;
         }
         struct stat st;
-        c->set->items[c->set->n++] = (struct watched_cgroup){
-                .path = path, .rule_index = rule, .files = files, .seen = true,
-                .level_fd = -1, .psi_fd = -1, .psi_dir = psi_dir, .oom_fd = -1, .pressure_fd = -1,
-                .ino = stat(dir, &st) == 0 ? st.st_ino : 0 };
+        c->set->items[c->set->n++] = (struct watched_cgroup){ .path = path,
+                                                              .rule_index = rule,
+                                                              .files = files,
+                                                              .seen = true,
+                                                              .level_fd = -1,
+                                                              .psi_fd = -1,
+                                                              .psi_dir = psi_dir,
+                                                              .oom_fd = -1,
+                                                              .pressure_fd = -1,
+                                                              .ino = stat(dir, &st) == 0 ? st.st_ino : 0 };
         log_debug("watching cgroup %s (rule %s)", rel, c->p->cgroups[rule].name);
         return 0;
 }
@@ -125,8 +131,7 @@ static void drop_unseen(struct cgroup_set *set) {
         set->n = j;
 }
 
-int cgroup_set_rescan(struct cgroup_set *set, const char *root,
-                      const struct cgroup_mounts *m, const struct policy *p) {
+int cgroup_set_rescan(struct cgroup_set *set, const char *root, const struct cgroup_mounts *m, const struct policy *p) {
         for (size_t i = 0; i < set->n; i++)
                 set->items[i].seen = false;
         set->vanished = false;
@@ -149,5 +154,5 @@ void cgroup_set_free(struct cgroup_set *set) {
                 watched_cgroup_release(&set->items[i]);
         free(set->items);
         free(set->views);
-        *set = (struct cgroup_set){0};
+        *set = (struct cgroup_set){ 0 };
 }

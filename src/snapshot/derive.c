@@ -16,8 +16,7 @@ static bool counters_went_back(const struct memcg_stats *prev, const struct memc
         return cur->failcnt < prev->failcnt || cur->oom_kill < prev->oom_kill;
 }
 
-void cgroup_derive(const struct memcg_stats *prev, uint64_t prev_ns,
-                   const struct memcg_stats *cur, uint64_t cur_ns,
+void cgroup_derive(const struct memcg_stats *prev, uint64_t prev_ns, const struct memcg_stats *cur, uint64_t cur_ns,
                    struct cgroup_derived *ret) {
         struct cgroup_derived d = {
                 .working_set = working_set(cur),

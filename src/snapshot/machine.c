@@ -30,14 +30,11 @@ void machine_sources_close(struct machine_sources *s) {
         }
 }
 
-static ssize_t reread(int fd, char *buf, size_t size) {
-        return fd < 0 ? -EBADF : pread_all(fd, buf, size);
-}
+static ssize_t reread(int fd, char *buf, size_t size) { return fd < 0 ? -EBADF : pread_all(fd, buf, size); }
 
-void machine_sources_read(const struct machine_sources *s, char *buf, size_t size,
-                          struct machine_view *m) {
+void machine_sources_read(const struct machine_sources *s, char *buf, size_t size, struct machine_view *m) {
         ssize_t n;
-        *m = (struct machine_view){0};
+        *m = (struct machine_view){ 0 };
         if ((n = reread(s->meminfo_fd, buf, size)) >= 0)
                 m->has_mem = parse_meminfo(buf, (size_t)n, &m->mem) == 0;
         if ((n = reread(s->psi_fd, buf, size)) >= 0)

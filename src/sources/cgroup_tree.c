@@ -12,9 +12,7 @@
 #include "sources/libcgroup_child.h"
 #include "util.h"
 
-static bool is_live_root(const char *root) {
-        return !root || !*root || strcmp(root, "/") == 0;
-}
+static bool is_live_root(const char *root) { return !root || !*root || strcmp(root, "/") == 0; }
 
 static bool has_option(const char *opts, const char *want) {
         size_t n = strlen(want);
@@ -46,7 +44,7 @@ static void parse_mount_line(const char *line, struct cgroup_mounts *m, bool *v1
 }
 
 int parse_cgroup_mounts(const char *buf, size_t len, struct cgroup_mounts *ret) {
-        struct cgroup_mounts m = {0};
+        struct cgroup_mounts m = { 0 };
         bool v1_memory = false;
         char line[8192];
         for (size_t i = 0; i < len;) {
@@ -123,10 +121,14 @@ int cgroup_mounts_discover(const char *root, struct cgroup_mounts *ret) {
 
 const char *cgroup_layout_to_string(enum cgroup_layout l) {
         switch (l) {
-        case LAYOUT_V1: return "v1";
-        case LAYOUT_V2: return "v2";
-        case LAYOUT_HYBRID: return "hybrid";
-        default: return "none";
+        case LAYOUT_V1:
+                return "v1";
+        case LAYOUT_V2:
+                return "v2";
+        case LAYOUT_HYBRID:
+                return "hybrid";
+        default:
+                return "none";
         }
 }
 
@@ -156,15 +158,20 @@ static int visit_libcgroup_path(const char *full, void *ud) {
         return visit_full_path(v->mount, full, v->fn, v->ud);
 }
 
-static int walk_libcgroup(const struct cgroup_mounts *m, const char *base_rel, int depth,
-                          cgroup_visit_fn fn, void *ud) {
+static int walk_libcgroup(const struct cgroup_mounts *m, const char *base_rel, int depth, cgroup_visit_fn fn,
+                          void *ud) {
         struct full_path_visit v = { .mount = m->memory_mount, .fn = fn, .ud = ud };
         return libcgroup_child_walk(base_rel, depth, visit_libcgroup_path, &v);
 }
 
 /* nftw has no user pointer: the fixture walk is single-threaded and
  * not on the hot path, so a file-scope context is acceptable. */
-static struct { const char *mount; cgroup_visit_fn fn; void *ud; int r, depth; } walk_ctx;
+static struct {
+        const char *mount;
+        cgroup_visit_fn fn;
+        void *ud;
+        int r, depth;
+} walk_ctx;
 
 static int nftw_visit(const char *path, const struct stat *st, int type, struct FTW *ftw) {
         if (type != FTW_D)

@@ -36,9 +36,7 @@ size_t kv_token(const char **p, const char *end, const char **ret_tok) {
         return (size_t)(e - s);
 }
 
-bool kv_token_eq(const char *tok, size_t n, const char *s) {
-        return strlen(s) == n && memcmp(tok, s, n) == 0;
-}
+bool kv_token_eq(const char *tok, size_t n, const char *s) { return strlen(s) == n && memcmp(tok, s, n) == 0; }
 
 int parse_u64_at(const char **p, const char *end, uint64_t *ret) {
         const char *s = *p;
@@ -98,8 +96,8 @@ static int kv_value(const char *p, const char *end, uint64_t *ret) {
 }
 
 /* The key of a line: up to ':' or a blank ("MemTotal:", "pgfault"). */
-static const struct kv_field *kv_lookup(const char **p, const char *end,
-                                        const struct kv_field *fields, size_t n, size_t *ret_i) {
+static const struct kv_field *kv_lookup(const char **p, const char *end, const struct kv_field *fields, size_t n,
+                                        size_t *ret_i) {
         const char *k = kv_skip_blanks(*p, end), *e = k;
         while (e < end && *e != ':' && !is_blank(*e))
                 e++;

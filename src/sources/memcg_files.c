@@ -14,18 +14,18 @@ struct memcg_file_name {
 };
 
 static const struct memcg_file_name file_names[_MEMCG_FILE_MAX] = {
-        [MEMCG_USAGE] = {"/memory.usage_in_bytes", "/memory.current", false},
-        [MEMCG_LIMIT] = {"/memory.limit_in_bytes", "/memory.max", false},
-        [MEMCG_HIGH] = {NULL, "/memory.high", true},
-        [MEMCG_FAILCNT_OR_EVENTS] = {"/memory.failcnt", "/memory.events", false},
-        [MEMCG_OOM_CONTROL] = {"/memory.oom_control", NULL, false},
-        [MEMCG_STAT] = {"/memory.stat", "/memory.stat", false},
-        [MEMCG_SWAP_USAGE] = {"/memory.memsw.usage_in_bytes", "/memory.swap.current", true},
-        [MEMCG_SWAP_LIMIT] = {"/memory.memsw.limit_in_bytes", "/memory.swap.max", true},
-        [MEMCG_PRESSURE] = {NULL, NULL, true}, /* from psi_dir, below */
+        [MEMCG_USAGE] = { "/memory.usage_in_bytes", "/memory.current", false },
+        [MEMCG_LIMIT] = { "/memory.limit_in_bytes", "/memory.max", false },
+        [MEMCG_HIGH] = { NULL, "/memory.high", true },
+        [MEMCG_FAILCNT_OR_EVENTS] = { "/memory.failcnt", "/memory.events", false },
+        [MEMCG_OOM_CONTROL] = { "/memory.oom_control", NULL, false },
+        [MEMCG_STAT] = { "/memory.stat", "/memory.stat", false },
+        [MEMCG_SWAP_USAGE] = { "/memory.memsw.usage_in_bytes", "/memory.swap.current", true },
+        [MEMCG_SWAP_LIMIT] = { "/memory.memsw.limit_in_bytes", "/memory.swap.max", true },
+        [MEMCG_PRESSURE] = { NULL, NULL, true }, /* from psi_dir, below */
         /* memory.events is hierarchical: its "max" counts every child's
          * limit hits too. The local file (5.2+) says this cgroup's own. */
-        [MEMCG_EVENTS_LOCAL] = {NULL, "/memory.events.local", true},
+        [MEMCG_EVENTS_LOCAL] = { NULL, "/memory.events.local", true },
 };
 
 void memcg_close(struct memcg_files *f) {
@@ -35,9 +35,8 @@ void memcg_close(struct memcg_files *f) {
         }
 }
 
-int memcg_open(enum cgroup_version version, const char *dir, const char *psi_dir,
-               struct memcg_files *ret) {
-        struct memcg_files f = {.version = version};
+int memcg_open(enum cgroup_version version, const char *dir, const char *psi_dir, struct memcg_files *ret) {
+        struct memcg_files f = { .version = version };
         for (size_t i = 0; i < _MEMCG_FILE_MAX; i++)
                 f.fd[i] = -1;
         if ((version != CGROUP_V1 && version != CGROUP_V2) || !dir) {
@@ -129,8 +128,7 @@ static int memcg_read_v1(const int *fd, char *buf, size_t size, struct memcg_sta
         if (fd[MEMCG_SWAP_USAGE] >= 0)
                 v1_swap(m, memsw_usage, memsw_limit);
         if ((r = read_text(fd[MEMCG_OOM_CONTROL], buf, size, &n)) < 0 ||
-            (r = parse_memcg_v1_oom_control(buf, n, &m->oom_kill_disable, &m->oom,
-                                            &m->oom_kill)) < 0)
+            (r = parse_memcg_v1_oom_control(buf, n, &m->oom_kill_disable, &m->oom, &m->oom_kill)) < 0)
                 return r;
         if ((r = read_text(fd[MEMCG_STAT], buf, size, &n)) < 0)
                 return r;

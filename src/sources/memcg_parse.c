@@ -13,18 +13,25 @@ uint64_t memcg_v1_normalize_limit(uint64_t raw) {
  * use_hierarchy, the charge the limit sees); the plain ones only this
  * cgroup's own pages. Prefer total_*, fall back to local. */
 int parse_memcg_v1_stat(const char *buf, size_t len, struct memcg_stat *ret) {
-        struct memcg_stat loc = {0}, tot = {0};
-        bool s[16] = {0};
+        struct memcg_stat loc = { 0 }, tot = { 0 };
+        bool s[16] = { 0 };
         const struct kv_field fields[] = {
-                {"cache", &loc.file, &s[0]},              {"total_cache", &tot.file, &s[1]},
-                {"rss", &loc.anon, &s[2]},                {"total_rss", &tot.anon, &s[3]},
-                {"active_file", &loc.active_file, &s[4]}, {"total_active_file", &tot.active_file, &s[5]},
-                {"inactive_file", &loc.inactive_file, &s[6]},
-                {"total_inactive_file", &tot.inactive_file, &s[7]},
-                {"shmem", &loc.shmem, &s[8]},             {"total_shmem", &tot.shmem, &s[9]},
-                {"pgfault", &loc.pgfault, &s[10]},        {"total_pgfault", &tot.pgfault, &s[11]},
-                {"pgmajfault", &loc.pgmajfault, &s[12]},  {"total_pgmajfault", &tot.pgmajfault, &s[13]},
-                {"mapped_file", &loc.mapped, &s[14]},     {"total_mapped_file", &tot.mapped, &s[15]},
+                { "cache", &loc.file, &s[0] },
+                { "total_cache", &tot.file, &s[1] },
+                { "rss", &loc.anon, &s[2] },
+                { "total_rss", &tot.anon, &s[3] },
+                { "active_file", &loc.active_file, &s[4] },
+                { "total_active_file", &tot.active_file, &s[5] },
+                { "inactive_file", &loc.inactive_file, &s[6] },
+                { "total_inactive_file", &tot.inactive_file, &s[7] },
+                { "shmem", &loc.shmem, &s[8] },
+                { "total_shmem", &tot.shmem, &s[9] },
+                { "pgfault", &loc.pgfault, &s[10] },
+                { "total_pgfault", &tot.pgfault, &s[11] },
+                { "pgmajfault", &loc.pgmajfault, &s[12] },
+                { "total_pgmajfault", &tot.pgmajfault, &s[13] },
+                { "mapped_file", &loc.mapped, &s[14] },
+                { "total_mapped_file", &tot.mapped, &s[15] },
         };
         int r = parse_kv(buf, len, fields, ELEMENTSOF(fields));
         if (r < 0)
@@ -47,17 +54,17 @@ int parse_memcg_v1_stat(const char *buf, size_t len, struct memcg_stat *ret) {
 
 /* v2 memory.stat is hierarchical already. */
 int parse_memcg_v2_stat(const char *buf, size_t len, struct memcg_stat *ret) {
-        struct memcg_stat m = {0};
+        struct memcg_stat m = { 0 };
         bool has_anon = false, has_file = false;
         const struct kv_field fields[] = {
-                {"anon", &m.anon, &has_anon},
-                {"file", &m.file, &has_file},
-                {"active_file", &m.active_file, NULL},
-                {"inactive_file", &m.inactive_file, NULL},
-                {"shmem", &m.shmem, NULL},
-                {"pgfault", &m.pgfault, NULL},
-                {"pgmajfault", &m.pgmajfault, NULL},
-                {"file_mapped", &m.mapped, NULL},
+                { "anon", &m.anon, &has_anon },
+                { "file", &m.file, &has_file },
+                { "active_file", &m.active_file, NULL },
+                { "inactive_file", &m.inactive_file, NULL },
+                { "shmem", &m.shmem, NULL },
+                { "pgfault", &m.pgfault, NULL },
+                { "pgmajfault", &m.pgmajfault, NULL },
+                { "file_mapped", &m.mapped, NULL },
         };
         int r = parse_kv(buf, len, fields, ELEMENTSOF(fields));
         if (r < 0)
@@ -68,14 +75,14 @@ int parse_memcg_v2_stat(const char *buf, size_t len, struct memcg_stat *ret) {
         return 0;
 }
 
-int parse_memcg_v1_oom_control(const char *buf, size_t len, bool *ret_disabled,
-                               uint64_t *ret_under_oom, uint64_t *ret_oom_kill) {
+int parse_memcg_v1_oom_control(const char *buf, size_t len, bool *ret_disabled, uint64_t *ret_under_oom,
+                               uint64_t *ret_oom_kill) {
         uint64_t disabled = 0, under_oom = 0, oom_kill = 0;
         bool has_disabled = false, has_under = false;
         const struct kv_field fields[] = {
-                {"oom_kill_disable", &disabled, &has_disabled},
-                {"under_oom", &under_oom, &has_under},
-                {"oom_kill", &oom_kill, NULL}, /* 4.13+ */
+                { "oom_kill_disable", &disabled, &has_disabled },
+                { "under_oom", &under_oom, &has_under },
+                { "oom_kill", &oom_kill, NULL }, /* 4.13+ */
         };
         int r = parse_kv(buf, len, fields, ELEMENTSOF(fields));
         if (r < 0)
@@ -88,14 +95,11 @@ int parse_memcg_v1_oom_control(const char *buf, size_t len, bool *ret_disabled,
         return 0;
 }
 
-int parse_memcg_v2_events(const char *buf, size_t len, uint64_t *ret_max,
-                          uint64_t *ret_oom, uint64_t *ret_oom_kill) {
+int parse_memcg_v2_events(const char *buf, size_t len, uint64_t *ret_max, uint64_t *ret_oom, uint64_t *ret_oom_kill) {
         uint64_t max = 0, oom = 0, oom_kill = 0;
         bool has_max = false, has_oom = false;
         const struct kv_field fields[] = {
-                {"max", &max, &has_max},
-                {"oom", &oom, &has_oom},
-                {"oom_kill", &oom_kill, NULL}, /* 4.13+ */
+                { "max", &max, &has_max }, { "oom", &oom, &has_oom }, { "oom_kill", &oom_kill, NULL }, /* 4.13+ */
         };
         int r = parse_kv(buf, len, fields, ELEMENTSOF(fields));
         if (r < 0)

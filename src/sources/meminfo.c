@@ -4,21 +4,21 @@
 #include "util.h"
 
 int parse_meminfo(const char *buf, size_t len, struct meminfo *ret) {
-        struct meminfo m = {0};
+        struct meminfo m = { 0 };
         bool has_total = false, has_available = false;
         const struct kv_field fields[] = {
-                {"MemTotal", &m.mem_total, &has_total},
-                {"MemFree", &m.mem_free, NULL},
-                {"MemAvailable", &m.mem_available, &has_available},
-                {"Buffers", &m.buffers, NULL},
-                {"Cached", &m.cached, NULL},
-                {"SwapTotal", &m.swap_total, NULL},
-                {"SwapFree", &m.swap_free, NULL},
-                {"Active(file)", &m.active_file, NULL},
-                {"Inactive(file)", &m.inactive_file, NULL},
-                {"AnonPages", &m.anon_pages, NULL},
-                {"Shmem", &m.shmem, NULL},
-                {"Mapped", &m.mapped, NULL},
+                { "MemTotal", &m.mem_total, &has_total },
+                { "MemFree", &m.mem_free, NULL },
+                { "MemAvailable", &m.mem_available, &has_available },
+                { "Buffers", &m.buffers, NULL },
+                { "Cached", &m.cached, NULL },
+                { "SwapTotal", &m.swap_total, NULL },
+                { "SwapFree", &m.swap_free, NULL },
+                { "Active(file)", &m.active_file, NULL },
+                { "Inactive(file)", &m.inactive_file, NULL },
+                { "AnonPages", &m.anon_pages, NULL },
+                { "Shmem", &m.shmem, NULL },
+                { "Mapped", &m.mapped, NULL },
         };
         int r = parse_kv(buf, len, fields, ELEMENTSOF(fields));
         if (r < 0)

@@ -64,9 +64,9 @@ static int stat_fields(const char *p, const char *end, const char *tok[], size_t
 }
 
 int parse_proc_stat(const char *buf, size_t len, struct proc_stat *ret) {
-        struct proc_stat st = {0};
-        const char *rest, *tok[STAT_LAST_FIELD + 1] = {0};
-        size_t tlen[STAT_LAST_FIELD + 1] = {0};
+        struct proc_stat st = { 0 };
+        const char *rest, *tok[STAT_LAST_FIELD + 1] = { 0 };
+        size_t tlen[STAT_LAST_FIELD + 1] = { 0 };
         uint64_t ppid, pgrp, session, threads;
         int r = stat_head(buf, len, &st, &rest);
         if (r < 0)
@@ -76,8 +76,7 @@ int parse_proc_stat(const char *buf, size_t len, struct proc_stat *ret) {
         if (tlen[3] != 1)
                 return -EBADMSG;
         st.state = tok[3][0];
-        if ((r = tok_u64(tok[4], tlen[4], INT_MAX, &ppid)) < 0 ||
-            (r = tok_u64(tok[5], tlen[5], INT_MAX, &pgrp)) < 0 ||
+        if ((r = tok_u64(tok[4], tlen[4], INT_MAX, &ppid)) < 0 || (r = tok_u64(tok[5], tlen[5], INT_MAX, &pgrp)) < 0 ||
             (r = tok_u64(tok[6], tlen[6], INT_MAX, &session)) < 0 ||
             (r = tok_u64(tok[9], tlen[9], UINT64_MAX, &st.flags)) < 0 ||
             (r = tok_u64(tok[20], tlen[20], LONG_MAX, &threads)) < 0 ||
@@ -133,14 +132,12 @@ static pid_t status_ns_pid(const char *buf, size_t len) {
 }
 
 int parse_proc_status(const char *buf, size_t len, struct proc_status *ret) {
-        struct proc_status s = {0};
+        struct proc_status s = { 0 };
         const struct kv_field fields[] = {
-                {"VmRSS", &s.vm_rss, &s.has_vm_rss}, /* absent for kernel threads */
-                {"RssAnon", &s.rss_anon, NULL},
-                {"RssFile", &s.rss_file, NULL},
-                {"RssShmem", &s.rss_shmem, NULL},
-                {"VmSwap", &s.vm_swap, NULL},
-                {"VmPTE", &s.vm_pte, NULL},
+                { "VmRSS", &s.vm_rss, &s.has_vm_rss }, /* absent for kernel threads */
+                { "RssAnon", &s.rss_anon, NULL },      { "RssFile", &s.rss_file, NULL },
+                { "RssShmem", &s.rss_shmem, NULL },    { "VmSwap", &s.vm_swap, NULL },
+                { "VmPTE", &s.vm_pte, NULL },
         };
         int r = status_uid(buf, len, &s.uid);
         if (r < 0)
@@ -189,23 +186,21 @@ static bool list_has(const char *l, const char *e, const char *controller) {
 }
 
 /* One "ID:controllers:path" line; true with the path when it matches. */
-static bool cgroup_line_match(const char *line, size_t n, const char *controller,
-                              const char **ret_path, size_t *ret_len) {
+static bool cgroup_line_match(const char *line, size_t n, const char *controller, const char **ret_path,
+                              size_t *ret_len) {
         const char *end = line + n;
         const char *c1 = memchr(line, ':', n);
         const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(end - c1 - 1)) : NULL;
         if (!c2 || c2 + 1 >= end)
                 return false;
-        if (controller ? !list_has(c1 + 1, c2, controller)
-                       : !(c1 == line + 1 && line[0] == '0' && c2 == c1 + 1))
+        if (controller ? !list_has(c1 + 1, c2, controller) : !(c1 == line + 1 && line[0] == '0' && c2 == c1 + 1))
                 return false;
         *ret_path = c2 + 1;
         *ret_len = (size_t)(end - c2 - 1);
         return true;
 }
 
-int parse_proc_cgroup(const char *buf, size_t len, const char *controller,
-                      char *ret, size_t size) {
+int parse_proc_cgroup(const char *buf, size_t len, const char *controller, char *ret, size_t size) {
         const char *p = buf, *end = buf + len, *line, *path;
         size_t n, plen;
         if (controller && !*controller)
@@ -256,9 +251,7 @@ static int read_pid_int(const char *root, pid_t pid, const char *name, int *ret)
         return n < 0 ? (int)n : parse_int_value(buf, (size_t)n, ret);
 }
 
-int read_proc_oom_score(const char *root, pid_t pid, int *ret) {
-        return read_pid_int(root, pid, "oom_score", ret);
-}
+int read_proc_oom_score(const char *root, pid_t pid, int *ret) { return read_pid_int(root, pid, "oom_score", ret); }
 
 int read_proc_oom_score_adj(const char *root, pid_t pid, int *ret) {
         return read_pid_int(root, pid, "oom_score_adj", ret);

@@ -27,7 +27,7 @@ static int parse_decimal(const char *p, const char *end, double *ret) {
 
 /* "avg10=0.00 avg60=0.00 avg300=0.00 total=0": all four required. */
 static int parse_psi_fields(const char *p, const char *end, struct psi_line *ret) {
-        struct psi_line l = {0};
+        struct psi_line l = { 0 };
         unsigned seen = 0;
         const char *tok;
         size_t n;
@@ -62,7 +62,7 @@ static int parse_psi_fields(const char *p, const char *end, struct psi_line *ret
 }
 
 int parse_psi(const char *buf, size_t len, struct psi *ret) {
-        struct psi psi = {0};
+        struct psi psi = { 0 };
         bool has_some = false;
         const char *p = buf, *end = buf + len, *line;
         size_t n;

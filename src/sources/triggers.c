@@ -34,9 +34,7 @@ int memcg_v1_threshold_arm(const char *cgroup_dir, uint64_t bytes) {
         return v1_event_arm(cgroup_dir, "memory.usage_in_bytes", level);
 }
 
-int memcg_v1_oom_event_arm(const char *cgroup_dir) {
-        return v1_event_arm(cgroup_dir, "memory.oom_control", "");
-}
+int memcg_v1_oom_event_arm(const char *cgroup_dir) { return v1_event_arm(cgroup_dir, "memory.oom_control", ""); }
 
 int memcg_v1_pressure_arm(const char *cgroup_dir, const char *level) {
         return v1_event_arm(cgroup_dir, "memory.pressure_level", level);
@@ -49,8 +47,8 @@ void trigger_drain_eventfd(int fd) {
 }
 
 int psi_trigger_format(char *buf, size_t size, bool full, uint64_t stall_us, uint64_t window_us) {
-        int n = snprintf(buf, size, "%s %llu %llu", full ? "full" : "some",
-                         (unsigned long long)stall_us, (unsigned long long)window_us);
+        int n = snprintf(buf, size, "%s %llu %llu", full ? "full" : "some", (unsigned long long)stall_us,
+                         (unsigned long long)window_us);
         return n < 0 || (size_t)n >= size ? -ENOBUFS : 0;
 }
 
@@ -73,8 +71,7 @@ static int psi_write(const char *path, bool full, uint64_t stall_us, uint64_t wi
 
 #define PSI_UNPRIV_WINDOW_US (2 * USEC_PER_SEC)
 
-int psi_trigger_arm(const char *path, bool full, uint64_t stall_us, uint64_t window_us,
-                    uint64_t *ret_window_us) {
+int psi_trigger_arm(const char *path, bool full, uint64_t stall_us, uint64_t window_us, uint64_t *ret_window_us) {
         int fd = psi_write(path, full, stall_us, window_us);
         if (fd >= 0 || (fd != -EPERM && fd != -EINVAL) || window_us == PSI_UNPRIV_WINDOW_US) {
                 if (fd >= 0 && ret_window_us)

@@ -4,15 +4,15 @@
 #include "util.h"
 
 int parse_vmstat(const char *buf, size_t len, struct vmstat *ret) {
-        struct vmstat v = {0};
+        struct vmstat v = { 0 };
         const struct kv_field fields[] = {
-                {"pgscan_kswapd", &v.pgscan_kswapd, NULL},
-                {"pgscan_direct", &v.pgscan_direct, NULL},
-                {"pgscan_khugepaged", &v.pgscan_khugepaged, NULL},
-                {"pgmajfault", &v.pgmajfault, NULL},
-                {"oom_kill", &v.oom_kill, NULL}, /* 4.13+; 0 before */
-                {"pswpin", &v.pswpin, NULL},
-                {"pswpout", &v.pswpout, NULL},
+                { "pgscan_kswapd", &v.pgscan_kswapd, NULL },
+                { "pgscan_direct", &v.pgscan_direct, NULL },
+                { "pgscan_khugepaged", &v.pgscan_khugepaged, NULL },
+                { "pgmajfault", &v.pgmajfault, NULL },
+                { "oom_kill", &v.oom_kill, NULL }, /* 4.13+; 0 before */
+                { "pswpin", &v.pswpin, NULL },
+                { "pswpout", &v.pswpout, NULL },
         };
         int r = parse_kv(buf, len, fields, ELEMENTSOF(fields));
         if (r < 0)

@@ -16,14 +16,13 @@ enum { ZF_FREE = 1, ZF_MIN = 2, ZF_LOW = 4, ZF_HIGH = 8, ZF_MANAGED = 16, ZF_ALL
 struct zi_state {
         struct zoneinfo zi;
         struct zone_watermarks cur;
-        unsigned seen;  /* ZF_* of cur; 0 when outside a zone */
+        unsigned seen; /* ZF_* of cur; 0 when outside a zone */
         bool in_zone;
 };
 
 /* Keeps the zone just finished if it is complete and populated. */
 static void zi_commit(struct zi_state *s) {
-        if (s->in_zone && s->seen == ZF_ALL && s->cur.managed > 0 &&
-            s->zi.n_zones < ZONEINFO_MAX_ZONES)
+        if (s->in_zone && s->seen == ZF_ALL && s->cur.managed > 0 && s->zi.n_zones < ZONEINFO_MAX_ZONES)
                 s->zi.zones[s->zi.n_zones++] = s->cur;
         s->in_zone = false;
         s->seen = 0;
@@ -106,14 +105,14 @@ static size_t zi_feed(struct zi_state *s, const char *buf, size_t len) {
 }
 
 int parse_zoneinfo(const char *buf, size_t len, struct zoneinfo *ret) {
-        struct zi_state s = {0};
+        struct zi_state s = { 0 };
         zi_feed(&s, buf, len);
         return zi_finish(&s, ret);
 }
 
 int read_zoneinfo(const char *root, struct zoneinfo *ret) {
         _cleanup_(closep) int fd = open_at_root(root, "/proc/zoneinfo", O_RDONLY);
-        struct zi_state s = {0};
+        struct zi_state s = { 0 };
         char buf[8192];
         size_t have = 0;
         if (fd < 0)

@@ -9,8 +9,7 @@
 int path_join(char *buf, size_t size, const char *root, const char *path) {
         if (!root || !*root || (root[0] == '/' && root[1] == '\0'))
                 root = "";
-        int n = snprintf(buf, size, "%s%s%s", root,
-                         (*root && path[0] != '/') ? "/" : "", path);
+        int n = snprintf(buf, size, "%s%s%s", root, (*root && path[0] != '/') ? "/" : "", path);
         if (n < 0 || (size_t)n >= size)
                 return -ENAMETOOLONG;
         return 0;

@@ -67,8 +67,8 @@ static uint64_t size_multiplier(const char *u) {
 
 /* "<digits>[.<digits>] [unit]": the unit's multiplier (from mult_of)
  * scales the digits exactly. ret_frac says whether there was a fraction. */
-static int parse_with_unit(const char *s, uint64_t (*mult_of)(const char *), uint64_t *ret,
-                           uint64_t *ret_mult, bool *ret_frac) {
+static int parse_with_unit(const char *s, uint64_t (*mult_of)(const char *), uint64_t *ret, uint64_t *ret_mult,
+                           bool *ret_frac) {
         if (!s)
                 return -EINVAL;
         const char *u = s;
@@ -134,7 +134,7 @@ static uint64_t duration_multiplier(const char *u) {
                 const char *suffix;
                 uint64_t ns;
         } table[] = {
-                { "", NSEC_PER_SEC },   /* bare numbers are seconds */
+                { "", NSEC_PER_SEC }, /* bare numbers are seconds */
                 { "ns", 1 },
                 { "us", 1000 },
                 { "ms", NSEC_PER_MSEC },

@@ -114,8 +114,8 @@ static void exec_hog(const char *hog, const char *mib, const char *rate, const c
 }
 
 struct result {
-        double reaction_ms;     /* t_gone - t_cross; NAN when no crossing seen */
-        double fill_ms;         /* start -> t_cross */
+        double reaction_ms; /* t_gone - t_cross; NAN when no crossing seen */
+        double fill_ms;     /* start -> t_cross */
         bool win, kernel;
         char how[32];
 };
@@ -261,8 +261,9 @@ static int exit_floor(const char *hog, const char *mib, int runs) {
 
 int main(int argc, char **argv) {
         if (argc < 5) {
-                fprintf(stderr, "usage: race CGDIR HOG RATE RUNS [PERCENT]\n"
-                                "       race CGDIR HOG --exit MIB RUNS\n");
+                fprintf(stderr,
+                        "usage: race CGDIR HOG RATE RUNS [PERCENT]\n"
+                        "       race CGDIR HOG --exit MIB RUNS\n");
                 return 2;
         }
         cgdir = argv[1];
@@ -282,8 +283,8 @@ int main(int argc, char **argv) {
                 prio = setpriority(PRIO_PROCESS, 0, -20) == 0 ? "nice -20" : "normal";
         unsigned long long limit = read_u64("memory.limit_in_bytes");
         unsigned long long thr = limit / 100 * (unsigned long long)percent;
-        printf("# race: limit %llu, threshold %d%% = %llu, hog rate %s MiB/s, %d runs, timer priority %s\n",
-               limit, percent, thr, rate, runs, prio);
+        printf("# race: limit %llu, threshold %d%% = %llu, hog rate %s MiB/s, %d runs, timer priority %s\n", limit,
+               percent, thr, rate, runs, prio);
         double *react = calloc((size_t)runs, sizeof(double)), *lost = calloc((size_t)runs, sizeof(double));
         int wins = 0, nreact = 0, nlost = 0, kernel = 0;
         for (int i = 0; i < runs; i++) {

@@ -80,8 +80,8 @@ static void time_choose(const char *name, struct victim_policy *vp, const char *
         }
         char extra[256];
         if (r == 0)
-                snprintf(extra, sizeof(extra), "scanned=%u eligible=%u victim=%d(%s) score=%d", st.scanned,
-                         st.eligible, (int)v.pid, v.comm, v.score);
+                snprintf(extra, sizeof(extra), "scanned=%u eligible=%u victim=%d(%s) score=%d", st.scanned, st.eligible,
+                         (int)v.pid, v.comm, v.score);
         else
                 snprintf(extra, sizeof(extra), "scanned=%u eligible=%u error=%s", st.scanned, st.eligible,
                          strerror(-r));
@@ -104,9 +104,7 @@ static uint64_t scope_used(const char *dir) {
         return r == 0 ? ranking_used_memcg(&st) : 0;
 }
 
-static void on_event(const struct pc_event *ev, void *ud) {
-        births_on_event(ud, ev);
-}
+static void on_event(const struct pc_event *ev, void *ud) { births_on_event(ud, ev); }
 
 static int used_now(void *ud, uint64_t *ret) {
         *ret = scope_used(ud);
@@ -149,8 +147,10 @@ static void time_ranked(const char *name, struct victim_policy *vp, const char *
         char extra[256];
         if (pc >= 0)
                 close(pc);
-        snprintf(extra, sizeof(extra), "connector=%s walk_ms=%.2f answered=%d/%d candidates=%u of=%u victim=%d(%s) score=%d",
-                 pc >= 0 ? "yes" : "no", walk, ok, reps, st.scanned, st.ranked_of, ok ? (int)v.pid : 0, ok ? v.comm : "-", ok ? v.score : 0);
+        snprintf(extra, sizeof(extra),
+                 "connector=%s walk_ms=%.2f answered=%d/%d candidates=%u of=%u victim=%d(%s) score=%d",
+                 pc >= 0 ? "yes" : "no", walk, ok, reps, st.scanned, st.ranked_of, ok ? (int)v.pid : 0,
+                 ok ? v.comm : "-", ok ? v.score : 0);
         report(name, t, reps, extra);
 }
 
@@ -171,8 +171,9 @@ int main(int argc, char **argv) {
                 return 1;
         }
         fclose(f);
-        struct victim_policy vp = { .root = "/", .self = getpid(), .cgroup_controller = "memory",
-                                    .scope_bytes = strtoull(buf, NULL, 10) };
+        struct victim_policy vp = {
+                .root = "/", .self = getpid(), .cgroup_controller = "memory", .scope_bytes = strtoull(buf, NULL, 10)
+        };
         time_choose("choose_cgroup", &vp, dir, reps);
         time_ranked("ranked_cgroup", &vp, dir, vp.scope_bytes, reps, true);
         vp.scope_bytes = 0;

@@ -20,8 +20,15 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int ignore_pid(pid_t pid, void *ud) { (void)pid; (void)ud; return 0; }
-static void ignore_event(const struct pc_event *ev, void *ud) { (void)ev; (void)ud; }
+static int ignore_pid(pid_t pid, void *ud) {
+        (void)pid;
+        (void)ud;
+        return 0;
+}
+static void ignore_event(const struct pc_event *ev, void *ud) {
+        (void)ev;
+        (void)ud;
+}
 
 /* Parsers of NUL-terminated strings get a terminated (writable) copy. */
 static void strings(uint8_t which, char *s) {
@@ -32,13 +39,27 @@ static void strings(uint8_t which, char *s) {
         bool b;
         struct restore_entry e;
         switch (which % 7) {
-        case 0: (void)parse_size(s, &u); break;
-        case 1: (void)parse_size_or_pct(s, &sp); break;
-        case 2: (void)parse_duration(s, &ns); break;
-        case 3: (void)parse_double(s, &d); break;
-        case 4: (void)parse_bool(s, &b); break;
-        case 5: (void)restore_holds(RESTORE_MEMORY_HIGH, s, strlen(s), "max"); break;
-        case 6: (void)restore_parse_line(s, &e); break;
+        case 0:
+                (void)parse_size(s, &u);
+                break;
+        case 1:
+                (void)parse_size_or_pct(s, &sp);
+                break;
+        case 2:
+                (void)parse_duration(s, &ns);
+                break;
+        case 3:
+                (void)parse_double(s, &d);
+                break;
+        case 4:
+                (void)parse_bool(s, &b);
+                break;
+        case 5:
+                (void)restore_holds(RESTORE_MEMORY_HIGH, s, strlen(s), "max");
+                break;
+        case 6:
+                (void)restore_parse_line(s, &e);
+                break;
         }
 }
 
@@ -48,8 +69,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         const char *buf = (const char *)data + 1;
         size_t len = size - 1;
         union {
-                struct meminfo m; struct psi p; struct zoneinfo z; struct vmstat v;
-                struct memcg_stat ms; struct proc_stat st; struct proc_status ps;
+                struct meminfo m;
+                struct psi p;
+                struct zoneinfo z;
+                struct vmstat v;
+                struct memcg_stat ms;
+                struct proc_stat st;
+                struct proc_status ps;
                 struct cgroup_mounts cm;
         } out;
         uint64_t a, b, c;
@@ -58,22 +84,54 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         char path[256];
         long carry = 0;
         switch (data[0] % 17) {
-        case 0: (void)parse_meminfo(buf, len, &out.m); break;
-        case 1: (void)parse_psi(buf, len, &out.p); break;
-        case 2: (void)parse_zoneinfo(buf, len, &out.z); break;
-        case 3: (void)parse_vmstat(buf, len, &out.v); break;
-        case 4: (void)parse_memcg_v1_stat(buf, len, &out.ms); break;
-        case 5: (void)parse_memcg_v2_stat(buf, len, &out.ms); break;
-        case 6: (void)parse_memcg_v1_oom_control(buf, len, &flag, &a, &b); break;
-        case 7: (void)parse_memcg_v2_events(buf, len, &a, &b, &c); break;
-        case 8: (void)parse_proc_stat(buf, len, &out.st); break;
-        case 9: (void)parse_proc_status(buf, len, &out.ps); break;
-        case 10: (void)parse_int_value(buf, len, &i); break;
-        case 11: (void)parse_proc_cgroup(buf, len, "memory", path, sizeof(path)); break;
-        case 12: (void)parse_u64_or_max(buf, len, &a); break;
-        case 13: (void)parse_cgroup_mounts(buf, len, &out.cm); break;
-        case 14: (void)parse_pid_list(buf, len, &carry, ignore_pid, NULL); break;
-        case 15: (void)parse_proc_connector(buf, len, ignore_event, NULL); break;
+        case 0:
+                (void)parse_meminfo(buf, len, &out.m);
+                break;
+        case 1:
+                (void)parse_psi(buf, len, &out.p);
+                break;
+        case 2:
+                (void)parse_zoneinfo(buf, len, &out.z);
+                break;
+        case 3:
+                (void)parse_vmstat(buf, len, &out.v);
+                break;
+        case 4:
+                (void)parse_memcg_v1_stat(buf, len, &out.ms);
+                break;
+        case 5:
+                (void)parse_memcg_v2_stat(buf, len, &out.ms);
+                break;
+        case 6:
+                (void)parse_memcg_v1_oom_control(buf, len, &flag, &a, &b);
+                break;
+        case 7:
+                (void)parse_memcg_v2_events(buf, len, &a, &b, &c);
+                break;
+        case 8:
+                (void)parse_proc_stat(buf, len, &out.st);
+                break;
+        case 9:
+                (void)parse_proc_status(buf, len, &out.ps);
+                break;
+        case 10:
+                (void)parse_int_value(buf, len, &i);
+                break;
+        case 11:
+                (void)parse_proc_cgroup(buf, len, "memory", path, sizeof(path));
+                break;
+        case 12:
+                (void)parse_u64_or_max(buf, len, &a);
+                break;
+        case 13:
+                (void)parse_cgroup_mounts(buf, len, &out.cm);
+                break;
+        case 14:
+                (void)parse_pid_list(buf, len, &carry, ignore_pid, NULL);
+                break;
+        case 15:
+                (void)parse_proc_connector(buf, len, ignore_event, NULL);
+                break;
         default: {
                 char s[512];
                 size_t n = len < sizeof(s) - 1 ? len : sizeof(s) - 1;

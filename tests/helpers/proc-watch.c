@@ -36,10 +36,8 @@ static void print_event(const struct proc_event *ev) {
                 printf("fork %d %d %llu\n", ev->event_data.fork.parent_tgid, ev->event_data.fork.child_pid, ts);
         else if (ev->what == PROC_EVENT_EXEC)
                 printf("exec %d %llu\n", ev->event_data.exec.process_pid, ts);
-        else if (ev->what == PROC_EVENT_EXIT &&
-                 ev->event_data.exit.process_pid == ev->event_data.exit.process_tgid)
-                printf("exit %d %u %llu\n", ev->event_data.exit.process_pid,
-                       ev->event_data.exit.exit_code & 0x7f, ts);
+        else if (ev->what == PROC_EVENT_EXIT && ev->event_data.exit.process_pid == ev->event_data.exit.process_tgid)
+                printf("exit %d %u %llu\n", ev->event_data.exit.process_pid, ev->event_data.exit.exit_code & 0x7f, ts);
 }
 
 int main(int argc, char **argv) {

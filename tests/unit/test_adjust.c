@@ -47,7 +47,8 @@ static void test_match(void **state) {
         assert_int_equal(match(&p, (struct adjust_facts){ .comm = "postgres" }), 5);
         assert_int_equal(match(&p, (struct adjust_facts){ .comm = "mysqld", .uid = 0, .has_uid = true }), 0);
         assert_int_equal(match(&p, (struct adjust_facts){ .comm = "postgresql", .uid = 0, .has_uid = true }), -1);
-        assert_int_equal(match(&p, (struct adjust_facts){ .comm = "chrome", .cmdline = "chrome --type=renderer --x" }), 1);
+        assert_int_equal(match(&p, (struct adjust_facts){ .comm = "chrome", .cmdline = "chrome --type=renderer --x" }),
+                         1);
         assert_int_equal(match(&p, (struct adjust_facts){ .comm = "chrome", .cmdline = "chrome" }), -1);
         /* exe: glob with FNM_PATHNAME, a plain path matches itself even with [ ] */
         assert_int_equal(match(&p, (struct adjust_facts){ .comm = "t", .exe = "/usr/lib/a/bin/tool" }), 2);
@@ -59,8 +60,8 @@ static void test_match(void **state) {
         assert_int_equal(match(&p, (struct adjust_facts){ .comm = "job", .cgroup = "/batch/j1/sub" }), -1);
         assert_int_equal(match(&p, (struct adjust_facts){ .comm = "job", .cgroup = "/batch" }), -1);
         /* first match wins: a renderer in /batch is a worker */
-        assert_int_equal(match(&p, (struct adjust_facts){ .comm = "c", .cmdline = "--type=renderer",
-                                                          .cgroup = "/batch/x" }), 1);
+        assert_int_equal(
+                match(&p, (struct adjust_facts){ .comm = "c", .cmdline = "--type=renderer", .cgroup = "/batch/x" }), 1);
         /* nothing read, nothing matched */
         assert_int_equal(match(&p, (struct adjust_facts){ .comm = NULL }), -1);
         policy_free(&p);
@@ -72,9 +73,10 @@ static void test_shadows(void **state) {
              "[adjust:b]\ncomm = ^x$\nuser = 0\noom_score_adj = 2\n"
              "[adjust:c]\nuser = root\noom_score_adj = 3\n"
              "[adjust:d]\nuser = 0\ncgroup = /a\noom_score_adj = 4\n"
-             "[adjust:e]\ncomm = ^y$\ncgroup = /a\noom_score_adj = 5\n", &p);
+             "[adjust:e]\ncomm = ^y$\ncgroup = /a\noom_score_adj = 5\n",
+             &p);
         const struct adjust_rule *r = p.adjust;
-        assert_true(adjust_rule_shadows(&r[0], &r[1]));  /* b narrower than a */
+        assert_true(adjust_rule_shadows(&r[0], &r[1])); /* b narrower than a */
         assert_false(adjust_rule_shadows(&r[1], &r[0]));
         assert_true(adjust_rule_shadows(&r[2], &r[3]));  /* "root" is uid 0 */
         assert_false(adjust_rule_shadows(&r[0], &r[4])); /* other comm */
@@ -86,9 +88,10 @@ static void test_shadows(void **state) {
 static void test_shadow_warning(void **state) {
         struct config_errors e = { 0 };
         struct policy p;
-        static const char text[] = "[adjust:a]\ncomm = ^x$\noom_score_adj = 1\n\n"
-                                   "[adjust:b]\ncomm = ^x$\noom_score_adj = 2\n"
-                                   "[adjust:c]\ncomm = ^x$\nenforce = yes\nuser = 0\noom_score_adj = 2\n";
+        static const char text[] =
+                "[adjust:a]\ncomm = ^x$\noom_score_adj = 1\n\n"
+                "[adjust:b]\ncomm = ^x$\noom_score_adj = 2\n"
+                "[adjust:c]\ncomm = ^x$\nenforce = yes\nuser = 0\noom_score_adj = 2\n";
         FILE *f = fmemopen((void *)text, strlen(text), "r");
         assert_int_equal(config_load_stream(f, "t.conf", &p, &e), 0); /* a warning, not an error */
         fclose(f);
@@ -216,12 +219,9 @@ static void test_live_enforce(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_match),
-                cmocka_unit_test(test_shadows),
-                cmocka_unit_test(test_shadow_warning),
-                cmocka_unit_test(test_track_table),
-                cmocka_unit_test(test_live_once),
-                cmocka_unit_test(test_live_enforce),
+                cmocka_unit_test(test_match),          cmocka_unit_test(test_shadows),
+                cmocka_unit_test(test_shadow_warning), cmocka_unit_test(test_track_table),
+                cmocka_unit_test(test_live_once),      cmocka_unit_test(test_live_enforce),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,8 +29,9 @@ static void test_hybrid(void **state) {
 }
 
 static void test_v1_only_and_memory_among_options(void **state) {
-        const char *t = "cgroup /cg/mem cgroup rw,nosuid,cpuset,memory,pids 0 0\n"
-                        "cgroup /cg/memoryless cgroup rw,memory_pressure_x 0 0\n";
+        const char *t =
+                "cgroup /cg/mem cgroup rw,nosuid,cpuset,memory,pids 0 0\n"
+                "cgroup /cg/memoryless cgroup rw,memory_pressure_x 0 0\n";
         struct cgroup_mounts m;
         assert_int_equal(PARSE(parse_cgroup_mounts, t, &m), 0);
         assert_int_equal(m.layout, LAYOUT_V1);
@@ -71,7 +72,10 @@ static void put(const char *rel, const char *text) {
         fclose(f);
 }
 
-struct seen { char paths[16][64]; int n; };
+struct seen {
+        char paths[16][64];
+        int n;
+};
 
 static int collect(const char *rel, void *ud) {
         struct seen *s = ud;
@@ -100,7 +104,7 @@ static void test_fixture_walk_v2(void **state) {
         char want[512];
         snprintf(want, sizeof(want), "%s/sys/fs/cgroup", root);
         assert_string_equal(m.memory_mount, want);
-        struct seen s = {0};
+        struct seen s = { 0 };
         assert_int_equal(cgroup_tree_walk(root, &m, "/", 0, collect, &s), 0);
         assert_int_equal(s.n, 5);
         assert_true(has(&s, "/"));

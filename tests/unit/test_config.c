@@ -97,8 +97,7 @@ static const char full_conf[] =
         "psi_full_avg10_above = 12.5\n"
         "headroom_below = 10%\n";
 
-static void assert_matcher(const struct matcher_list *l, size_t i, enum match_field field,
-                           const char *source) {
+static void assert_matcher(const struct matcher_list *l, size_t i, enum match_field field, const char *source) {
         assert_true(i < l->n);
         assert_int_equal(l->items[i].field, field);
         assert_string_equal(l->items[i].source, source);
@@ -239,150 +238,154 @@ static void test_action_names(void **state) {
 }
 
 static void test_value_errors(void **state) {
-        EXPECT_ERRORS("[daemon]\n"
-                      "interval = 5 parsecs\n"
-                      "rescan_interval = 0\n"
-                      "dry_run = maybe\n"
-                      "kill_grace = -1s\n"
-                      "protect = ^(sshd\n"
-                      "[global]\n"
-                      "mem_available_below = 150%\n"
-                      "swap_free_below = 12Q\n"
-                      "psi_some_avg10_above = 101\n"
-                      "psi_full_avg10_above = abc\n"
-                      "watermark_below = medium\n"
-                      "action = kill-cgroup\n",
-                      "t.conf:2: interval: invalid duration \"5 parsecs\" (e.g. 500us, 100ms, 2s, 1.5m, 1h)",
-                      "t.conf:3: rescan_interval: must be greater than 0",
-                      "t.conf:4: dry_run: invalid boolean \"maybe\" (yes/no, true/false, on/off, 1/0)",
-                      "t.conf:5: kill_grace: invalid duration \"-1s\" (e.g. 500us, 100ms, 2s, 1.5m, 1h)",
-                      "t.conf:6: protect: invalid regex \"^(sshd\": Unmatched ( or \\(",
-                      "t.conf:8: mem_available_below: percentage \"150%\" out of range (0..100%)",
-                      "t.conf:9: swap_free_below: invalid size or percentage \"12Q\" (e.g. 512M, 1.5G, 5%)",
-                      "t.conf:10: psi_some_avg10_above: \"101\" out of range (0..100)",
-                      "t.conf:11: psi_full_avg10_above: invalid number \"abc\" (a percentage 0..100)",
-                      "t.conf:12: watermark_below: invalid watermark \"medium\" (min, low or high)",
-                      "t.conf:13: action: kill-cgroup is only valid in [cgroup:NAME]",
-                      "t.conf:7: [global]: no threshold set; the rule would never fire");
+        EXPECT_ERRORS(
+                "[daemon]\n"
+                "interval = 5 parsecs\n"
+                "rescan_interval = 0\n"
+                "dry_run = maybe\n"
+                "kill_grace = -1s\n"
+                "protect = ^(sshd\n"
+                "[global]\n"
+                "mem_available_below = 150%\n"
+                "swap_free_below = 12Q\n"
+                "psi_some_avg10_above = 101\n"
+                "psi_full_avg10_above = abc\n"
+                "watermark_below = medium\n"
+                "action = kill-cgroup\n",
+                "t.conf:2: interval: invalid duration \"5 parsecs\" (e.g. 500us, 100ms, 2s, 1.5m, 1h)",
+                "t.conf:3: rescan_interval: must be greater than 0",
+                "t.conf:4: dry_run: invalid boolean \"maybe\" (yes/no, true/false, on/off, 1/0)",
+                "t.conf:5: kill_grace: invalid duration \"-1s\" (e.g. 500us, 100ms, 2s, 1.5m, 1h)",
+                "t.conf:6: protect: invalid regex \"^(sshd\": Unmatched ( or \\(",
+                "t.conf:8: mem_available_below: percentage \"150%\" out of range (0..100%)",
+                "t.conf:9: swap_free_below: invalid size or percentage \"12Q\" (e.g. 512M, 1.5G, 5%)",
+                "t.conf:10: psi_some_avg10_above: \"101\" out of range (0..100)",
+                "t.conf:11: psi_full_avg10_above: invalid number \"abc\" (a percentage 0..100)",
+                "t.conf:12: watermark_below: invalid watermark \"medium\" (min, low or high)",
+                "t.conf:13: action: kill-cgroup is only valid in [cgroup:NAME]",
+                "t.conf:7: [global]: no threshold set; the rule would never fire");
 }
 
 static void test_cgroup_errors(void **state) {
-        EXPECT_ERRORS("[cgroup:web]\n"
-                      "path = system.slice\n"
-                      "usage_above = 10X\n"
-                      "failcnt_rate_above = -3\n"
-                      "action = nuke\n"
-                      "supervisor_first = perhaps\n"
-                      "usage_above = 5%\n"
-                      "[cgroup:db]\n"
-                      "usage_above = 90%\n"
-                      "[cgroup:]\n"
-                      "path = /x\n"
-                      "usage_above = 90%\n"
-                      "[cgroup:a b]\n"
-                      "path = /y\n"
-                      "psi_some_avg10_above = 10\n"
-                      "[cgroup:db]\n"
-                      "path = /z\n"
-                      "usage_above = oops\n",
-                      "t.conf:2: path: \"system.slice\" is not absolute (a cgroup path starts with '/')",
-                      "t.conf:3: usage_above: invalid size or percentage \"10X\" (e.g. 512M, 1.5G, 5%)",
-                      "t.conf:4: failcnt_rate_above: invalid number \"-3\" (events per second, e.g. 100 or 0.5)",
-                      "t.conf:5: action: invalid action \"nuke\" (warn, kill, kill-cgroup, reclaim, stop)",
-                      "t.conf:6: supervisor_first: invalid boolean \"perhaps\" (yes/no, true/false, on/off, 1/0)",
-                      "t.conf:7: usage_above: duplicate key (first set on line 3)",
-                      "t.conf:1: [cgroup:web]: missing path",
-                      "t.conf:1: [cgroup:web]: no threshold set; the rule would never fire",
-                      "t.conf:8: [cgroup:db]: missing path",
-                      "t.conf:10: [cgroup:]: empty rule name",
-                      "t.conf:13: [cgroup:a b]: invalid rule name (use letters, digits, '-', '_', '.', '@')",
-                      "t.conf:16: [cgroup:db]: duplicate section (first on line 8)",
-                      "t.conf:18: usage_above: invalid size or percentage \"oops\" (e.g. 512M, 1.5G, 5%)",
-                      "t.conf:16: [cgroup:db]: no threshold set; the rule would never fire");
+        EXPECT_ERRORS(
+                "[cgroup:web]\n"
+                "path = system.slice\n"
+                "usage_above = 10X\n"
+                "failcnt_rate_above = -3\n"
+                "action = nuke\n"
+                "supervisor_first = perhaps\n"
+                "usage_above = 5%\n"
+                "[cgroup:db]\n"
+                "usage_above = 90%\n"
+                "[cgroup:]\n"
+                "path = /x\n"
+                "usage_above = 90%\n"
+                "[cgroup:a b]\n"
+                "path = /y\n"
+                "psi_some_avg10_above = 10\n"
+                "[cgroup:db]\n"
+                "path = /z\n"
+                "usage_above = oops\n",
+                "t.conf:2: path: \"system.slice\" is not absolute (a cgroup path starts with '/')",
+                "t.conf:3: usage_above: invalid size or percentage \"10X\" (e.g. 512M, 1.5G, 5%)",
+                "t.conf:4: failcnt_rate_above: invalid number \"-3\" (events per second, e.g. 100 or 0.5)",
+                "t.conf:5: action: invalid action \"nuke\" (warn, kill, kill-cgroup, reclaim, stop)",
+                "t.conf:6: supervisor_first: invalid boolean \"perhaps\" (yes/no, true/false, on/off, 1/0)",
+                "t.conf:7: usage_above: duplicate key (first set on line 3)", "t.conf:1: [cgroup:web]: missing path",
+                "t.conf:1: [cgroup:web]: no threshold set; the rule would never fire",
+                "t.conf:8: [cgroup:db]: missing path", "t.conf:10: [cgroup:]: empty rule name",
+                "t.conf:13: [cgroup:a b]: invalid rule name (use letters, digits, '-', '_', '.', '@')",
+                "t.conf:16: [cgroup:db]: duplicate section (first on line 8)",
+                "t.conf:18: usage_above: invalid size or percentage \"oops\" (e.g. 512M, 1.5G, 5%)",
+                "t.conf:16: [cgroup:db]: no threshold set; the rule would never fire");
 }
 
 static void test_kill_path_errors(void **state) {
-        EXPECT_ERRORS("[daemon]\n"
-                      "max_kills_per_minute = 0\n"
-                      "kill_timeout = 0\n"
-                      "for = 1s\n"
-                      "headroom_below = 5%\n"
-                      "[global]\n"
-                      "psi_full_avg10_above = 40\n"
-                      "headroom_below = 5%\n"
-                      "forecast_below = 10s\n"
-                      "for = soon\n"
-                      "max_kills_per_minute = 5\n"
-                      "kill_timeout = 1s\n"
-                      "[cgroup:web]\n"
-                      "path = /w\n"
-                      "forecast_below = garbage\n"
-                      "headroom_below = 101%\n"
-                      "for = 1s\n"
-                      "for = 2s\n"
-                      "[cgroup:db]\n"
-                      "path = /d\n"
-                      "forecast_below = 0\n",
-                      "t.conf:2: max_kills_per_minute: must be greater than 0",
-                      "t.conf:3: kill_timeout: must be greater than 0",
-                      "t.conf:4: for: only valid in [global] and [cgroup:NAME]",
-                      "t.conf:5: headroom_below: only valid in [cgroup:NAME]",
-                      "t.conf:8: headroom_below: only valid in [cgroup:NAME]",
-                      "t.conf:9: forecast_below: only valid in [cgroup:NAME]",
-                      "t.conf:10: for: invalid duration \"soon\" (e.g. 500us, 100ms, 2s, 1.5m, 1h)",
-                      "t.conf:11: max_kills_per_minute: only valid in [daemon]",
-                      "t.conf:12: kill_timeout: only valid in [daemon]",
-                      "t.conf:15: forecast_below: invalid duration \"garbage\" (e.g. 500us, 100ms, 2s, 1.5m, 1h)",
-                      "t.conf:16: headroom_below: percentage \"101%\" out of range (0..100%)",
-                      "t.conf:18: for: duplicate key (first set on line 17)",
-                      "t.conf:13: [cgroup:web]: no threshold set; the rule would never fire",
-                      "t.conf:21: forecast_below: must be greater than 0",
-                      "t.conf:19: [cgroup:db]: no threshold set; the rule would never fire");
-        EXPECT_ERRORS("[daemon]\n"
-                      "max_kills_per_minute = -1\n"
-                      "[global]\n"
-                      "psi_full_avg10_above = 40\n",
-                      "t.conf:2: max_kills_per_minute: invalid number \"-1\" (a whole number, e.g. 10)");
-        EXPECT_ERRORS("[daemon]\n"
-                      "max_kills_per_minute = 4294967296\n"
-                      "[global]\n"
-                      "psi_full_avg10_above = 40\n",
-                      "t.conf:2: max_kills_per_minute: \"4294967296\" too large");
-        EXPECT_ERRORS("[daemon]\n"
-                      "max_kills_per_minute = 2.5\n"
-                      "[global]\n"
-                      "psi_full_avg10_above = 40\n",
-                      "t.conf:2: max_kills_per_minute: invalid number \"2.5\" (a whole number, e.g. 10)");
+        EXPECT_ERRORS(
+                "[daemon]\n"
+                "max_kills_per_minute = 0\n"
+                "kill_timeout = 0\n"
+                "for = 1s\n"
+                "headroom_below = 5%\n"
+                "[global]\n"
+                "psi_full_avg10_above = 40\n"
+                "headroom_below = 5%\n"
+                "forecast_below = 10s\n"
+                "for = soon\n"
+                "max_kills_per_minute = 5\n"
+                "kill_timeout = 1s\n"
+                "[cgroup:web]\n"
+                "path = /w\n"
+                "forecast_below = garbage\n"
+                "headroom_below = 101%\n"
+                "for = 1s\n"
+                "for = 2s\n"
+                "[cgroup:db]\n"
+                "path = /d\n"
+                "forecast_below = 0\n",
+                "t.conf:2: max_kills_per_minute: must be greater than 0",
+                "t.conf:3: kill_timeout: must be greater than 0",
+                "t.conf:4: for: only valid in [global] and [cgroup:NAME]",
+                "t.conf:5: headroom_below: only valid in [cgroup:NAME]",
+                "t.conf:8: headroom_below: only valid in [cgroup:NAME]",
+                "t.conf:9: forecast_below: only valid in [cgroup:NAME]",
+                "t.conf:10: for: invalid duration \"soon\" (e.g. 500us, 100ms, 2s, 1.5m, 1h)",
+                "t.conf:11: max_kills_per_minute: only valid in [daemon]",
+                "t.conf:12: kill_timeout: only valid in [daemon]",
+                "t.conf:15: forecast_below: invalid duration \"garbage\" (e.g. 500us, 100ms, 2s, 1.5m, 1h)",
+                "t.conf:16: headroom_below: percentage \"101%\" out of range (0..100%)",
+                "t.conf:18: for: duplicate key (first set on line 17)",
+                "t.conf:13: [cgroup:web]: no threshold set; the rule would never fire",
+                "t.conf:21: forecast_below: must be greater than 0",
+                "t.conf:19: [cgroup:db]: no threshold set; the rule would never fire");
+        EXPECT_ERRORS(
+                "[daemon]\n"
+                "max_kills_per_minute = -1\n"
+                "[global]\n"
+                "psi_full_avg10_above = 40\n",
+                "t.conf:2: max_kills_per_minute: invalid number \"-1\" (a whole number, e.g. 10)");
+        EXPECT_ERRORS(
+                "[daemon]\n"
+                "max_kills_per_minute = 4294967296\n"
+                "[global]\n"
+                "psi_full_avg10_above = 40\n",
+                "t.conf:2: max_kills_per_minute: \"4294967296\" too large");
+        EXPECT_ERRORS(
+                "[daemon]\n"
+                "max_kills_per_minute = 2.5\n"
+                "[global]\n"
+                "psi_full_avg10_above = 40\n",
+                "t.conf:2: max_kills_per_minute: invalid number \"2.5\" (a whole number, e.g. 10)");
 }
 
 static void test_matcher_errors(void **state) {
-        EXPECT_ERRORS("[daemon]\n"
-                      "protect = user:nosuchuser\n"
-                      "protect = ^sshd$\n"
-                      "prefer = cmdline:(\n"
-                      "avoid = user:\n"
-                      "[global]\n"
-                      "psi_full_avg10_above = 40\n"
-                      "protect = cgroup:[a\n"
-                      "prefer = \x1b(x\n"
-                      "[cgroup:web]\n"
-                      "path = /w\n"
-                      "usage_above = 90%\n"
-                      "avoid = comm:\n"
-                      "protect = user:nosuchuser2\n",
-                      "t.conf:2: protect: unknown user \"nosuchuser\"",
-                      "t.conf:4: prefer: invalid regex \"(\": Unmatched ( or \\(",
-                      "t.conf:5: avoid: empty pattern",
-                      "t.conf:8: protect: invalid regex \"[a\": Unmatched [, [^, [:, [., or [=",
-                      "t.conf:9: prefer: invalid regex \"?(x\": Unmatched ( or \\(",
-                      "t.conf:13: avoid: empty pattern",
-                      "t.conf:14: protect: unknown user \"nosuchuser2\"");
-        EXPECT_ERRORS("protect = ^x$\n"
-                      "[global]\n"
-                      "psi_full_avg10_above = 40\n"
-                      "prefer = user:nosuchuser-with-a-very-long-name-that-goes-on-and-on-and-on-and-on\n",
-                      "t.conf:1: protect: outside any section (it belongs in [daemon], [global] and [cgroup:NAME])",
-                      "t.conf:4: prefer: unknown user \"nosuchuser-with-a-very-long-name-that-goes-on-and-on-and-on-and-...\"");
+        EXPECT_ERRORS(
+                "[daemon]\n"
+                "protect = user:nosuchuser\n"
+                "protect = ^sshd$\n"
+                "prefer = cmdline:(\n"
+                "avoid = user:\n"
+                "[global]\n"
+                "psi_full_avg10_above = 40\n"
+                "protect = cgroup:[a\n"
+                "prefer = \x1b(x\n"
+                "[cgroup:web]\n"
+                "path = /w\n"
+                "usage_above = 90%\n"
+                "avoid = comm:\n"
+                "protect = user:nosuchuser2\n",
+                "t.conf:2: protect: unknown user \"nosuchuser\"",
+                "t.conf:4: prefer: invalid regex \"(\": Unmatched ( or \\(", "t.conf:5: avoid: empty pattern",
+                "t.conf:8: protect: invalid regex \"[a\": Unmatched [, [^, [:, [., or [=",
+                "t.conf:9: prefer: invalid regex \"?(x\": Unmatched ( or \\(", "t.conf:13: avoid: empty pattern",
+                "t.conf:14: protect: unknown user \"nosuchuser2\"");
+        EXPECT_ERRORS(
+                "protect = ^x$\n"
+                "[global]\n"
+                "psi_full_avg10_above = 40\n"
+                "prefer = user:nosuchuser-with-a-very-long-name-that-goes-on-and-on-and-on-and-on\n",
+                "t.conf:1: protect: outside any section (it belongs in [daemon], [global] and [cgroup:NAME])",
+                "t.conf:4: prefer: unknown user \"nosuchuser-with-a-very-long-name-that-goes-on-and-on-and-on-and-...\"");
 }
 
 static void test_matcher_values(void **state) {
@@ -402,7 +405,8 @@ static void test_matcher_values(void **state) {
                               "headroom_below = 1G\n"
                               "avoid = cgroup:/b/keep\n"
                               "avoid = user:root\n",
-                              &p, &e), 0);
+                              &p, &e),
+                         0);
         assert_int_equal(p.daemon.protect.n, 3);
         assert_matcher(&p.daemon.protect, 0, MATCH_COMM, "foo:bar");
         assert_matcher(&p.daemon.protect, 1, MATCH_USER, "user:4242");
@@ -421,8 +425,7 @@ static void test_matcher_values(void **state) {
         assert_int_equal(p.cgroups[1].avoid.n, 2);
         assert_matcher(&p.cgroups[1].avoid, 0, MATCH_CGROUP, "cgroup:/b/keep");
         assert_matcher(&p.cgroups[1].avoid, 1, MATCH_USER, "user:root");
-        assert_int_equal(matcher_list_fields(&p.cgroups[1].avoid),
-                         (1u << MATCH_CGROUP) | (1u << MATCH_USER));
+        assert_int_equal(matcher_list_fields(&p.cgroups[1].avoid), (1u << MATCH_CGROUP) | (1u << MATCH_USER));
         policy_free(&p);
         assert_int_equal(p.daemon.protect.n, 0);
         assert_null(p.cgroups);
@@ -431,85 +434,86 @@ static void test_matcher_values(void **state) {
 static void test_discarded_sections_free_matchers(void **state) {
         /* Matchers of a duplicate [daemon] or a rule with errors are
          * freed (the sanitizer build checks for leaks). */
-        EXPECT_ERRORS("[daemon]\n"
-                      "protect = ^a$\n"
-                      "[global]\n"
-                      "psi_full_avg10_above = 40\n"
-                      "prefer = ^b$\n"
-                      "[daemon]\n"
-                      "protect = ^c$\n"
-                      "avoid = user:root\n"
-                      "[global]\n"
-                      "psi_full_avg10_above = 40\n"
-                      "avoid = ^d$\n"
-                      "[cgroup:x]\n"
-                      "path = /x\n"
-                      "usage_above = 5%\n"
-                      "prefer = ^e$\n"
-                      "[cgroup:x]\n"
-                      "path = /y\n"
-                      "usage_above = 5%\n"
-                      "protect = ^f$\n",
-                      "t.conf:6: [daemon]: duplicate section (first on line 1)",
-                      "t.conf:9: [global]: duplicate section (first on line 3)",
-                      "t.conf:16: [cgroup:x]: duplicate section (first on line 12)");
+        EXPECT_ERRORS(
+                "[daemon]\n"
+                "protect = ^a$\n"
+                "[global]\n"
+                "psi_full_avg10_above = 40\n"
+                "prefer = ^b$\n"
+                "[daemon]\n"
+                "protect = ^c$\n"
+                "avoid = user:root\n"
+                "[global]\n"
+                "psi_full_avg10_above = 40\n"
+                "avoid = ^d$\n"
+                "[cgroup:x]\n"
+                "path = /x\n"
+                "usage_above = 5%\n"
+                "prefer = ^e$\n"
+                "[cgroup:x]\n"
+                "path = /y\n"
+                "usage_above = 5%\n"
+                "protect = ^f$\n",
+                "t.conf:6: [daemon]: duplicate section (first on line 1)",
+                "t.conf:9: [global]: duplicate section (first on line 3)",
+                "t.conf:16: [cgroup:x]: duplicate section (first on line 12)");
 }
 
 static void test_structure_errors(void **state) {
-        EXPECT_ERRORS("interval = 1s\n"
-                      "bogus = 1\n"
-                      "[daemon]\n"
-                      "path = /x\n"
-                      "colour = blue\n"
-                      "interval =\n"
-                      "interval = 2s\n"
-                      "just some words\n"
-                      "key: value\n"
-                      "= value\n"
-                      "[global\n"
-                      "mem_available_below = 5%\n"
-                      "[global] junk\n"
-                      "[frobnicate]\n"
-                      "x = 1\n"
-                      "[adjust:db]\n"
-                      "comm = ^postgres$\n"
-                      "[supervisor:nginx]\n"
-                      "[daemon]\n"
-                      "dry_run = nope\n"
-                      "[global]\n"
-                      "usage_above = 5%\n"
-                      "supervisor_first = yes\n"
-                      "psi_full_avg10_above = 40\n",
-                      "t.conf:1: interval: outside any section (it belongs in [daemon])",
-                      "t.conf:2: bogus: outside any section",
-                      "t.conf:4: path: only valid in [cgroup:NAME]",
-                      "t.conf:5: colour: unknown key in [daemon]",
-                      "t.conf:6: interval: empty value",
-                      "t.conf:7: interval: duplicate key (first set on line 6)",
-                      "t.conf:8: just some words: expected \"key = value\", \"[section]\" or a comment",
-                      "t.conf:9: key: value: expected \"key = value\", \"[section]\" or a comment",
-                      "t.conf:10: = value: expected \"key = value\", \"[section]\" or a comment",
-                      "t.conf:11: [global: missing ']' at the end of the section header",
-                      "t.conf:13: [global] junk: unexpected text after ']'",
-                      "t.conf:14: [frobnicate]: unknown section (expected [daemon], [global], [cgroup:NAME], [supervisor:NAME] or [adjust:NAME])",
-                      "t.conf:16: [adjust:db]: missing oom_score_adj",
-                      "t.conf:18: [supervisor:nginx]: say which processes are supervisors (match and/or cgroup)",
-                      "t.conf:19: [daemon]: duplicate section (first on line 3)",
-                      "t.conf:20: dry_run: invalid boolean \"nope\" (yes/no, true/false, on/off, 1/0)",
-                      "t.conf:22: usage_above: only valid in [cgroup:NAME]",
-                      "t.conf:23: supervisor_first: only valid in [cgroup:NAME]");
+        EXPECT_ERRORS(
+                "interval = 1s\n"
+                "bogus = 1\n"
+                "[daemon]\n"
+                "path = /x\n"
+                "colour = blue\n"
+                "interval =\n"
+                "interval = 2s\n"
+                "just some words\n"
+                "key: value\n"
+                "= value\n"
+                "[global\n"
+                "mem_available_below = 5%\n"
+                "[global] junk\n"
+                "[frobnicate]\n"
+                "x = 1\n"
+                "[adjust:db]\n"
+                "comm = ^postgres$\n"
+                "[supervisor:nginx]\n"
+                "[daemon]\n"
+                "dry_run = nope\n"
+                "[global]\n"
+                "usage_above = 5%\n"
+                "supervisor_first = yes\n"
+                "psi_full_avg10_above = 40\n",
+                "t.conf:1: interval: outside any section (it belongs in [daemon])",
+                "t.conf:2: bogus: outside any section", "t.conf:4: path: only valid in [cgroup:NAME]",
+                "t.conf:5: colour: unknown key in [daemon]", "t.conf:6: interval: empty value",
+                "t.conf:7: interval: duplicate key (first set on line 6)",
+                "t.conf:8: just some words: expected \"key = value\", \"[section]\" or a comment",
+                "t.conf:9: key: value: expected \"key = value\", \"[section]\" or a comment",
+                "t.conf:10: = value: expected \"key = value\", \"[section]\" or a comment",
+                "t.conf:11: [global: missing ']' at the end of the section header",
+                "t.conf:13: [global] junk: unexpected text after ']'",
+                "t.conf:14: [frobnicate]: unknown section (expected [daemon], [global], [cgroup:NAME], [supervisor:NAME] or [adjust:NAME])",
+                "t.conf:16: [adjust:db]: missing oom_score_adj",
+                "t.conf:18: [supervisor:nginx]: say which processes are supervisors (match and/or cgroup)",
+                "t.conf:19: [daemon]: duplicate section (first on line 3)",
+                "t.conf:20: dry_run: invalid boolean \"nope\" (yes/no, true/false, on/off, 1/0)",
+                "t.conf:22: usage_above: only valid in [cgroup:NAME]",
+                "t.conf:23: supervisor_first: only valid in [cgroup:NAME]");
 }
 
 static void test_line_numbers(void **state) {
         /* BOM, CRLF, indented keys, comments: numbers stay physical lines. */
-        EXPECT_ERRORS("\xEF\xBB\xBF; bom\r\n"
-                      "\r\n"
-                      "  [global]   ; comment\r\n"
-                      "\t; indented comment\r\n"
-                      "    action = stop\r\n"
-                      "  psi_full_avg10_above = 40 # hash comment\r\n"
-                      "mem_available_below = 5%;not a comment\r\n",
-                      "t.conf:7: mem_available_below: invalid size or percentage \"5%;not a comment\" (e.g. 512M, 1.5G, 5%)");
+        EXPECT_ERRORS(
+                "\xEF\xBB\xBF; bom\r\n"
+                "\r\n"
+                "  [global]   ; comment\r\n"
+                "\t; indented comment\r\n"
+                "    action = stop\r\n"
+                "  psi_full_avg10_above = 40 # hash comment\r\n"
+                "mem_available_below = 5%;not a comment\r\n",
+                "t.conf:7: mem_available_below: invalid size or percentage \"5%;not a comment\" (e.g. 512M, 1.5G, 5%)");
 }
 
 static void test_long_lines(void **state) {
@@ -703,21 +707,24 @@ static void roundtrip(const char *text) {
 static void test_print_roundtrip(void **state) {
         roundtrip(full_conf);
         roundtrip("[global]\nwatermark_below = min\n");
-        roundtrip("[daemon]\ninterval = 1.001s\nkill_grace = 250ns\npost_kill_delay = 90m\n"
-                  "rescan_interval = 3h\n"
-                  "[cgroup:x]\npath = /\nusage_above = 1000\nfailcnt_rate_above = 0.1\n"
-                  "psi_full_avg10_above = 33.333333333333336\n"
-                  "[cgroup:y]\npath = /a/*\nusage_above = 0.3%\naction = reclaim\n"
-                  "[cgroup:z]\npath = /b\nusage_above = 1.25T\naction = stop\n");
-        roundtrip("[daemon]\nmax_kills_per_minute = 4294967295\nkill_timeout = 1500ms\n"
-                  "protect = user:65534\nprotect = foo:bar\nprotect = cmdline:a b\n"
-                  "[cgroup:f]\npath = /f\nforecast_below = 1ns\nfor = 1h\n"
-                  "avoid = ^x$\navoid = ^y$\nprefer = user:root\nprotect = cgroup:/f/keep\n"
-                  "[cgroup:h]\npath = /h\nheadroom_below = 0.5%\n");
-        roundtrip("[adjust:db]\ncomm = ^(postgres|mysqld)$\nuser = root\noom_score_adj = -500\n"
-                  "[adjust:w]\ncmdline = --type=renderer\nexe = /usr/lib/*/chrome\ncgroup = /user.slice/*/\n"
-                  "user = 65534\noom_score_adj = +1000\nenforce = yes\n"
-                  "[adjust:zero]\nexe = /bin/x\noom_score_adj = -0\n");
+        roundtrip(
+                "[daemon]\ninterval = 1.001s\nkill_grace = 250ns\npost_kill_delay = 90m\n"
+                "rescan_interval = 3h\n"
+                "[cgroup:x]\npath = /\nusage_above = 1000\nfailcnt_rate_above = 0.1\n"
+                "psi_full_avg10_above = 33.333333333333336\n"
+                "[cgroup:y]\npath = /a/*\nusage_above = 0.3%\naction = reclaim\n"
+                "[cgroup:z]\npath = /b\nusage_above = 1.25T\naction = stop\n");
+        roundtrip(
+                "[daemon]\nmax_kills_per_minute = 4294967295\nkill_timeout = 1500ms\n"
+                "protect = user:65534\nprotect = foo:bar\nprotect = cmdline:a b\n"
+                "[cgroup:f]\npath = /f\nforecast_below = 1ns\nfor = 1h\n"
+                "avoid = ^x$\navoid = ^y$\nprefer = user:root\nprotect = cgroup:/f/keep\n"
+                "[cgroup:h]\npath = /h\nheadroom_below = 0.5%\n");
+        roundtrip(
+                "[adjust:db]\ncomm = ^(postgres|mysqld)$\nuser = root\noom_score_adj = -500\n"
+                "[adjust:w]\ncmdline = --type=renderer\nexe = /usr/lib/*/chrome\ncgroup = /user.slice/*/\n"
+                "user = 65534\noom_score_adj = +1000\nenforce = yes\n"
+                "[adjust:zero]\nexe = /bin/x\noom_score_adj = -0\n");
 }
 
 static void test_adjust_values(void **state) {
@@ -725,7 +732,8 @@ static void test_adjust_values(void **state) {
         struct policy p;
         assert_int_equal(load("[adjust:a]\ncomm = ^a$\noom_score_adj = -1000\n"
                               "[adjust:b]\ncgroup = /b/\nuser = root\noom_score_adj = 1000\nenforce = on\n",
-                              &p, &e), 0);
+                              &p, &e),
+                         0);
         assert_int_equal(p.n_adjust, 2);
         assert_false(p.has_global);
         assert_string_equal(p.adjust[0].name, "a");
@@ -740,26 +748,27 @@ static void test_adjust_values(void **state) {
 }
 
 static void test_adjust_errors(void **state) {
-        EXPECT_ERRORS("[adjust:a]\noom_score_adj = 5\n"
-                      "[adjust:b]\ncomm = x\n"
-                      "[adjust:c]\ncomm = (\noom_score_adj = 1e3\n"
-                      "[adjust:d]\nuser = no-such-user-here\noom_score_adj = -\n"
-                      "[adjust:e]\nexe = x\noom_score_adj = 99999999999999999999\ncomm = x\ncomm = y\n"
-                      "[adjust:a]\ncomm = x\noom_score_adj = 1\n"
-                      "[adjust:b c]\ncomm = x\noom_score_adj = 1\n"
-                      "[adjust:f]\nusage_above = 5%\noom_score_adj = 1\ncomm = x\n",
-                      "t.conf:1: [adjust:a]: no selector (comm, cmdline, exe, cgroup or user); say which processes it is for",
-                      "t.conf:3: [adjust:b]: missing oom_score_adj",
-                      "t.conf:6: comm: invalid regex \"(\": Unmatched ( or \\(",
-                      "t.conf:7: oom_score_adj: invalid number \"1e3\" (a whole number, -1000..1000)",
-                      "t.conf:9: user: unknown user \"no-such-user-here\"",
-                      "t.conf:10: oom_score_adj: invalid number \"-\" (a whole number, -1000..1000)",
-                      "t.conf:12: exe: \"x\" is not absolute (an executable's path starts with '/')",
-                      "t.conf:13: oom_score_adj: \"99999999999999999999\" out of range (-1000..1000)",
-                      "t.conf:15: comm: duplicate key (first set on line 14)",
-                      "t.conf:16: [adjust:a]: duplicate section (first on line 1)",
-                      "t.conf:19: [adjust:b c]: invalid rule name (use letters, digits, '-', '_', '.', '@')",
-                      "t.conf:23: usage_above: only valid in [cgroup:NAME]");
+        EXPECT_ERRORS(
+                "[adjust:a]\noom_score_adj = 5\n"
+                "[adjust:b]\ncomm = x\n"
+                "[adjust:c]\ncomm = (\noom_score_adj = 1e3\n"
+                "[adjust:d]\nuser = no-such-user-here\noom_score_adj = -\n"
+                "[adjust:e]\nexe = x\noom_score_adj = 99999999999999999999\ncomm = x\ncomm = y\n"
+                "[adjust:a]\ncomm = x\noom_score_adj = 1\n"
+                "[adjust:b c]\ncomm = x\noom_score_adj = 1\n"
+                "[adjust:f]\nusage_above = 5%\noom_score_adj = 1\ncomm = x\n",
+                "t.conf:1: [adjust:a]: no selector (comm, cmdline, exe, cgroup or user); say which processes it is for",
+                "t.conf:3: [adjust:b]: missing oom_score_adj",
+                "t.conf:6: comm: invalid regex \"(\": Unmatched ( or \\(",
+                "t.conf:7: oom_score_adj: invalid number \"1e3\" (a whole number, -1000..1000)",
+                "t.conf:9: user: unknown user \"no-such-user-here\"",
+                "t.conf:10: oom_score_adj: invalid number \"-\" (a whole number, -1000..1000)",
+                "t.conf:12: exe: \"x\" is not absolute (an executable's path starts with '/')",
+                "t.conf:13: oom_score_adj: \"99999999999999999999\" out of range (-1000..1000)",
+                "t.conf:15: comm: duplicate key (first set on line 14)",
+                "t.conf:16: [adjust:a]: duplicate section (first on line 1)",
+                "t.conf:19: [adjust:b c]: invalid rule name (use letters, digits, '-', '_', '.', '@')",
+                "t.conf:23: usage_above: only valid in [cgroup:NAME]");
 }
 
 static void test_print_format(void **state) {
@@ -768,7 +777,9 @@ static void test_print_format(void **state) {
         assert_int_equal(load("[daemon]\nprotect = ^sshd$\nprotect = user:root\n"
                               "[global]\nmem_available_below = 1536M\n"
                               "[cgroup:web]\npath = /w\nusage_above = 90%\nfor = 5s\n"
-                              "prefer = cmdline:worker\nforecast_below = 30s\n", &p, &e), 0);
+                              "prefer = cmdline:worker\nforecast_below = 30s\n",
+                              &p, &e),
+                         0);
         char *out = print_to_string(&p);
         assert_string_equal(out,
                             "# effective policy of t.conf\n"

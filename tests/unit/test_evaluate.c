@@ -8,13 +8,11 @@
 #define MiB (UINT64_C(1) << 20)
 
 static struct thresholds none(void) {
-        return (struct thresholds){ .failcnt_rate_above = -1, .psi_some_avg10_above = -1,
-                                    .psi_full_avg10_above = -1 };
+        return (struct thresholds){ .failcnt_rate_above = -1, .psi_some_avg10_above = -1, .psi_full_avg10_above = -1 };
 }
 
 static struct cgroup_view cgroup(uint64_t usage, uint64_t limit, uint64_t inactive_file) {
-        struct cgroup_view v = { .path = "/web", .valid = true,
-                                 .stats = { .usage = usage, .limit = limit } };
+        struct cgroup_view v = { .path = "/web", .valid = true, .stats = { .usage = usage, .limit = limit } };
         v.stats.stat.inactive_file = inactive_file;
         cgroup_derive(NULL, 0, &v.stats, 1, &v.d);
         return v;
@@ -179,8 +177,9 @@ static void test_machine_watermark(void **state) {
         char reason[256];
         m.has_zones = true;
         m.zones.n_zones = 1;
-        m.zones.zones[0] = (struct zone_watermarks){ .name = "Normal", .free_pages = 150, .min = 100,
-                                                     .low = 125, .high = 150, .managed = 1000 };
+        m.zones.zones[0] = (struct zone_watermarks){
+                .name = "Normal", .free_pages = 150, .min = 100, .low = 125, .high = 150, .managed = 1000
+        };
         machine_derive(&m);
         assert_false(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
         m.zones.zones[0].free_pages = 110;
@@ -212,8 +211,9 @@ static void test_evaluate_orders_global_first(void **state) {
         };
         rules[0].th.usage_above = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 80 };
         rules[1].th.usage_above = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 80 };
-        struct policy p = { .has_global = true, .global = { .name = "global", .th = none() },
-                            .cgroups = rules, .n_cgroups = 2 };
+        struct policy p = {
+                .has_global = true, .global = { .name = "global", .th = none() }, .cgroups = rules, .n_cgroups = 2
+        };
         p.global.th.psi_some_avg10_above = 10;
         struct cgroup_view views[3] = { cgroup(90, 100, 0), cgroup(10, 100, 0), cgroup(95, 100, 0) };
         views[0].rule_index = 0;

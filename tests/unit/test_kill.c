@@ -26,8 +26,7 @@ static pid_t spawn_sleeper(void) {
 
 /* A child with exactly this pid (clone3 set_tid), or -errno. */
 static pid_t spawn_sleeper_at(pid_t want) {
-        struct clone_args args = { .exit_signal = SIGCHLD, .set_tid = (uint64_t)(uintptr_t)&want,
-                                   .set_tid_size = 1 };
+        struct clone_args args = { .exit_signal = SIGCHLD, .set_tid = (uint64_t)(uintptr_t)&want, .set_tid_size = 1 };
         long pid = syscall(SYS_clone3, &args, sizeof(args));
         if (pid == 0) {
                 for (;;)
@@ -74,12 +73,12 @@ static void test_wrong_start_time_is_refused(void **state) {
 
 static void test_reused_pid_is_never_signalled(void **state) {
         pid_t a = spawn_sleeper();
-        struct victim chosen = victim_of(a);       /* chosen ... */
+        struct victim chosen = victim_of(a); /* chosen ... */
         int old_pidfd = (int)syscall(SYS_pidfd_open, a, 0);
-        kill(a, SIGKILL);                           /* ... then it died, */
+        kill(a, SIGKILL); /* ... then it died, */
         reap(a, SIGKILL);
-        sleep_ms(30);                               /* (start times tick at 10 ms) */
-        pid_t b = spawn_sleeper_at(a);              /* and its pid went to b */
+        sleep_ms(30);                  /* (start times tick at 10 ms) */
+        pid_t b = spawn_sleeper_at(a); /* and its pid went to b */
         if (b < 0) {
                 close(old_pidfd);
                 skip(); /* clone3 set_tid needs CAP_SYS_ADMIN */

@@ -74,16 +74,17 @@ static void test_kv_basic(void **state) {
         uint64_t total = 0, avail = 0, huge = 9, unused = 77;
         bool seen_total = false, seen_unused = false;
         const struct kv_field f[] = {
-                {"MemTotal", &total, &seen_total},
-                {"MemAvailable", &avail, NULL},
-                {"HugePages_Total", &huge, NULL},
-                {"NotThere", &unused, &seen_unused},
+                { "MemTotal", &total, &seen_total },
+                { "MemAvailable", &avail, NULL },
+                { "HugePages_Total", &huge, NULL },
+                { "NotThere", &unused, &seen_unused },
         };
-        const char *text = "MemTotal:       24684092 kB\n"
-                           "MemFree:        24536552 kB\n"
-                           "MemAvailable:   24449252 kB\n"
-                           "Active(anon):       1520 kB\n"
-                           "HugePages_Total:       0\n";
+        const char *text =
+                "MemTotal:       24684092 kB\n"
+                "MemFree:        24536552 kB\n"
+                "MemAvailable:   24449252 kB\n"
+                "Active(anon):       1520 kB\n"
+                "HugePages_Total:       0\n";
         assert_int_equal(PARSE_X(parse_kv, text, f, ELEMENTSOF(f)), 3);
         assert_true(total == UINT64_C(24684092) * 1024);
         assert_true(avail == UINT64_C(24449252) * 1024);
@@ -95,16 +96,15 @@ static void test_kv_basic(void **state) {
 
 static void test_kv_plain_values(void **state) {
         uint64_t fault = 0, oom = 0;
-        const struct kv_field f[] = {{"pgfault", &fault, NULL}, {"oom_kill", &oom, NULL}};
-        assert_int_equal(PARSE_X(parse_kv, "pgfault 818499\noom_kill_disable 0\noom_kill 4\n",
-                                 f, ELEMENTSOF(f)), 2);
+        const struct kv_field f[] = { { "pgfault", &fault, NULL }, { "oom_kill", &oom, NULL } };
+        assert_int_equal(PARSE_X(parse_kv, "pgfault 818499\noom_kill_disable 0\noom_kill 4\n", f, ELEMENTSOF(f)), 2);
         assert_int_equal(fault, 818499);
         assert_int_equal(oom, 4); /* "oom_kill_disable" is not "oom_kill" */
 }
 
 static void test_kv_truncated(void **state) {
         uint64_t a = 0, b = 0;
-        const struct kv_field f[] = {{"a", &a, NULL}, {"b", &b, NULL}};
+        const struct kv_field f[] = { { "a", &a, NULL }, { "b", &b, NULL } };
         /* the last line has no '\n': it may be cut, so it does not count */
         assert_int_equal(PARSE_X(parse_kv, "a 1\nb 12345", f, 2), 1);
         assert_int_equal(a, 1);
@@ -122,7 +122,7 @@ static void test_kv_truncated(void **state) {
 static void test_kv_garbage(void **state) {
         uint64_t a = 3;
         bool seen = false;
-        const struct kv_field f[] = {{"a", &a, &seen}};
+        const struct kv_field f[] = { { "a", &a, &seen } };
         assert_int_equal(PARSE_X(parse_kv, "", f, 1), 0);
         assert_int_equal(PARSE_X(parse_kv, "\n\n\n", f, 1), 0);
         assert_int_equal(PARSE_X(parse_kv, "a\n", f, 1), 0);
@@ -143,7 +143,7 @@ static void test_kv_garbage(void **state) {
 
 static void test_kv_embedded_nul(void **state) {
         uint64_t a = 0, b = 0;
-        const struct kv_field f[] = {{"a", &a, NULL}, {"b", &b, NULL}};
+        const struct kv_field f[] = { { "a", &a, NULL }, { "b", &b, NULL } };
         static const char text[] = "a 1\n\0\0\nb 2\n";
         assert_int_equal(PARSE_N(parse_kv, text, sizeof(text) - 1, f, 2), 2);
         assert_int_equal(b, 2);
@@ -151,7 +151,7 @@ static void test_kv_embedded_nul(void **state) {
 
 static void test_kv_overflow(void **state) {
         uint64_t a = 0, other = 0;
-        const struct kv_field f[] = {{"a", &a, NULL}, {"other", &other, NULL}};
+        const struct kv_field f[] = { { "a", &a, NULL }, { "other", &other, NULL } };
         assert_int_equal(PARSE_X(parse_kv, "a 18446744073709551616\n", f, 2), -ERANGE);
         /* fits as a number, not once scaled from kB */
         assert_int_equal(PARSE_X(parse_kv, "a 18014398509481984 kB\n", f, 2), -ERANGE);
@@ -164,7 +164,7 @@ static void test_kv_overflow(void **state) {
 
 static void test_kv_duplicate_counts_once(void **state) {
         uint64_t a = 0;
-        const struct kv_field f[] = {{"a", &a, NULL}};
+        const struct kv_field f[] = { { "a", &a, NULL } };
         assert_int_equal(PARSE_X(parse_kv, "a 1\na 2\n", f, 1), 1);
         assert_int_equal(a, 2);
 }

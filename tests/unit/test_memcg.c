@@ -16,8 +16,10 @@ static const char v1_stat[] =
         "dirty 8192\nwriteback 0\nworkingset_refault_anon 0\nworkingset_refault_file 44\n"
         "swap 0\nswapcached 0\npgpgin 33778\npgpgout 30315\npgfault 33725\npgmajfault 0\n"
         "inactive_anon 0\nactive_anon 1531904\ninactive_file 16384\nactive_file 151552\n"
-        "unevictable 12484608\nhierarchical_memory_limit " V1_UNLIMITED "\n"
-        "hierarchical_memsw_limit " V1_UNLIMITED "\ntotal_cache 26525696\ntotal_rss 8888320\n"
+        "unevictable 12484608\nhierarchical_memory_limit " V1_UNLIMITED
+        "\n"
+        "hierarchical_memsw_limit " V1_UNLIMITED
+        "\ntotal_cache 26525696\ntotal_rss 8888320\n"
         "total_rss_huge 0\ntotal_shmem 9068544\ntotal_mapped_file 10854400\ntotal_dirty 98304\n"
         "total_writeback 0\ntotal_workingset_refault_anon 0\ntotal_workingset_refault_file 2948\n"
         "total_swap 0\ntotal_swapcached 0\ntotal_pgpgin 701741\ntotal_pgpgout 693251\n"
@@ -63,7 +65,7 @@ static void test_v1_stat_local(void **state) {
 }
 
 static void test_v1_stat_errors(void **state) {
-        struct memcg_stat s = {.anon = 5};
+        struct memcg_stat s = { .anon = 5 };
         assert_int_equal(PARSE_X(parse_memcg_v1_stat, "", &s), -EBADMSG);
         assert_int_equal(PARSE_X(parse_memcg_v1_stat, "rss 1\nshmem 2\n", &s), -EBADMSG);
         assert_int_equal(PARSE_X(parse_memcg_v1_stat, "cache 1\n", &s), -EBADMSG);
@@ -88,7 +90,7 @@ static void test_v2_stat(void **state) {
 }
 
 static void test_v2_stat_errors(void **state) {
-        struct memcg_stat s = {.anon = 5};
+        struct memcg_stat s = { .anon = 5 };
         assert_int_equal(PARSE_X(parse_memcg_v2_stat, "", &s), -EBADMSG);
         assert_int_equal(PARSE_X(parse_memcg_v2_stat, "anon 1\n", &s), -EBADMSG);
         assert_int_equal(PARSE_X(parse_memcg_v2_stat, "anon_thp 1\nfile_mapped 2\n", &s), -EBADMSG);
@@ -119,19 +121,21 @@ static void test_stat_every_truncation(void **state) {
 static void test_v1_oom_control(void **state) {
         bool disabled = true;
         uint64_t under = 9, kills = 9;
-        assert_int_equal(PARSE_X(parse_memcg_v1_oom_control,
-                                 "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n", &disabled, &under, &kills), 0);
+        assert_int_equal(PARSE_X(parse_memcg_v1_oom_control, "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n", &disabled,
+                                 &under, &kills),
+                         0);
         assert_false(disabled);
         assert_int_equal(under, 0);
         assert_int_equal(kills, 0);
-        assert_int_equal(PARSE_X(parse_memcg_v1_oom_control,
-                                 "oom_kill_disable 1\nunder_oom 1\noom_kill 12\n", &disabled, &under, &kills), 0);
+        assert_int_equal(PARSE_X(parse_memcg_v1_oom_control, "oom_kill_disable 1\nunder_oom 1\noom_kill 12\n",
+                                 &disabled, &under, &kills),
+                         0);
         assert_true(disabled);
         assert_int_equal(under, 1);
         assert_int_equal(kills, 12);
         /* kernels < 4.13: no oom_kill line */
-        assert_int_equal(PARSE_X(parse_memcg_v1_oom_control,
-                                 "oom_kill_disable 0\nunder_oom 0\n", &disabled, &under, &kills), 0);
+        assert_int_equal(
+                PARSE_X(parse_memcg_v1_oom_control, "oom_kill_disable 0\nunder_oom 0\n", &disabled, &under, &kills), 0);
         assert_int_equal(kills, 0);
 }
 
@@ -139,17 +143,21 @@ static void test_v1_oom_control_errors(void **state) {
         bool disabled = true;
         uint64_t under = 9, kills = 9;
         assert_int_equal(PARSE_X(parse_memcg_v1_oom_control, "", &disabled, &under, &kills), -EBADMSG);
-        assert_int_equal(PARSE_X(parse_memcg_v1_oom_control, "oom_kill_disable 0\noom_kill 3\n",
-                                 &disabled, &under, &kills), -EBADMSG);
-        assert_int_equal(PARSE_X(parse_memcg_v1_oom_control, "oom_kill_disable 0\nunder_oom 0\noom_kill 3",
-                                 &disabled, &under, &kills), 0);
+        assert_int_equal(
+                PARSE_X(parse_memcg_v1_oom_control, "oom_kill_disable 0\noom_kill 3\n", &disabled, &under, &kills),
+                -EBADMSG);
+        assert_int_equal(PARSE_X(parse_memcg_v1_oom_control, "oom_kill_disable 0\nunder_oom 0\noom_kill 3", &disabled,
+                                 &under, &kills),
+                         0);
         assert_int_equal(kills, 0); /* the cut last line does not count */
         kills = 9;
-        assert_int_equal(PARSE_N(parse_memcg_v1_oom_control, "oom_kill_disable 0\nunder_oom 0\n", 20,
-                                 &disabled, &under, &kills), -EBADMSG);
+        assert_int_equal(
+                PARSE_N(parse_memcg_v1_oom_control, "oom_kill_disable 0\nunder_oom 0\n", 20, &disabled, &under, &kills),
+                -EBADMSG);
         assert_int_equal(PARSE_X(parse_memcg_v1_oom_control,
-                                 "oom_kill_disable 0\nunder_oom 0\noom_kill 99999999999999999999\n",
-                                 &disabled, &under, &kills), -ERANGE);
+                                 "oom_kill_disable 0\nunder_oom 0\noom_kill 99999999999999999999\n", &disabled, &under,
+                                 &kills),
+                         -ERANGE);
         assert_false(disabled);
         assert_int_equal(kills, 9);
 }
@@ -166,7 +174,8 @@ static void test_v2_events(void **state) {
         assert_int_equal(PARSE_X(parse_memcg_v2_events, "", &max, &oom, &kills), -EBADMSG);
         assert_int_equal(PARSE_X(parse_memcg_v2_events, "low 0\nhigh 0\nmax 1\n", &max, &oom, &kills), -EBADMSG);
         assert_int_equal(PARSE_X(parse_memcg_v2_events, "max max\noom 1\n", &max, &oom, &kills), -EBADMSG);
-        assert_int_equal(PARSE_X(parse_memcg_v2_events, "max 1\noom 18446744073709551616\n", &max, &oom, &kills), -ERANGE);
+        assert_int_equal(PARSE_X(parse_memcg_v2_events, "max 1\noom 18446744073709551616\n", &max, &oom, &kills),
+                         -ERANGE);
         assert_int_equal(PARSE_N(parse_memcg_v2_events, v2_events, 20, &max, &oom, &kills), -EBADMSG);
         assert_int_equal(max, 7);
         assert_int_equal(oom, 7);
@@ -210,8 +219,9 @@ static void write_v2(const char *root, const char *dir, bool optional) {
                 W("memory.high", "201326592\n");
                 W("memory.swap.current", "4096\n");
                 W("memory.swap.max", "max\n");
-                W("memory.pressure", "some avg10=1.50 avg60=0.75 avg300=0.20 total=123456\n"
-                                     "full avg10=0.50 avg60=0.25 avg300=0.05 total=65432\n");
+                W("memory.pressure",
+                  "some avg10=1.50 avg60=0.75 avg300=0.20 total=123456\n"
+                  "full avg10=0.50 avg60=0.25 avg300=0.05 total=65432\n");
         }
 #undef W
 }
@@ -398,7 +408,7 @@ static void test_read_errors_leave_ret(void **state) {
         char *root = tree_new(), *dir = join(root, "cg");
         char buf[8192], small[16];
         struct memcg_files f;
-        struct memcg_stats m = {.usage = 4242};
+        struct memcg_stats m = { .usage = 4242 };
         write_v2(root, "cg", true);
         assert_int_equal(memcg_open(CGROUP_V2, dir, dir, &f), 0);
         tree_write(root, "cg/memory.max", "lots\n");
@@ -428,7 +438,7 @@ static void test_vanished_fixture(void **state) {
         char *root = tree_new(), *dir = join(root, "cg");
         char buf[8192];
         struct memcg_files f;
-        struct memcg_stats m = {.usage = 4242};
+        struct memcg_stats m = { .usage = 4242 };
         write_v1(root, "cg", true);
         assert_int_equal(memcg_open(CGROUP_V1, dir, NULL, &f), 0);
         char *usage = join(dir, "memory.usage_in_bytes");
@@ -467,7 +477,7 @@ static void test_vanished_live_v1(void **state) {
         }
         char buf[8192];
         struct memcg_files f;
-        struct memcg_stats m = {.usage = 4242};
+        struct memcg_stats m = { .usage = 4242 };
         int r = memcg_open(CGROUP_V1, dir, NULL, &f);
         if (r == 0)
                 r = memcg_read(&f, buf, sizeof(buf), &m);

@@ -62,10 +62,9 @@ static void test_minimal(void **state) {
 }
 
 static void test_missing_required(void **state) {
-        struct meminfo m = {.mem_total = 42};
+        struct meminfo m = { .mem_total = 42 };
         /* kernels < 3.14: no MemAvailable */
-        assert_int_equal(PARSE_X(parse_meminfo, "MemTotal: 10 kB\nMemFree: 5 kB\nCached: 1 kB\n", &m),
-                         -EBADMSG);
+        assert_int_equal(PARSE_X(parse_meminfo, "MemTotal: 10 kB\nMemFree: 5 kB\nCached: 1 kB\n", &m), -EBADMSG);
         assert_int_equal(PARSE_X(parse_meminfo, "MemAvailable: 10 kB\n", &m), -EBADMSG);
         assert_int_equal(PARSE_X(parse_meminfo, "", &m), -EBADMSG);
         assert_int_equal(PARSE_X(parse_meminfo, "garbage\n\x01\x02\n:::\n", &m), -EBADMSG);
@@ -74,13 +73,10 @@ static void test_missing_required(void **state) {
 }
 
 static void test_overflow(void **state) {
-        struct meminfo m = {.mem_total = 42};
-        assert_int_equal(PARSE_X(parse_meminfo,
-                                 "MemTotal: 99999999999999999999 kB\nMemAvailable: 1 kB\n", &m),
+        struct meminfo m = { .mem_total = 42 };
+        assert_int_equal(PARSE_X(parse_meminfo, "MemTotal: 99999999999999999999 kB\nMemAvailable: 1 kB\n", &m),
                          -ERANGE);
-        assert_int_equal(PARSE_X(parse_meminfo,
-                                 "MemTotal: 18014398509481984 kB\nMemAvailable: 1 kB\n", &m),
-                         -ERANGE);
+        assert_int_equal(PARSE_X(parse_meminfo, "MemTotal: 18014398509481984 kB\nMemAvailable: 1 kB\n", &m), -ERANGE);
         assert_int_equal(m.mem_total, 42);
 }
 

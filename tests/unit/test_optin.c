@@ -36,11 +36,11 @@ static void level_fails(struct size_or_pct t, uint64_t max, int err) {
 }
 
 static void test_tripwire_level(void **state) {
-        level_is(pct(95), 128 * MiB, 127504384);        /* 121.6 MiB, down to a page */
+        level_is(pct(95), 128 * MiB, 127504384); /* 121.6 MiB, down to a page */
         level_is(pct(50), 128 * MiB, 64 * MiB);
         level_is(bytes(8 * MiB), 128 * MiB, 120 * MiB);
-        level_is(bytes(1000), 10 * PAGE, 9 * PAGE);      /* max - 1000, down to a page */
-        level_is(pct(95), 10 * PAGE, 9 * PAGE);          /* 9.5 pages -> 9 */
+        level_is(bytes(1000), 10 * PAGE, 9 * PAGE); /* max - 1000, down to a page */
+        level_is(pct(95), 10 * PAGE, 9 * PAGE);     /* 9.5 pages -> 9 */
         level_is(pct(99.99), UINT64_C(1) << 30, 1073631232);
         level_is(pct(90), UINT64_C(1) << 50, 1013309916155904); /* 1013309916158361.6, down to a page */
         /* 8589306482704383.5, 4095 bytes above a page: a double product
@@ -62,8 +62,8 @@ static void test_tripwire_level_definition(void **state) {
                         max -= max % PAGE;
                 for (int p = 1; p < 100; p++) {
                         uint64_t got = 7, of = max * (uint64_t)p; /* 100 * (p% of max); < 2^63 */
-                        int r = tripwire_level(&(struct size_or_pct){ .kind = SIZE_PERCENT, .percent = p }, max,
-                                               PAGE, &got);
+                        int r = tripwire_level(&(struct size_or_pct){ .kind = SIZE_PERCENT, .percent = p }, max, PAGE,
+                                               &got);
                         bool want_range = of < 100 * PAGE;
                         if (want_range ? r != -ERANGE || got != 7
                                        : r != 0 || got % PAGE || got * 100 > of || (got + PAGE) * 100 <= of)
@@ -80,13 +80,13 @@ static void test_tripwire_level_definition(void **state) {
 }
 
 static void test_tripwire_edges(void **state) {
-        level_fails(pct(95), BYTES_UNLIMITED, -ENOENT);  /* memory.max = max: nothing to trip */
+        level_fails(pct(95), BYTES_UNLIMITED, -ENOENT); /* memory.max = max: nothing to trip */
         level_fails(bytes(MiB), BYTES_UNLIMITED, -ENOENT);
-        level_fails(pct(95), PAGE, -ERANGE);             /* 0.95 page -> 0 */
+        level_fails(pct(95), PAGE, -ERANGE); /* 0.95 page -> 0 */
         level_fails(pct(50), PAGE + 100, -ERANGE);
         level_fails(bytes(128 * MiB), 128 * MiB, -ERANGE);
         level_fails(bytes(200 * MiB), 128 * MiB, -ERANGE);
-        level_fails(bytes(4095), PAGE, -ERANGE);         /* 1 byte -> 0 */
+        level_fails(bytes(4095), PAGE, -ERANGE); /* 1 byte -> 0 */
         level_fails(pct(100), 128 * MiB, -ERANGE);
         level_fails(pct(0), 128 * MiB, -ERANGE);
         level_fails((struct size_or_pct){ .kind = SIZE_UNSET }, 128 * MiB, -EINVAL);
@@ -104,7 +104,9 @@ static void test_tripwire_should_set(void **state) {
 
 static void test_restore_line_roundtrip(void **state) {
         char buf[RESTORE_LINE_MAX], line[RESTORE_LINE_MAX];
-        struct restore_entry e = { .key = RESTORE_MEMORY_HIGH, .original = "max", .ours = "127506432",
+        struct restore_entry e = { .key = RESTORE_MEMORY_HIGH,
+                                   .original = "max",
+                                   .ours = "127506432",
                                    .path = "/sys/fs/cgroup/a b/memory.high" };
         int n = restore_format_line(&e, buf, sizeof(buf));
         assert_string_equal(buf, "memory.high max 127506432 /sys/fs/cgroup/a b/memory.high\n");
@@ -118,7 +120,9 @@ static void test_restore_line_roundtrip(void **state) {
         assert_string_equal(got.ours, "127506432");
         assert_string_equal(got.path, "/sys/fs/cgroup/a b/memory.high"); /* spaces kept */
 
-        e = (struct restore_entry){ .key = RESTORE_OOM_KILL_DISABLE, .original = "0", .ours = "1",
+        e = (struct restore_entry){ .key = RESTORE_OOM_KILL_DISABLE,
+                                    .original = "0",
+                                    .ours = "1",
                                     .path = "/sys/fs/cgroup/memory/x/memory.oom_control" };
         assert_true(restore_format_line(&e, buf, sizeof(buf)) > 0);
         assert_string_equal(buf, "oom_kill_disable 0 1 /sys/fs/cgroup/memory/x/memory.oom_control\n");
@@ -136,8 +140,15 @@ static void test_restore_line_bad(void **state) {
         assert_int_equal(restore_format_line(&e, buf, sizeof(buf)), -EINVAL);
 
         static const char *const bad[] = {
-                "", "memory.high", "memory.high max 1", "memory.high max 1 ", "memory.high max 1 relative",
-                "memory.low max 1 /x", "memory.high -1 1 /x", "memory.high max 1x /x", "memory.high  max 1 /x",
+                "",
+                "memory.high",
+                "memory.high max 1",
+                "memory.high max 1 ",
+                "memory.high max 1 relative",
+                "memory.low max 1 /x",
+                "memory.high -1 1 /x",
+                "memory.high max 1x /x",
+                "memory.high  max 1 /x",
                 "oom_kill_disable 0 123456789012345678901 /x",
         };
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
@@ -187,11 +198,12 @@ static void count(const struct restore_entry *e, int r, void *ud) {
 static void test_restore_replay(void **state) {
         char dir[] = "/tmp/test_optin.XXXXXX", file[4096], p[4][4096], buf[128];
         assert_non_null(mkdtemp(dir));
-        put(dir, "a.high", "127506432\n");  /* ours: restored */
-        put(dir, "b.high", "64000000\n");   /* someone else's since: stays */
-        put(dir, "c.oom", "1");             /* a fake oom_control (written as is) */
+        put(dir, "a.high", "127506432\n"); /* ours: restored */
+        put(dir, "b.high", "64000000\n");  /* someone else's since: stays */
+        put(dir, "c.oom", "1");            /* a fake oom_control (written as is) */
         for (int i = 0; i < 4; i++)
-                snprintf(p[i], sizeof(p[i]), "%s/%s", dir, (const char *[]){ "a.high", "b.high", "gone/x", "c.oom" }[i]);
+                snprintf(p[i], sizeof(p[i]), "%s/%s", dir,
+                         (const char *[]){ "a.high", "b.high", "gone/x", "c.oom" }[i]);
         put(dir, "c.oom", "oom_kill_disable 1\nunder_oom 0\noom_kill 0\n");
         struct restore_entry e[] = {
                 { .key = RESTORE_MEMORY_HIGH, .original = "max", .ours = "127506432", .path = p[0] },
@@ -203,7 +215,7 @@ static void test_restore_replay(void **state) {
         assert_int_equal(restore_file_write(file, e, ELEMENTSOF(e)), 0);
         int lock = restore_file_lock(file);
         assert_true(lock >= 0);
-        int n[3] = {0};
+        int n[3] = { 0 };
         assert_int_equal(restore_file_replay(file, count, n), 2);
         close(lock);
         assert_int_equal(n[0], 2);
@@ -214,7 +226,7 @@ static void test_restore_replay(void **state) {
         get(dir, "b.high", buf, sizeof(buf));
         assert_string_equal(buf, "64000000\n");
         get(dir, "c.oom", buf, sizeof(buf));
-        assert_int_equal(buf[0], '0'); /* "0" written over the start of the fake file */
+        assert_int_equal(buf[0], '0');            /* "0" written over the start of the fake file */
         assert_int_equal(access(file, F_OK), -1); /* replayed: removed */
         assert_int_equal(restore_file_replay(file, NULL, NULL), -ENOENT);
         /* No entries: no file. */
@@ -228,7 +240,8 @@ static void test_restore_replay(void **state) {
 
 static void test_oom_handler_check(void **state) {
         struct rule r = { .oom_handler = true };
-        struct cgroup_view cg = { .valid = true, .stats = { .version = CGROUP_V1, .oom_kill_disable = true, .oom = 1 } };
+        struct cgroup_view cg = { .valid = true,
+                                  .stats = { .version = CGROUP_V1, .oom_kill_disable = true, .oom = 1 } };
         char reason[DECISION_REASON_MAX];
         assert_true(oom_handler_check(&r, &cg, reason, sizeof(reason)));
         assert_string_equal(reason, "under OOM, the kernel's OOM killer disabled (oom_handler)");
@@ -255,9 +268,11 @@ static int load(const char *text, struct policy *p, struct config_errors *e) {
 
 static void test_config_keys(void **state) {
         struct policy p;
-        struct config_errors e = {0};
+        struct config_errors e = { 0 };
         assert_int_equal(load("[cgroup:a]\npath = /a\noom_handler = yes\n"
-                              "[cgroup:b]\npath = /b\nusage_above = 90%\ntripwire = 8M\n", &p, &e), 0);
+                              "[cgroup:b]\npath = /b\nusage_above = 90%\ntripwire = 8M\n",
+                              &p, &e),
+                         0);
         assert_true(p.cgroups[0].oom_handler); /* needs no threshold */
         assert_int_equal(p.cgroups[0].tripwire.kind, SIZE_UNSET);
         assert_false(p.cgroups[1].oom_handler);
@@ -268,7 +283,9 @@ static void test_config_keys(void **state) {
 
         assert_int_equal(load("[cgroup:a]\npath = /a\nusage_above = 90%\ntripwire = 100%\ntripwire = 0\n"
                               "oom_handler = maybe\n[global]\nmem_available_below = 5%\ntripwire = 95%\n"
-                              "[cgroup:c]\npath = /c\noom_handler = no\n", &p, &e), -EINVAL);
+                              "[cgroup:c]\npath = /c\noom_handler = no\n",
+                              &p, &e),
+                         -EINVAL);
         static const char *const want[] = {
                 "t.conf:4: tripwire: \"100%\" must lie inside the limit (a size above 0 or a percentage above 0% and below 100%)",
                 "t.conf:5: tripwire: duplicate key (first set on line 4)",
@@ -284,16 +301,11 @@ static void test_config_keys(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_tripwire_level),
-                cmocka_unit_test(test_tripwire_level_definition),
-                cmocka_unit_test(test_tripwire_edges),
-                cmocka_unit_test(test_tripwire_should_set),
-                cmocka_unit_test(test_restore_line_roundtrip),
-                cmocka_unit_test(test_restore_line_bad),
-                cmocka_unit_test(test_restore_holds),
-                cmocka_unit_test(test_restore_replay),
-                cmocka_unit_test(test_oom_handler_check),
-                cmocka_unit_test(test_config_keys),
+                cmocka_unit_test(test_tripwire_level),         cmocka_unit_test(test_tripwire_level_definition),
+                cmocka_unit_test(test_tripwire_edges),         cmocka_unit_test(test_tripwire_should_set),
+                cmocka_unit_test(test_restore_line_roundtrip), cmocka_unit_test(test_restore_line_bad),
+                cmocka_unit_test(test_restore_holds),          cmocka_unit_test(test_restore_replay),
+                cmocka_unit_test(test_oom_handler_check),      cmocka_unit_test(test_config_keys),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

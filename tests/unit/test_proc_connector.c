@@ -26,7 +26,10 @@ static struct msg make(enum what what) {
         return m;
 }
 
-struct seen { struct pc_event ev[8]; int n; };
+struct seen {
+        struct pc_event ev[8];
+        int n;
+};
 static void collect(const struct pc_event *e, void *ud) {
         struct seen *s = ud;
         if (s->n < 8)
@@ -41,7 +44,7 @@ static void test_fork_exec_exit(void **state) {
         m[2].ev.event_data.exit.process_pid = m[2].ev.event_data.exit.process_tgid = 101;
         m[2].ev.event_data.exit.exit_code = 9; /* killed by SIGKILL */
         m[2].ev.event_data.exit.exit_signal = 17;
-        struct seen s = {0};
+        struct seen s = { 0 };
         assert_int_equal(parse_proc_connector(m, sizeof(m), collect, &s), 3);
         assert_int_equal(s.ev[0].kind, PC_FORK);
         assert_int_equal(s.ev[0].parent_tgid, 100);
@@ -54,7 +57,7 @@ static void test_fork_exec_exit(void **state) {
 
 static void test_truncated_and_foreign(void **state) {
         struct msg m = make(PROC_EVENT_EXEC);
-        struct seen s = {0};
+        struct seen s = { 0 };
         /* Cut anywhere: never read past the end, never a bogus event. */
         for (size_t len = 0; len < sizeof(m); len++) {
                 int r = parse_proc_connector(&m, len, collect, &s);
@@ -73,16 +76,19 @@ static void test_truncated_and_foreign(void **state) {
 /* Found by make fuzz: an unaligned nlmsg_len equal to the bytes left
  * made the kernel's NLMSG_NEXT wrap the remaining length around. */
 static void test_odd_length_does_not_wrap(void **state) {
-        char buf[64] __attribute__((aligned(4))) = {0};
+        char buf[64] __attribute__((aligned(4))) = { 0 };
         struct nlmsghdr nl = { .nlmsg_len = 19, .nlmsg_type = NLMSG_DONE };
         memcpy(buf + 1, &nl, sizeof(nl)); /* unaligned too */
-        struct seen s = {0};
+        struct seen s = { 0 };
         int r = parse_proc_connector(buf + 1, 19, collect, &s);
         assert_true(r == 0 || r == -EBADMSG);
         assert_int_equal(s.n, 0);
 }
 
-struct live { pid_t child; bool forked, execed, exited; };
+struct live {
+        pid_t child;
+        bool forked, execed, exited;
+};
 static void watch(const struct pc_event *e, void *ud) {
         struct live *l = ud;
         if (e->tgid != l->child)
@@ -96,7 +102,7 @@ static void test_live_round_trip(void **state) {
         int fd = proc_connector_open();
         if (fd < 0)
                 skip(); /* no CAP_NET_ADMIN or a container's netns */
-        struct live l = {0};
+        struct live l = { 0 };
         l.child = fork();
         if (l.child == 0) {
                 execl("/bin/true", "true", (char *)NULL);

@@ -90,7 +90,7 @@ static void test_stat_long_comm(void **state) {
 }
 
 static void test_stat_errors(void **state) {
-        struct proc_stat s = {.pid = 4242};
+        struct proc_stat s = { .pid = 4242 };
         assert_int_equal(PARSE_X(parse_proc_stat, "", &s), -EBADMSG);
         assert_int_equal(PARSE_X(parse_proc_stat, "garbage\n", &s), -EBADMSG);
         assert_int_equal(PARSE_X(parse_proc_stat, "123 (cat R 1 2 3\n", &s), -EBADMSG);
@@ -99,29 +99,44 @@ static void test_stat_errors(void **state) {
         assert_int_equal(PARSE_X(parse_proc_stat, "-1 (a)" STAT_TAIL, &s), -EBADMSG);
         assert_int_equal(PARSE_X(parse_proc_stat, "99999999999 (a)" STAT_TAIL, &s), -EBADMSG);
         assert_int_equal(PARSE_X(parse_proc_stat, "123 (a)\n", &s), -EBADMSG);
-        assert_int_equal(PARSE_X(parse_proc_stat, "123 (a) SS 77 78 79 0 -1 0 1 0 0 0 5 6 0 0 20 -5 3 0 1 2 3 4\n", &s), -EBADMSG);
-        assert_int_equal(PARSE_X(parse_proc_stat, "123 (a) S x 78 79 0 -1 0 1 0 0 0 5 6 0 0 20 -5 3 0 1 2 3 4\n", &s), -EBADMSG);
-        assert_int_equal(PARSE_X(parse_proc_stat, "123 (a) S -1 78 79 0 -1 0 1 0 0 0 5 6 0 0 20 -5 3 0 1 2 3 4\n", &s), -EBADMSG);
+        assert_int_equal(PARSE_X(parse_proc_stat, "123 (a) SS 77 78 79 0 -1 0 1 0 0 0 5 6 0 0 20 -5 3 0 1 2 3 4\n", &s),
+                         -EBADMSG);
+        assert_int_equal(PARSE_X(parse_proc_stat, "123 (a) S x 78 79 0 -1 0 1 0 0 0 5 6 0 0 20 -5 3 0 1 2 3 4\n", &s),
+                         -EBADMSG);
+        assert_int_equal(PARSE_X(parse_proc_stat, "123 (a) S -1 78 79 0 -1 0 1 0 0 0 5 6 0 0 20 -5 3 0 1 2 3 4\n", &s),
+                         -EBADMSG);
         /* two spaces: a field would shift */
-        assert_int_equal(PARSE_X(parse_proc_stat, "123 (a)  S 77 78 79 0 -1 0 1 0 0 0 5 6 0 0 20 -5 3 0 1 2 3 4\n", &s), -EBADMSG);
+        assert_int_equal(PARSE_X(parse_proc_stat, "123 (a)  S 77 78 79 0 -1 0 1 0 0 0 5 6 0 0 20 -5 3 0 1 2 3 4\n", &s),
+                         -EBADMSG);
         /* fields split across lines */
-        assert_int_equal(PARSE_X(parse_proc_stat, "123 (a) S 77 78\n79 0 -1 0 1 0 0 0 5 6 0 0 20 -5 3 0 1 2 3 4\n", &s), -EBADMSG);
+        assert_int_equal(PARSE_X(parse_proc_stat, "123 (a) S 77 78\n79 0 -1 0 1 0 0 0 5 6 0 0 20 -5 3 0 1 2 3 4\n", &s),
+                         -EBADMSG);
         assert_int_equal(s.pid, 4242);
 }
 
 static void test_stat_overflow(void **state) {
-        struct proc_stat s = {.pid = 4242};
-        assert_int_equal(PARSE_X(parse_proc_stat, "123 (a) S 2147483648 78 79 0 -1 0 1 0 0 0 5 6 0 0 20 -5 3 0 1 2 3 4\n", &s), -ERANGE);
-        assert_int_equal(PARSE_X(parse_proc_stat, "123 (a) S 77 78 79 0 -1 0 1 0 0 0 5 6 0 0 20 -5 3 0 18446744073709551616 2 3 4\n", &s), -ERANGE);
-        assert_int_equal(PARSE_X(parse_proc_stat, "123 (a) S 77 78 79 0 -1 0 1 0 0 0 5 6 0 0 20 -5 9223372036854775808 0 1 2 3 4\n", &s), -ERANGE);
+        struct proc_stat s = { .pid = 4242 };
+        assert_int_equal(
+                PARSE_X(parse_proc_stat, "123 (a) S 2147483648 78 79 0 -1 0 1 0 0 0 5 6 0 0 20 -5 3 0 1 2 3 4\n", &s),
+                -ERANGE);
+        assert_int_equal(PARSE_X(parse_proc_stat,
+                                 "123 (a) S 77 78 79 0 -1 0 1 0 0 0 5 6 0 0 20 -5 3 0 18446744073709551616 2 3 4\n",
+                                 &s),
+                         -ERANGE);
+        assert_int_equal(PARSE_X(parse_proc_stat,
+                                 "123 (a) S 77 78 79 0 -1 0 1 0 0 0 5 6 0 0 20 -5 9223372036854775808 0 1 2 3 4\n", &s),
+                         -ERANGE);
         assert_int_equal(s.pid, 4242);
-        assert_int_equal(PARSE_X(parse_proc_stat, "123 (a) S 77 78 79 0 -1 18446744073709551615 1 0 0 0 5 6 0 0 20 -5 1 0 1 2 3 4\n", &s), 0);
+        assert_int_equal(PARSE_X(parse_proc_stat,
+                                 "123 (a) S 77 78 79 0 -1 18446744073709551615 1 0 0 0 5 6 0 0 20 -5 1 0 1 2 3 4\n",
+                                 &s),
+                         0);
         assert_true(s.flags == UINT64_MAX);
 }
 
 /* Every prefix: no read past len, and a success has every field whole. */
 static void test_stat_every_truncation(void **state) {
-        const char *texts[] = {cat_stat, "123 (a) R 1 (b)" STAT_TAIL, kthreadd_stat};
+        const char *texts[] = { cat_stat, "123 (a) R 1 (b)" STAT_TAIL, kthreadd_stat };
         for (size_t t = 0; t < ELEMENTSOF(texts); t++) {
                 struct proc_stat full, s;
                 assert_int_equal(PARSE_X(parse_proc_stat, texts[t], &full), 0);
@@ -184,14 +199,15 @@ static void test_status_kthread(void **state) {
 }
 
 static void test_status_errors(void **state) {
-        struct proc_status s = {.uid = 4242};
+        struct proc_status s = { .uid = 4242 };
         assert_int_equal(PARSE_X(parse_proc_status, "", &s), -EBADMSG);
         assert_int_equal(PARSE_X(parse_proc_status, "Name:\tx\nVmRSS:\t1 kB\n", &s), -EBADMSG);
         assert_int_equal(PARSE_X(parse_proc_status, "Uid:\tx\t0\t0\t0\n", &s), -EBADMSG);
         assert_int_equal(PARSE_X(parse_proc_status, "Uid:\n", &s), -EBADMSG);
         assert_int_equal(PARSE_X(parse_proc_status, "Uid:\t-1\t0\t0\t0\n", &s), -EBADMSG);
         assert_int_equal(PARSE_X(parse_proc_status, "Uid:\t4294967296\t0\t0\t0\n", &s), -ERANGE);
-        assert_int_equal(PARSE_X(parse_proc_status, "Uid:\t0\t0\t0\t0\nVmRSS:\t99999999999999999999 kB\n", &s), -ERANGE);
+        assert_int_equal(PARSE_X(parse_proc_status, "Uid:\t0\t0\t0\t0\nVmRSS:\t99999999999999999999 kB\n", &s),
+                         -ERANGE);
         /* the name is escaped by the kernel, but a fake "Uid:" in it must not count */
         assert_int_equal(PARSE_X(parse_proc_status, "Name:\tUid:\t7\nVmRSS:\t1 kB\n", &s), -EBADMSG);
         /* "Uid:" cut before its newline: not trusted */

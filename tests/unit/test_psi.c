@@ -26,9 +26,12 @@ static void test_idle_and_100(void **state) {
         /* this host, idle */
         assert_int_equal(PARSE_X(parse_psi,
                                  "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
-                                 "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n", &p), 0);
+                                 "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n",
+                                 &p),
+                         0);
         assert_float_equal(p.some.avg10, 0.0, 0);
-        assert_int_equal(PARSE_X(parse_psi, "some avg10=100.00 avg60=99.9 avg300=7 total=18446744073709551615\n", &p), 0);
+        assert_int_equal(PARSE_X(parse_psi, "some avg10=100.00 avg60=99.9 avg300=7 total=18446744073709551615\n", &p),
+                         0);
         assert_float_equal(p.some.avg10, 100.0, 1e-9);
         assert_float_equal(p.some.avg60, 99.9, 1e-9);
         assert_float_equal(p.some.avg300, 7.0, 1e-9);
@@ -51,7 +54,7 @@ static void test_field_order_and_unknown(void **state) {
 }
 
 static void test_errors(void **state) {
-        struct psi p = {.some.total = 77};
+        struct psi p = { .some.total = 77 };
         assert_int_equal(PARSE_X(parse_psi, "", &p), -EBADMSG);
         assert_int_equal(PARSE_X(parse_psi, "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n", &p), -EBADMSG);
         assert_int_equal(PARSE_X(parse_psi, "some avg10=0.00 avg60=0.00 avg300=0.00\n", &p), -EBADMSG);
@@ -63,9 +66,12 @@ static void test_errors(void **state) {
         assert_int_equal(PARSE_X(parse_psi, "some avg10=0.00 avg60=0.00 avg300=0.00 total=1x\n", &p), -EBADMSG);
         assert_int_equal(PARSE_X(parse_psi, "somewhat avg10=0.00 avg60=0.00 avg300=0.00 total=0\n", &p), -EBADMSG);
         /* a broken "full" line is garbage too, not silently ignored */
-        assert_int_equal(PARSE_X(parse_psi, "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\nfull avg10=zz\n", &p), -EBADMSG);
-        assert_int_equal(PARSE_X(parse_psi, "some avg10=0.00 avg60=0.00 avg300=0.00 total=18446744073709551616\n", &p), -ERANGE);
-        assert_int_equal(PARSE_X(parse_psi, "some avg10=99999999999999999999.00 avg60=0.00 avg300=0.00 total=0\n", &p), -ERANGE);
+        assert_int_equal(PARSE_X(parse_psi, "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\nfull avg10=zz\n", &p),
+                         -EBADMSG);
+        assert_int_equal(PARSE_X(parse_psi, "some avg10=0.00 avg60=0.00 avg300=0.00 total=18446744073709551616\n", &p),
+                         -ERANGE);
+        assert_int_equal(PARSE_X(parse_psi, "some avg10=99999999999999999999.00 avg60=0.00 avg300=0.00 total=0\n", &p),
+                         -ERANGE);
         assert_int_equal(p.some.total, 77);
 }
 
@@ -83,7 +89,8 @@ static void test_every_truncation(void **state) {
                 assert_false(p.has_full); /* the cut "full" line never counts */
         }
         assert_int_equal(PARSE_N(parse_psi, sample, strlen(sample) - 3, &p), 0);
-        assert_int_equal(PARSE_N(parse_psi, sample, strlen("some avg10=12.34 avg60=5.06 avg300=0.90 total=1234"), &p), -EBADMSG);
+        assert_int_equal(PARSE_N(parse_psi, sample, strlen("some avg10=12.34 avg60=5.06 avg300=0.90 total=1234"), &p),
+                         -EBADMSG);
 }
 
 static void test_reader(void **state) {
@@ -106,12 +113,9 @@ static void test_reader(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_sample),
-                cmocka_unit_test(test_idle_and_100),
-                cmocka_unit_test(test_some_only),
-                cmocka_unit_test(test_field_order_and_unknown),
-                cmocka_unit_test(test_errors),
-                cmocka_unit_test(test_every_truncation),
+                cmocka_unit_test(test_sample),    cmocka_unit_test(test_idle_and_100),
+                cmocka_unit_test(test_some_only), cmocka_unit_test(test_field_order_and_unknown),
+                cmocka_unit_test(test_errors),    cmocka_unit_test(test_every_truncation),
                 cmocka_unit_test(test_reader),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

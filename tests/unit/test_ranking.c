@@ -96,8 +96,8 @@ static void test_pure(void **state) {
         assert_int_equal(ranking_unexplained(10, 11, 1000, 0), 1);
         assert_int_equal(ranking_unexplained(0, 500, 1000, 100), 400);
         assert_int_equal(ranking_unexplained(0, 500, 1000, 600), 0);
-        assert_int_equal(ranking_unexplained(500, 0, 1000, 0), 0);   /* shrank */
-        assert_true(ranking_unexplained(0, 500, 0, 0) > 1000000);   /* no scale: fails closed */
+        assert_int_equal(ranking_unexplained(500, 0, 1000, 0), 0); /* shrank */
+        assert_true(ranking_unexplained(0, 500, 0, 0) > 1000000);  /* no scale: fails closed */
         assert_true(ranking_covers(600, 555, 45));
         assert_false(ranking_covers(600, 555, 46));
 }
@@ -162,8 +162,9 @@ static void test_stale_ranking_scans(void **state) {
         walk(300 * MIB);
         struct victim v;
         used_now_value = 300 * MIB;
-        assert_int_equal(ranking_choose(rk, &vp, rk->ready_start_ns + RANK_MAX_AGE_NS + 1, &quiet, used_now, NULL,
-                                        &v, NULL), -EAGAIN);
+        assert_int_equal(
+                ranking_choose(rk, &vp, rk->ready_start_ns + RANK_MAX_AGE_NS + 1, &quiet, used_now, NULL, &v, NULL),
+                -EAGAIN);
         /* Without the connector an exec since the walk would be unseen. */
         assert_int_equal(choose_ranked(300 * MIB, NULL, &v, NULL), -EAGAIN);
 }
@@ -216,11 +217,11 @@ static void test_newcomer_from_births(void **state) {
 static void test_freed_memory_is_unexplained(void **state) {
         walk(300 * MIB);
         char text[256], rel[64];
-        snprintf(text, sizeof(text), "%d (p) Z 1 0 0 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 %d 0 0 0\n",
-                 FIRST + COUNT - 1, 1000 + FIRST + COUNT - 1);
+        snprintf(text, sizeof(text), "%d (p) Z 1 0 0 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 %d 0 0 0\n", FIRST + COUNT - 1,
+                 1000 + FIRST + COUNT - 1);
         snprintf(rel, sizeof(rel), "/proc/%d/stat", FIRST + COUNT - 1);
-        tree_write(root, rel, text);           /* the old best: a zombie now */
-        proc(FIRST + 50, 700 * 1024);          /* grew into its memory */
+        tree_write(root, rel, text);  /* the old best: a zombie now */
+        proc(FIRST + 50, 700 * 1024); /* grew into its memory */
         struct victim v;
         assert_int_equal(choose_ranked(300 * MIB, &quiet, &v, NULL), -EAGAIN);
         assert_int_equal(victim_choose(&vp, dir, &v, NULL), 0);

@@ -41,9 +41,9 @@ static void test_not_a_restart(void **state) {
 
 static void test_unnamed_report_keeps_the_name(void **state) {
         memset(&t, 0, sizeof(t));
-        restarts_on_death(&t, 70, 1, "hog", 10 * S);    /* oomguard's own kill */
-        restarts_on_death(&t, 70, 1, "", 10 * S + 1);   /* the exit event, child reaped */
-        assert_int_equal(restarts_on_start(&t, 70, 1, "sh", 60 * S, 11 * S), 0); /* the fork */
+        restarts_on_death(&t, 70, 1, "hog", 10 * S);                                  /* oomguard's own kill */
+        restarts_on_death(&t, 70, 1, "", 10 * S + 1);                                 /* the exit event, child reaped */
+        assert_int_equal(restarts_on_start(&t, 70, 1, "sh", 60 * S, 11 * S), 0);      /* the fork */
         assert_int_equal(restarts_on_start(&t, 70, 1, "hog", 60 * S, 11 * S + 1), 1); /* the exec */
 }
 
@@ -51,7 +51,7 @@ static void test_table_recycles_oldest(void **state) {
         memset(&t, 0, sizeof(t));
         for (int i = 0; i < RESTART_PARENTS + 10; i++)
                 restarts_on_death(&t, 1000 + i, 0, "x", (uint64_t)(i + 1) * S);
-        assert_null(restarts_find(&t, 1000, 0));           /* oldest gone */
+        assert_null(restarts_find(&t, 1000, 0)); /* oldest gone */
         assert_non_null(restarts_find(&t, 1000 + RESTART_PARENTS + 9, 0));
 }
 

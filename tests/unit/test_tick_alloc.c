@@ -25,9 +25,18 @@ extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
 static unsigned long n_allocs;
-void *malloc(size_t n) { n_allocs++; return __libc_malloc(n); }
-void *calloc(size_t a, size_t b) { n_allocs++; return __libc_calloc(a, b); }
-void *realloc(void *p, size_t n) { n_allocs++; return __libc_realloc(p, n); }
+void *malloc(size_t n) {
+        n_allocs++;
+        return __libc_malloc(n);
+}
+void *calloc(size_t a, size_t b) {
+        n_allocs++;
+        return __libc_calloc(a, b);
+}
+void *realloc(void *p, size_t n) {
+        n_allocs++;
+        return __libc_realloc(p, n);
+}
 #endif
 
 #define SCEN "tests/scenarios/v2-pod-over-limit"
@@ -39,7 +48,7 @@ static void test_ticks_do_not_allocate(void **state) {
         static char conf[] = "[cgroup:pods]\npath = /kubepods/*\nusage_above = 99%\n";
         FILE *f = fmemopen(conf, strlen(conf), "r");
         struct policy p;
-        struct config_errors errors = {0};
+        struct config_errors errors = { 0 };
         assert_non_null(f);
         int r = config_load_stream(f, "inline", &p, &errors);
         config_errors_print(&errors, stderr);
@@ -64,7 +73,7 @@ static void test_ticks_do_not_allocate(void **state) {
 #if COUNTING
 static void load_policy(const char *text, struct policy *p) {
         FILE *f = fmemopen((void *)text, strlen(text), "r");
-        struct config_errors errors = {0};
+        struct config_errors errors = { 0 };
         assert_non_null(f);
         int r = config_load_stream(f, "inline", p, &errors);
         config_errors_print(&errors, stderr);
@@ -94,7 +103,7 @@ static size_t count_lines(const char *text, const char *needle) {
  * rewrites in place (the guard keeps it open), and a file for the log. */
 struct firing_fixture {
         char dir[64], root[256], logfile[512];
-        int cur;                                 /* pod-a's memory.current, for writing */
+        int cur; /* pod-a's memory.current, for writing */
 };
 
 static const char over[] = "996147200\n", under[] = "800000000\n"; /* same length: no truncation */
@@ -126,7 +135,7 @@ static bool set_usage(const struct firing_fixture *f, const char *value) {
 struct firing_counts {
         int init;
         size_t warm_fired, warm_quiet, fired, quiet;
-        unsigned long allocs;                    /* after the warm-up */
+        unsigned long allocs; /* after the warm-up */
 };
 
 /* Runs with stderr in the log file: no assert in here. */
@@ -168,17 +177,19 @@ static void test_firing_ticks_do_not_allocate(void **state) {
 #if !COUNTING
         skip();
 #else
-        static const char conf[] = "[daemon]\nprotect = ^java$\n"
-                                   "[cgroup:pods]\npath = /kubepods/*\nusage_above = 90%\naction = kill\n";
+        static const char conf[] =
+                "[daemon]\nprotect = ^java$\n"
+                "[cgroup:pods]\npath = /kubepods/*\nusage_above = 90%\naction = kill\n";
         struct firing_fixture f;
-        struct firing_counts c = {0};
+        struct firing_counts c = { 0 };
         struct policy p;
         fixture_setup(&f);
         load_policy(conf, &p);
         run_with_log(&f, &p, &c);
         static char log[1 << 20];
         ssize_t n = read_file_at("/", f.logfile, log, sizeof(log));
-        size_t acted = n > 0 ? count_lines(log, "dry-run: would kill pid 102 (nginx): rule pods on /kubepods/pod-a: ") : 0;
+        size_t acted = n > 0 ? count_lines(log, "dry-run: would kill pid 102 (nginx): rule pods on /kubepods/pod-a: ")
+                             : 0;
         size_t cleared = n > 0 ? count_lines(log, "rule pods on /kubepods/pod-a: back below its thresholds") : 0;
         if (c.init != 0 || c.warm_fired != 1 || !c.warm_quiet)
                 fputs(n > 0 ? log : "(no log)\n", stderr);

@@ -15,16 +15,15 @@ static void size_ok(const char *s, uint64_t want) {
         uint64_t v = 7;
         int r = parse_size(s, &v);
         if (r != 0 || v != want)
-                fail_msg("parse_size(\"%s\") = %d, %llu; want %llu", s, r,
-                         (unsigned long long)v, (unsigned long long)want);
+                fail_msg("parse_size(\"%s\") = %d, %llu; want %llu", s, r, (unsigned long long)v,
+                         (unsigned long long)want);
 }
 
 static void size_bad(const char *s, int err) {
         uint64_t v = 7;
         int r = parse_size(s, &v);
         if (r != err || v != 7)
-                fail_msg("parse_size(\"%s\") = %d (ret %llu); want %d, untouched", s, r,
-                         (unsigned long long)v, err);
+                fail_msg("parse_size(\"%s\") = %d (ret %llu); want %d, untouched", s, r, (unsigned long long)v, err);
 }
 
 static void test_size_valid(void **state) {
@@ -64,7 +63,7 @@ static void test_size_invalid(void **state) {
         size_bad("1.2.3G", -EINVAL);
         size_bad("1e3", -EINVAL);
         size_bad("0x10", -EINVAL);
-        size_bad("1.5", -EINVAL);   /* a fraction of a byte */
+        size_bad("1.5", -EINVAL); /* a fraction of a byte */
         size_bad("inf", -EINVAL);
         size_bad("nan", -EINVAL);
         size_bad("5%", -EINVAL);
@@ -108,8 +107,8 @@ static void duration_ok(const char *s, uint64_t want) {
         uint64_t v = 7;
         int r = parse_duration(s, &v);
         if (r != 0 || v != want)
-                fail_msg("parse_duration(\"%s\") = %d, %llu; want %llu", s, r,
-                         (unsigned long long)v, (unsigned long long)want);
+                fail_msg("parse_duration(\"%s\") = %d, %llu; want %llu", s, r, (unsigned long long)v,
+                         (unsigned long long)want);
 }
 
 static void test_duration(void **state) {
@@ -127,8 +126,7 @@ static void test_duration(void **state) {
         duration_ok("250ns", 250);
         duration_ok("10 s", 10 * NSEC_PER_SEC);
 
-        const char *bad[] = { "", "s", "-1s", "1x", "1S", "1ms5", "1.s", "inf", "nan",
-                              "1e3", " 1s", "1s ", "100msec" };
+        const char *bad[] = { "", "s", "-1s", "1x", "1S", "1ms5", "1.s", "inf", "nan", "1e3", " 1s", "1s ", "100msec" };
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
                 uint64_t v = 7;
                 if (parse_duration(bad[i], &v) != -EINVAL || v != 7)
@@ -171,8 +169,8 @@ static void test_double(void **state) {
         assert_int_equal(parse_double("0", &d), 0);
         assert_true(d == 0);
         d = -7;
-        const char *bad[] = { "", "-1", "+1", "1e3", "inf", "nan", "INF", "0x1p3", " 1",
-                              "1 ", "1.", ".5", "1,5", "1.2.3", "12abc" };
+        const char *bad[] = { "",   "-1", "+1", "1e3", "inf", "nan",   "INF",  "0x1p3",
+                              " 1", "1 ", "1.", ".5",  "1,5", "1.2.3", "12abc" };
         for (size_t i = 0; i < ELEMENTSOF(bad); i++)
                 if (parse_double(bad[i], &d) != -EINVAL)
                         fail_msg("parse_double(\"%s\") accepted", bad[i]);
@@ -199,9 +197,9 @@ static void test_resolve(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_size_valid), cmocka_unit_test(test_size_invalid),
+                cmocka_unit_test(test_size_valid),  cmocka_unit_test(test_size_invalid),
                 cmocka_unit_test(test_size_or_pct), cmocka_unit_test(test_duration),
-                cmocka_unit_test(test_bool),       cmocka_unit_test(test_double),
+                cmocka_unit_test(test_bool),        cmocka_unit_test(test_double),
                 cmocka_unit_test(test_resolve),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,16 +10,16 @@
 static char *root;
 
 /* A process in the tree: stat, status, oom_score_adj, cmdline (optional). */
-static void proc(pid_t pid, const char *comm, char state, unsigned long flags, unsigned long rss_kb,
-                 int adj, const char *cmdline) {
+static void proc(pid_t pid, const char *comm, char state, unsigned long flags, unsigned long rss_kb, int adj,
+                 const char *cmdline) {
         char rel[64], text[512];
         snprintf(rel, sizeof(rel), "/proc/%d/stat", (int)pid);
         snprintf(text, sizeof(text), "%d (%s) %c 1 %d %d 0 -1 %lu 10 0 0 0 5 3 0 0 20 0 1 0 %d 104857600 %lu 0\n",
                  (int)pid, comm, state, (int)pid, (int)pid, flags, 1000 + (int)pid, rss_kb / 4);
         tree_write(root, rel, text);
         snprintf(rel, sizeof(rel), "/proc/%d/status", (int)pid);
-        snprintf(text, sizeof(text), "Name:\t%s\nUid:\t0\t0\t0\t0\nVmRSS:\t%lu kB\nVmSwap:\t0 kB\nVmPTE:\t4 kB\n",
-                 comm, rss_kb);
+        snprintf(text, sizeof(text), "Name:\t%s\nUid:\t0\t0\t0\t0\nVmRSS:\t%lu kB\nVmSwap:\t0 kB\nVmPTE:\t4 kB\n", comm,
+                 rss_kb);
         tree_write(root, rel, text);
         snprintf(rel, sizeof(rel), "/proc/%d/oom_score_adj", (int)pid);
         snprintf(text, sizeof(text), "%d\n", adj);
@@ -52,15 +52,16 @@ static int teardown(void **state) {
 static void choose(const struct matcher_list *protect, pid_t want) {
         char dir[512];
         tree_path(dir, sizeof(dir), root, "/cg");
-        struct victim_policy vp = { .root = root, .protect = { protect, NULL }, .self = 99999,
-                                    .scope_bytes = UINT64_C(1) << 30 };
+        struct victim_policy vp = {
+                .root = root, .protect = { protect, NULL }, .self = 99999, .scope_bytes = UINT64_C(1) << 30
+        };
         struct victim v;
         assert_int_equal(victim_choose(&vp, dir, &v, NULL), 0);
         assert_int_equal(v.pid, want);
 }
 
 static struct matcher_list list_of(const char *spec) {
-        struct matcher_list l = {0};
+        struct matcher_list l = { 0 };
         struct matcher m;
         char err[128];
         assert_int_equal(matcher_parse(spec, &m, err, sizeof(err)), 0);
@@ -89,9 +90,9 @@ static void test_spares(void **state) {
         struct victim_policy vp = { .root = root, .self = 15 };
         struct proc_stat st;
         assert_int_equal(read_proc_stat(root, 12, &st), 0);
-        assert_true(victim_policy_spares(&vp, &st));   /* -1000 */
+        assert_true(victim_policy_spares(&vp, &st)); /* -1000 */
         assert_int_equal(read_proc_stat(root, 15, &st), 0);
-        assert_true(victim_policy_spares(&vp, &st));   /* oomguard itself */
+        assert_true(victim_policy_spares(&vp, &st)); /* oomguard itself */
         assert_int_equal(read_proc_stat(root, 14, &st), 0);
         assert_false(victim_policy_spares(&vp, &st));
 }

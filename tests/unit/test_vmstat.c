@@ -40,14 +40,14 @@ static void test_sample(void **state) {
 
 static void test_old_kernel(void **state) {
         /* before 4.13 there is no oom_kill; it reads as 0 */
-        struct vmstat v = {.oom_kill = 99};
+        struct vmstat v = { .oom_kill = 99 };
         assert_int_equal(PARSE_X(parse_vmstat, "pgmajfault 5\npgscan_kswapd 7\n", &v), 0);
         assert_int_equal(v.oom_kill, 0);
         assert_int_equal(v.pgscan_kswapd, 7);
 }
 
 static void test_errors(void **state) {
-        struct vmstat v = {.oom_kill = 99};
+        struct vmstat v = { .oom_kill = 99 };
         assert_int_equal(PARSE_X(parse_vmstat, "", &v), -EBADMSG);
         assert_int_equal(PARSE_X(parse_vmstat, "nr_free_pages 1\nfoo 2\n", &v), -EBADMSG);
         assert_int_equal(PARSE_X(parse_vmstat, "\xff\xfe\n\n  \n", &v), -EBADMSG);
@@ -86,10 +86,8 @@ static void test_reader(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_sample),
-                cmocka_unit_test(test_old_kernel),
-                cmocka_unit_test(test_errors),
-                cmocka_unit_test(test_every_truncation),
+                cmocka_unit_test(test_sample), cmocka_unit_test(test_old_kernel),
+                cmocka_unit_test(test_errors), cmocka_unit_test(test_every_truncation),
                 cmocka_unit_test(test_reader),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -137,8 +137,8 @@ static void test_two_nodes(void **state) {
 }
 
 static void test_levels(void **state) {
-        struct zoneinfo z = {.n_zones = 2};
-        z.zones[0] = (struct zone_watermarks){.free_pages = 1000, .min = 10, .low = 20, .high = 30, .managed = 5000};
+        struct zoneinfo z = { .n_zones = 2 };
+        z.zones[0] = (struct zone_watermarks){ .free_pages = 1000, .min = 10, .low = 20, .high = 30, .managed = 5000 };
         z.zones[1] = z.zones[0];
         assert_int_equal(zoneinfo_worst_level(&z), WATERMARK_NONE);
         z.zones[1].free_pages = 30; /* at high: not below */
@@ -173,19 +173,32 @@ static void test_level_strings(void **state) {
 }
 
 static void test_errors(void **state) {
-        struct zoneinfo z = {.n_zones = 99};
+        struct zoneinfo z = { .n_zones = 99 };
         assert_int_equal(PARSE_X(parse_zoneinfo, "", &z), -EBADMSG);
         assert_int_equal(PARSE_X(parse_zoneinfo, "garbage\n\xff\n", &z), -EBADMSG);
         /* a zone without its watermarks does not count */
-        assert_int_equal(PARSE_X(parse_zoneinfo, "Node 0, zone Normal\n  pages free 5\n        managed 9\n", &z), -EBADMSG);
+        assert_int_equal(PARSE_X(parse_zoneinfo, "Node 0, zone Normal\n  pages free 5\n        managed 9\n", &z),
+                         -EBADMSG);
         /* fields outside any zone are ignored */
-        assert_int_equal(PARSE_X(parse_zoneinfo, "  pages free 5\n min 1\n low 2\n high 3\n managed 9\n", &z), -EBADMSG);
+        assert_int_equal(PARSE_X(parse_zoneinfo, "  pages free 5\n min 1\n low 2\n high 3\n managed 9\n", &z),
+                         -EBADMSG);
         /* bad header: the zone's fields are not trusted */
-        assert_int_equal(PARSE_X(parse_zoneinfo, "Node x, zone Normal\n  pages free 5\n min 1\n low 2\n high 3\n managed 9\n", &z), -EBADMSG);
-        assert_int_equal(PARSE_X(parse_zoneinfo, "Node 0, zone ThisNameIsFarTooLong\n  pages free 5\n min 1\n low 2\n high 3\n managed 9\n", &z), -EBADMSG);
-        assert_int_equal(PARSE_X(parse_zoneinfo, "Node 0, zone Normal\n  pages free 99999999999999999999\n min 1\n low 2\n high 3\n managed 9\n", &z), -EBADMSG);
+        assert_int_equal(PARSE_X(parse_zoneinfo,
+                                 "Node x, zone Normal\n  pages free 5\n min 1\n low 2\n high 3\n managed 9\n", &z),
+                         -EBADMSG);
+        assert_int_equal(
+                PARSE_X(parse_zoneinfo,
+                        "Node 0, zone ThisNameIsFarTooLong\n  pages free 5\n min 1\n low 2\n high 3\n managed 9\n", &z),
+                -EBADMSG);
+        assert_int_equal(
+                PARSE_X(parse_zoneinfo,
+                        "Node 0, zone Normal\n  pages free 99999999999999999999\n min 1\n low 2\n high 3\n managed 9\n",
+                        &z),
+                -EBADMSG);
         /* only empty zones */
-        assert_int_equal(PARSE_X(parse_zoneinfo, "Node 0, zone Movable\n  pages free 0\n min 1\n low 2\n high 3\n managed 0\n", &z), -EBADMSG);
+        assert_int_equal(PARSE_X(parse_zoneinfo,
+                                 "Node 0, zone Movable\n  pages free 0\n min 1\n low 2\n high 3\n managed 0\n", &z),
+                         -EBADMSG);
         assert_int_equal(z.n_zones, 99);
 }
 
@@ -227,12 +240,14 @@ static void test_reader_big_file(void **state) {
         for (int zone = 0; zone < 3; zone++) {
                 n += (size_t)snprintf(big + n, sizeof(big) - n,
                                       "Node 0, zone Zone%d\n  pages free     %d\n        min      10\n"
-                                      "        low      20\n        high     30\n", zone, 1000 + zone);
+                                      "        low      20\n        high     30\n",
+                                      zone, 1000 + zone);
                 n += (size_t)snprintf(big + n, sizeof(big) - n, "  pagesets\n");
                 for (int cpu = 0; cpu < 512; cpu++)
                         n += (size_t)snprintf(big + n, sizeof(big) - n,
                                               "    cpu: %d\n              count:    0\n              high:     0\n"
-                                              "              batch:    1\n  vm stats threshold: 4\n", cpu);
+                                              "              batch:    1\n  vm stats threshold: 4\n",
+                                              cpu);
                 /* managed after the pagesets: order does not matter */
                 n += (size_t)snprintf(big + n, sizeof(big) - n, "        managed  %d\n", 5000 + zone);
         }
@@ -274,14 +289,10 @@ static void test_reader(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_sample),
-                cmocka_unit_test(test_two_nodes),
-                cmocka_unit_test(test_levels),
-                cmocka_unit_test(test_level_strings),
-                cmocka_unit_test(test_errors),
-                cmocka_unit_test(test_every_truncation),
-                cmocka_unit_test(test_too_many_zones),
-                cmocka_unit_test(test_reader_big_file),
+                cmocka_unit_test(test_sample),         cmocka_unit_test(test_two_nodes),
+                cmocka_unit_test(test_levels),         cmocka_unit_test(test_level_strings),
+                cmocka_unit_test(test_errors),         cmocka_unit_test(test_every_truncation),
+                cmocka_unit_test(test_too_many_zones), cmocka_unit_test(test_reader_big_file),
                 cmocka_unit_test(test_reader),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
