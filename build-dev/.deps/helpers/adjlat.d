@@ -1,0 +1,1 @@
+build-dev/helpers/adjlat: tests/helpers/adjlat.c

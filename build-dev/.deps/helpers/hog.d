@@ -1,0 +1,1 @@
+build-dev/helpers/hog: tests/helpers/hog.c

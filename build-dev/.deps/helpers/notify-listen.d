@@ -1,0 +1,1 @@
+build-dev/helpers/notify-listen: tests/helpers/notify-listen.c

@@ -1,0 +1,1 @@
+build-dev/helpers/oomwatch: tests/helpers/oomwatch.c

@@ -1,0 +1,1 @@
+build-dev/helpers/proc-watch: tests/helpers/proc-watch.c

@@ -1,0 +1,1 @@
+build-dev/helpers/spawn: tests/helpers/spawn.c

@@ -1,0 +1,1 @@
+build-dev/helpers/zombief: tests/helpers/zombief.c

@@ -1,0 +1,15 @@
+build-dev/src/actions/adjust_log.o: src/actions/adjust_log.c \
+ include/actions/adjust.h include/policy/policy.h include/units.h \
+ include/policy/adjust_rule.h include/policy/matcher.h \
+ include/sources/zoneinfo.h include/sources/proc_connector.h \
+ include/sources/proc_pid.h include/util.h include/outputs/log.h
+include/actions/adjust.h:
+include/policy/policy.h:
+include/units.h:
+include/policy/adjust_rule.h:
+include/policy/matcher.h:
+include/sources/zoneinfo.h:
+include/sources/proc_connector.h:
+include/sources/proc_pid.h:
+include/util.h:
+include/outputs/log.h:

@@ -1,0 +1,14 @@
+build-dev/src/actions/adjust_match.o: src/actions/adjust_match.c \
+ include/actions/adjust.h include/policy/policy.h include/units.h \
+ include/policy/adjust_rule.h include/policy/matcher.h \
+ include/sources/zoneinfo.h include/sources/proc_connector.h \
+ include/sources/proc_pid.h include/util.h
+include/actions/adjust.h:
+include/policy/policy.h:
+include/units.h:
+include/policy/adjust_rule.h:
+include/policy/matcher.h:
+include/sources/zoneinfo.h:
+include/sources/proc_connector.h:
+include/sources/proc_pid.h:
+include/util.h:

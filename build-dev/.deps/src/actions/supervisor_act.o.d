@@ -1,0 +1,38 @@
+build-dev/src/actions/supervisor_act.o: src/actions/supervisor_act.c \
+ include/actions/family.h include/actions/kill.h include/actions/victim.h \
+ include/policy/matcher.h include/sources/proc_pid.h \
+ include/policy/policy.h include/units.h include/policy/adjust_rule.h \
+ include/sources/zoneinfo.h include/actions/supervisor_act.h \
+ include/actions/actuator.h include/actions/ranking.h \
+ include/sources/meminfo.h include/sources/memcg.h include/sources/psi.h \
+ include/sources/proc_connector.h include/policy/evaluate.h \
+ include/snapshot/snapshot.h include/sources/vmstat.h \
+ include/sources/cgroup_tree.h include/actions/pacing.h \
+ include/policy/supervise.h include/policy/restarts.h \
+ include/policy/supervisor_match.h include/util.h include/outputs/log.h
+include/actions/family.h:
+include/actions/kill.h:
+include/actions/victim.h:
+include/policy/matcher.h:
+include/sources/proc_pid.h:
+include/policy/policy.h:
+include/units.h:
+include/policy/adjust_rule.h:
+include/sources/zoneinfo.h:
+include/actions/supervisor_act.h:
+include/actions/actuator.h:
+include/actions/ranking.h:
+include/sources/meminfo.h:
+include/sources/memcg.h:
+include/sources/psi.h:
+include/sources/proc_connector.h:
+include/policy/evaluate.h:
+include/snapshot/snapshot.h:
+include/sources/vmstat.h:
+include/sources/cgroup_tree.h:
+include/actions/pacing.h:
+include/policy/supervise.h:
+include/policy/restarts.h:
+include/policy/supervisor_match.h:
+include/util.h:
+include/outputs/log.h:

@@ -1,0 +1,59 @@
+build-dev/src/daemon/main.o: src/daemon/main.c include/actions/optin.h \
+ include/actions/guardian.h include/actions/restore.h \
+ include/policy/policy.h include/units.h include/policy/adjust_rule.h \
+ include/policy/matcher.h include/sources/zoneinfo.h \
+ include/snapshot/cgroup_set.h include/snapshot/snapshot.h \
+ include/sources/meminfo.h include/sources/memcg.h include/sources/psi.h \
+ include/sources/vmstat.h include/sources/cgroup_tree.h \
+ src/daemon/guard.h include/actions/actuator.h include/actions/family.h \
+ include/actions/kill.h include/actions/victim.h \
+ include/sources/proc_pid.h include/actions/ranking.h \
+ include/sources/proc_connector.h include/policy/evaluate.h \
+ include/actions/adjust.h include/util.h include/actions/pacing.h \
+ include/actions/rankings.h include/policy/supervise.h \
+ include/policy/restarts.h include/policy/supervisor_match.h \
+ include/snapshot/machine.h src/daemon/wakeups.h src/daemon/loop.h \
+ include/outputs/log.h include/outputs/status.h include/policy/config.h \
+ src/daemon/proc_events.h src/daemon/reload.h src/daemon/self_protect.h \
+ src/daemon/tick.h
+include/actions/optin.h:
+include/actions/guardian.h:
+include/actions/restore.h:
+include/policy/policy.h:
+include/units.h:
+include/policy/adjust_rule.h:
+include/policy/matcher.h:
+include/sources/zoneinfo.h:
+include/snapshot/cgroup_set.h:
+include/snapshot/snapshot.h:
+include/sources/meminfo.h:
+include/sources/memcg.h:
+include/sources/psi.h:
+include/sources/vmstat.h:
+include/sources/cgroup_tree.h:
+src/daemon/guard.h:
+include/actions/actuator.h:
+include/actions/family.h:
+include/actions/kill.h:
+include/actions/victim.h:
+include/sources/proc_pid.h:
+include/actions/ranking.h:
+include/sources/proc_connector.h:
+include/policy/evaluate.h:
+include/actions/adjust.h:
+include/util.h:
+include/actions/pacing.h:
+include/actions/rankings.h:
+include/policy/supervise.h:
+include/policy/restarts.h:
+include/policy/supervisor_match.h:
+include/snapshot/machine.h:
+src/daemon/wakeups.h:
+src/daemon/loop.h:
+include/outputs/log.h:
+include/outputs/status.h:
+include/policy/config.h:
+src/daemon/proc_events.h:
+src/daemon/reload.h:
+src/daemon/self_protect.h:
+src/daemon/tick.h:

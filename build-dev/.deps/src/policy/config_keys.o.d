@@ -1,0 +1,11 @@
+build-dev/src/policy/config_keys.o: src/policy/config_keys.c \
+ src/policy/config_keys.h include/policy/policy.h include/units.h \
+ include/policy/adjust_rule.h include/policy/matcher.h \
+ include/sources/zoneinfo.h include/util.h
+src/policy/config_keys.h:
+include/policy/policy.h:
+include/units.h:
+include/policy/adjust_rule.h:
+include/policy/matcher.h:
+include/sources/zoneinfo.h:
+include/util.h:

@@ -1,0 +1,3 @@
+build-dev/src/policy/restarts.o: src/policy/restarts.c \
+ include/policy/restarts.h
+include/policy/restarts.h:

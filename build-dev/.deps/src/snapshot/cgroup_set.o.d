@@ -1,0 +1,22 @@
+build-dev/src/snapshot/cgroup_set.o: src/snapshot/cgroup_set.c \
+ include/outputs/log.h include/util.h include/policy/cgroup_match.h \
+ include/policy/policy.h include/units.h include/policy/adjust_rule.h \
+ include/policy/matcher.h include/sources/zoneinfo.h \
+ include/snapshot/cgroup_set.h include/snapshot/snapshot.h \
+ include/sources/meminfo.h include/sources/memcg.h include/sources/psi.h \
+ include/sources/vmstat.h include/sources/cgroup_tree.h
+include/outputs/log.h:
+include/util.h:
+include/policy/cgroup_match.h:
+include/policy/policy.h:
+include/units.h:
+include/policy/adjust_rule.h:
+include/policy/matcher.h:
+include/sources/zoneinfo.h:
+include/snapshot/cgroup_set.h:
+include/snapshot/snapshot.h:
+include/sources/meminfo.h:
+include/sources/memcg.h:
+include/sources/psi.h:
+include/sources/vmstat.h:
+include/sources/cgroup_tree.h:

@@ -1,0 +1,2 @@
+build-dev/src/util/misc.o: src/util/misc.c include/util.h
+include/util.h:

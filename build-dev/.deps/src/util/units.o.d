@@ -1,0 +1,4 @@
+build-dev/src/util/units.o: src/util/units.c include/units.h \
+ include/util.h
+include/units.h:
+include/util.h:

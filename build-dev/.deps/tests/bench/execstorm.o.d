@@ -1,0 +1,1 @@
+build-dev/tests/bench/execstorm.o: tests/bench/execstorm.c

@@ -1,0 +1,1 @@
+build-dev/tests/bench/race.o: tests/bench/race.c

@@ -1,0 +1,19 @@
+build-dev/tests/unit/test_evaluate.o: tests/unit/test_evaluate.c \
+ tests/unit/testing.h include/policy/evaluate.h include/policy/policy.h \
+ include/units.h include/policy/adjust_rule.h include/policy/matcher.h \
+ include/sources/zoneinfo.h include/snapshot/snapshot.h \
+ include/sources/meminfo.h include/sources/memcg.h include/sources/psi.h \
+ include/sources/vmstat.h include/util.h
+tests/unit/testing.h:
+include/policy/evaluate.h:
+include/policy/policy.h:
+include/units.h:
+include/policy/adjust_rule.h:
+include/policy/matcher.h:
+include/sources/zoneinfo.h:
+include/snapshot/snapshot.h:
+include/sources/meminfo.h:
+include/sources/memcg.h:
+include/sources/psi.h:
+include/sources/vmstat.h:
+include/util.h:
