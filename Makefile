@@ -72,6 +72,7 @@ BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 DEP      = $(@:$(B)/%=$(B)/.deps/%.d)
 DEPFLAGS = -MMD -MP -MF $(DEP)
 DEP_TARGETS := $(LIB_OBJ) $(MAIN_OBJ) $(UNIT_OBJ) $(BENCH_OBJ) $(HELPER_BIN)
+.DEFAULT_GOAL := all
 -include $(wildcard $(DEP_TARGETS:$(B)/%=$(B)/.deps/%.d))
 $(B)/.deps/%.d: ;
 
