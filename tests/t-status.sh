@@ -1,5 +1,7 @@
 #!/bin/bash
-# --status with no policy file.
+# --status with no policy file, the command line and its exit codes.
+#   1. the command line: --help names every option of main.c's table,
+#      --version, exit codes 0 / 1 / 2 (oomguard(8), EXIT STATUS);
 #   2. fixture trees (tests/scenarios/NAME/root): the text output against
 #      the golden NAME/status, with and without the scenario's policy
 #      (UPDATE_GOLDEN=1 rewrites them: review the diff);
@@ -36,7 +38,33 @@ cleanup() {
 }
 trap cleanup EXIT
 
-$OOMGUARD --help > "$TMP/help"
+# 1. The command line.
+$OOMGUARD --help > "$TMP/help"; rc=$?
+check "status: --help exits 0" [ $rc = 0 ]
+missing=$(sed -n '/longopts\[\] = {/,/{ 0 }/p' src/daemon/main.c | grep -o '{ "[a-z-]*"' | tr -d '{" ' |
+        while read -r opt; do grep -qE -- "^ +(-[a-zA-Z], )?--$opt( |\$)" "$TMP/help" || echo "--$opt"; done)
+diag "options missing from --help: ${missing:-none}"
+check "status: --help names every long option of main.c" [ -z "$missing" ]
+check "status: --help names -c -n -v -h" bash -c "grep -q -- '-c, --config' $TMP/help && grep -q -- '-n, --check-config' $TMP/help &&
+        grep -q -- '-v, --verbose' $TMP/help && grep -q -- '-h, --help' $TMP/help"
+version=$($OOMGUARD --version); rc=$?
+check "status: --version prints 'oomguard X.Y.Z', exits 0 ($version)" \
+        bash -c "[ $rc = 0 ] && grep -qxE 'oomguard [0-9]+\.[0-9]+\.[0-9]+' <<< '$version'"
+check "status: the man page is of the same version" grep -q "\"oomguard ${version#oomguard }\"" man/oomguard.8
+# A mode that should have been refused would run the daemon: bounded.
+exit_code() { timeout 10 "$@" > /dev/null 2>&1; echo $?; }
+check "status: unknown option exits 2" [ "$(exit_code $OOMGUARD --no-such-option)" = 2 ]
+check "status: stray argument exits 2" [ "$(exit_code $OOMGUARD --status extra)" = 2 ]
+check "status: --ticks garbage exits 2" [ "$(exit_code $OOMGUARD --ticks 3x)" = 2 ]
+check "status: --json without --status exits 2" [ "$(exit_code $OOMGUARD --json)" = 2 ]
+check "status: --all without --status exits 2" [ "$(exit_code $OOMGUARD --all -n)" = 2 ]
+check "status: --status with --restore exits 2" [ "$(exit_code $OOMGUARD --status --restore)" = 2 ]
+check "status: -c FILE that does not exist exits 1" [ "$(exit_code $OOMGUARD --status -c "$TMP/none.conf")" = 1 ]
+printf '[cgroup:x]\npath = /x\nusage_above = 200%%\n' > "$TMP/bad.conf"
+check "status: a bad policy exits 1" [ "$(exit_code $OOMGUARD --status -c "$TMP/bad.conf")" = 1 ]
+check "status: -n on a bad policy exits 1" [ "$(exit_code $OOMGUARD -n -c "$TMP/bad.conf")" = 1 ]
+check "status: --restore with nothing to restore exits 0" \
+        [ "$(exit_code $OOMGUARD --restore --restore-file "$TMP/none.restore")" = 0 ]
 
 # Without -c, --status uses the default file when it exists: the no-policy
 # parts need it absent (its path is the one --help names).

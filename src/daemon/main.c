@@ -29,10 +29,11 @@ struct options {
 
 static void usage(FILE *out) {
         fprintf(out,
-                "usage: oomguard [-c FILE] [--dry-run] [--root DIR] [-v]\n"
+                "usage: oomguard [-c FILE] [--dry-run] [--root DIR] [--log TARGET] [-v]\n"
                 "       oomguard -n|--check-config [-c FILE]\n"
                 "       oomguard --status [--json] [--all] [--adjust] [-c FILE] [--root DIR]\n"
                 "       oomguard --restore [--restore-file FILE]\n"
+                "       oomguard -h|--help|--version\n"
                 "\n"
                 "  -c, --config FILE   policy file (default " SYSCONFDIR
                 "/oomguard.conf;\n"
@@ -51,7 +52,33 @@ static void usage(FILE *out) {
                 ")\n"
                 "      --ticks N       stop after N ticks (tests)\n"
                 "      --log TARGET    auto | stderr | journal\n"
-                "  -v, --verbose       debug messages\n");
+                "  -v, --verbose       debug messages\n"
+                "  -h, --help          this text\n"
+                "      --version       the version\n"
+                "exit: 0 done, 1 configuration or run-time error, 2 usage error (oomguard(8))\n");
+}
+
+static int parse_count(const char *s, uint64_t *ret) {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(s, &end, 10);
+        if (!*s || *end || errno || s[0] == '-')
+                return -EINVAL;
+        *ret = v;
+        return 0;
+}
+
+/* One mode at a time; the --status options only with --status. */
+static int check_combination(const struct options *o) {
+        if (o->check_config + o->status + o->restore > 1) {
+                fprintf(stderr, "oomguard: -n, --status and --restore exclude each other\n");
+                return -EINVAL;
+        }
+        if (!o->status && (o->json || o->all || o->adjust)) {
+                fprintf(stderr, "oomguard: --json, --all and --adjust go with --status\n");
+                return -EINVAL;
+        }
+        return 0;
 }
 
 static int parse_args(int argc, char **argv, struct options *o) {
@@ -122,7 +149,10 @@ static int parse_args(int argc, char **argv, struct options *o) {
                         o->restore_file = optarg;
                         break;
                 case OPT_TICKS:
-                        o->ticks = strtoull(optarg, NULL, 10);
+                        if (parse_count(optarg, &o->ticks) < 0) {
+                                fprintf(stderr, "oomguard: --ticks: expected a number, got '%s'\n", optarg);
+                                return -EINVAL;
+                        }
                         break;
                 case OPT_LOG:
                         if (strcmp(optarg, "stderr") == 0)
@@ -151,7 +181,7 @@ static int parse_args(int argc, char **argv, struct options *o) {
                 fprintf(stderr, "oomguard: unexpected argument '%s'\n", argv[optind]);
                 return -EINVAL;
         }
-        return 0;
+        return check_combination(o);
 }
 
 static int check_config(const char *path) {
