@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -11,6 +12,7 @@
 #include "snapshot/snapshot.h"
 #include "sources/cgroup_tree.h"
 #include "sources/proc_pid.h"
+#include "sources/task_counts.h"
 
 /* One process an [adjust:] rule matches (--adjust). */
 struct status_adjust_row {
@@ -21,14 +23,34 @@ struct status_adjust_row {
         bool enforce;
 };
 
+/* The process of a cgroup (and its children) with the most resident
+ * memory. */
+struct status_process {
+        pid_t pid; /* 0: the cgroup holds no process */
+        char comm[COMM_MAX];
+        uint64_t rss; /* bytes */
+};
+
+/* One cgroup: it has a memory limit, or a [cgroup:] rule watches it. */
+struct status_row {
+        const struct cgroup_view *cg;
+        const char *rule; /* the rule that owns it, NULL = none */
+        bool has_tasks;   /* tasks and biggest were read */
+        struct task_counts tasks;
+        struct status_process biggest;
+};
+
 struct status_view {
-        const char *root;                   /* where /proc is (task counts) */
+        const char *root;                   /* where /proc is */
         const struct cgroup_mounts *mounts; /* NULL: no memory hierarchy */
         const char *process_events;         /* how processes are followed */
+        const char *config;                 /* the policy file; NULL = none */
+        const char *default_config;         /* the path looked for without -c */
         const struct machine_view *machine;
-        const struct cgroup_view *cgroups;
-        size_t n_cgroups;
-        const struct policy *policy;      /* rule names */
+        /* The closest to its limit first; the first n_rows of n_total. */
+        const struct status_row *rows;
+        size_t n_rows, n_total;
+        const struct policy *policy;      /* the [adjust:] rules */
         const struct decision *decisions; /* what would fire now */
         size_t n_decisions;
         bool adjust; /* --adjust: the rows below */

@@ -1,8 +1,8 @@
 /* oomguard: command line. */
 #include <getopt.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "actions/optin.h"
 #include "guard.h"
@@ -13,7 +13,7 @@
 #include "proc_events.h"
 #include "reload.h"
 #include "self_protect.h"
-#include "tick.h"
+#include "status.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -22,25 +22,29 @@
 
 struct options {
         const char *config, *root, *restore_file;
-        bool check_config, dry_run, verbose, status, json, adjust, restore;
+        bool config_given, check_config, dry_run, verbose, status, json, adjust, all, restore;
         uint64_t ticks;
         enum log_target log_target;
 };
 
 static void usage(FILE *out) {
         fprintf(out,
-                "usage: oomguard [-c FILE] [--dry-run] [--root DIR] [-v]\n"
+                "usage: oomguard [-c FILE] [--dry-run] [--root DIR] [--log TARGET] [-v]\n"
                 "       oomguard -n|--check-config [-c FILE]\n"
-                "       oomguard --status [--json] [--adjust] [-c FILE] [--root DIR]\n"
+                "       oomguard --status [--json] [--all] [--adjust] [-c FILE] [--root DIR]\n"
                 "       oomguard --restore [--restore-file FILE]\n"
+                "       oomguard -h|--help|--version\n"
                 "\n"
                 "  -c, --config FILE   policy file (default " SYSCONFDIR
-                "/oomguard.conf)\n"
+                "/oomguard.conf;\n"
+                "                      --status runs without one when the default is absent)\n"
                 "  -n, --check-config  check the policy, print it and exit\n"
                 "      --dry-run       log every decision, act on nothing\n"
                 "      --root DIR      read /proc and /sys under DIR (tests)\n"
-                "      --status        print one snapshot and the rules that would fire\n"
+                "      --status        the machine and every cgroup with a memory limit, the\n"
+                "                      closest to its limit first, and the rules that would fire\n"
                 "      --json          --status as JSON\n"
+                "      --all           --status: every cgroup, not the top 20\n"
                 "      --adjust        --status: also each process an [adjust:] rule matches\n"
                 "      --restore       put back the cgroup values a stopped oomguard left changed\n"
                 "      --restore-file FILE  state file of the opt-in modes\n"
@@ -48,7 +52,33 @@ static void usage(FILE *out) {
                 ")\n"
                 "      --ticks N       stop after N ticks (tests)\n"
                 "      --log TARGET    auto | stderr | journal\n"
-                "  -v, --verbose       debug messages\n");
+                "  -v, --verbose       debug messages\n"
+                "  -h, --help          this text\n"
+                "      --version       the version\n"
+                "exit: 0 done, 1 configuration or run-time error, 2 usage error (oomguard(8))\n");
+}
+
+static int parse_count(const char *s, uint64_t *ret) {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(s, &end, 10);
+        if (!*s || *end || errno || s[0] == '-')
+                return -EINVAL;
+        *ret = v;
+        return 0;
+}
+
+/* One mode at a time; the --status options only with --status. */
+static int check_combination(const struct options *o) {
+        if (o->check_config + o->status + o->restore > 1) {
+                fprintf(stderr, "oomguard: -n, --status and --restore exclude each other\n");
+                return -EINVAL;
+        }
+        if (!o->status && (o->json || o->all || o->adjust)) {
+                fprintf(stderr, "oomguard: --json, --all and --adjust go with --status\n");
+                return -EINVAL;
+        }
+        return 0;
 }
 
 static int parse_args(int argc, char **argv, struct options *o) {
@@ -62,7 +92,8 @@ static int parse_args(int argc, char **argv, struct options *o) {
                 OPT_VERSION,
                 OPT_ADJUST,
                 OPT_RESTORE,
-                OPT_RESTORE_FILE
+                OPT_RESTORE_FILE,
+                OPT_ALL
         };
         static const struct option longopts[] = { { "config", required_argument, NULL, 'c' },
                                                   { "check-config", no_argument, NULL, 'n' },
@@ -71,6 +102,7 @@ static int parse_args(int argc, char **argv, struct options *o) {
                                                   { "status", no_argument, NULL, OPT_STATUS },
                                                   { "json", no_argument, NULL, OPT_JSON },
                                                   { "adjust", no_argument, NULL, OPT_ADJUST },
+                                                  { "all", no_argument, NULL, OPT_ALL },
                                                   { "restore", no_argument, NULL, OPT_RESTORE },
                                                   { "restore-file", required_argument, NULL, OPT_RESTORE_FILE },
                                                   { "ticks", required_argument, NULL, OPT_TICKS },
@@ -84,6 +116,7 @@ static int parse_args(int argc, char **argv, struct options *o) {
                 switch (c) {
                 case 'c':
                         o->config = optarg;
+                        o->config_given = true;
                         break;
                 case 'n':
                         o->check_config = true;
@@ -106,6 +139,9 @@ static int parse_args(int argc, char **argv, struct options *o) {
                 case OPT_ADJUST:
                         o->adjust = true;
                         break;
+                case OPT_ALL:
+                        o->all = true;
+                        break;
                 case OPT_RESTORE:
                         o->restore = true;
                         break;
@@ -113,7 +149,10 @@ static int parse_args(int argc, char **argv, struct options *o) {
                         o->restore_file = optarg;
                         break;
                 case OPT_TICKS:
-                        o->ticks = strtoull(optarg, NULL, 10);
+                        if (parse_count(optarg, &o->ticks) < 0) {
+                                fprintf(stderr, "oomguard: --ticks: expected a number, got '%s'\n", optarg);
+                                return -EINVAL;
+                        }
                         break;
                 case OPT_LOG:
                         if (strcmp(optarg, "stderr") == 0)
@@ -142,7 +181,7 @@ static int parse_args(int argc, char **argv, struct options *o) {
                 fprintf(stderr, "oomguard: unexpected argument '%s'\n", argv[optind]);
                 return -EINVAL;
         }
-        return 0;
+        return check_combination(o);
 }
 
 static int check_config(const char *path) {
@@ -156,56 +195,6 @@ static int check_config(const char *path) {
         policy_print(&p, stdout);
         policy_free(&p);
         printf("configuration OK\n");
-        return 0;
-}
-
-struct adjust_rows {
-        struct status_adjust_row *rows;
-        size_t n, cap;
-};
-
-static void add_adjust_row(const struct adjust_seen *seen, void *ud) {
-        struct adjust_rows *a = ud;
-        if (GROW(a->rows, a->cap, a->n + 1) < 0)
-                return; /* --status only: a shorter list */
-        struct status_adjust_row *r = &a->rows[a->n++];
-        *r = (struct status_adjust_row){ .pid = seen->pid,
-                                         .rule = seen->rule->name,
-                                         .current = seen->current,
-                                         .wanted = seen->rule->oom_score_adj,
-                                         .enforce = seen->rule->enforce };
-        snprintf(r->comm, sizeof(r->comm), "%s", seen->comm);
-}
-
-/* Two readings apart so rates (failcnt/s, slope) are real. */
-static int show_status(struct guard *g, bool json, bool adjust) {
-        proc_events_open(g); /* to say which mode the daemon would use */
-        tick_run(g, false);
-        struct timespec ts = { 0, 500 * 1000 * 1000 };
-        nanosleep(&ts, NULL);
-        tick_run(g, false);
-        struct adjust_rows a = { 0 };
-        if (adjust)
-                (void)adjust_list(&g->adjuster, add_adjust_row, &a);
-        const struct status_view v = {
-                .root = g->root,
-                .mounts = g->has_mounts ? &g->mounts : NULL,
-                .process_events = proc_events_mode(g),
-                .machine = &g->snap.machine,
-                .cgroups = g->snap.cgroups,
-                .n_cgroups = g->snap.n_cgroups,
-                .policy = &g->policy,
-                .decisions = g->decisions,
-                .n_decisions = g->n_decisions,
-                .adjust = adjust,
-                .adjust_rows = a.rows,
-                .n_adjust_rows = a.n,
-        };
-        if (json)
-                status_print_json(&v, stdout);
-        else
-                status_print_text(&v, stdout);
-        free(a.rows);
         return 0;
 }
 
@@ -237,8 +226,13 @@ int main(int argc, char **argv) {
         if (daemon)
                 (void)restore_leftover(o.restore_file, "start-up");
         raise_fd_limit();
-        struct policy p;
-        if (load_policy(o.config, &p) < 0)
+        /* --status needs no policy: without -c and without the default
+         * file it lists what the kernel says, and no rule. */
+        bool no_policy = o.status && !o.config_given && access(o.config, F_OK) < 0 && errno == ENOENT;
+        struct policy p = { 0 };
+        if (no_policy)
+                policy_free(&p); /* the defaults, no rule */
+        else if (load_policy(o.config, &p) < 0)
                 return 1;
         struct guard g;
         if (guard_init(&g, o.root, &p, o.dry_run, o.restore_file) < 0) {
@@ -246,9 +240,14 @@ int main(int argc, char **argv) {
                 return 1;
         }
         int r;
-        if (o.status)
-                r = show_status(&g, o.json, o.adjust);
-        else {
+        if (o.status) {
+                const struct status_options so = { .json = o.json,
+                                                   .adjust = o.adjust,
+                                                   .all = o.all,
+                                                   .config = no_policy ? NULL : o.config,
+                                                   .default_config = SYSCONFDIR "/oomguard.conf" };
+                r = status_show(&g, &so);
+        } else {
                 bool live = strcmp(o.root, "/") == 0;
                 struct loop_options lo = { .config_path = o.config, .max_ticks = o.ticks, .lock_memory = live };
                 r = loop_run(&g, &lo) < 0 ? 1 : 0;

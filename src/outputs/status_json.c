@@ -1,7 +1,6 @@
-/* --status --json: the same snapshot for scripts. */
+/* --status --json: the same snapshot for scripts (fields: oomguard(8)). */
 #include "json.h"
 #include "status_internal.h"
-#include "sources/task_counts.h"
 #include "util.h"
 
 static void print_u64(FILE *out, const char *key, uint64_t v, bool comma) {
@@ -46,12 +45,39 @@ static void print_machine(const struct machine_view *m, FILE *out) {
         fputs("}", out);
 }
 
-static void print_cgroup(const struct status_view *sv, const struct cgroup_view *v, FILE *out) {
-        fputs("{\"path\":", out);
-        json_print_string(out, v->path);
-        fputs(",\"rule\":", out);
-        json_print_string(out, v->rule_index >= 0 ? sv->policy->cgroups[v->rule_index].name : "");
-        fprintf(out, ",\"valid\":%s,", v->valid ? "true" : "false");
+static void print_json_or_null(FILE *out, const char *key, const char *s, bool comma) {
+        fprintf(out, "\"%s\":", key);
+        if (s)
+                json_print_string(out, s);
+        else
+                fputs("null", out);
+        if (comma)
+                fputc(',', out);
+}
+
+static void print_tasks(const struct status_row *row, FILE *out) {
+        const struct task_counts *t = &row->tasks;
+        if (!row->has_tasks) {
+                fputs("\"tasks\":null,\"biggest\":null,", out);
+                return;
+        }
+        fprintf(out, "\"tasks\":{\"processes\":%u,\"threads\":%u,\"dstate\":%u,\"zombies\":%u},", t->processes,
+                t->threads, t->dstate, t->zombies);
+        if (!row->biggest.pid) {
+                fputs("\"biggest\":null,", out);
+                return;
+        }
+        fprintf(out, "\"biggest\":{\"pid\":%d,\"comm\":", (int)row->biggest.pid);
+        json_print_string(out, row->biggest.comm);
+        fprintf(out, ",\"rss\":%llu},", (unsigned long long)row->biggest.rss);
+}
+
+static void print_cgroup(const struct status_row *row, FILE *out) {
+        const struct cgroup_view *v = row->cg;
+        fputs("{", out);
+        print_json_or_null(out, "path", v->path, true);
+        print_json_or_null(out, "rule", row->rule, true);
+        fprintf(out, "\"valid\":%s,", v->valid ? "true" : "false");
         print_u64(out, "usage", v->stats.usage, true);
         print_u64(out, "limit", v->stats.limit, true);
         print_u64(out, "working_set", v->d.working_set, true);
@@ -65,12 +91,7 @@ static void print_cgroup(const struct status_view *sv, const struct cgroup_view 
                 fprintf(out, "\"failcnt_rate\":%.2f,\"usage_slope\":%.0f,", v->d.failcnt_rate, v->d.usage_slope);
         else
                 fputs("\"failcnt_rate\":null,\"usage_slope\":null,", out);
-        struct task_counts tc = { 0 };
-        char dir[4096];
-        if (sv->mounts && path_join(dir, sizeof(dir), sv->mounts->memory_mount, v->path) == 0)
-                (void)task_counts_of_cgroup(sv->root, dir, &tc);
-        fprintf(out, "\"tasks\":{\"processes\":%u,\"threads\":%u,\"dstate\":%u,\"zombies\":%u},", tc.processes,
-                tc.threads, tc.dstate, tc.zombies);
+        print_tasks(row, out);
         fputs("\"psi\":", out);
         if (v->stats.has_psi)
                 print_psi(out, &v->stats.psi);
@@ -84,12 +105,13 @@ void status_print_json(const struct status_view *v, FILE *out) {
                 v->mounts ? cgroup_layout_to_string(v->mounts->layout) : "none");
         json_print_string(out, v->process_events);
         fputc(',', out);
+        print_json_or_null(out, "config", v->config, true);
         print_machine(v->machine, out);
-        fputs(",\"cgroups\":[", out);
-        for (size_t i = 0; i < v->n_cgroups; i++) {
+        fprintf(out, ",\"cgroups_total\":%zu,\"cgroups\":[", v->n_total);
+        for (size_t i = 0; i < v->n_rows; i++) {
                 if (i)
                         fputc(',', out);
-                print_cgroup(v, &v->cgroups[i], out);
+                print_cgroup(&v->rows[i], out);
         }
         fputs("],\"decisions\":[", out);
         for (size_t i = 0; i < v->n_decisions; i++) {

@@ -1,6 +1,8 @@
-/* --status for people. */
+/* --status for people: the machine, then one table row per cgroup, the
+ * closest to its limit first (fits `watch -n1 oomguard --status`). */
+#include <string.h>
+
 #include "status_internal.h"
-#include "sources/task_counts.h"
 #include "util.h"
 
 static void print_machine(const struct machine_view *m, FILE *out) {
@@ -31,30 +33,89 @@ static void print_machine(const struct machine_view *m, FILE *out) {
                 fprintf(out, "kernel oom kills since boot: %llu\n", (unsigned long long)m->vm.oom_kill);
 }
 
-static void print_cgroup(const struct status_view *sv, const struct cgroup_view *v, FILE *out) {
-        char a[32], b[32], c[32];
-        const char *rule = v->rule_index >= 0 ? sv->policy->cgroups[v->rule_index].name : "-";
+/* Bytes per second, with a sign. */
+static const char *format_slope(char *buf, size_t size, double bytes_per_s) {
+        char b[32];
+        double abs = bytes_per_s < 0 ? -bytes_per_s : bytes_per_s;
+        snprintf(buf, size, "%s%s", bytes_per_s <= -1024 ? "-" : "",
+                 format_bytes(b, sizeof(b), abs < 1024 ? 0 : (uint64_t)abs));
+        return buf;
+}
+
+static void print_header(size_t rule_width, FILE *out) {
+        fprintf(out, "%7s %9s %9s %9s %8s %9s %6s %5s %5s %3s %3s %-7s %-16s %9s %-*s %s\n", "%LIMIT", "WORKING",
+                "USAGE", "LIMIT", "FAIL/S", "GROWTH/S", "PSI", "OOMK", "PROCS", "D", "Z", "PID", "BIGGEST", "RSS",
+                (int)rule_width, "RULE", "CGROUP");
+}
+
+static void print_row(const struct status_row *row, size_t rule_width, FILE *out) {
+        const struct cgroup_view *v = row->cg;
+        char path[4096], pct[16], ws[32], usage[32], limit[32], rate[16], slope[32], psi[16], comm[COMM_MAX];
+        sanitize_copy(path, sizeof(path), v->path);
+        const char *rule = row->rule ? row->rule : "-";
         if (!v->valid) {
-                fprintf(out, "cgroup %s [%s]: vanished\n", v->path, rule);
+                fprintf(out, "%7s vanished: %s\n", "-", path);
                 return;
         }
-        fprintf(out, "cgroup %s [%s]: usage %s limit %s working set %s", v->path, rule,
-                format_bytes(a, sizeof(a), v->stats.usage), format_bytes(b, sizeof(b), v->stats.limit),
-                format_bytes(c, sizeof(c), v->d.working_set));
         if (v->d.pct_of_limit >= 0)
-                fprintf(out, " (%.1f%% of limit)", v->d.pct_of_limit);
-        fprintf(out, " failcnt %llu", (unsigned long long)v->stats.failcnt);
+                snprintf(pct, sizeof(pct), "%.1f%%", v->d.pct_of_limit);
+        else
+                snprintf(pct, sizeof(pct), "-");
+        snprintf(rate, sizeof(rate), v->d.has_rates ? "%.1f" : "-", v->d.failcnt_rate);
         if (v->d.has_rates)
-                fprintf(out, " (%.1f/s) slope %.1f MiB/s", v->d.failcnt_rate, v->d.usage_slope / (1024.0 * 1024.0));
-        fprintf(out, " oom_kill %llu", (unsigned long long)v->stats.oom_kill);
-        if (v->stats.has_psi)
-                fprintf(out, " psi some %.2f full %.2f", v->stats.psi.some.avg10, v->stats.psi.full.avg10);
-        struct task_counts tc;
-        char dir[4096];
-        if (sv->mounts && path_join(dir, sizeof(dir), sv->mounts->memory_mount, v->path) == 0 &&
-            task_counts_of_cgroup(sv->root, dir, &tc) == 0)
-                fprintf(out, " tasks %u (threads %u, D %u, Z %u)", tc.processes, tc.threads, tc.dstate, tc.zombies);
+                format_slope(slope, sizeof(slope), v->d.usage_slope);
+        else
+                snprintf(slope, sizeof(slope), "-");
+        snprintf(psi, sizeof(psi), v->stats.has_psi ? "%.2f" : "-", v->stats.psi.some.avg10);
+        fprintf(out, "%7s %9s %9s %9s %8s %9s %6s %5llu ", pct, format_bytes(ws, sizeof(ws), v->d.working_set),
+                format_bytes(usage, sizeof(usage), v->stats.usage), format_bytes(limit, sizeof(limit), v->stats.limit),
+                rate, slope, psi, (unsigned long long)v->stats.oom_kill);
+        const struct task_counts *t = &row->tasks;
+        if (row->has_tasks)
+                fprintf(out, "%5u %3u %3u ", t->processes, t->dstate, t->zombies);
+        else
+                fprintf(out, "%5s %3s %3s ", "-", "-", "-");
+        sanitize_copy(comm, sizeof(comm), row->biggest.comm);
+        if (row->has_tasks && row->biggest.pid)
+                fprintf(out, "%-7d %-16s %9s ", (int)row->biggest.pid, comm,
+                        format_bytes(usage, sizeof(usage), row->biggest.rss));
+        else
+                fprintf(out, "%-7s %-16s %9s ", "-", "-", "-");
+        fprintf(out, "%-*s %s\n", (int)rule_width, rule, path);
+}
+
+static void print_cgroups(const struct status_view *v, FILE *out) {
+        fprintf(out, "%s: %zu", v->config ? "cgroups with a memory limit or a rule" : "cgroups with a memory limit",
+                v->n_total);
+        if (v->n_total)
+                fprintf(out, ", the closest to its limit first");
+        if (v->n_rows < v->n_total)
+                fprintf(out, " (top %zu; --all for every one)", v->n_rows);
         fputc('\n', out);
+        size_t rule_width = 4;
+        for (size_t i = 0; i < v->n_rows; i++)
+                if (v->rows[i].rule && strlen(v->rows[i].rule) > rule_width)
+                        rule_width = strlen(v->rows[i].rule);
+        if (v->n_rows)
+                print_header(rule_width, out);
+        for (size_t i = 0; i < v->n_rows; i++)
+                print_row(&v->rows[i], rule_width, out);
+}
+
+static void print_decisions(const struct status_view *v, FILE *out) {
+        if (!v->config) {
+                fprintf(out, "would fire now: nothing (no policy)\n");
+                return;
+        }
+        if (v->n_decisions == 0)
+                fprintf(out, "would fire now: nothing\n");
+        for (size_t i = 0; i < v->n_decisions; i++) {
+                const struct decision *d = &v->decisions[i];
+                char path[4096];
+                sanitize_copy(path, sizeof(path), d->cgroup ? d->cgroup->path : "the machine");
+                fprintf(out, "would fire now: rule %s on %s: %s (%s)\n", d->rule->name, path,
+                        action_kind_to_string(d->action), d->reason);
+        }
 }
 
 void status_print_text(const struct status_view *v, FILE *out) {
@@ -66,15 +127,12 @@ void status_print_text(const struct status_view *v, FILE *out) {
         fputc('\n', out);
         print_machine(v->machine, out);
         fprintf(out, "process events: %s\n", v->process_events);
-        for (size_t i = 0; i < v->n_cgroups; i++)
-                print_cgroup(v, &v->cgroups[i], out);
-        if (v->n_decisions == 0)
-                fprintf(out, "would fire now: nothing\n");
-        for (size_t i = 0; i < v->n_decisions; i++) {
-                const struct decision *d = &v->decisions[i];
-                fprintf(out, "would fire now: rule %s on %s: %s (%s)\n", d->rule->name,
-                        d->cgroup ? d->cgroup->path : "the machine", action_kind_to_string(d->action), d->reason);
-        }
+        if (v->config)
+                fprintf(out, "policy: %s\n", v->config);
+        else
+                fprintf(out, "policy: none (%s does not exist; -c FILE names one)\n", v->default_config);
+        print_cgroups(v, out);
+        print_decisions(v, out);
         if (v->adjust)
                 status_print_adjust_text(v, out);
 }
