@@ -564,10 +564,32 @@ static void test_thresholds_mode(void **state) {
                 "t.conf:17: thresholds: empty value");
 }
 
+/* Nothing to do is an error (a file that guards nothing is a mistake);
+ * each kind of rule section alone is a policy. */
 static void test_no_rules(void **state) {
-        EXPECT_ERRORS("", "t.conf: no [global], [cgroup:NAME] or [adjust:NAME] rule; nothing to do");
+        EXPECT_ERRORS("", "t.conf: no [global], [cgroup:NAME], [supervisor:NAME] or [adjust:NAME] rule; nothing to do");
         EXPECT_ERRORS("[daemon]\ndry_run = yes\n",
-                      "t.conf: no [global], [cgroup:NAME] or [adjust:NAME] rule; nothing to do");
+                      "t.conf: no [global], [cgroup:NAME], [supervisor:NAME] or [adjust:NAME] rule; nothing to do");
+}
+
+static void test_one_section_alone(void **state) {
+        static const char *const alone[] = {
+                "[supervisor:web]\nmatch = cmdline:^nginx: master\nmax_restarts = 3\nrestart_action = stop\n",
+                "[supervisor:zombies]\ncgroup = /batch/*\nzombies_above = 100\nzombie_action = kill\n",
+                "[adjust:db]\ncomm = ^postgres$\noom_score_adj = -500\n",
+                "[global]\nmem_available_below = 5%\n",
+                "[cgroup:web]\npath = /web\nusage_above = 90%\n",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(alone); i++) {
+                struct config_errors e = { 0 };
+                struct policy p;
+                if (load(alone[i], &p, &e) != 0) {
+                        config_errors_print(&e, stderr);
+                        fail_msg("refused:\n%s", alone[i]);
+                }
+                assert_int_equal(p.has_global + p.n_cgroups + p.n_supervisors + p.n_adjust, 1);
+                policy_free(&p);
+        }
 }
 
 static void test_many_errors(void **state) {
@@ -899,6 +921,7 @@ int main(void) {
                 cmocka_unit_test(test_adjust_errors),
                 cmocka_unit_test(test_print_format),
                 cmocka_unit_test(test_thresholds_mode),
+                cmocka_unit_test(test_one_section_alone),
                 cmocka_unit_test(test_reload_twice),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
