@@ -62,13 +62,18 @@ static int execute(struct guard *g, const struct decision *d, struct firing *f) 
 /* Whether pacing lets d act now on its target f (see actions/pacing.h);
  * what holds it back is logged once an episode. Under OOM the cgroup's
  * tasks wait for us: no `for` (optin_tick hands the OOM to the kernel
- * after 1 s), and at the cap it goes to the kernel at once. */
-static bool paced(struct guard *g, const struct decision *d, struct firing *f, uint64_t now) {
+ * after 1 s), and at the cap it goes to the kernel at once. stale: this
+ * tick acted already, so d was decided on memory that has changed since
+ * (a [global] kill may have taken this cgroup's hog): the next tick, on
+ * fresh data, decides again. */
+static bool paced(struct guard *g, const struct decision *d, struct firing *f, uint64_t now, bool stale) {
         const struct daemon_settings *s = &g->policy.daemon;
         if (!d->oom && now - f->since_ns < d->rule->for_ns)
                 return false;     /* must stay crossed for `for` first */
         if (!acts_for_real(g, d)) /* warn, dry run: once, then a reminder */
                 return !f->last_acted_ns || now - f->last_acted_ns >= TICK_REPEAT_LOG_NS;
+        if (stale)
+                return false;
         if (pacing_target_held(f, now)) {
                 if (!f->last_acted_ns && !f->hold_logged) { /* a new episode, the last victim still exiting */
                         char path[512];
@@ -91,18 +96,20 @@ static bool paced(struct guard *g, const struct decision *d, struct firing *f, u
         return true;
 }
 
-static void handle_decision(struct guard *g, const struct decision *d, uint64_t now) {
+/* Returns whether it acted for real. */
+static bool handle_decision(struct guard *g, const struct decision *d, uint64_t now, bool stale) {
         struct firing *f = firing_of(g, d);
         if (!f->active) { /* a new episode; a hold may remain (pacing_target_cleared) */
                 f->active = true;
                 f->since_ns = now;
         }
-        if (!paced(g, d, f, now))
-                return;
+        if (!paced(g, d, f, now, stale))
+                return false;
         f->last_acted_ns = now;
         int r = execute(g, d, f);
         if (d->oom && r < 0 && acts_for_real(g, d))
                 give_up_oom(g, d, r == -ESRCH ? "no victim" : "the action failed");
+        return acts_for_real(g, d);
 }
 
 /* Before the read: what follows processes (adjust, the supervisor watch). */
@@ -162,8 +169,9 @@ size_t tick_run(struct guard *g, bool act) {
         size_t n = policy_evaluate(&g->policy, &g->snap, g->decisions, g->decisions_cap);
         g->n_decisions = n < g->decisions_cap ? n : g->decisions_cap;
         if (act) {
+                bool acted = false;
                 for (size_t i = 0; i < g->n_decisions; i++)
-                        handle_decision(g, &g->decisions[i], now);
+                        acted |= handle_decision(g, &g->decisions[i], now, acted);
                 tick_clear_stale(g, g->n_decisions);
         }
         tick_arm_and_heat(g, g->n_decisions);
