@@ -49,9 +49,13 @@ struct action_report {
         char outcome[160];
 };
 
+#define ACTION_PENDING 1 /* signalled, not seen gone yet (see struct actuator) */
+
 struct actuator {
         const char *name; /* "real" | "dry-run" */
-        /* Returns 0 when the action was carried out (or logged), -errno. */
+        /* Returns 0 when the action was carried out (or logged), and
+         * every process it killed is gone; ACTION_PENDING when it was
+         * carried out but one had not exited within kill_timeout; -errno. */
         int (*execute)(const struct action_ctx *ctx, const struct decision *d);
 };
 

@@ -6,7 +6,7 @@
 #include "policy/policy.h"
 #include "snapshot/snapshot.h"
 
-#define DECISION_REASON_MAX 256
+#define DECISION_REASON_MAX 384 /* thresholds = all names each that held */
 
 struct decision {
         const struct rule *rule;
@@ -21,8 +21,11 @@ struct decision {
  * written). */
 size_t policy_evaluate(const struct policy *p, const struct snapshot *s, struct decision *out, size_t cap);
 
-/* The first crossed threshold of th for a cgroup / the machine, written
- * to reason. Returns true when one is crossed. */
+/* Whether th fires for a cgroup / the machine: with THRESHOLDS_ANY when
+ * one set threshold is crossed (the first, in the man page's order, is
+ * written to reason), with THRESHOLDS_ALL when every set one is (each is
+ * named in reason, joined by " and "). A threshold that cannot be
+ * evaluated (no PSI there, no rate yet, no limit) is not crossed. */
 bool thresholds_check_cgroup(const struct thresholds *th, const struct cgroup_view *cg, char *reason, size_t size);
 /* oom_handler: a v1 cgroup under OOM with the kernel's killer disabled. */
 bool oom_handler_check(const struct rule *r, const struct cgroup_view *cg, char *reason, size_t size);

@@ -21,9 +21,17 @@ enum action_kind {
 const char *action_kind_to_string(enum action_kind a);
 int action_kind_from_string(const char *s, enum action_kind *ret);
 
-/* Thresholds; a rule fires when ANY set threshold is crossed.
- * Unset doubles are < 0, unset durations 0. */
+/* How a rule's thresholds combine ("thresholds = any | all"). */
+enum thresholds_mode {
+        THRESHOLDS_ANY = 0, /* fires when any set threshold is crossed */
+        THRESHOLDS_ALL,     /* only when every set threshold is crossed at once */
+};
+const char *thresholds_mode_to_string(enum thresholds_mode m);
+
+/* Thresholds; a rule fires when any (or, with THRESHOLDS_ALL, every) set
+ * threshold is crossed. Unset doubles are < 0, unset durations 0. */
 struct thresholds {
+        enum thresholds_mode mode;
         struct size_or_pct usage_above;         /* working set vs own limit */
         struct size_or_pct mem_available_below; /* [global]: of MemTotal */
         struct size_or_pct swap_free_below;     /* [global]: of SwapTotal */

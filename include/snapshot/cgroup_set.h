@@ -14,11 +14,14 @@
 #include "sources/memcg.h"
 
 /* Firing state of one rule on one target, so that a rule that stays
- * crossed acts/logs once and then reminds, instead of once per tick. */
+ * crossed acts/logs once and then reminds, instead of once per tick; and
+ * its post_kill_delay (actions/pacing.h). */
 struct firing {
-        uint64_t since_ns, last_acted_ns;
-        bool active;
-        bool rate_limited_logged;
+        uint64_t since_ns, last_acted_ns; /* this episode: crossed since, last acted (0 = not yet) */
+        uint64_t held_until_ns;           /* post_kill_delay: no action on this target before */
+        bool active;                      /* the rule fires on this target: an episode */
+        bool cap_logged, hold_logged;     /* said once per episode */
+        bool victim_pending;              /* the last kill's victim was not seen gone */
 };
 
 struct watched_cgroup {

@@ -21,7 +21,7 @@ static int kill_victim(const struct action_ctx *ctx, struct action_report *rep) 
                 ctx->killed(&rep->victim, ctx->restarted_ud);
         snprintf(rep->outcome, sizeof(rep->outcome), "%s%s", rep->kill.exited ? "killed" : "signalled, still exiting",
                  rep->kill.sent_kill ? "" : " (exited on SIGTERM)");
-        return 0;
+        return rep->kill.exited ? 0 : ACTION_PENDING;
 }
 
 static int stop_victim(const struct action_ctx *ctx, struct action_report *rep) {
@@ -34,9 +34,11 @@ static int act_on_victim(const struct action_ctx *ctx, const struct decision *d,
         int r = action_choose_victim(ctx, d, rep);
         if (r < 0)
                 return r;
-        if (d->action == ACTION_KILL && action_find_supervisor(ctx, d, rep))
+        if (d->action == ACTION_KILL && action_find_supervisor(ctx, d, rep)) {
                 r = action_kill_family(ctx, d, rep);
-        else
+                if (r == -ETIMEDOUT)
+                        r = ACTION_PENDING; /* killed, some still exiting */
+        } else
                 r = d->action == ACTION_KILL ? kill_victim(ctx, rep) : stop_victim(ctx, rep);
         victim_release(&rep->victim);
         return r;
@@ -55,6 +57,8 @@ static int real_execute(const struct action_ctx *ctx, const struct decision *d) 
                 break;
         case ACTION_KILL_CGROUP:
                 r = cgroup_kill(ctx, d, &rep);
+                if (r == -EBUSY)
+                        r = ACTION_PENDING; /* signalled, the cgroup not empty yet */
                 break;
         case ACTION_RECLAIM:
                 r = cgroup_reclaim(ctx, d, &rep);

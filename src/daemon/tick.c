@@ -13,10 +13,6 @@ static bool acts_for_real(const struct guard *g, const struct decision *d) {
         return context_acts_for_real(g) && d->action != ACTION_WARN;
 }
 
-static uint64_t repeat_after(const struct guard *g, const struct decision *d) {
-        return acts_for_real(g, d) ? g->policy.daemon.post_kill_delay_ns : TICK_REPEAT_LOG_NS;
-}
-
 static struct firing *firing_of(struct guard *g, const struct decision *d) {
         if (!d->cgroup)
                 return &g->global_firing;
@@ -35,7 +31,7 @@ static void describe_wakeup(const struct guard *g, char *buf, size_t size) {
                  on_cgroup ? g->cgroups.items[w->cgroup].path : "");
 }
 
-static int execute(struct guard *g, const struct decision *d) {
+static int execute(struct guard *g, const struct decision *d, struct firing *f) {
         char wakeup[96];
         describe_wakeup(g, wakeup, sizeof(wakeup));
         struct action_ctx ctx;
@@ -52,41 +48,68 @@ static int execute(struct guard *g, const struct decision *d) {
         int r = context_actuator(g)->execute(&ctx, d);
         /* Only what was done counts toward the kill cap ("no victim" is
          * not a kill); post_kill_delay counts from the end of the wait. */
-        if (acts_for_real(g, d) && r >= 0)
-                pacing_record(&g->pacing, now_ns());
+        uint64_t end = now_ns();
+        if (acts_for_real(g, d)) {
+                if (r >= 0)
+                        pacing_record(&g->pacing, end);
+                pacing_target_acted(f, &g->policy.daemon, end, r == ACTION_PENDING);
+        }
         if (r < 0 && r != -ESRCH)
                 log_warning("rule %s: %s failed: %s", d->rule->name, action_kind_to_string(d->action), strerror(-r));
         return r;
 }
 
-static void handle_decision(struct guard *g, const struct decision *d, uint64_t now) {
-        struct firing *f = firing_of(g, d);
+/* Whether pacing lets d act now on its target f (see actions/pacing.h);
+ * what holds it back is logged once an episode. Under OOM the cgroup's
+ * tasks wait for us: no `for` (optin_tick hands the OOM to the kernel
+ * after 1 s), and at the cap it goes to the kernel at once. stale: this
+ * tick acted already, so d was decided on memory that has changed since
+ * (a [global] kill may have taken this cgroup's hog): the next tick, on
+ * fresh data, decides again. */
+static bool paced(struct guard *g, const struct decision *d, struct firing *f, uint64_t now, bool stale) {
         const struct daemon_settings *s = &g->policy.daemon;
-        if (!f->active) {
-                *f = (struct firing){ .active = true, .since_ns = now };
-                f->last_acted_ns = 0;
-        }
-        /* Under OOM the cgroup's tasks wait for us: no `for`, no pacing
-         * but the kill cap (optin_tick hands it to the kernel after 1 s). */
         if (!d->oom && now - f->since_ns < d->rule->for_ns)
-                return; /* must stay crossed for `for` first */
-        if (!d->oom && f->last_acted_ns && now - f->last_acted_ns < repeat_after(g, d))
-                return;
-        if (acts_for_real(g, d) && pacing_limited(&g->pacing, s, now)) {
-                if (!f->rate_limited_logged)
-                        log_warning(
-                                "rule %s: not acting: %u actions in the last minute (max_kills_per_minute) "
-                                "or within post_kill_delay",
-                                d->rule->name, s->max_kills_per_minute);
-                f->rate_limited_logged = true;
-                if (d->oom && pacing_cap_reached(&g->pacing, s, now))
-                        give_up_oom(g, d, "max_kills_per_minute reached");
-                return;
+                return false;     /* must stay crossed for `for` first */
+        if (!acts_for_real(g, d)) /* warn, dry run: once, then a reminder */
+                return !f->last_acted_ns || now - f->last_acted_ns >= TICK_REPEAT_LOG_NS;
+        if (stale)
+                return false;
+        if (pacing_target_held(f, now)) {
+                if (!f->last_acted_ns && !f->hold_logged) { /* a new episode, the last victim still exiting */
+                        char path[512];
+                        sanitize_copy(path, sizeof(path), d->cgroup ? d->cgroup->path : "/");
+                        log_info("rule %s on %s: not acting yet: the last victim is still exiting (post_kill_delay)",
+                                 d->rule->name, path);
+                }
+                f->hold_logged = true;
+                return false;
         }
+        if (pacing_cap_reached(&g->pacing, s, now)) {
+                if (!f->cap_logged)
+                        log_warning("rule %s: not acting: %u kills in the last minute (max_kills_per_minute)",
+                                    d->rule->name, s->max_kills_per_minute);
+                f->cap_logged = true;
+                if (d->oom)
+                        give_up_oom(g, d, "max_kills_per_minute reached");
+                return false;
+        }
+        return true;
+}
+
+/* Returns whether it acted for real. */
+static bool handle_decision(struct guard *g, const struct decision *d, uint64_t now, bool stale) {
+        struct firing *f = firing_of(g, d);
+        if (!f->active) { /* a new episode; a hold may remain (pacing_target_cleared) */
+                f->active = true;
+                f->since_ns = now;
+        }
+        if (!paced(g, d, f, now, stale))
+                return false;
         f->last_acted_ns = now;
-        int r = execute(g, d);
+        int r = execute(g, d, f);
         if (d->oom && r < 0 && acts_for_real(g, d))
                 give_up_oom(g, d, r == -ESRCH ? "no victim" : "the action failed");
+        return acts_for_real(g, d);
 }
 
 /* Before the read: what follows processes (adjust, the supervisor watch). */
@@ -146,8 +169,9 @@ size_t tick_run(struct guard *g, bool act) {
         size_t n = policy_evaluate(&g->policy, &g->snap, g->decisions, g->decisions_cap);
         g->n_decisions = n < g->decisions_cap ? n : g->decisions_cap;
         if (act) {
+                bool acted = false;
                 for (size_t i = 0; i < g->n_decisions; i++)
-                        handle_decision(g, &g->decisions[i], now);
+                        acted |= handle_decision(g, &g->decisions[i], now, acted);
                 tick_clear_stale(g, g->n_decisions);
         }
         tick_arm_and_heat(g, g->n_decisions);

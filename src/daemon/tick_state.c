@@ -12,7 +12,7 @@ static void clear_firing(struct firing *f, const char *rule, const char *target)
         if (f->last_acted_ns)
                 log_event(LOG_INFO, MSGID_CLEARED, fields, ELEMENTSOF(fields),
                           "rule %s on %s: back below its thresholds", rule, path);
-        *f = (struct firing){ 0 };
+        pacing_target_cleared(f); /* a new crossing is a new episode */
 }
 
 /* Rules that fired before and did not fire now have cleared. */

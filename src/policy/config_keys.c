@@ -42,6 +42,7 @@ const struct config_key config_keys[] = {
         RULE("psi_some_avg10_above", GLOBAL | CGROUP, CONFIG_PERCENT, th.psi_some_avg10_above, 0),
         RULE("psi_full_avg10_above", GLOBAL | CGROUP, CONFIG_PERCENT, th.psi_full_avg10_above, 0),
         RULE("watermark_below", GLOBAL, CONFIG_WATERMARK, th.watermark_below, 0),
+        RULE("thresholds", GLOBAL | CGROUP, CONFIG_THRESHOLDS, th.mode, 0),
         RULE("for", GLOBAL | CGROUP, CONFIG_DURATION, for_ns, 0),
         /* One entry per section: kill-cgroup needs a cgroup. */
         RULE("action", GLOBAL, CONFIG_ACTION, action, CONFIG_F_NO_KILL_CGROUP),

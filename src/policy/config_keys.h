@@ -31,6 +31,7 @@ enum config_type {
         CONFIG_REGEX,          /* struct regex_value */
         CONFIG_USER,           /* struct user_value */
         CONFIG_OOM_ADJ,        /* int -1000..1000, ADJUST_UNSET unset */
+        CONFIG_THRESHOLDS,     /* enum thresholds_mode */
 };
 
 #define CONFIG_F_NONZERO 1u        /* 0 is refused (a zero poll interval spins) */

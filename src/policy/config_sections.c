@@ -346,9 +346,13 @@ static void warn_shadowed(struct loader *L) {
                         }
 }
 
+/* Any one kind of rule section alone is a policy; none at all (an empty
+ * file, [daemon] only) guards nothing and is refused as a mistake. */
 void config_sections_check(struct loader *L) {
-        if (L->n_errors == 0 && !L->pol.has_global && L->pol.n_cgroups == 0 && L->pol.n_adjust == 0)
-                config_error_at(L, 0, NULL, "no [global], [cgroup:NAME] or [adjust:NAME] rule; nothing to do");
+        const struct policy *p = &L->pol;
+        if (L->n_errors == 0 && !p->has_global && !p->n_cgroups && !p->n_supervisors && !p->n_adjust)
+                config_error_at(L, 0, NULL,
+                                "no [global], [cgroup:NAME], [supervisor:NAME] or [adjust:NAME] rule; nothing to do");
         if (L->n_errors == 0)
                 warn_shadowed(L);
 }

@@ -226,6 +226,13 @@ static int to_oom_adj(const char *v, int *p, char *why) {
         return 0;
 }
 
+static int to_thresholds_mode(const char *v, enum thresholds_mode *p, char *why) {
+        char s[CONFIG_SHOWN_MAX + 4];
+        if (thresholds_mode_from_string(v, p) < 0)
+                return refuse(why, "invalid value \"%s\" (any, all)", config_shown(s, v));
+        return 0;
+}
+
 int config_value_parse(const struct config_key *k, const char *v, void *p, char why[static CONFIG_WHY_MAX]) {
         switch (k->type) {
         case CONFIG_DURATION:
@@ -257,6 +264,8 @@ int config_value_parse(const struct config_key *k, const char *v, void *p, char 
                 return to_user(v, p, why);
         case CONFIG_OOM_ADJ:
                 return to_oom_adj(v, p, why);
+        case CONFIG_THRESHOLDS:
+                return to_thresholds_mode(v, p, why);
         }
         return refuse(why, "unknown key type %d", (int)k->type); /* a table bug */
 }

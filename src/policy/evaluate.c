@@ -1,5 +1,6 @@
 /* policy × snapshot → decisions, and the [cgroup:] thresholds against
- * one cgroup. Pure: no I/O, no allocation. */
+ * one cgroup, combined as the rule's thresholds mode says (any / all).
+ * Pure: no I/O, no allocation. */
 #include <stdio.h>
 
 #include "evaluate_internal.h"
@@ -47,17 +48,31 @@ static bool check_forecast(uint64_t below_ns, const struct cgroup_view *cg, char
         return true;
 }
 
+static bool check_failcnt(double above, const struct cgroup_view *cg, char *reason, size_t size) {
+        if (!cg->d.has_rates || !over_threshold(cg->d.failcnt_rate, above))
+                return false;
+        snprintf(reason, size, "failcnt rising %.1f/s > %.1f/s", cg->d.failcnt_rate, above);
+        return true;
+}
+
 bool thresholds_check_cgroup(const struct thresholds *th, const struct cgroup_view *cg, char *reason, size_t size) {
         if (!cg->valid)
                 return false;
-        if (check_usage(&th->usage_above, cg, reason, size) || check_headroom(&th->headroom_below, cg, reason, size) ||
-            check_forecast(th->forecast_below_ns, cg, reason, size))
-                return true;
-        if (cg->d.has_rates && over_threshold(cg->d.failcnt_rate, th->failcnt_rate_above)) {
-                snprintf(reason, size, "failcnt rising %.1f/s > %.1f/s", cg->d.failcnt_rate, th->failcnt_rate_above);
-                return true;
-        }
-        return thresholds_check_psi(th, cg->stats.has_psi, &cg->stats.psi, reason, size);
+        struct verdict v;
+        verdict_init(&v, th->mode, reason, size);
+        char part[DECISION_REASON_MAX];
+        part[0] = '\0';
+        /* Each check runs only while the outcome is open. */
+        (void)(verdict_add(&v, th->usage_above.kind != SIZE_UNSET,
+                           check_usage(&th->usage_above, cg, part, sizeof(part)), part) ||
+               verdict_add(&v, th->headroom_below.kind != SIZE_UNSET,
+                           check_headroom(&th->headroom_below, cg, part, sizeof(part)), part) ||
+               verdict_add(&v, th->forecast_below_ns != 0,
+                           check_forecast(th->forecast_below_ns, cg, part, sizeof(part)), part) ||
+               verdict_add(&v, th->failcnt_rate_above >= 0,
+                           check_failcnt(th->failcnt_rate_above, cg, part, sizeof(part)), part) ||
+               verdict_add_psi(&v, th, cg->stats.has_psi, &cg->stats.psi, false));
+        return verdict_fired(&v);
 }
 
 bool oom_handler_check(const struct rule *r, const struct cgroup_view *cg, char *reason, size_t size) {

@@ -1,4 +1,5 @@
-/* [global] thresholds against the whole machine. Pure: no I/O, no allocation. */
+/* [global] thresholds against the whole machine, combined as the rule's
+ * thresholds mode says (any / all). Pure: no I/O, no allocation. */
 #include <stdio.h>
 
 #include "evaluate_internal.h"
@@ -45,16 +46,18 @@ static bool check_watermark(enum watermark_level want, const struct machine_view
         return true;
 }
 
-static bool check_trigger(const struct thresholds *th, const struct machine_view *m, char *reason, size_t size) {
-        if (!m->psi_trigger_fired || (th->psi_some_avg10_above < 0 && th->psi_full_avg10_above < 0))
-                return false;
-        snprintf(reason, size, "memory pressure trigger: %s stall above %.2f%% of the last second",
-                 th->psi_some_avg10_above >= 0 ? "some" : "full",
-                 th->psi_some_avg10_above >= 0 ? th->psi_some_avg10_above : th->psi_full_avg10_above);
-        return true;
-}
-
+/* Memory (MemAvailable with SwapFree) is one condition, set by
+ * mem_available_below; the machine's PSI trigger counts for the PSI
+ * threshold it was armed for. */
 bool thresholds_check_machine(const struct thresholds *th, const struct machine_view *m, char *reason, size_t size) {
-        return check_memory(th, m, reason, size) || check_watermark(th->watermark_below, m, reason, size) ||
-               thresholds_check_psi(th, m->has_psi, &m->psi, reason, size) || check_trigger(th, m, reason, size);
+        struct verdict v;
+        verdict_init(&v, th->mode, reason, size);
+        char part[DECISION_REASON_MAX];
+        part[0] = '\0';
+        (void)(verdict_add(&v, th->mem_available_below.kind != SIZE_UNSET, check_memory(th, m, part, sizeof(part)),
+                           part) ||
+               verdict_add(&v, th->watermark_below != WATERMARK_NONE,
+                           check_watermark(th->watermark_below, m, part, sizeof(part)), part) ||
+               verdict_add_psi(&v, th, m->has_psi, &m->psi, m->psi_trigger_fired));
+        return verdict_fired(&v);
 }

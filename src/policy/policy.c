@@ -30,6 +30,21 @@ int action_kind_from_string(const char *s, enum action_kind *ret) {
         return -EINVAL;
 }
 
+static const char *const thresholds_modes[] = { [THRESHOLDS_ANY] = "any", [THRESHOLDS_ALL] = "all" };
+
+const char *thresholds_mode_to_string(enum thresholds_mode m) {
+        return (unsigned)m < ELEMENTSOF(thresholds_modes) ? thresholds_modes[m] : "?";
+}
+
+int thresholds_mode_from_string(const char *s, enum thresholds_mode *ret) {
+        for (size_t i = 0; i < ELEMENTSOF(thresholds_modes); i++)
+                if (strcmp(s, thresholds_modes[i]) == 0) {
+                        *ret = (enum thresholds_mode)i;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
 static struct thresholds thresholds_unset(void) {
         return (struct thresholds){
                 .failcnt_rate_above = -1,

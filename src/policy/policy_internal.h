@@ -22,6 +22,7 @@ void daemon_settings_free(struct daemon_settings *d);
 /* True when at least one threshold of th is set. */
 bool thresholds_any_set(const struct thresholds *th);
 int restart_action_from_string(const char *s, enum restart_action *ret);
+int thresholds_mode_from_string(const char *s, enum thresholds_mode *ret);
 /* Defaults: max_restarts 5 in a 60 s window, warn; zombies not watched. */
 int supervisor_rule_init(struct supervisor_rule *r, const char *name);
 void supervisor_rule_free(struct supervisor_rule *r);

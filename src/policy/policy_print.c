@@ -96,6 +96,9 @@ static void print_value(const struct config_key *k, const void *base, FILE *out)
         case CONFIG_RESTART_ACTION:
                 fputs(restart_action_to_string(*CONFIG_AT(enum restart_action, base, k)), out);
                 break;
+        case CONFIG_THRESHOLDS:
+                fputs(thresholds_mode_to_string(*CONFIG_AT(enum thresholds_mode, base, k)), out);
+                break;
         case CONFIG_PATH:
         case CONFIG_EXE:
                 fputs(*CONFIG_AT(char *, base, k), out);

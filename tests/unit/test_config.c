@@ -217,6 +217,7 @@ static void test_defaults(void **state) {
         assert_int_equal(p.global.th.swap_free_below.kind, SIZE_UNSET);
         assert_true(p.global.th.psi_some_avg10_above < 0);
         assert_int_equal(p.global.th.watermark_below, WATERMARK_NONE);
+        assert_int_equal(p.global.th.mode, THRESHOLDS_ANY);
         assert_int_equal(p.n_cgroups, 0);
         assert_null(p.cgroups);
         policy_free(&p);
@@ -532,10 +533,63 @@ static void test_long_lines(void **state) {
         free(text);
 }
 
+/* thresholds = any | all, in [global] and [cgroup:] only; any by default. */
+static void test_thresholds_mode(void **state) {
+        struct config_errors e = { 0 };
+        struct policy p;
+        assert_int_equal(load("[global]\nmem_available_below = 5%\npsi_full_avg10_above = 20\nthresholds = all\n"
+                              "[cgroup:jvm]\npath = /jvm\nusage_above = 95%\npsi_some_avg10_above = 10\n"
+                              "thresholds = all\n"
+                              "[cgroup:web]\npath = /web\nusage_above = 90%\nthresholds = any\n"
+                              "[cgroup:db]\npath = /db\nusage_above = 90%\n",
+                              &p, &e),
+                         0);
+        assert_int_equal(p.global.th.mode, THRESHOLDS_ALL);
+        assert_int_equal(p.n_cgroups, 3);
+        assert_int_equal(p.cgroups[0].th.mode, THRESHOLDS_ALL);
+        assert_int_equal(p.cgroups[1].th.mode, THRESHOLDS_ANY);
+        assert_int_equal(p.cgroups[2].th.mode, THRESHOLDS_ANY);
+        policy_free(&p);
+        EXPECT_ERRORS(
+                "[daemon]\nthresholds = all\n"
+                "[cgroup:a]\npath = /a\nusage_above = 90%\nthresholds = both\n"
+                "[cgroup:b]\npath = /b\nusage_above = 90%\nthresholds = ALL\nthresholds = all\n"
+                "[supervisor:s]\nmatch = ^x$\nthresholds = any\n"
+                "[global]\npsi_some_avg10_above = 5\nthresholds =\n",
+                "t.conf:2: thresholds: only valid in [global] and [cgroup:NAME]",
+                "t.conf:6: thresholds: invalid value \"both\" (any, all)",
+                "t.conf:10: thresholds: invalid value \"ALL\" (any, all)",
+                "t.conf:11: thresholds: duplicate key (first set on line 10)",
+                "t.conf:14: thresholds: only valid in [global] and [cgroup:NAME]",
+                "t.conf:17: thresholds: empty value");
+}
+
+/* Nothing to do is an error (a file that guards nothing is a mistake);
+ * each kind of rule section alone is a policy. */
 static void test_no_rules(void **state) {
-        EXPECT_ERRORS("", "t.conf: no [global], [cgroup:NAME] or [adjust:NAME] rule; nothing to do");
+        EXPECT_ERRORS("", "t.conf: no [global], [cgroup:NAME], [supervisor:NAME] or [adjust:NAME] rule; nothing to do");
         EXPECT_ERRORS("[daemon]\ndry_run = yes\n",
-                      "t.conf: no [global], [cgroup:NAME] or [adjust:NAME] rule; nothing to do");
+                      "t.conf: no [global], [cgroup:NAME], [supervisor:NAME] or [adjust:NAME] rule; nothing to do");
+}
+
+static void test_one_section_alone(void **state) {
+        static const char *const alone[] = {
+                "[supervisor:web]\nmatch = cmdline:^nginx: master\nmax_restarts = 3\nrestart_action = stop\n",
+                "[supervisor:zombies]\ncgroup = /batch/*\nzombies_above = 100\nzombie_action = kill\n",
+                "[adjust:db]\ncomm = ^postgres$\noom_score_adj = -500\n",
+                "[global]\nmem_available_below = 5%\n",
+                "[cgroup:web]\npath = /web\nusage_above = 90%\n",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(alone); i++) {
+                struct config_errors e = { 0 };
+                struct policy p;
+                if (load(alone[i], &p, &e) != 0) {
+                        config_errors_print(&e, stderr);
+                        fail_msg("refused:\n%s", alone[i]);
+                }
+                assert_int_equal(p.has_global + p.n_cgroups + p.n_supervisors + p.n_adjust, 1);
+                policy_free(&p);
+        }
 }
 
 static void test_many_errors(void **state) {
@@ -628,6 +682,7 @@ static void assert_rule_equal(const struct rule *a, const struct rule *b) {
         assert_int_equal(a->th.watermark_below, b->th.watermark_below);
         assert_true(size_equal(&a->th.headroom_below, &b->th.headroom_below));
         assert_int_equal(a->th.forecast_below_ns, b->th.forecast_below_ns);
+        assert_int_equal(a->th.mode, b->th.mode);
         assert_int_equal(a->action, b->action);
         assert_int_equal(a->supervisor_first, b->supervisor_first);
         assert_int_equal(a->for_ns, b->for_ns);
@@ -707,6 +762,9 @@ static void roundtrip(const char *text) {
 static void test_print_roundtrip(void **state) {
         roundtrip(full_conf);
         roundtrip("[global]\nwatermark_below = min\n");
+        roundtrip(
+                "[global]\nmem_available_below = 5%\npsi_some_avg10_above = 20\nthresholds = all\n"
+                "[cgroup:a]\npath = /a\nusage_above = 90%\npsi_some_avg10_above = 10\nthresholds = all\n");
         roundtrip(
                 "[daemon]\ninterval = 1.001s\nkill_grace = 250ns\npost_kill_delay = 90m\n"
                 "rescan_interval = 3h\n"
@@ -801,6 +859,7 @@ static void test_print_format(void **state) {
                             "# psi_some_avg10_above = (unset)\n"
                             "# psi_full_avg10_above = (unset)\n"
                             "# watermark_below = (unset)\n"
+                            "thresholds = any\n"
                             "for = 0\n"
                             "action = kill\n"
                             "# protect = (unset)\n"
@@ -814,6 +873,7 @@ static void test_print_format(void **state) {
                             "# failcnt_rate_above = (unset)\n"
                             "# psi_some_avg10_above = (unset)\n"
                             "# psi_full_avg10_above = (unset)\n"
+                            "thresholds = any\n"
                             "for = 5s\n"
                             "action = kill\n"
                             "supervisor_first = no\n"
@@ -860,6 +920,8 @@ int main(void) {
                 cmocka_unit_test(test_adjust_values),
                 cmocka_unit_test(test_adjust_errors),
                 cmocka_unit_test(test_print_format),
+                cmocka_unit_test(test_thresholds_mode),
+                cmocka_unit_test(test_one_section_alone),
                 cmocka_unit_test(test_reload_twice),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -233,6 +233,166 @@ static void test_evaluate_orders_global_first(void **state) {
         assert_int_equal(policy_evaluate(&p, &s, out, 1), 3);
 }
 
+/* thresholds = all: a cgroup near its limit without pressure (a JVM sized
+ * to its limit) does not fire; near its limit AND under pressure does,
+ * and the reason names both. */
+static void test_all_usage_and_pressure(void **state) {
+        struct thresholds th = none();
+        th.mode = THRESHOLDS_ALL;
+        th.usage_above = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 90 };
+        th.psi_some_avg10_above = 10;
+        char reason[DECISION_REASON_MAX];
+        struct cgroup_view v = cgroup(250 * MiB, 256 * MiB, 0);
+        v.stats.has_psi = true;
+        v.stats.psi.some.avg10 = 0.5;
+        assert_false(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        v.stats.psi.some.avg10 = 35;
+        assert_true(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        assert_string_equal(
+                reason, "working set 97.7% of limit 256.0MiB >= 90.0% and memory pressure some avg10 35.00% > 10.00%");
+        /* Pressure without being near the limit: not either. */
+        v = cgroup(100 * MiB, 256 * MiB, 0);
+        v.stats.has_psi = true;
+        v.stats.psi.some.avg10 = 35;
+        assert_false(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        /* The same under any: each alone fires, the reason names the first. */
+        th.mode = THRESHOLDS_ANY;
+        assert_true(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        assert_string_equal(reason, "memory pressure some avg10 35.00% > 10.00%");
+        v = cgroup(250 * MiB, 256 * MiB, 0);
+        v.stats.has_psi = true;
+        v.stats.psi.some.avg10 = 35;
+        assert_true(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        assert_string_equal(reason, "working set 97.7% of limit 256.0MiB >= 90.0%");
+}
+
+/* A set threshold that cannot be evaluated does not hold: no PSI in the
+ * cgroup, or no rate yet on the first tick. */
+static void test_all_unknown_is_not_crossed(void **state) {
+        struct thresholds th = none();
+        th.mode = THRESHOLDS_ALL;
+        th.usage_above = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 90 };
+        th.psi_full_avg10_above = 5;
+        char reason[DECISION_REASON_MAX];
+        struct cgroup_view v = cgroup(250 * MiB, 256 * MiB, 0);
+        assert_false(v.stats.has_psi);
+        assert_false(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        v.stats.has_psi = true; /* PSI, but no full line */
+        v.stats.psi.some.avg10 = 50;
+        assert_false(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        th = none();
+        th.mode = THRESHOLDS_ALL;
+        th.usage_above = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 90 };
+        th.failcnt_rate_above = 0;
+        assert_false(v.d.has_rates);
+        assert_false(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        /* One threshold: all is any. */
+        th.failcnt_rate_above = -1;
+        assert_true(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        /* None set (an oom_handler rule): all never fires. */
+        th.usage_above.kind = SIZE_UNSET;
+        assert_false(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+}
+
+/* Every [cgroup:] threshold at once: each is named, in order, and the
+ * reason fits. */
+static void test_all_names_every_threshold(void **state) {
+        struct thresholds th = none();
+        th.mode = THRESHOLDS_ALL;
+        th.usage_above = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 90 };
+        th.headroom_below = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 5 };
+        th.forecast_below_ns = 2 * NSEC_PER_SEC;
+        th.failcnt_rate_above = 100;
+        th.psi_some_avg10_above = 10;
+        th.psi_full_avg10_above = 5;
+        struct memcg_stats prev = { .usage = 200 * MiB, .limit = 256 * MiB, .failcnt = 100 };
+        struct memcg_stats cur = { .usage = 250 * MiB, .limit = 256 * MiB, .failcnt = 400 };
+        cur.has_psi = true;
+        cur.psi.has_full = true;
+        cur.psi.some.avg10 = 61.25;
+        cur.psi.full.avg10 = 42.5;
+        struct cgroup_view v = { .path = "/x", .valid = true, .stats = cur };
+        cgroup_derive(&prev, 0, &cur, NSEC_PER_SEC, &v.d);
+        char reason[DECISION_REASON_MAX];
+        assert_true(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        assert_string_equal(reason,
+                            "working set 97.7% of limit 256.0MiB >= 90.0%"
+                            " and headroom 6.0MiB to the limit < 12.8MiB"
+                            " and limit reached in 0.12s at 50.0 MiB/s (< 2.00s)"
+                            " and failcnt rising 300.0/s > 100.0/s"
+                            " and memory pressure some avg10 61.25% > 10.00%"
+                            " and memory pressure full avg10 42.50% > 5.00%");
+        /* Any one of them not crossed: no decision. */
+        v.stats.psi.full.avg10 = 4;
+        assert_false(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        /* A short buffer truncates, never overflows. */
+        v.stats.psi.full.avg10 = 42.5;
+        char small[40];
+        assert_true(thresholds_check_cgroup(&th, &v, small, sizeof(small)));
+        assert_int_equal(strlen(small), sizeof(small) - 1);
+}
+
+/* [global] under all: MemAvailable and SwapFree stay one condition. */
+static void test_all_machine(void **state) {
+        struct thresholds th = none();
+        th.mode = THRESHOLDS_ALL;
+        th.mem_available_below = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 5 };
+        th.swap_free_below = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 10 };
+        th.psi_full_avg10_above = 20;
+        char reason[DECISION_REASON_MAX];
+        struct machine_view m = machine(1000 * MiB, 40 * MiB, 1000 * MiB, 50 * MiB);
+        m.has_psi = true;
+        m.psi.has_full = true;
+        m.psi.full.avg10 = 3;
+        assert_false(thresholds_check_machine(&th, &m, reason, sizeof(reason))); /* memory short, no stall */
+        m.psi.full.avg10 = 30;
+        assert_true(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
+        assert_string_equal(reason,
+                            "MemAvailable 40.0MiB (4.0%) and SwapFree 5.0% below threshold"
+                            " and memory pressure full avg10 30.00% > 20.00%");
+        /* RAM low but swap plentiful: the memory condition does not hold. */
+        struct machine_view plenty = machine(1000 * MiB, 40 * MiB, 1000 * MiB, 500 * MiB);
+        plenty.has_psi = true;
+        plenty.psi.has_full = true;
+        plenty.psi.full.avg10 = 30;
+        assert_false(thresholds_check_machine(&th, &plenty, reason, sizeof(reason)));
+        /* The machine's PSI trigger (armed for full here) counts for full. */
+        m.psi.full.avg10 = 3;
+        m.psi_trigger_fired = true;
+        assert_true(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
+        assert_non_null(strstr(reason, " and memory pressure trigger: full stall above 20.00%"));
+        /* With a watermark too, it must hold as well. */
+        th.watermark_below = WATERMARK_MIN;
+        assert_false(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
+        m.has_zones = true;
+        m.zones.n_zones = 1;
+        m.zones.zones[0] = (struct zone_watermarks){
+                .name = "Normal", .free_pages = 90, .min = 100, .low = 125, .high = 150, .managed = 1000
+        };
+        machine_derive(&m);
+        m.psi_trigger_fired = true;
+        assert_true(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
+        assert_non_null(strstr(reason, " and free pages below the min watermark in a zone and "));
+}
+
+/* The decision carries the all-of reason. */
+static void test_evaluate_all_decision(void **state) {
+        struct rule rule = { .name = "jvm", .scope = RULE_CGROUP, .th = none(), .action = ACTION_KILL };
+        rule.th.mode = THRESHOLDS_ALL;
+        rule.th.usage_above = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 95 };
+        rule.th.psi_some_avg10_above = 20;
+        struct policy p = { .cgroups = &rule, .n_cgroups = 1 };
+        struct cgroup_view views[2] = { cgroup(98, 100, 0), cgroup(99, 100, 0) };
+        views[0].stats.has_psi = views[1].stats.has_psi = true;
+        views[0].stats.psi.some.avg10 = 1;  /* steady near its limit */
+        views[1].stats.psi.some.avg10 = 25; /* and under pressure */
+        struct snapshot s = { .machine = machine(100, 50, 0, 0), .cgroups = views, .n_cgroups = 2 };
+        struct decision out[2];
+        assert_int_equal(policy_evaluate(&p, &s, out, 2), 1);
+        assert_ptr_equal(out[0].cgroup, &views[1]);
+        assert_non_null(strstr(out[0].reason, ">= 95.0% and memory pressure some avg10 25.00% > 20.00%"));
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_usage_percent),
@@ -249,6 +409,11 @@ int main(void) {
                 cmocka_unit_test(test_machine_watermark),
                 cmocka_unit_test(test_machine_psi_trigger),
                 cmocka_unit_test(test_evaluate_orders_global_first),
+                cmocka_unit_test(test_all_usage_and_pressure),
+                cmocka_unit_test(test_all_unknown_is_not_crossed),
+                cmocka_unit_test(test_all_names_every_threshold),
+                cmocka_unit_test(test_all_machine),
+                cmocka_unit_test(test_evaluate_all_decision),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
