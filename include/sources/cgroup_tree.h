@@ -41,5 +41,6 @@ int cgroup_tree_walk(const char *root, const struct cgroup_mounts *m, const char
 
 /* Pure: the literal directories a path glob starts with (for a glob of
  * "/kubepods", a wildcard component and "x": "/kubepods") and how many
- * levels below them it reaches (2). A literal path gives itself and 1. */
+ * levels below them it reaches (2). A literal path gives itself and 1; a
+ * "**" component, 0 (the whole subtree). */
 void glob_walk_base(const char *glob, char *base, size_t size, int *ret_depth);

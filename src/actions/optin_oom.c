@@ -72,6 +72,10 @@ void optin_oom_tick(struct optin_state *s, const struct optin_ctx *c, size_t i, 
         struct watched_cgroup *w = &c->cgroups->items[i];
         const struct memcg_stats *st = &c->cgroups->views[i].stats;
         if (!w->oom_handled) {
+                /* A cgroup without a limit of its own has no OOM of its own:
+                 * left to the kernel (taken when it gets a limit). */
+                if (st->limit == BYTES_UNLIMITED)
+                        return;
                 bool resting = w->oom_gave_up_ns && (st->oom || now - w->oom_gave_up_ns < OPTIN_OOM_RETAKE_NS);
                 if (!w->optin_refused && !resting)
                         take(s, c, w, st);

@@ -209,12 +209,15 @@ static bool has_wildcard(const char *c, size_t n) {
 void glob_walk_base(const char *glob, char *base, size_t size, int *ret_depth) {
         size_t keep = 0; /* bytes of the glob that are literal directories */
         int depth = 0;
+        bool any_depth = false; /* a "**" component */
         for (const char *c = glob; *c;) {
                 if (*c == '/') {
                         c++;
                         continue;
                 }
                 size_t n = strcspn(c, "/");
+                if (n == 2 && c[0] == '*' && c[1] == '*')
+                        any_depth = true;
                 if (!depth && !has_wildcard(c, n))
                         keep = (size_t)(c - glob) + n;
                 else
@@ -225,5 +228,8 @@ void glob_walk_base(const char *glob, char *base, size_t size, int *ret_depth) {
                 snprintf(base, size, "/");
         else
                 snprintf(base, size, "%.*s", (int)keep, glob);
-        *ret_depth = depth ? depth : 1; /* a literal path: itself (and its children) */
+        if (any_depth)
+                *ret_depth = 0; /* the whole subtree */
+        else
+                *ret_depth = depth ? depth : 1; /* a literal path: itself (and its children) */
 }

@@ -143,6 +143,13 @@ static void test_glob_walk_base(void **state) {
         glob_walk_base("//a//*", base, sizeof(base), &depth);
         assert_string_equal(base, "//a");
         assert_int_equal(depth, 1);
+        /* "**": the whole subtree below the literal part. */
+        glob_walk_base("/**", base, sizeof(base), &depth);
+        assert_string_equal(base, "/");
+        assert_int_equal(depth, 0);
+        glob_walk_base("/kubepods/**/web", base, sizeof(base), &depth);
+        assert_string_equal(base, "/kubepods");
+        assert_int_equal(depth, 0);
 }
 
 static int count_path(const char *full, void *ud) {

@@ -1,1 +1,0 @@
-build-dev/helpers/adjlat: tests/helpers/adjlat.c

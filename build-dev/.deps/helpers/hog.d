@@ -1,1 +1,0 @@
-build-dev/helpers/hog: tests/helpers/hog.c

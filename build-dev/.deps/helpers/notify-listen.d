@@ -1,1 +1,0 @@
-build-dev/helpers/notify-listen: tests/helpers/notify-listen.c

@@ -1,1 +1,0 @@
-build-dev/helpers/oomwatch: tests/helpers/oomwatch.c

@@ -1,1 +1,0 @@
-build-dev/helpers/proc-watch: tests/helpers/proc-watch.c

@@ -1,1 +1,0 @@
-build-dev/helpers/spawn: tests/helpers/spawn.c

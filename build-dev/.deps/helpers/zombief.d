@@ -1,1 +1,0 @@
-build-dev/helpers/zombief: tests/helpers/zombief.c

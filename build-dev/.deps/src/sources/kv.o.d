@@ -1,4 +1,0 @@
-build-dev/src/sources/kv.o: src/sources/kv.c include/sources/kv.h \
- include/util.h
-include/sources/kv.h:
-include/util.h:

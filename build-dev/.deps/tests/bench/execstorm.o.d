@@ -1,1 +1,0 @@
-build-dev/tests/bench/execstorm.o: tests/bench/execstorm.c

@@ -1,1 +1,0 @@
-build-dev/tests/bench/race.o: tests/bench/race.c

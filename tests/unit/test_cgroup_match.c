@@ -1,0 +1,62 @@
+/* Cgroup path globs (policy/cgroup_match.h): fnmatch with FNM_PATHNAME,
+ * and "**" for any number of components. */
+#include "testing.h"
+
+#include "policy/cgroup_match.h"
+#include "util.h"
+
+struct glob_case {
+        const char *glob, *path;
+        bool match;
+};
+
+static void test_globs(void **state) {
+        static const struct glob_case cases[] = {
+                /* Without "**": exactly fnmatch(FNM_PATHNAME), as before. */
+                { "/docker/*", "/docker/abc", true },
+                { "/docker/*", "/docker/abc/def", false },
+                { "/system.slice/*.service", "/system.slice/nginx.service", true },
+                { "/a", "/a", true },
+                /* "**" at the end: one or more components below. */
+                { "/**", "/a", true },
+                { "/**", "/a/b/c", true },
+                { "/**", "/", false }, /* never the hierarchy's root */
+                { "/kubepods/**", "/kubepods", false },
+                { "/kubepods/**", "/kubepods/burstable/pod1/c1", true },
+                { "/kubepods/**", "/other/x", false },
+                /* "**" inside: zero or more components. */
+                { "/**/web", "/web", true },
+                { "/**/web", "/a/b/web", true },
+                { "/**/web", "/a/b/web/x", false },
+                { "/a/**/c*", "/a/c1", true },
+                { "/a/**/c*", "/a/x/y/cz", true },
+                { "/a/**/c*", "/b/x/cz", false },
+                { "/**/pod*/**", "/kubepods/pod7/c", true },
+                { "/**/pod*/**", "/kubepods/pod7", false },
+                /* "**" only as a whole component; "a**" is fnmatch's "*". */
+                { "/a**", "/abc", true },
+                { "/a**", "/abc/d", false },
+                { "/**", "relative", false },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+                if (cgroup_glob_match(cases[i].glob, cases[i].path) != cases[i].match)
+                        fail_msg("%s against %s: want %s", cases[i].glob, cases[i].path,
+                                 cases[i].match ? "a match" : "no match");
+}
+
+static void test_first_rule_wins(void **state) {
+        struct rule rules[] = { { .name = "pods", .path_glob = "/kubepods/**" },
+                                { .name = "all", .path_glob = "/**" } };
+        struct policy p = { .cgroups = rules, .n_cgroups = ELEMENTSOF(rules) };
+        assert_int_equal(policy_match_cgroup(&p, "/kubepods/pod1"), 0);
+        assert_int_equal(policy_match_cgroup(&p, "/system.slice/x.service"), 1);
+        assert_int_equal(policy_match_cgroup(&p, "/"), -1);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_globs),
+                cmocka_unit_test(test_first_rule_wins),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,16 @@
+#!/bin/bash
+# vm: layout=v2 mem=384M swap=none timeout=900
+# Whole-machine OOM (noswap) with the shipped etc/oomguard.conf, unmodified: its
+# [global] rule must kill the hog before the kernel's global OOM killer
+# (/proc/vmstat oom_kill unchanged) in >= 9 of 10 trials (whole-machine-common.sh
+# measures and judges; earlyoom is not run here: whole-machine-noswap/-swap compare).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/whole-machine-common.sh"
+# shellcheck disable=SC2034  # read by whole-machine-common.sh
+SCENARIO=whole-machine-shipped-noswap
+TRIALS=${TRIALS:-10}
+EO_TRIALS=0
+name="whole-machine noswap, shipped config"
+cp etc/oomguard.conf "$TMP/conf"
+whole_machine_scenario "$name" "$TMP/conf" 4096 0
+finish
