@@ -74,22 +74,24 @@ bool optin_tick(struct optin_state *s, const struct optin_ctx *c, int woken, uin
         return tripwire_woke;
 }
 
+/* A rule with both modes (the shipped one) fits either hierarchy: only a
+ * rule whose every mode misfits is worth a warning. */
 void optin_announce(const struct optin_ctx *c) {
         if (!c->mounts)
                 return;
         for (size_t i = 0; i < c->policy->n_cgroups; i++) {
                 const struct rule *r = &c->policy->cgroups[i];
-                bool v1 = c->mounts->memory_version == CGROUP_V1;
-                if (r->tripwire.kind != SIZE_UNSET && v1)
+                bool v1 = c->mounts->memory_version == CGROUP_V1, tripwire = r->tripwire.kind != SIZE_UNSET;
+                if (tripwire && v1 && !r->oom_handler)
                         log_warning(
                                 "rule %s: tripwire is for cgroup v2 (memory.high); this memory hierarchy is v1: ignored",
                                 r->name);
-                if (r->oom_handler && !v1)
+                if (r->oom_handler && !v1 && !tripwire)
                         log_warning(
                                 "rule %s: oom_handler is for cgroup v1 (oom_kill_disable); this memory hierarchy is v2: "
                                 "ignored",
                                 r->name);
-                if ((r->tripwire.kind != SIZE_UNSET || r->oom_handler) && !c->enabled)
+                if ((tripwire || r->oom_handler) && !c->enabled)
                         log_info("rule %s: dry run: tripwire / oom_handler change nothing", r->name);
         }
 }

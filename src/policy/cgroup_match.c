@@ -12,13 +12,9 @@ static const char *skip_slashes(const char *s) {
         return s;
 }
 
-static const char *next_component(const char *s) {
-        return skip_slashes(s + strcspn(s, "/"));
-}
+static const char *next_component(const char *s) { return skip_slashes(s + strcspn(s, "/")); }
 
-static bool is_globstar(const char *g) {
-        return g[0] == '*' && g[1] == '*' && (g[2] == '/' || g[2] == '\0');
-}
+static bool is_globstar(const char *g) { return g[0] == '*' && g[1] == '*' && (g[2] == '/' || g[2] == '\0'); }
 
 /* One component of the glob against one of the path (both end at '/'
  * or '\0'); a component longer than NAME_MAX matches nothing. */
