@@ -250,7 +250,8 @@ static char *trim(char *s) {
 
 static int parse_terms(struct matcher *m, char *line, char *msg, size_t size) {
         int warned = 0;
-        for (char *term = line, *next; term; term = next, line = NULL) {
+        bool first = true;
+        for (char *term = line, *next; term; term = next, first = false) {
                 next = strstr(term, TERM_SEP);
                 if (next) {
                         *next = '\0';
@@ -259,9 +260,9 @@ static int parse_terms(struct matcher *m, char *line, char *msg, size_t size) {
                 term = trim(term);
                 if (!*term)
                         return say(msg, size, "empty term: nothing %s \"%s\"",
-                                   !next  ? "after"
-                                   : line ? "before"
-                                          : "between two",
+                                   !next   ? "after"
+                                   : first ? "before"
+                                           : "between two",
                                    TERM_SEP);
                 char why[512];
                 int r = parse_term(m, term, why, sizeof(why));
