@@ -1,5 +1,6 @@
 #!/bin/bash
-# [adjust:] rules without root: --check-config's shadowing warning, and
+# [adjust:] rules without root: --check-config's shadowing and deprecation
+# warnings (the rules are in the old one-key-per-field spelling), and
 # --status --adjust over a fixture /proc (read only, nothing written).
 . "$(dirname "$0")/lib.sh"
 ROOT=tests/scenarios/victim-choice/root
@@ -29,6 +30,9 @@ check "adjust: a shadowed rule is a warning, exit 0" [ $rc -eq 0 ]
 check "adjust: warning names both rules and lines" grep -qxF \
         "$TMP/conf:14: [adjust:db-again]: never applies: shadowed by [adjust:db] (line 1)" "$TMP/err"
 check "adjust: --check-config prints the rules back" grep -qx "oom_score_adj = -500" "$TMP/out"
+check "adjust: an old selector key is a warning saying what to write" grep -qxF \
+        "$TMP/conf:16: user: deprecated, write \"match = cmdline:^postgres && user:0\" instead" "$TMP/err"
+check "adjust: --check-config prints it in the new spelling" grep -qxF "match = cmdline:^postgres && user:0" "$TMP/out"
 
 $OOMGUARD --root $ROOT -c "$TMP/conf" --status --adjust > "$TMP/status" 2>&1
 diag "$(grep -A9 '^adjust rules' "$TMP/status")"
@@ -47,6 +51,7 @@ check "adjust: --json has 4 adjust entries" jqc '.adjust | length == 4' "$TMP/js
 check "adjust: --json entry" jqc '.adjust[] | select(.pid == 202 and .comm == "x) R 1 (y" and .rule == "hostile"
         and .wanted == 900 and .current == 0 and .enforce == true)' "$TMP/json"
 check "adjust: the warning is logged at start too" grep -q "never applies" "$TMP/json.err"
+check "adjust: so is the deprecation" grep -q "comm: deprecated, write" "$TMP/json.err"
 check "adjust: --json process_events" jqc '.process_events | type == "string"' "$TMP/json"
 $OOMGUARD --root $ROOT -c "$TMP/conf" --status --json > "$TMP/json2" 2>/dev/null
 check "adjust: no adjust array without --adjust" jqc 'has("adjust") | not' "$TMP/json2"

@@ -9,7 +9,8 @@
  * component), and "**" as a whole component for any number of components:
  * "/kubepods/" then "**" is every cgroup below /kubepods; "/" then "**"
  * every cgroup but the root; "**" in the middle may also stand for none
- * (oomguard.conf(5), path). */
+ * (oomguard.conf(5), Path globs). A plain path also matches itself when
+ * it holds a '['. */
 bool cgroup_glob_match(const char *glob, const char *path);
 
 /* Index of the first [cgroup:] rule whose path glob matches rel_path

@@ -85,9 +85,11 @@ const char *restart_action_to_string(enum restart_action a);
  * many unreaped (zombie) children. */
 struct supervisor_rule {
         char *name;
-        struct matcher_list match; /* "match": any of these names a supervisor; none = any parent */
-        char *cgroup_glob;         /* "cgroup": only supervisors in matching cgroups; NULL = any */
-        unsigned max_restarts;     /* 0 = restart loops not watched */
+        /* "match": any line names a supervisor; a line of cgroup: globs
+         * only, those processes of the cgroups that have children. The
+         * old "cgroup" key is merged into these lines when loaded. */
+        struct matcher_list match;
+        unsigned max_restarts; /* 0 = restart loops not watched */
         uint64_t window_ns;
         enum restart_action restart_action;
         unsigned zombies_above;         /* 0 = zombies not watched */

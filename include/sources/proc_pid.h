@@ -50,3 +50,6 @@ int read_proc_cgroup(const char *root, pid_t pid, const char *controller, char *
 /* The command line with its arguments joined by spaces (truncated to
  * size). Kernel threads give "". */
 int read_proc_cmdline(const char *root, pid_t pid, char *buf, size_t size);
+/* The executable's path (readlink of /proc/PID/exe), a replaced binary's
+ * " (deleted)" cut. Kernel threads have none (-ENOENT). */
+int read_proc_exe(const char *root, pid_t pid, char *buf, size_t size);

@@ -1,7 +1,6 @@
 /* Victim choice. One read per process for most of them (stat, then
- * oom_score, or status inside a cgroup); cmdline and cgroup are read only
- * for processes that
- * can still win. */
+ * oom_score, or status inside a cgroup); cmdline, cgroup and exe are read
+ * only when a matcher needs them, for processes that can still win. */
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,7 +39,7 @@ static bool never_a_victim(const struct victim_policy *vp, const struct proc_sta
 
 struct facts_buf {
         struct proc_facts f;
-        char cmdline[1024], cgroup[1024];
+        char cmdline[1024], cgroup[1024], exe[1024];
         unsigned missing; /* fields a matcher needs that could not be read */
 };
 
@@ -55,13 +54,15 @@ static void gather_facts(const struct victim_policy *vp, unsigned fields, const 
         if ((fields & (1u << MATCH_CGROUP)) &&
             read_proc_cgroup(vp->root, st->pid, vp->cgroup_controller, b->cgroup, sizeof(b->cgroup)) == 0)
                 b->f.cgroup = b->cgroup;
+        if ((fields & (1u << MATCH_EXE)) && read_proc_exe(vp->root, st->pid, b->exe, sizeof(b->exe)) == 0)
+                b->f.exe = b->exe;
         struct proc_status status;
         if ((fields & (1u << MATCH_USER)) && read_proc_status(vp->root, st->pid, &status) == 0) {
                 b->f.uid = status.uid;
                 b->f.has_uid = true;
         }
         b->missing = fields & (((b->f.cmdline ? 0u : 1u) << MATCH_CMDLINE) | ((b->f.cgroup ? 0u : 1u) << MATCH_CGROUP) |
-                               ((b->f.has_uid ? 0u : 1u) << MATCH_USER));
+                               ((b->f.exe ? 0u : 1u) << MATCH_EXE) | ((b->f.has_uid ? 0u : 1u) << MATCH_USER));
 }
 
 static bool any_match(const struct matcher_list *const lists[2], const struct proc_facts *f) {

@@ -53,6 +53,8 @@ static bool components_match(const char *g, const char *p) {
 }
 
 bool cgroup_glob_match(const char *glob, const char *path) {
+        if (strcmp(glob, path) == 0)
+                return true; /* a plain path matches itself, even with '[' in it */
         if (!strstr(glob, "**"))
                 return fnmatch(glob, path, FNM_PATHNAME) == 0;
         if ((*glob == '/') != (*path == '/'))

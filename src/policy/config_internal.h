@@ -3,6 +3,7 @@
  *   config_reader.c    lines, inih, config_load()
  *     -> config_sections.c  headers, keys of a section, rules
  *          -> config_values.c   one value from its text (pure)
+ *          -> config_old_keys.c the old selector keys into match lines
  *     -> config_errors.c    "file:line: ..." messages (called by all three) */
 #pragma once
 
@@ -41,6 +42,7 @@ struct loader {
         struct rule rule;               /* the [global] or [cgroup:] being read */
         struct supervisor_rule sup;     /* the [supervisor:] being read */
         struct adjust_rule adj;         /* the [adjust:] being read */
+        struct matcher old_terms;       /* its deprecated one-field selector keys */
         struct daemon_settings scratch; /* a duplicate [daemon] */
         int key_line[CONFIG_KEYS_MAX];  /* line each key was set on; 0 = not yet */
         int daemon_line, global_line;
@@ -59,9 +61,15 @@ _printf_(4, 5) void config_error_at(struct loader *L, int line, const char *key,
 _printf_(3, 4) void config_warning_at(struct loader *L, int line, const char *fmt, ...);
 
 /* config_values.c: parses the text v of key k into p, the field of k in
- * its section's struct. Returns 0; -EINVAL with the reason in why (the
- * field may then hold a partial value, never one to keep); -ENOMEM. */
+ * its section's struct. Returns 0; 1 when the value is kept but spelled
+ * the deprecated way, the warning in why; -EINVAL with the reason in why
+ * (the field may then hold a partial value, never one to keep); -ENOMEM. */
 int config_value_parse(const struct config_key *k, const char *v, void *p, char why[static CONFIG_WHY_MAX]);
+
+/* config_old_keys.c: the section's old selector keys (L->old_terms) into
+ * its match lines: added to every line, or the one line when there is
+ * none; each old key warned about at its line, with what to write. */
+void config_merge_old_terms(struct loader *L, unsigned section, struct matcher_list *match);
 
 /* config_sections.c */
 /* A "[...]" line t (leading blanks stripped): ends the section before and

@@ -18,6 +18,9 @@
         { key, CONFIG_SEC_SUPERVISOR, type, offsetof(struct supervisor_rule, field), flags }
 #define ADJUST(key, type, field, flags) \
         { key, CONFIG_SEC_ADJUST, type, offsetof(struct adjust_rule, field), flags }
+/* Stored in the loader, not in the section's struct (offset unused). */
+#define OLD_TERM(key, sections) \
+        { key, sections, CONFIG_OLD_TERM, 0, CONFIG_F_SELECTOR | CONFIG_F_DEPRECATED }
 #define GLOBAL CONFIG_SEC_GLOBAL
 #define CGROUP CONFIG_SEC_CGROUP
 
@@ -54,18 +57,20 @@ const struct config_key config_keys[] = {
         RULE("prefer", GLOBAL | CGROUP, CONFIG_MATCHERS, prefer, 0),
         RULE("avoid", GLOBAL | CGROUP, CONFIG_MATCHERS, avoid, 0),
         SUPERVISOR("match", CONFIG_MATCHERS, match, 0),
-        SUPERVISOR("cgroup", CONFIG_PATH, cgroup_glob, 0),
+        OLD_TERM("cgroup", CONFIG_SEC_SUPERVISOR), /* now match = ... && cgroup:GLOB */
         SUPERVISOR("max_restarts", CONFIG_UINT, max_restarts, 0),
         SUPERVISOR("window", CONFIG_DURATION, window_ns, CONFIG_F_NONZERO),
         SUPERVISOR("restart_action", CONFIG_RESTART_ACTION, restart_action, 0),
         SUPERVISOR("zombies_above", CONFIG_UINT, zombies_above, 0),
         SUPERVISOR("zombie_action", CONFIG_ACTION, zombie_action, CONFIG_F_KILL_OR_WARN),
         SUPERVISOR("container_init", CONFIG_BOOL, container_init, 0),
-        ADJUST("comm", CONFIG_REGEX, comm, CONFIG_F_SELECTOR),
-        ADJUST("cmdline", CONFIG_REGEX, cmdline, CONFIG_F_SELECTOR),
-        ADJUST("exe", CONFIG_EXE, exe, CONFIG_F_SELECTOR),
-        ADJUST("cgroup", CONFIG_PATH, cgroup, CONFIG_F_SELECTOR),
-        ADJUST("user", CONFIG_USER, user, CONFIG_F_SELECTOR),
+        ADJUST("match", CONFIG_MATCHERS, match, CONFIG_F_SELECTOR),
+        /* now match = comm:REGEX && cmdline:REGEX && exe:GLOB && ... */
+        OLD_TERM("comm", CONFIG_SEC_ADJUST),
+        OLD_TERM("cmdline", CONFIG_SEC_ADJUST),
+        OLD_TERM("exe", CONFIG_SEC_ADJUST),
+        OLD_TERM("cgroup", CONFIG_SEC_ADJUST),
+        OLD_TERM("user", CONFIG_SEC_ADJUST),
         ADJUST("oom_score_adj", CONFIG_OOM_ADJ, oom_score_adj, 0),
         ADJUST("enforce", CONFIG_BOOL, enforce, 0),
 };
@@ -121,12 +126,9 @@ bool config_value_is_set(const struct config_key *k, const void *base) {
         case CONFIG_WATERMARK:
                 return *CONFIG_AT(enum watermark_level, base, k) != WATERMARK_NONE;
         case CONFIG_PATH:
-        case CONFIG_EXE:
                 return *CONFIG_AT(char *, base, k) != NULL;
-        case CONFIG_REGEX:
-                return CONFIG_AT(struct regex_value, base, k)->source != NULL;
-        case CONFIG_USER:
-                return CONFIG_AT(struct user_value, base, k)->source != NULL;
+        case CONFIG_OLD_TERM:
+                return false; /* merged into match lines */
         case CONFIG_OOM_ADJ:
                 return *CONFIG_AT(int, base, k) != ADJUST_UNSET;
         default:

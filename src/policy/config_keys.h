@@ -19,6 +19,8 @@ enum config_type {
         CONFIG_DURATION,       /* uint64_t ns */
         CONFIG_BOOL,           /* bool */
         CONFIG_MATCHERS,       /* struct matcher_list; the key may repeat, each adds one */
+        CONFIG_OLD_TERM,       /* a deprecated one-field selector: a term of the loader's
+                                * old_terms, merged into the section's match lines */
         CONFIG_UINT,           /* unsigned */
         CONFIG_SIZE_PCT,       /* struct size_or_pct */
         CONFIG_PERCENT,        /* double 0..100, < 0 unset */
@@ -27,9 +29,6 @@ enum config_type {
         CONFIG_ACTION,         /* enum action_kind */
         CONFIG_PATH,           /* char *, absolute fnmatch glob */
         CONFIG_RESTART_ACTION, /* enum restart_action */
-        CONFIG_EXE,            /* char *, absolute file path or fnmatch glob */
-        CONFIG_REGEX,          /* struct regex_value */
-        CONFIG_USER,           /* struct user_value */
         CONFIG_OOM_ADJ,        /* int -1000..1000, ADJUST_UNSET unset */
         CONFIG_THRESHOLDS,     /* enum thresholds_mode */
 };
@@ -40,6 +39,7 @@ enum config_type {
 #define CONFIG_F_NO_KILL_CGROUP 8u /* an action, not kill-cgroup ([global] has no cgroup) */
 #define CONFIG_F_KILL_OR_WARN 16u  /* an action, kill or warn only (zombie_action) */
 #define CONFIG_F_SELECTOR 32u      /* says which processes an [adjust:] rule is for: one is needed */
+#define CONFIG_F_DEPRECATED 64u    /* an old spelling: read (and warned about), never printed */
 
 struct config_key {
         const char *name;

@@ -34,6 +34,8 @@ static unsigned section_mask(enum config_sec s) {
 /* Where key k of the current section is stored. */
 static void *value_ptr(struct loader *L, const struct config_key *k) {
         char *base;
+        if (k->type == CONFIG_OLD_TERM)
+                return &L->old_terms; /* merged at the section's end */
         if (L->sec == SEC_DAEMON)
                 base = (char *)(L->discard ? &L->scratch : &L->pol.daemon);
         else if (L->sec == SEC_SUPERVISOR)
@@ -91,6 +93,8 @@ void config_section_key(struct loader *L, const char *name, const char *value) {
                 L->fatal = -ENOMEM;
         else if (r < 0)
                 config_error_at(L, L->lineno, k->name, "%s", why);
+        else if (r > 0)
+                config_warning_at(L, L->lineno, "%s: %s", k->name, why);
 }
 
 /* Whether key name of the current section appeared (valid or not). */
@@ -129,9 +133,10 @@ static void end_rule(struct loader *L) {
 }
 
 static void end_supervisor(struct loader *L) {
-        if (!L->sup.match.n && !L->sup.cgroup_glob)
+        config_merge_old_terms(L, CONFIG_SEC_SUPERVISOR, &L->sup.match);
+        if (!L->sup.match.n)
                 config_error_at(L, L->header_line, L->header,
-                                "say which processes are supervisors (match and/or cgroup)");
+                                "say which processes are supervisors (match = FIELD:PATTERN)");
         if (L->discard) {
                 supervisor_rule_free(&L->sup);
         } else if (GROW(L->pol.supervisors, L->pol.cap_supervisors, L->pol.n_supervisors + 1) < 0) {
@@ -145,9 +150,10 @@ static void end_supervisor(struct loader *L) {
 
 /* A key given with a bad value was reported already: no second error. */
 static void end_adjust(struct loader *L) {
+        config_merge_old_terms(L, CONFIG_SEC_ADJUST, &L->adj.match);
         if (!flagged_key_given(L, CONFIG_F_SELECTOR))
                 config_error_at(L, L->header_line, L->header,
-                                "no selector (comm, cmdline, exe, cgroup or user); say which processes it is for");
+                                "no match; say which processes it is for (match = FIELD:PATTERN)");
         if (!key_given(L, "oom_score_adj"))
                 config_error_at(L, L->header_line, L->header, "missing oom_score_adj");
         if (L->discard) {
@@ -180,6 +186,7 @@ void config_section_end(struct loader *L) {
         default:
                 break;
         }
+        matcher_free(&L->old_terms); /* merged, unless the section was not one that has them */
         L->sec = SEC_NONE;
         L->discard = false;
 }

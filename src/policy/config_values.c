@@ -1,9 +1,10 @@
 /* One config value from its text, by the type and flags of its key in the
  * table: durations, sizes and percentages, numbers, booleans, actions,
- * paths, regexes, users, matchers. Pure: knows nothing of files, lines or
- * sections; a refused value gets the reason a person can act on, and the
- * caller puts "file:line: key: " in front. Allocates what the value owns
- * (a copied path, a compiled regex). */
+ * paths, matchers. Pure: knows nothing of files, lines or sections; a
+ * refused value gets the reason a person can act on, and the caller puts
+ * "file:line: key: " in front; so does an accepted value in a deprecated
+ * spelling get its warning. Allocates what the value owns (a copied
+ * path, a compiled regex). */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -44,24 +45,36 @@ static int to_bool(const char *v, bool *p, char *why) {
         return 0;
 }
 
-/* protect / prefer / avoid: each line adds one matcher to the list. */
+/* protect, prefer, avoid, match: each line adds one matcher to the list.
+ * 1: accepted, a deprecated spelling (the warning in why). */
 static int to_matcher(const char *v, struct matcher_list *l, char *why) {
-        char msg[256];
+        char msg[CONFIG_WHY_MAX];
         struct matcher m;
         int r = matcher_parse(v, &m, msg, sizeof(msg));
         if (r == -ENOMEM)
                 return -ENOMEM;
-        if (r < 0) {
+        if (r != 0)
                 sanitize_copy(why, CONFIG_WHY_MAX, msg);
+        if (r < 0)
                 return -EINVAL;
-        }
         if (matcher_list_add(l, &m) < 0) {
-                if (m.has_re)
-                        regfree(&m.re);
-                free(m.source);
+                matcher_free(&m);
                 return -ENOMEM;
         }
-        return 0;
+        return r;
+}
+
+/* [adjust:] comm, cmdline, exe, cgroup, user and [supervisor:] cgroup:
+ * one term of the field the key is named after, its value taken whole. */
+static int to_old_term(const struct config_key *k, const char *v, struct matcher *m, char *why) {
+        char msg[CONFIG_WHY_MAX];
+        enum match_field field;
+        if (match_field_from_string(k->name, &field) < 0)
+                return refuse(why, "no field \"%s\"", k->name); /* a table bug */
+        int r = matcher_add_term(m, field, v, msg, sizeof(msg));
+        if (r == -EINVAL)
+                sanitize_copy(why, CONFIG_WHY_MAX, msg);
+        return r;
 }
 
 /* A whole decimal number: digits only. */
@@ -158,11 +171,10 @@ static int to_action(const struct config_key *k, const char *v, enum action_kind
         return 0;
 }
 
-static int to_path(const struct config_key *k, const char *v, char **p, char *why) {
+static int to_path(const char *v, char **p, char *why) {
         char s[CONFIG_SHOWN_MAX + 4];
         if (v[0] != '/')
-                return refuse(why, "\"%s\" is not absolute (%s starts with '/')", config_shown(s, v),
-                              k->type == CONFIG_EXE ? "an executable's path" : "a cgroup path");
+                return refuse(why, "\"%s\" is not absolute (a cgroup path starts with '/')", config_shown(s, v));
         char *copy = strdup(v);
         if (!copy)
                 return -ENOMEM;
@@ -178,32 +190,6 @@ static int to_restart_action(const char *v, enum restart_action *p, char *why) {
         if (restart_action_from_string(v, p) < 0)
                 return refuse(why, "invalid restart action \"%s\" (warn, stop, kill, cap-forks)", config_shown(s, v));
         return 0;
-}
-
-/* comm, cmdline: POSIX extended, as the matchers. */
-static int to_regex(const char *v, struct regex_value *p, char *why) {
-        char s[CONFIG_SHOWN_MAX + 4], msg[128];
-        int r = regcomp(&p->re, v, REG_EXTENDED | REG_NOSUB);
-        if (r != 0) {
-                regerror(r, &p->re, msg, sizeof(msg));
-                return refuse(why, "invalid regex \"%s\": %s", config_shown(s, v), msg);
-        }
-        p->source = strdup(v);
-        if (!p->source) {
-                regfree(&p->re);
-                return -ENOMEM;
-        }
-        return 0;
-}
-
-static int to_user(const char *v, struct user_value *p, char *why) {
-        char msg[256];
-        if (matcher_resolve_user(v, &p->uid, msg, sizeof(msg)) < 0) {
-                sanitize_copy(why, CONFIG_WHY_MAX, msg);
-                return -EINVAL;
-        }
-        p->source = strdup(v);
-        return p->source ? 0 : -ENOMEM;
 }
 
 /* A whole number with an optional sign, -1000..1000. */
@@ -241,6 +227,8 @@ int config_value_parse(const struct config_key *k, const char *v, void *p, char 
                 return to_bool(v, p, why);
         case CONFIG_MATCHERS:
                 return to_matcher(v, p, why);
+        case CONFIG_OLD_TERM:
+                return to_old_term(k, v, p, why);
         case CONFIG_UINT:
                 return to_uint(k, v, p, why);
         case CONFIG_SIZE_PCT:
@@ -254,14 +242,9 @@ int config_value_parse(const struct config_key *k, const char *v, void *p, char 
         case CONFIG_ACTION:
                 return to_action(k, v, p, why);
         case CONFIG_PATH:
-        case CONFIG_EXE:
-                return to_path(k, v, p, why);
+                return to_path(v, p, why);
         case CONFIG_RESTART_ACTION:
                 return to_restart_action(v, p, why);
-        case CONFIG_REGEX:
-                return to_regex(v, p, why);
-        case CONFIG_USER:
-                return to_user(v, p, why);
         case CONFIG_OOM_ADJ:
                 return to_oom_adj(v, p, why);
         case CONFIG_THRESHOLDS:

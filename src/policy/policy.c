@@ -133,7 +133,6 @@ int supervisor_rule_init(struct supervisor_rule *r, const char *name) {
 
 void supervisor_rule_free(struct supervisor_rule *r) {
         free(r->name);
-        free(r->cgroup_glob);
         matcher_list_free(&r->match);
         *r = (struct supervisor_rule){ 0 };
 }

@@ -37,4 +37,3 @@ bool adjust_rule_has_selector(const struct adjust_rule *r);
 /* matcher.c: a user name or uid to a uid (NSS lookup: at load time
  * only). On error returns -EINVAL with a reason in err. */
 int matcher_resolve_user(const char *name, uid_t *ret, char *err, size_t errsize);
-const char *match_field_to_string(enum match_field f);

@@ -79,6 +79,7 @@ static void print_value(const struct config_key *k, const void *base, FILE *out)
                 fprintf(out, "%u", *CONFIG_AT(unsigned, base, k));
                 break;
         case CONFIG_MATCHERS: /* one line each: print_key */
+        case CONFIG_OLD_TERM: /* never printed: print_section */
                 break;
         case CONFIG_SIZE_PCT:
                 print_size_or_pct(out, CONFIG_AT(struct size_or_pct, base, k));
@@ -100,14 +101,7 @@ static void print_value(const struct config_key *k, const void *base, FILE *out)
                 fputs(thresholds_mode_to_string(*CONFIG_AT(enum thresholds_mode, base, k)), out);
                 break;
         case CONFIG_PATH:
-        case CONFIG_EXE:
                 fputs(*CONFIG_AT(char *, base, k), out);
-                break;
-        case CONFIG_REGEX:
-                fputs(CONFIG_AT(struct regex_value, base, k)->source, out);
-                break;
-        case CONFIG_USER:
-                fputs(CONFIG_AT(struct user_value, base, k)->source, out);
                 break;
         case CONFIG_OOM_ADJ:
                 fprintf(out, "%d", *CONFIG_AT(int, base, k));
@@ -131,12 +125,13 @@ static void print_key(const struct config_key *k, const void *base, FILE *out) {
         }
 }
 
-/* A section header and every key the section may hold. */
+/* A section header and every key the section may hold; an old spelling
+ * is read into the new one and printed as such. */
 static void print_section(FILE *out, const char *header, const char *name, unsigned section, const void *base) {
         fprintf(out, "\n[%s%s]\n", header, name ? name : "");
         for (size_t i = 0; i < config_n_keys; i++) {
                 const struct config_key *k = &config_keys[i];
-                if (k->sections & section)
+                if ((k->sections & section) && !(k->flags & CONFIG_F_DEPRECATED))
                         print_key(k, base, out);
         }
 }

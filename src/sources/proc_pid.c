@@ -1,9 +1,11 @@
 /* /proc/PID files of one process. The name (comm) is chosen by the process
  * itself and may hold spaces, parentheses and newlines, so stat is split
  * at the LAST ')' and nothing before it is trusted as a field. */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sources/kv.h"
 #include "sources/proc_pid.h"
@@ -277,5 +279,26 @@ int read_proc_cmdline(const char *root, pid_t pid, char *buf, size_t size) {
         for (ssize_t i = 0; i + 1 < n; i++)
                 if (buf[i] == '\0')
                         buf[i] = ' ';
+        return 0;
+}
+
+/* A binary replaced on disk (a package upgrade) reads "PATH (deleted)":
+ * it is still that program. */
+int read_proc_exe(const char *root, pid_t pid, char *buf, size_t size) {
+        static const char deleted[] = " (deleted)";
+        char rel[64], path[PATH_MAX];
+        snprintf(rel, sizeof(rel), "/proc/%d/exe", (int)pid);
+        buf[0] = '\0';
+        if (size < 2 || path_join(path, sizeof(path), root, rel) < 0)
+                return -ENAMETOOLONG;
+        ssize_t n = readlink(path, buf, size - 1);
+        if (n < 0) {
+                buf[0] = '\0';
+                return -errno;
+        }
+        buf[n] = '\0';
+        size_t d = sizeof(deleted) - 1;
+        if ((size_t)n > d && strcmp(buf + n - d, deleted) == 0)
+                buf[n - d] = '\0';
         return 0;
 }

@@ -25,12 +25,13 @@ static void load(const char *text, struct policy *p) {
 }
 
 static const char rules[] =
-        "[adjust:db]\ncomm = ^(postgres|mysqld)$\nuser = root\noom_score_adj = -500\n"
-        "[adjust:workers]\ncmdline = --type=renderer\noom_score_adj = 800\n"
-        "[adjust:tools]\nexe = /usr/lib/*/bin/tool\noom_score_adj = 100\n"
-        "[adjust:plain]\nexe = /usr/bin/[x]\noom_score_adj = 150\n"
-        "[adjust:batch]\ncgroup = /batch/*\noom_score_adj = 900\nenforce = yes\n"
-        "[adjust:any-postgres]\ncomm = ^postgres$\noom_score_adj = 200\n";
+        "[adjust:db]\nmatch = comm:^(postgres|mysqld)$ && user:root\noom_score_adj = -500\n"
+        "[adjust:workers]\nmatch = cmdline:--type=renderer\noom_score_adj = 800\n"
+        "[adjust:tools]\nmatch = exe:/usr/lib/*/bin/tool\noom_score_adj = 100\n"
+        "[adjust:plain]\nmatch = exe:/usr/bin/[x]\noom_score_adj = 150\n"
+        "[adjust:batch]\nmatch = cgroup:/batch/*\noom_score_adj = 900\nenforce = yes\n"
+        "[adjust:any-postgres]\nmatch = ^postgres$\noom_score_adj = 200\n"
+        "[adjust:either]\nmatch = ^a$ && user:1\nmatch = ^b$\noom_score_adj = 300\n";
 
 static int match(const struct policy *p, struct adjust_facts f) {
         return adjust_first_match(p->adjust, p->n_adjust, &f);
@@ -64,16 +65,22 @@ static void test_match(void **state) {
                 match(&p, (struct adjust_facts){ .comm = "c", .cmdline = "--type=renderer", .cgroup = "/batch/x" }), 1);
         /* nothing read, nothing matched */
         assert_int_equal(match(&p, (struct adjust_facts){ .comm = NULL }), -1);
+        /* match lines: any of them (OR), the terms of one all (AND) */
+        assert_int_equal(match(&p, (struct adjust_facts){ .comm = "a", .uid = 1, .has_uid = true }), 6);
+        assert_int_equal(match(&p, (struct adjust_facts){ .comm = "a", .uid = 2, .has_uid = true }), -1);
+        assert_int_equal(match(&p, (struct adjust_facts){ .comm = "b", .uid = 2, .has_uid = true }), 6);
         policy_free(&p);
 }
 
 static void test_shadows(void **state) {
         struct policy p;
-        load("[adjust:a]\ncomm = ^x$\noom_score_adj = 1\n"
-             "[adjust:b]\ncomm = ^x$\nuser = 0\noom_score_adj = 2\n"
-             "[adjust:c]\nuser = root\noom_score_adj = 3\n"
-             "[adjust:d]\nuser = 0\ncgroup = /a\noom_score_adj = 4\n"
-             "[adjust:e]\ncomm = ^y$\ncgroup = /a\noom_score_adj = 5\n",
+        load("[adjust:a]\nmatch = ^x$\noom_score_adj = 1\n"
+             "[adjust:b]\nmatch = user:0 && comm:^x$\noom_score_adj = 2\n"
+             "[adjust:c]\nmatch = user:root\noom_score_adj = 3\n"
+             "[adjust:d]\nmatch = user:0 && cgroup:/a\noom_score_adj = 4\n"
+             "[adjust:e]\nmatch = comm:^y$ && cgroup:/a\noom_score_adj = 5\n"
+             "[adjust:f]\nmatch = comm:^x$ && cgroup:/a\nmatch = ^z$\noom_score_adj = 6\n"
+             "[adjust:g]\nmatch = ^z$\nmatch = ^y$\noom_score_adj = 7\n",
              &p);
         const struct adjust_rule *r = p.adjust;
         assert_true(adjust_rule_shadows(&r[0], &r[1])); /* b narrower than a */
@@ -82,6 +89,10 @@ static void test_shadows(void **state) {
         assert_false(adjust_rule_shadows(&r[0], &r[4])); /* other comm */
         assert_false(adjust_rule_shadows(&r[3], &r[4])); /* e has no user */
         assert_true(adjust_rule_shadows(&r[4], &r[4]));
+        /* several lines: each line of the later one must be covered */
+        assert_false(adjust_rule_shadows(&r[0], &r[5])); /* ^z$ is not */
+        assert_true(adjust_rule_shadows(&r[6], &r[4]));  /* by its line ^y$ */
+        assert_false(adjust_rule_shadows(&r[6], &r[5]));
         policy_free(&p);
 }
 
@@ -89,9 +100,9 @@ static void test_shadow_warning(void **state) {
         struct config_errors e = { 0 };
         struct policy p;
         static const char text[] =
-                "[adjust:a]\ncomm = ^x$\noom_score_adj = 1\n\n"
-                "[adjust:b]\ncomm = ^x$\noom_score_adj = 2\n"
-                "[adjust:c]\ncomm = ^x$\nenforce = yes\nuser = 0\noom_score_adj = 2\n";
+                "[adjust:a]\nmatch = ^x$\noom_score_adj = 1\n\n"
+                "[adjust:b]\nmatch = comm:^x$\noom_score_adj = 2\n"
+                "[adjust:c]\nmatch = ^x$ && user:0\nenforce = yes\noom_score_adj = 2\n";
         FILE *f = fmemopen((void *)text, strlen(text), "r");
         assert_int_equal(config_load_stream(f, "t.conf", &p, &e), 0); /* a warning, not an error */
         fclose(f);
@@ -108,7 +119,7 @@ static void test_shadow_warning(void **state) {
 static void test_track_table(void **state) {
         struct policy p;
         struct adjuster a;
-        load("[adjust:a]\ncomm = x\noom_score_adj = 1\n", &p);
+        load("[adjust:a]\nmatch = x\noom_score_adj = 1\n", &p);
         assert_int_equal(adjuster_init(&a, &p, "/", NULL, 1, true), 0);
         size_t limit = a.track_cap / 4 * 3;
         for (pid_t pid = 2; pid < (pid_t)limit + 2; pid++)
@@ -210,11 +221,11 @@ static void check_live(const char *conf, int base, int want, int moved, int afte
 }
 
 static void test_live_once(void **state) {
-        check_live("[adjust:c]\ncomm = ^og-unit-child$\noom_score_adj = 700\n", 0, 700, 650, 650);
+        check_live("[adjust:c]\nmatch = ^og-unit-child$\noom_score_adj = 700\n", 0, 700, 650, 650);
 }
 
 static void test_live_enforce(void **state) {
-        check_live("[adjust:c]\ncomm = ^og-unit-child$\noom_score_adj = 700\nenforce = yes\n", 0, 700, 650, 700);
+        check_live("[adjust:c]\nmatch = ^og-unit-child$\noom_score_adj = 700\nenforce = yes\n", 0, 700, 650, 700);
 }
 
 int main(void) {

@@ -37,6 +37,8 @@ static void test_globs(void **state) {
                 { "/a**", "/abc", true },
                 { "/a**", "/abc/d", false },
                 { "/**", "relative", false },
+                /* A plain path matches itself, even when it holds a [. */
+                { "/a[1]", "/a[1]", true },
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++)
                 if (cgroup_glob_match(cases[i].glob, cases[i].path) != cases[i].match)

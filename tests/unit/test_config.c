@@ -65,7 +65,7 @@ static const char full_conf[] =
         "kill_timeout = 500ms\n"
         "prefer = cmdline:--type=renderer\n"
         "avoid = user:0\n"
-        "protect = cgroup:^/system\\.slice/\n"
+        "protect = cgroup:/system.slice/*\n"
         "\n"
         "[global]\n"
         "mem_available_below = 5%\n"
@@ -97,12 +97,20 @@ static const char full_conf[] =
         "psi_full_avg10_above = 12.5\n"
         "headroom_below = 10%\n";
 
+/* Line i of l is the one term field, written source. */
 static void assert_matcher(const struct matcher_list *l, size_t i, enum match_field field, const char *source) {
         assert_true(i < l->n);
-        assert_int_equal(l->items[i].field, field);
+        assert_int_equal(l->items[i].n_terms, 1);
+        assert_int_equal(l->items[i].terms[0].field, field);
         assert_string_equal(l->items[i].source, source);
-        assert_int_equal(l->items[i].has_re, field != MATCH_USER);
+        enum match_kind kind = field == MATCH_USER                           ? MATCH_UID
+                               : field == MATCH_CGROUP || field == MATCH_EXE ? MATCH_GLOB
+                                                                             : MATCH_REGEX;
+        assert_int_equal(l->items[i].terms[0].kind, kind);
 }
+
+/* The uid of the one term of line i. */
+static uid_t uid_of(const struct matcher_list *l, size_t i) { return l->items[i].terms[0].uid; }
 
 static void test_valid_full(void **state) {
         struct config_errors e = { 0 };
@@ -120,12 +128,12 @@ static void test_valid_full(void **state) {
         assert_int_equal(p.daemon.kill_timeout_ns, 500 * NSEC_PER_MSEC);
         assert_int_equal(p.daemon.protect.n, 2);
         assert_matcher(&p.daemon.protect, 0, MATCH_COMM, "^(systemd|sshd)$");
-        assert_matcher(&p.daemon.protect, 1, MATCH_CGROUP, "cgroup:^/system\\.slice/");
+        assert_matcher(&p.daemon.protect, 1, MATCH_CGROUP, "cgroup:/system.slice/*");
         assert_int_equal(p.daemon.prefer.n, 1);
         assert_matcher(&p.daemon.prefer, 0, MATCH_CMDLINE, "cmdline:--type=renderer");
         assert_int_equal(p.daemon.avoid.n, 1);
         assert_matcher(&p.daemon.avoid, 0, MATCH_USER, "user:0");
-        assert_int_equal(p.daemon.avoid.items[0].uid, 0);
+        assert_int_equal(uid_of(&p.daemon.avoid, 0), 0);
 
         struct proc_facts sshd = { .comm = "sshd", .cgroup = "/user.slice/x" };
         struct proc_facts sshd2 = { .comm = "sshd2", .cgroup = "/user.slice/x" };
@@ -178,7 +186,7 @@ static void test_valid_full(void **state) {
         assert_matcher(&web->prefer, 1, MATCH_COMM, "^nginx$");
         assert_int_equal(web->protect.n, 1);
         assert_matcher(&web->protect, 0, MATCH_USER, "user:root");
-        assert_int_equal(web->protect.items[0].uid, 0);
+        assert_int_equal(uid_of(&web->protect, 0), 0);
         assert_int_equal(web->avoid.n, 0);
 
         assert_string_equal(batch->name, "batch");
@@ -376,10 +384,11 @@ static void test_matcher_errors(void **state) {
                 "avoid = comm:\n"
                 "protect = user:nosuchuser2\n",
                 "t.conf:2: protect: unknown user \"nosuchuser\"",
-                "t.conf:4: prefer: invalid regex \"(\": Unmatched ( or \\(", "t.conf:5: avoid: empty pattern",
+                "t.conf:4: prefer: invalid regex \"(\": Unmatched ( or \\(",
+                "t.conf:5: avoid: empty pattern after \"user:\"",
                 "t.conf:8: protect: invalid regex \"[a\": Unmatched [, [^, [:, [., or [=",
-                "t.conf:9: prefer: invalid regex \"?(x\": Unmatched ( or \\(", "t.conf:13: avoid: empty pattern",
-                "t.conf:14: protect: unknown user \"nosuchuser2\"");
+                "t.conf:9: prefer: invalid regex \"?(x\": Unmatched ( or \\(",
+                "t.conf:13: avoid: empty pattern after \"comm:\"", "t.conf:14: protect: unknown user \"nosuchuser2\"");
         EXPECT_ERRORS(
                 "protect = ^x$\n"
                 "[global]\n"
@@ -411,7 +420,7 @@ static void test_matcher_values(void **state) {
         assert_int_equal(p.daemon.protect.n, 3);
         assert_matcher(&p.daemon.protect, 0, MATCH_COMM, "foo:bar");
         assert_matcher(&p.daemon.protect, 1, MATCH_USER, "user:4242");
-        assert_int_equal(p.daemon.protect.items[1].uid, 4242);
+        assert_int_equal(uid_of(&p.daemon.protect, 1), 4242);
         assert_matcher(&p.daemon.protect, 2, MATCH_COMM, "comm:user:x");
         struct proc_facts f = { .comm = "user:x" };
         assert_true(matcher_list_match(&p.daemon.protect, &f));
@@ -497,7 +506,7 @@ static void test_structure_errors(void **state) {
                 "t.conf:13: [global] junk: unexpected text after ']'",
                 "t.conf:14: [frobnicate]: unknown section (expected [daemon], [global], [cgroup:NAME], [supervisor:NAME] or [adjust:NAME])",
                 "t.conf:16: [adjust:db]: missing oom_score_adj",
-                "t.conf:18: [supervisor:nginx]: say which processes are supervisors (match and/or cgroup)",
+                "t.conf:18: [supervisor:nginx]: say which processes are supervisors (match = FIELD:PATTERN)",
                 "t.conf:19: [daemon]: duplicate section (first on line 3)",
                 "t.conf:20: dry_run: invalid boolean \"nope\" (yes/no, true/false, on/off, 1/0)",
                 "t.conf:22: usage_above: only valid in [cgroup:NAME]",
@@ -653,14 +662,25 @@ static void test_long_text_is_cut(void **state) {
         config_errors_free(&e);
 }
 
-static void assert_matchers_equal(const struct matcher_list *a, const struct matcher_list *b) {
+/* The same lines, term by term (sources may differ: "^x$" is comm:^x$). */
+static void assert_matchers_mean_same(const struct matcher_list *a, const struct matcher_list *b) {
         assert_int_equal(a->n, b->n);
         for (size_t i = 0; i < a->n; i++) {
-                assert_int_equal(a->items[i].field, b->items[i].field);
-                assert_string_equal(a->items[i].source, b->items[i].source);
-                assert_int_equal(a->items[i].has_re, b->items[i].has_re);
-                assert_int_equal(a->items[i].uid, b->items[i].uid);
+                const struct matcher *x = &a->items[i], *y = &b->items[i];
+                assert_int_equal(x->n_terms, y->n_terms);
+                for (size_t j = 0; j < x->n_terms; j++) {
+                        assert_int_equal(x->terms[j].field, y->terms[j].field);
+                        assert_int_equal(x->terms[j].kind, y->terms[j].kind);
+                        assert_string_equal(x->terms[j].pattern, y->terms[j].pattern);
+                        assert_int_equal(x->terms[j].uid, y->terms[j].uid);
+                }
         }
+}
+
+static void assert_matchers_equal(const struct matcher_list *a, const struct matcher_list *b) {
+        assert_matchers_mean_same(a, b);
+        for (size_t i = 0; i < a->n; i++)
+                assert_string_equal(a->items[i].source, b->items[i].source);
 }
 
 static bool size_equal(const struct size_or_pct *a, const struct size_or_pct *b) {
@@ -691,22 +711,22 @@ static void assert_rule_equal(const struct rule *a, const struct rule *b) {
         assert_matchers_equal(&a->protect, &b->protect);
 }
 
-static void assert_same_string(const char *a, const char *b) {
-        assert_true((a == NULL) == (b == NULL));
-        if (a)
-                assert_string_equal(a, b);
-}
-
 static void assert_adjust_equal(const struct adjust_rule *a, const struct adjust_rule *b) {
         assert_string_equal(a->name, b->name);
-        assert_same_string(a->comm.source, b->comm.source);
-        assert_same_string(a->cmdline.source, b->cmdline.source);
-        assert_same_string(a->exe, b->exe);
-        assert_same_string(a->cgroup, b->cgroup);
-        assert_same_string(a->user.source, b->user.source);
-        assert_int_equal(a->user.uid, b->user.uid);
+        assert_matchers_equal(&a->match, &b->match);
         assert_int_equal(a->oom_score_adj, b->oom_score_adj);
         assert_int_equal(a->enforce, b->enforce);
+}
+
+static void assert_supervisor_equal(const struct supervisor_rule *a, const struct supervisor_rule *b) {
+        assert_string_equal(a->name, b->name);
+        assert_matchers_equal(&a->match, &b->match);
+        assert_int_equal(a->max_restarts, b->max_restarts);
+        assert_int_equal(a->window_ns, b->window_ns);
+        assert_int_equal(a->restart_action, b->restart_action);
+        assert_int_equal(a->zombies_above, b->zombies_above);
+        assert_int_equal(a->zombie_action, b->zombie_action);
+        assert_int_equal(a->container_init, b->container_init);
 }
 
 static void assert_policy_equal(const struct policy *a, const struct policy *b) {
@@ -729,6 +749,9 @@ static void assert_policy_equal(const struct policy *a, const struct policy *b) 
         assert_int_equal(a->n_adjust, b->n_adjust);
         for (size_t i = 0; i < a->n_adjust; i++)
                 assert_adjust_equal(&a->adjust[i], &b->adjust[i]);
+        assert_int_equal(a->n_supervisors, b->n_supervisors);
+        for (size_t i = 0; i < a->n_supervisors; i++)
+                assert_supervisor_equal(&a->supervisors[i], &b->supervisors[i]);
 }
 
 static char *print_to_string(const struct policy *p) {
@@ -757,6 +780,7 @@ static void roundtrip(const char *text) {
         free(again);
         policy_free(&a);
         policy_free(&b);
+        config_errors_free(&e); /* the warnings of an old spelling */
 }
 
 static void test_print_roundtrip(void **state) {
@@ -798,11 +822,15 @@ static void test_adjust_values(void **state) {
         assert_int_equal(p.adjust[0].oom_score_adj, -1000);
         assert_false(p.adjust[0].enforce);
         assert_int_equal(p.adjust[0].line, 1);
-        assert_string_equal(p.adjust[1].cgroup, "/b"); /* trailing slash dropped */
-        assert_int_equal(p.adjust[1].user.uid, 0);
+        assert_int_equal(p.adjust[1].match.n, 1);
+        assert_int_equal(p.adjust[1].match.items[0].n_terms, 2);
+        assert_string_equal(p.adjust[1].match.items[0].terms[0].pattern, "/b"); /* trailing slash dropped */
+        assert_int_equal(p.adjust[1].match.items[0].terms[1].uid, 0);
+        assert_string_equal(p.adjust[1].match.items[0].source, "cgroup:/b && user:root");
         assert_true(p.adjust[1].enforce);
         assert_int_equal(p.adjust[1].oom_score_adj, 1000);
         policy_free(&p);
+        config_errors_free(&e);
 }
 
 static void test_adjust_errors(void **state) {
@@ -815,7 +843,7 @@ static void test_adjust_errors(void **state) {
                 "[adjust:a]\ncomm = x\noom_score_adj = 1\n"
                 "[adjust:b c]\ncomm = x\noom_score_adj = 1\n"
                 "[adjust:f]\nusage_above = 5%\noom_score_adj = 1\ncomm = x\n",
-                "t.conf:1: [adjust:a]: no selector (comm, cmdline, exe, cgroup or user); say which processes it is for",
+                "t.conf:1: [adjust:a]: no match; say which processes it is for (match = FIELD:PATTERN)",
                 "t.conf:3: [adjust:b]: missing oom_score_adj",
                 "t.conf:6: comm: invalid regex \"(\": Unmatched ( or \\(",
                 "t.conf:7: oom_score_adj: invalid number \"1e3\" (a whole number, -1000..1000)",
@@ -827,6 +855,312 @@ static void test_adjust_errors(void **state) {
                 "t.conf:16: [adjust:a]: duplicate section (first on line 1)",
                 "t.conf:19: [adjust:b c]: invalid rule name (use letters, digits, '-', '_', '.', '@')",
                 "t.conf:23: usage_above: only valid in [cgroup:NAME]");
+}
+
+/* ---- the matcher language: terms, every key, the old spellings ---- */
+
+/* Loads text, expecting no error and exactly the NULL-terminated list of
+ * warnings. */
+static void load_warned(const char *text, struct policy *p, const char *const *want) {
+        struct config_errors e = { 0 };
+        if (load(text, p, &e) != 0) {
+                config_errors_print(&e, stderr);
+                fail_msg("refused:\n%s", text);
+        }
+        size_t n = 0;
+        while (want[n])
+                n++;
+        for (size_t i = 0; i < e.n_warnings || i < n; i++) {
+                const char *got = i < e.n_warnings ? e.warnings[i] : "(none)";
+                const char *exp = i < n ? want[i] : "(none)";
+                if (strcmp(got, exp) != 0)
+                        fail_msg("warning %zu:\n got  %s\n want %s", i, got, exp);
+        }
+        config_errors_free(&e);
+}
+
+#define LOAD_WARNED(text, p, ...) load_warned(text, p, (const char *const[]){ __VA_ARGS__ })
+
+static const struct match_term *term(const struct matcher_list *l, size_t line, size_t i) {
+        assert_true(line < l->n);
+        assert_true(i < l->items[line].n_terms);
+        return &l->items[line].terms[i];
+}
+
+static void test_matcher_terms(void **state) {
+        struct policy p;
+        LOAD_WARNED(
+                "[daemon]\n"
+                "protect = comm:^java$ &&   user:4242\n"
+                "protect = exe:/usr/bin/[x] && cmdline:a&[&]b\n"
+                "prefer = cgroup:/batch/*/ && ^job$\n"
+                "avoid = exe:/opt/*/bin/srv\n"
+                "[global]\n"
+                "psi_full_avg10_above = 40\n",
+                &p, NULL);
+        const struct matcher_list *pr = &p.daemon.protect;
+        assert_int_equal(pr->n, 2);
+        assert_int_equal(pr->items[0].n_terms, 2);
+        assert_string_equal(pr->items[0].source, "comm:^java$ &&   user:4242"); /* as written */
+        assert_int_equal(term(pr, 0, 0)->field, MATCH_COMM);
+        assert_string_equal(term(pr, 0, 0)->pattern, "^java$");
+        assert_int_equal(term(pr, 0, 1)->kind, MATCH_UID);
+        assert_int_equal(term(pr, 0, 1)->uid, 4242);
+        assert_int_equal(term(pr, 1, 0)->kind, MATCH_GLOB);
+        assert_string_equal(term(pr, 1, 1)->pattern, "a&[&]b");
+        const struct matcher_list *pf = &p.daemon.prefer;
+        assert_int_equal(term(pf, 0, 0)->field, MATCH_CGROUP);
+        assert_int_equal(term(pf, 0, 0)->kind, MATCH_GLOB);
+        assert_string_equal(term(pf, 0, 0)->pattern, "/batch/*"); /* trailing '/' dropped */
+        assert_int_equal(term(pf, 0, 1)->field, MATCH_COMM);
+        assert_int_equal(matcher_list_fields(pr),
+                         1u << MATCH_COMM | 1u << MATCH_USER | 1u << MATCH_EXE | 1u << MATCH_CMDLINE);
+
+        /* AND within a line, OR between lines; a fact not read never matches */
+        struct proc_facts f = { .comm = "java", .uid = 4242, .has_uid = true };
+        assert_true(matcher_list_match(pr, &f));
+        f.uid = 1;
+        assert_false(matcher_list_match(pr, &f));
+        f = (struct proc_facts){ .comm = "java" };
+        assert_false(matcher_list_match(pr, &f));
+        /* a plain path with '[' matches itself; "&[&]" is a literal "&&" */
+        f = (struct proc_facts){ .comm = "x", .exe = "/usr/bin/[x]", .cmdline = "run a&&b" };
+        assert_true(matcher_list_match(pr, &f));
+        f.exe = "/usr/bin/x"; /* and as a glob, its set */
+        assert_true(matcher_list_match(pr, &f));
+        f.cmdline = "run a&b";
+        assert_false(matcher_list_match(pr, &f));
+        /* globs: FNM_PATHNAME, '*' stays within one level */
+        f = (struct proc_facts){ .comm = "job", .cgroup = "/batch/j1" };
+        assert_true(matcher_list_match(pf, &f));
+        f.cgroup = "/batch/j1/sub";
+        assert_false(matcher_list_match(pf, &f));
+        f = (struct proc_facts){ .comm = "srv", .exe = "/opt/a/bin/srv" };
+        assert_true(matcher_list_match(&p.daemon.avoid, &f));
+        f.exe = "/opt/a/b/bin/srv";
+        assert_false(matcher_list_match(&p.daemon.avoid, &f));
+        policy_free(&p);
+}
+
+/* One text in the new spelling in every key that takes a matcher. */
+static const char every_key_conf[] =
+        "[daemon]\n"
+        "protect = comm:^sshd$ && user:0\n"
+        "prefer = cmdline:--type=renderer && exe:/usr/lib/chromium/*\n"
+        "avoid = cgroup:/system.slice/* && ^Xorg$\n"
+        "[global]\n"
+        "psi_full_avg10_above = 40\n"
+        "protect = exe:/usr/bin/borg && user:root\n"
+        "prefer = ^java$ && cgroup:/user.slice/*\n"
+        "avoid = user:0 && cmdline:^/usr/sbin/\n"
+        "[cgroup:web]\n"
+        "path = /system.slice/nginx.service\n"
+        "usage_above = 90%\n"
+        "protect = cmdline:^nginx: master && user:0\n"
+        "prefer = ^php-fpm && exe:/usr/sbin/php-fpm*\n"
+        "avoid = cgroup:/system.slice/nginx.service && ^nginx$\n"
+        "[supervisor:nginx]\n"
+        "match = cmdline:^nginx: master && cgroup:/system.slice/nginx.service\n"
+        "match = exe:/usr/sbin/nginx && user:root\n"
+        "[adjust:db]\n"
+        "match = comm:^postgres$ && user:0\n"
+        "match = exe:/usr/lib/postgresql/*/bin/postgres && cgroup:/system.slice/postgresql.service\n"
+        "oom_score_adj = -500\n";
+
+static void test_matcher_every_key(void **state) {
+        struct policy p;
+        LOAD_WARNED(every_key_conf, &p, NULL);
+        const struct matcher_list *lists[] = {
+                &p.daemon.protect,   &p.daemon.prefer,        &p.daemon.avoid,         &p.global.protect,
+                &p.global.prefer,    &p.global.avoid,         &p.cgroups[0].protect,   &p.cgroups[0].prefer,
+                &p.cgroups[0].avoid, &p.supervisors[0].match, &p.supervisors[0].match, &p.adjust[0].match,
+        };
+        for (size_t i = 0; i < ELEMENTSOF(lists); i++)
+                for (size_t j = 0; j < lists[i]->n; j++)
+                        assert_int_equal(lists[i]->items[j].n_terms, 2);
+        assert_int_equal(p.supervisors[0].match.n, 2);
+        assert_int_equal(p.adjust[0].match.n, 2);
+        struct proc_facts pg = { .comm = "postgres", .uid = 0, .has_uid = true };
+        assert_true(matcher_list_match(&p.adjust[0].match, &pg));
+        pg.uid = 70;
+        assert_false(matcher_list_match(&p.adjust[0].match, &pg));
+        pg.exe = "/usr/lib/postgresql/15/bin/postgres";
+        pg.cgroup = "/system.slice/postgresql.service";
+        assert_true(matcher_list_match(&p.adjust[0].match, &pg));
+        policy_free(&p);
+        roundtrip(every_key_conf);
+}
+
+/* The old spelling old and the new one new load to the same policy (the
+ * old one with the warnings want, the new one with none), and so do
+ * they after policy_print; the printed old one warns no more. */
+static void same_as(const char *old, const char *new, const char *const *want) {
+        struct policy a, b;
+        load_warned(old, &a, want);
+        load_warned(new, &b, (const char *const[]){ NULL });
+        assert_policy_equal(&a, &b);
+        char *printed = print_to_string(&a);
+        struct policy c;
+        load_warned(printed, &c, (const char *const[]){ NULL });
+        assert_policy_equal(&a, &c);
+        free(printed);
+        policy_free(&a);
+        policy_free(&b);
+        policy_free(&c);
+}
+
+#define SAME_AS(old, new, ...) same_as(old, new, (const char *const[]){ __VA_ARGS__, NULL })
+
+static void test_old_adjust_selectors(void **state) {
+        SAME_AS("[adjust:a]\ncomm = ^postgres$\noom_score_adj = 1\n",
+                "[adjust:a]\nmatch = comm:^postgres$\noom_score_adj = 1\n",
+                "t.conf:2: comm: deprecated, write \"match = comm:^postgres$\" instead");
+        SAME_AS("[adjust:a]\ncmdline = -D /var/lib/pg\noom_score_adj = 1\n",
+                "[adjust:a]\nmatch = cmdline:-D /var/lib/pg\noom_score_adj = 1\n",
+                "t.conf:2: cmdline: deprecated, write \"match = cmdline:-D /var/lib/pg\" instead");
+        SAME_AS("[adjust:a]\nexe = /usr/bin/[x]\noom_score_adj = 1\n",
+                "[adjust:a]\nmatch = exe:/usr/bin/[x]\noom_score_adj = 1\n",
+                "t.conf:2: exe: deprecated, write \"match = exe:/usr/bin/[x]\" instead");
+        SAME_AS("[adjust:a]\ncgroup = /batch/*/\noom_score_adj = 1\n",
+                "[adjust:a]\nmatch = cgroup:/batch/*\noom_score_adj = 1\n",
+                "t.conf:2: cgroup: deprecated, write \"match = cgroup:/batch/*\" instead");
+        SAME_AS("[adjust:a]\nuser = root\noom_score_adj = 1\n", "[adjust:a]\nmatch = user:root\noom_score_adj = 1\n",
+                "t.conf:2: user: deprecated, write \"match = user:root\" instead");
+        /* all given must match: one line, the terms in the order of the file */
+        SAME_AS("[adjust:a]\nuser = 0\noom_score_adj = 1\ncomm = ^x$\nenforce = yes\n",
+                "[adjust:a]\nmatch = user:0 && comm:^x$\noom_score_adj = 1\nenforce = yes\n",
+                "t.conf:2: user: deprecated, write \"match = user:0 && comm:^x$\" instead",
+                "t.conf:4: comm: deprecated, write \"match = user:0 && comm:^x$\" instead");
+        /* with match lines: added to each */
+        SAME_AS("[adjust:a]\nmatch = ^a$ && user:1\ncgroup = /b\noom_score_adj = 1\n",
+                "[adjust:a]\nmatch = ^a$ && user:1 && cgroup:/b\noom_score_adj = 1\n",
+                "t.conf:3: cgroup: deprecated, write \"match = ^a$ && user:1 && cgroup:/b\" instead");
+        SAME_AS("[adjust:a]\nmatch = ^a$\nexe = /x\nmatch = ^b$\noom_score_adj = 1\n",
+                "[adjust:a]\nmatch = ^a$ && exe:/x\nmatch = ^b$ && exe:/x\noom_score_adj = 1\n",
+                "t.conf:3: exe: deprecated, end every match line with \" && exe:/x\" instead");
+        /* same meaning: the old AND of selectors */
+        struct policy p;
+        LOAD_WARNED("[adjust:a]\ncomm = ^pg\nuser = 0\noom_score_adj = 1\n", &p,
+                    "t.conf:2: comm: deprecated, write \"match = comm:^pg && user:0\" instead",
+                    "t.conf:3: user: deprecated, write \"match = comm:^pg && user:0\" instead", NULL);
+        const struct matcher_list *m = &p.adjust[0].match;
+        assert_true(matcher_list_match(m, &(struct proc_facts){ .comm = "pgx", .uid = 0, .has_uid = true }));
+        assert_false(matcher_list_match(m, &(struct proc_facts){ .comm = "pgx", .uid = 1, .has_uid = true }));
+        assert_false(matcher_list_match(m, &(struct proc_facts){ .comm = "xpg", .uid = 0, .has_uid = true }));
+        policy_free(&p);
+
+        /* "&&" in an old regex is literal text: the new spelling says so */
+        struct policy q;
+        LOAD_WARNED("[adjust:a]\ncmdline = a && b\noom_score_adj = 1\n", &p,
+                    "t.conf:2: cmdline: deprecated, write \"match = cmdline:a &[&] b\" instead", NULL);
+        LOAD_WARNED("[adjust:a]\nmatch = cmdline:a &[&] b\noom_score_adj = 1\n", &q, NULL);
+        assert_string_equal(p.adjust[0].match.items[0].source, q.adjust[0].match.items[0].source);
+        const struct proc_facts yes = { .cmdline = "x a && b" }, no = { .cmdline = "x a & b" };
+        assert_true(matcher_list_match(&p.adjust[0].match, &yes) && matcher_list_match(&q.adjust[0].match, &yes));
+        assert_false(matcher_list_match(&p.adjust[0].match, &no) || matcher_list_match(&q.adjust[0].match, &no));
+        policy_free(&p);
+        policy_free(&q);
+}
+
+static void test_old_supervisor_cgroup(void **state) {
+        static const char rule[] = "[cgroup:w]\npath = /w\nusage_above = 90%\n";
+        char old[256], new[256];
+        snprintf(old, sizeof(old), "%s[supervisor:s]\ncgroup = /w/\nmax_restarts = 3\n", rule);
+        snprintf(new, sizeof(new), "%s[supervisor:s]\nmatch = cgroup:/w\nmax_restarts = 3\n", rule);
+        SAME_AS(old, new, "t.conf:5: cgroup: deprecated, write \"match = cgroup:/w\" instead");
+        snprintf(old, sizeof(old), "%s[supervisor:s]\ncgroup = /w\nmatch = cmdline:^nginx: master\n", rule);
+        snprintf(new, sizeof(new), "%s[supervisor:s]\nmatch = cmdline:^nginx: master && cgroup:/w\n", rule);
+        SAME_AS(old, new,
+                "t.conf:5: cgroup: deprecated, write \"match = cmdline:^nginx: master && cgroup:/w\" instead");
+        snprintf(old, sizeof(old), "%s[supervisor:s]\nmatch = ^a$\nmatch = ^b$\ncgroup = /w/*\n", rule);
+        snprintf(new, sizeof(new), "%s[supervisor:s]\nmatch = ^a$ && cgroup:/w/*\nmatch = ^b$ && cgroup:/w/*\n", rule);
+        SAME_AS(old, new, "t.conf:7: cgroup: deprecated, end every match line with \" && cgroup:/w/*\" instead");
+}
+
+static void test_old_cgroup_regex(void **state) {
+        /* not starting with '/': the regex it was, in every matcher key */
+        struct policy p;
+        LOAD_WARNED(
+                "[daemon]\nprotect = cgroup:^/system\\.slice/\n"
+                "[global]\npsi_full_avg10_above = 40\nprefer = cgroup:^/a/b$\n"
+                "[cgroup:w]\npath = /w\nusage_above = 90%\navoid = ^x$ && cgroup:docker-\n"
+                "[supervisor:s]\nmatch = cgroup:^/w$\n"
+                "[adjust:a]\nmatch = cgroup:\\.scope$\noom_score_adj = 1\n",
+                &p,
+                "t.conf:2: protect: \"cgroup:^/system\\.slice/\": a regex after cgroup: is deprecated, write a path "
+                "glob (e.g. cgroup:/system.slice/*) instead",
+                "t.conf:5: prefer: \"cgroup:^/a/b$\": a regex after cgroup: is deprecated, write the path glob "
+                "cgroup:/a/b instead",
+                "t.conf:9: avoid: \"cgroup:docker-\": a regex after cgroup: is deprecated, write a path glob (e.g. "
+                "cgroup:/system.slice/*) instead",
+                "t.conf:11: match: \"cgroup:^/w$\": a regex after cgroup: is deprecated, write the path glob "
+                "cgroup:/w instead",
+                "t.conf:13: match: \"cgroup:\\.scope$\": a regex after cgroup: is deprecated, write a path glob "
+                "(e.g. cgroup:/system.slice/*) instead",
+                NULL);
+        assert_int_equal(term(&p.daemon.protect, 0, 0)->kind, MATCH_REGEX);
+        assert_int_equal(term(&p.adjust[0].match, 0, 0)->kind, MATCH_REGEX);
+        /* a regex: at any depth, anywhere in the path unless anchored */
+        struct proc_facts f = { .comm = "x", .cgroup = "/system.slice/a/b.service" };
+        assert_true(matcher_list_match(&p.daemon.protect, &f));
+        f.cgroup = "/user.slice/system.slice/";
+        assert_false(matcher_list_match(&p.daemon.protect, &f));
+        f.cgroup = "/system.slice/docker-1.scope";
+        assert_true(matcher_list_match(&p.cgroups[0].avoid, &f));
+        assert_true(matcher_list_match(&p.adjust[0].match, &f));
+        /* printed as it was written: it reads back the same, warned again */
+        char *printed = print_to_string(&p);
+        assert_non_null(strstr(printed, "\nprotect = cgroup:^/system\\.slice/\n"));
+        free(printed);
+        policy_free(&p);
+
+        /* starting with '/': a glob; one that looks like a regex is warned */
+        LOAD_WARNED(
+                "[daemon]\nprotect = cgroup:/a/.*\navoid = cgroup:/(a|b)\nprefer = cgroup:/a.slice/*\n"
+                "[global]\npsi_full_avg10_above = 40\n",
+                &p,
+                "t.conf:2: protect: \"cgroup:/a/.*\" looks like a regex, but cgroup: takes a path glob ('*' any "
+                "name within one level, '?' one character)",
+                "t.conf:3: avoid: \"cgroup:/(a|b)\" looks like a regex, but cgroup: takes a path glob ('*' any "
+                "name within one level, '?' one character)",
+                NULL);
+        assert_int_equal(term(&p.daemon.protect, 0, 0)->kind, MATCH_GLOB);
+        f.cgroup = "/a/.x";
+        assert_true(matcher_list_match(&p.daemon.protect, &f));
+        f.cgroup = "/a/x";
+        assert_false(matcher_list_match(&p.daemon.protect, &f));
+        policy_free(&p);
+}
+
+static void test_matcher_syntax_errors(void **state) {
+        EXPECT_ERRORS(
+                "[daemon]\n"
+                "protect = comm:^sshd$ &&\n"
+                "prefer = && cmdline:worker\n"
+                "avoid = ^a$ && && ^b$\n"
+                "protect = ^a$ && exe:bin/x\n"
+                "protect = ^a$ && user:\n"
+                "protect = cgroup:/a && cmdline:(\n"
+                "[global]\n"
+                "psi_full_avg10_above = 40\n"
+                "[supervisor:s]\n"
+                "match = user:no-such-user-x && ^a$\n"
+                "[adjust:a]\n"
+                "match = ^a$ && exe:\n"
+                "oom_score_adj = 1\n"
+                "[adjust:b]\n"
+                "exe = relative\n"
+                "oom_score_adj = 1\n",
+                "t.conf:2: protect: empty term: nothing after \"&&\"",
+                "t.conf:3: prefer: empty term: nothing before \"&&\"",
+                "t.conf:4: avoid: empty term: nothing between two \"&&\"",
+                "t.conf:5: protect: \"bin/x\" is not absolute (an executable's path starts with '/')",
+                "t.conf:6: protect: empty pattern after \"user:\"",
+                "t.conf:7: protect: invalid regex \"(\": Unmatched ( or \\(",
+                "t.conf:11: match: unknown user \"no-such-user-x\"",
+                "t.conf:10: [supervisor:s]: say which processes are supervisors (match = FIELD:PATTERN)",
+                "t.conf:13: match: empty pattern after \"exe:\"",
+                "t.conf:16: exe: \"relative\" is not absolute (an executable's path starts with '/')");
 }
 
 static void test_print_format(void **state) {
@@ -923,6 +1257,12 @@ int main(void) {
                 cmocka_unit_test(test_thresholds_mode),
                 cmocka_unit_test(test_one_section_alone),
                 cmocka_unit_test(test_reload_twice),
+                cmocka_unit_test(test_matcher_terms),
+                cmocka_unit_test(test_matcher_every_key),
+                cmocka_unit_test(test_old_adjust_selectors),
+                cmocka_unit_test(test_old_supervisor_cgroup),
+                cmocka_unit_test(test_old_cgroup_regex),
+                cmocka_unit_test(test_matcher_syntax_errors),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
-/* Victim choice on a fixture tree: who is never chosen, and protect
- * failing closed when a fact it needs cannot be read. */
+/* Victim choice on a fixture tree: who is never chosen, protect with
+ * several terms, and protect failing closed when a fact it needs cannot
+ * be read. */
 #include "testing.h"
 
 #include <stdio.h>
@@ -30,6 +31,14 @@ static void proc(pid_t pid, const char *comm, char state, unsigned long flags, u
         }
 }
 
+/* /proc/PID/exe, a symlink to target. */
+static void exe(pid_t pid, const char *target) {
+        char rel[64], path[PATH_MAX];
+        snprintf(rel, sizeof(rel), "/proc/%d/exe", (int)pid);
+        tree_path(path, sizeof(path), root, rel);
+        assert_int_equal(symlink(target, path), 0);
+}
+
 static int setup(void **state) {
         root = tree_new();
         tree_write(root, "/cg/cgroup.procs", "1\n10\n11\n12\n13\n14\n15\n");
@@ -40,6 +49,8 @@ static int setup(void **state) {
         proc(13, "nocmd", 'S', 0, 500000, 0, NULL); /* cmdline unreadable */
         proc(14, "db", 'S', 0, 400000, 0, "postgres: main");
         proc(15, "small", 'S', 0, 100000, 0, "small");
+        exe(14, "/usr/lib/postgresql/15/bin/postgres (deleted)");
+        exe(15, "/usr/bin/small");
         return 0;
 }
 
@@ -86,6 +97,21 @@ static void test_protect_fails_closed(void **state) {
         matcher_list_free(&l);
 }
 
+static void test_protect_terms(void **state) {
+        /* every term must match: nocmd is uid 0 */
+        struct matcher_list l = list_of("comm:^nocmd$ && user:1");
+        choose(&l, 13);
+        matcher_list_free(&l);
+        l = list_of("user:0 && comm:^nocmd$");
+        choose(&l, 14);
+        matcher_list_free(&l);
+        /* exe: db's is read (" (deleted)" cut) and matches; nocmd has none
+         * to read, so it is spared too (fails closed) */
+        l = list_of("exe:/usr/lib/postgresql/*/bin/postgres");
+        choose(&l, 15);
+        matcher_list_free(&l);
+}
+
 static void test_spares(void **state) {
         struct victim_policy vp = { .root = root, .self = 15 };
         struct proc_stat st;
@@ -101,6 +127,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_never_victims),
                 cmocka_unit_test(test_protect_fails_closed),
+                cmocka_unit_test(test_protect_terms),
                 cmocka_unit_test(test_spares),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
