@@ -18,6 +18,11 @@ struct machine_view {
          * in its 1 s window passed the rule's percentage, which avg10 (a
          * 10 s average updated every 2 s) will only show later. */
         bool psi_trigger_fired;
+        /* That trigger is armed (the daemon; not --status, not where the
+         * kernel refuses it): then it decides the PSI thresholds alone.
+         * avg10 lags ~10 s behind: it stays over a rule's share for seconds
+         * after the stall ended (after a kill), and would kill again. */
+        bool psi_trigger_armed;
         struct meminfo mem;
         struct psi psi;
         struct zoneinfo zones;

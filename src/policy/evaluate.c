@@ -71,7 +71,7 @@ bool thresholds_check_cgroup(const struct thresholds *th, const struct cgroup_vi
                            check_forecast(th->forecast_below_ns, cg, part, sizeof(part)), part) ||
                verdict_add(&v, th->failcnt_rate_above >= 0,
                            check_failcnt(th->failcnt_rate_above, cg, part, sizeof(part)), part) ||
-               verdict_add_psi(&v, th, cg->stats.has_psi, &cg->stats.psi, false));
+               verdict_add_psi(&v, th, cg->stats.has_psi, &cg->stats.psi, false, false));
         return verdict_fired(&v);
 }
 

@@ -30,8 +30,9 @@ bool verdict_add(struct verdict *v, bool set, bool held, const char *part);
 bool verdict_fired(const struct verdict *v);
 
 /* evaluate_psi.c: the PSI avg10 thresholds of th against psi (when
- * has_psi) as two conditions, some then full. trigger_fired: the PSI
- * trigger armed for the stricter of them fired (the machine's). Returns
- * as verdict_add. */
+ * has_psi) as two conditions, some then full. trigger_armed: a PSI
+ * trigger is armed for the stricter of them (the machine's): then it
+ * alone decides, trigger_fired saying whether it fired. Returns as
+ * verdict_add. */
 bool verdict_add_psi(struct verdict *v, const struct thresholds *th, bool has_psi, const struct psi *psi,
-                     bool trigger_fired);
+                     bool trigger_armed, bool trigger_fired);

@@ -58,6 +58,6 @@ bool thresholds_check_machine(const struct thresholds *th, const struct machine_
                            part) ||
                verdict_add(&v, th->watermark_below != WATERMARK_NONE,
                            check_watermark(th->watermark_below, m, part, sizeof(part)), part) ||
-               verdict_add_psi(&v, th, m->has_psi, &m->psi, m->psi_trigger_fired));
+               verdict_add_psi(&v, th, m->has_psi, &m->psi, m->psi_trigger_armed, m->psi_trigger_fired));
         return verdict_fired(&v);
 }

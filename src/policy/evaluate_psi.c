@@ -40,9 +40,11 @@ bool verdict_fired(const struct verdict *v) {
         return !v->decided && v->n_held > 0;
 }
 
-/* One PSI condition: avg10 above pct, or (machine) its trigger fired. */
-static bool psi_held(const char *kind, bool have, double avg10, double pct, bool fired, char *part, size_t size) {
-        if (have && over_threshold(avg10, pct)) {
+/* One PSI condition: avg10 above pct, or (machine) its trigger fired;
+ * where the trigger is armed (armed), it alone. */
+static bool psi_held(const char *kind, bool have, double avg10, double pct, bool armed, bool fired, char *part,
+                     size_t size) {
+        if (have && !armed && over_threshold(avg10, pct)) {
                 snprintf(part, size, "memory pressure %s avg10 %.2f%% > %.2f%%", kind, avg10, pct);
                 return true;
         }
@@ -54,18 +56,19 @@ static bool psi_held(const char *kind, bool have, double avg10, double pct, bool
 }
 
 bool verdict_add_psi(struct verdict *v, const struct thresholds *th, bool has_psi, const struct psi *psi,
-                     bool trigger_fired) {
+                     bool trigger_armed, bool trigger_fired) {
         char part[DECISION_REASON_MAX];
         part[0] = '\0';
         bool some_set = th->psi_some_avg10_above >= 0, full_set = th->psi_full_avg10_above >= 0;
         /* The trigger is armed for some when it is set, else for full. */
         if (verdict_add(v, some_set,
-                        psi_held("some", has_psi, psi->some.avg10, th->psi_some_avg10_above, trigger_fired && some_set,
-                                 part, sizeof(part)),
+                        psi_held("some", has_psi, psi->some.avg10, th->psi_some_avg10_above, trigger_armed && some_set,
+                                 trigger_fired && some_set, part, sizeof(part)),
                         part))
                 return true;
         return verdict_add(v, full_set,
                            psi_held("full", has_psi && psi->has_full, psi->full.avg10, th->psi_full_avg10_above,
-                                    trigger_fired && !some_set && full_set, part, sizeof(part)),
+                                    trigger_armed && !some_set && full_set, trigger_fired && !some_set && full_set,
+                                    part, sizeof(part)),
                            part);
 }

@@ -204,6 +204,25 @@ static void test_machine_psi_trigger(void **state) {
         assert_false(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
 }
 
+/* Where the trigger is armed it alone decides: avg10, still high after
+ * the stall ended (a kill), does not fire again. */
+static void test_machine_psi_trigger_armed(void **state) {
+        struct thresholds th = none();
+        struct machine_view m = machine(1000 * MiB, 500 * MiB, 0, 0);
+        char reason[256];
+        th.psi_full_avg10_above = 10;
+        m.has_psi = m.psi.has_full = true;
+        m.psi.full.avg10 = 35.0;                                                /* the last ten seconds' average */
+        assert_true(thresholds_check_machine(&th, &m, reason, sizeof(reason))); /* no trigger: avg10 */
+        m.psi_trigger_armed = true;
+        assert_false(thresholds_check_machine(&th, &m, reason, sizeof(reason))); /* armed, quiet */
+        m.psi_trigger_fired = true;
+        assert_true(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
+        assert_non_null(strstr(reason, "trigger: full stall above 10.00%"));
+        m.psi.full.avg10 = 0; /* a fresh stall the average does not show yet */
+        assert_true(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
+}
+
 static void test_evaluate_orders_global_first(void **state) {
         struct rule rules[2] = {
                 { .name = "web", .scope = RULE_CGROUP, .th = none(), .action = ACTION_KILL },
@@ -408,6 +427,7 @@ int main(void) {
                 cmocka_unit_test(test_machine_memory_and_swap),
                 cmocka_unit_test(test_machine_watermark),
                 cmocka_unit_test(test_machine_psi_trigger),
+                cmocka_unit_test(test_machine_psi_trigger_armed),
                 cmocka_unit_test(test_evaluate_orders_global_first),
                 cmocka_unit_test(test_all_usage_and_pressure),
                 cmocka_unit_test(test_all_unknown_is_not_crossed),
