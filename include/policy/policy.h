@@ -32,15 +32,17 @@ const char *thresholds_mode_to_string(enum thresholds_mode m);
  * threshold is crossed. Unset doubles are < 0, unset durations 0. */
 struct thresholds {
         enum thresholds_mode mode;
-        struct size_or_pct usage_above;         /* working set vs own limit */
-        struct size_or_pct mem_available_below; /* [global]: of MemTotal */
-        struct size_or_pct swap_free_below;     /* [global]: of SwapTotal */
-        double failcnt_rate_above;              /* limit hits per second */
-        double psi_some_avg10_above;            /* percent */
-        double psi_full_avg10_above;            /* percent */
-        enum watermark_level watermark_below;   /* [global] */
-        struct size_or_pct headroom_below;      /* [cgroup:]: limit - usage, of the limit */
-        uint64_t forecast_below_ns;             /* [cgroup:]: time to the limit at the
+        struct size_or_pct usage_above;             /* working set vs own limit */
+        struct size_or_pct mem_available_below;     /* [global]: of MemTotal */
+        struct size_or_pct swap_free_below;         /* [global]: of SwapTotal */
+        struct size_or_pct psi_mem_available_below; /* [global]: PSI counts only while
+                                                     * MemAvailable is below this */
+        double failcnt_rate_above;                  /* limit hits per second */
+        double psi_some_avg10_above;                /* percent */
+        double psi_full_avg10_above;                /* percent */
+        enum watermark_level watermark_below;       /* [global] */
+        struct size_or_pct headroom_below;          /* [cgroup:]: limit - usage, of the limit */
+        uint64_t forecast_below_ns;                 /* [cgroup:]: time to the limit at the
                                                  * current usage slope; 0 = unset */
 };
 

@@ -38,6 +38,7 @@ const struct config_key config_keys[] = {
         RULE("path", CGROUP, CONFIG_PATH, path_glob, 0),
         RULE("mem_available_below", GLOBAL, CONFIG_SIZE_PCT, th.mem_available_below, 0),
         RULE("swap_free_below", GLOBAL, CONFIG_SIZE_PCT, th.swap_free_below, 0),
+        RULE("psi_mem_available_below", GLOBAL, CONFIG_SIZE_PCT, th.psi_mem_available_below, 0),
         RULE("usage_above", CGROUP, CONFIG_SIZE_PCT, th.usage_above, 0),
         RULE("headroom_below", CGROUP, CONFIG_SIZE_PCT, th.headroom_below, 0),
         RULE("forecast_below", CGROUP, CONFIG_DURATION, th.forecast_below_ns, CONFIG_F_NONZERO | CONFIG_F_ZERO_UNSET),

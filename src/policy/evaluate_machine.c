@@ -46,11 +46,21 @@ static bool check_watermark(enum watermark_level want, const struct machine_view
         return true;
 }
 
+/* A stall is a memory shortage only while memory is short: with plenty
+ * available it is refaults after a kill (measured in the VM: the trigger
+ * fired again after the hog died, MemAvailable back near 90 %) or I/O. */
+static bool stall_counts(const struct thresholds *th, const struct machine_view *m) {
+        if (th->psi_mem_available_below.kind == SIZE_UNSET || !m->has_mem)
+                return true;
+        return below(&th->psi_mem_available_below, m->mem.mem_available, m->mem_available_pct);
+}
+
 /* Memory (MemAvailable with SwapFree) is one condition, set by
  * mem_available_below; the machine's PSI trigger counts for the PSI
  * threshold it was armed for. */
 bool thresholds_check_machine(const struct thresholds *th, const struct machine_view *m, char *reason, size_t size) {
         struct verdict v;
+        bool stall = stall_counts(th, m);
         verdict_init(&v, th->mode, reason, size);
         char part[DECISION_REASON_MAX];
         part[0] = '\0';
@@ -58,6 +68,7 @@ bool thresholds_check_machine(const struct thresholds *th, const struct machine_
                            part) ||
                verdict_add(&v, th->watermark_below != WATERMARK_NONE,
                            check_watermark(th->watermark_below, m, part, sizeof(part)), part) ||
-               verdict_add_psi(&v, th, m->has_psi, &m->psi, m->psi_trigger_armed, m->psi_trigger_fired));
+               verdict_add_psi(&v, th, m->has_psi && stall, &m->psi, m->psi_trigger_armed,
+                               m->psi_trigger_fired && stall));
         return verdict_fired(&v);
 }

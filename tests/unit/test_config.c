@@ -1190,6 +1190,7 @@ static void test_print_format(void **state) {
                             "\n[global]\n"
                             "mem_available_below = 1536M\n"
                             "# swap_free_below = (unset)\n"
+                            "psi_mem_available_below = 20%\n"
                             "# psi_some_avg10_above = (unset)\n"
                             "# psi_full_avg10_above = (unset)\n"
                             "# watermark_below = (unset)\n"

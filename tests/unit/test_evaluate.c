@@ -223,6 +223,32 @@ static void test_machine_psi_trigger_armed(void **state) {
         assert_true(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
 }
 
+/* A stall counts only while memory is short (psi_mem_available_below):
+ * the trigger that fires on refaults after a kill, with memory back, does
+ * not kill again. */
+static void test_machine_stall_needs_short_memory(void **state) {
+        struct thresholds th = none();
+        char reason[256];
+        th.psi_full_avg10_above = 10;
+        th.psi_mem_available_below = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 20 };
+        struct machine_view m = machine(1000 * MiB, 900 * MiB, 0, 0); /* 90 % available */
+        m.has_psi = m.psi.has_full = true;
+        m.psi_trigger_armed = m.psi_trigger_fired = true;
+        assert_false(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
+        m.psi_trigger_armed = false; /* avg10 alone, the same */
+        m.psi.full.avg10 = 40;
+        assert_false(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
+        m = machine(1000 * MiB, 150 * MiB, 0, 0); /* 15 %: short */
+        m.has_psi = m.psi.has_full = true;
+        m.psi_trigger_armed = m.psi_trigger_fired = true;
+        assert_true(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
+        th.psi_mem_available_below.kind = SIZE_UNSET; /* no gate: any stall */
+        m = machine(1000 * MiB, 900 * MiB, 0, 0);
+        m.has_psi = m.psi.has_full = true;
+        m.psi_trigger_armed = m.psi_trigger_fired = true;
+        assert_true(thresholds_check_machine(&th, &m, reason, sizeof(reason)));
+}
+
 static void test_evaluate_orders_global_first(void **state) {
         struct rule rules[2] = {
                 { .name = "web", .scope = RULE_CGROUP, .th = none(), .action = ACTION_KILL },
@@ -428,6 +454,7 @@ int main(void) {
                 cmocka_unit_test(test_machine_watermark),
                 cmocka_unit_test(test_machine_psi_trigger),
                 cmocka_unit_test(test_machine_psi_trigger_armed),
+                cmocka_unit_test(test_machine_stall_needs_short_memory),
                 cmocka_unit_test(test_evaluate_orders_global_first),
                 cmocka_unit_test(test_all_usage_and_pressure),
                 cmocka_unit_test(test_all_unknown_is_not_crossed),
