@@ -584,8 +584,8 @@ static void test_no_rules(void **state) {
 static void test_one_section_alone(void **state) {
         static const char *const alone[] = {
                 "[supervisor:web]\nmatch = cmdline:^nginx: master\nmax_restarts = 3\nrestart_action = stop\n",
-                "[supervisor:zombies]\ncgroup = /batch/*\nzombies_above = 100\nzombie_action = kill\n",
-                "[adjust:db]\ncomm = ^postgres$\noom_score_adj = -500\n",
+                "[supervisor:zombies]\nmatch = cgroup:/batch/*\nzombies_above = 100\nzombie_action = kill\n",
+                "[adjust:db]\nmatch = ^postgres$\noom_score_adj = -500\n",
                 "[global]\nmem_available_below = 5%\n",
                 "[cgroup:web]\npath = /web\nusage_above = 90%\n",
         };
@@ -597,7 +597,9 @@ static void test_one_section_alone(void **state) {
                         fail_msg("refused:\n%s", alone[i]);
                 }
                 assert_int_equal(p.has_global + p.n_cgroups + p.n_supervisors + p.n_adjust, 1);
+                assert_int_equal(e.n_warnings, 0); /* the current spellings */
                 policy_free(&p);
+                config_errors_free(&e);
         }
 }
 
