@@ -29,6 +29,7 @@ struct match_term {
         char *pattern; /* as written after "FIELD:" (a glob without trailing '/') */
         regex_t re;    /* MATCH_REGEX */
         uid_t uid;     /* MATCH_UID */
+        bool subtree;  /* cgroup: a plain path (no * ? [): it and every cgroup below it */
 };
 
 struct matcher {

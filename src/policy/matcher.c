@@ -117,9 +117,10 @@ static int term_compile(struct match_term *t, enum match_field field, enum match
         if (!*pattern)
                 return say(msg, size, "empty pattern after \"%s:\"", field_names[field]);
         int r;
-        if (kind == MATCH_GLOB)
+        if (kind == MATCH_GLOB) {
                 r = glob_compile(t, pattern, msg, size);
-        else if (kind == MATCH_REGEX)
+                t->subtree = r == 0 && field == MATCH_CGROUP && !strpbrk(t->pattern, "*?[");
+        } else if (kind == MATCH_REGEX)
                 r = regex_compile(t, pattern, msg, size);
         else if ((r = matcher_resolve_user(pattern, &t->uid, msg, size)) == 0 && !(t->pattern = strdup(pattern)))
                 r = -ENOMEM;
@@ -387,6 +388,10 @@ static bool term_match(const struct match_term *t, const struct proc_facts *f) {
         const char *s = subject_of(t->field, f);
         if (!s)
                 return false;
+        if (t->kind == MATCH_GLOB && t->subtree) {
+                size_t n = strlen(t->pattern);
+                return strncmp(t->pattern, s, n) == 0 && (s[n] == '\0' || s[n] == '/' || t->pattern[n - 1] == '/');
+        }
         if (t->kind == MATCH_GLOB)
                 return cgroup_glob_match(t->pattern, s);
         return regexec(&t->re, s, 0, NULL, 0) == 0;

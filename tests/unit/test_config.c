@@ -1134,6 +1134,26 @@ static void test_old_cgroup_regex(void **state) {
         policy_free(&p);
 }
 
+/* A cgroup: term with a plain path (no * ? [) is that cgroup and every
+ * one below it: protect = cgroup:/system.slice/postgresql.service keeps
+ * protecting what the old regex spelling protected there. */
+static void test_cgroup_term_subtree(void **state) {
+        struct config_errors e = { 0 };
+        struct policy p;
+        assert_int_equal(load("[daemon]\nprotect = cgroup:/system.slice/pg.service\n"
+                              "[global]\nmem_available_below = 5%\n",
+                              &p, &e),
+                         0);
+        struct proc_facts in = { .comm = "postgres", .cgroup = "/system.slice/pg.service" };
+        struct proc_facts below = { .comm = "postgres", .cgroup = "/system.slice/pg.service/worker" };
+        struct proc_facts beside = { .comm = "postgres", .cgroup = "/system.slice/pg.service2" };
+        assert_true(matcher_list_match(&p.daemon.protect, &in));
+        assert_true(matcher_list_match(&p.daemon.protect, &below));
+        assert_false(matcher_list_match(&p.daemon.protect, &beside));
+        policy_free(&p);
+        config_errors_free(&e);
+}
+
 static void test_matcher_syntax_errors(void **state) {
         EXPECT_ERRORS(
                 "[daemon]\n"
@@ -1266,6 +1286,7 @@ int main(void) {
                 cmocka_unit_test(test_old_supervisor_cgroup),
                 cmocka_unit_test(test_old_cgroup_regex),
                 cmocka_unit_test(test_matcher_syntax_errors),
+                cmocka_unit_test(test_cgroup_term_subtree),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
