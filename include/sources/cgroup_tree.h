@@ -39,6 +39,11 @@ typedef int (*cgroup_visit_fn)(const char *rel_path, void *userdata);
 int cgroup_tree_walk(const char *root, const struct cgroup_mounts *m, const char *base_rel, int depth,
                      cgroup_visit_fn fn, void *userdata);
 
+/* Where the memory.pressure of the memory cgroup rel is: the same path
+ * under the cgroup2 mount (itself on v2, its twin on hybrid) when that
+ * directory exists; into buf, or NULL. */
+const char *cgroup_psi_dir(const struct cgroup_mounts *m, const char *rel, char *buf, size_t size);
+
 /* Pure: the literal directories a path glob starts with (for a glob of
  * "/kubepods", a wildcard component and "x": "/kubepods") and how many
  * levels below them it reaches (2). A literal path gives itself and 1; a

@@ -5,7 +5,6 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "outputs/log.h"
 #include "sources/kv.h"
@@ -35,18 +34,10 @@ static bool has_own_limit(const struct cgroup_mounts *m, const char *dir) {
         return (v1 ? memcg_v1_normalize_limit(v) : v) != BYTES_UNLIMITED;
 }
 
-/* Where its memory.pressure is: itself on v2, the cgroup2 twin on hybrid. */
-static const char *psi_dir_of(const struct cgroup_mounts *m, const char *rel, char *buf, size_t size) {
-        struct stat st;
-        if (!m->unified_mount[0] || path_join(buf, size, m->unified_mount, rel) < 0 || stat(buf, &st) < 0)
-                return NULL;
-        return buf;
-}
-
 static int add(struct status_set *s, const struct cgroup_mounts *m, const char *rel, const char *dir) {
         char psi[PATH_MAX];
         struct memcg_files files;
-        int r = memcg_open(m->memory_version, dir, psi_dir_of(m, rel, psi, sizeof(psi)), &files);
+        int r = memcg_open(m->memory_version, dir, cgroup_psi_dir(m, rel, psi, sizeof(psi)), &files);
         if (r < 0)
                 return errno_is_vanished(r) ? 0 : log_error_errno(r, "cannot open cgroup %s: %m", rel);
         char *path = strdup(rel);
@@ -123,11 +114,7 @@ static int tally_process(pid_t pid, void *ud) {
         struct proc_stat st;
         if (read_proc_stat(t->root, pid, &st) < 0)
                 return 0; /* gone meanwhile */
-        struct task_counts *c = &t->row->tasks;
-        c->processes++;
-        c->threads += st.num_threads > 0 ? (unsigned)st.num_threads : 1;
-        c->dstate += st.state == 'D';
-        c->zombies += st.state == 'Z';
+        task_counts_add(&t->row->tasks, &st);
         struct status_process *b = &t->row->biggest;
         uint64_t rss = st.rss_pages * t->page_size;
         if (!b->pid || rss > b->rss) {

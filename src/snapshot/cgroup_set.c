@@ -29,28 +29,19 @@ struct rescan_ctx {
         const struct policy *p;
 };
 
-static void psi_dir_for(const struct cgroup_mounts *m, const char *rel, char *buf, size_t size) {
-        struct stat st;
-        buf[0] = '\0';
-        if (!m->unified_mount[0])
-                return;
-        if (path_join(buf, size, m->unified_mount, rel) < 0 || stat(buf, &st) < 0)
-                buf[0] = '\0';
-}
-
 static int add_watched(struct rescan_ctx *c, const char *rel, int rule) {
         char dir[PATH_MAX], psi[PATH_MAX];
         struct memcg_files files;
         if (path_join(dir, sizeof(dir), c->m->memory_mount, rel) < 0)
                 return 0;
-        psi_dir_for(c->m, rel, psi, sizeof(psi));
-        int r = memcg_open(c->m->memory_version, dir, psi[0] ? psi : NULL, &files);
+        const char *psi_at = cgroup_psi_dir(c->m, rel, psi, sizeof(psi));
+        int r = memcg_open(c->m->memory_version, dir, psi_at, &files);
         if (r < 0)
                 return errno_is_vanished(r) ? 0 : log_error_errno(r, "cannot open cgroup %s: %m", rel);
         r = grow(c->set);
         char *path = strdup(rel);
-        char *psi_dir = psi[0] ? strdup(psi) : NULL;
-        if (r < 0 || !path || (psi[0] && !psi_dir)) {
+        char *psi_dir = psi_at ? strdup(psi_at) : NULL;
+        if (r < 0 || !path || (psi_at && !psi_dir)) {
                 memcg_close(&files);
                 free(path);
                 free(psi_dir);

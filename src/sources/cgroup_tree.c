@@ -206,6 +206,13 @@ static bool has_wildcard(const char *c, size_t n) {
         return false;
 }
 
+const char *cgroup_psi_dir(const struct cgroup_mounts *m, const char *rel, char *buf, size_t size) {
+        struct stat st;
+        if (!m->unified_mount[0] || path_join(buf, size, m->unified_mount, rel) < 0 || stat(buf, &st) < 0)
+                return NULL;
+        return buf;
+}
+
 void glob_walk_base(const char *glob, char *base, size_t size, int *ret_depth) {
         size_t keep = 0; /* bytes of the glob that are literal directories */
         int depth = 0;

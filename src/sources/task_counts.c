@@ -8,15 +8,18 @@ struct counting {
         struct task_counts c;
 };
 
+void task_counts_add(struct task_counts *c, const struct proc_stat *st) {
+        c->processes++;
+        c->threads += st->num_threads > 0 ? (unsigned)st->num_threads : 1;
+        c->dstate += st->state == 'D';
+        c->zombies += st->state == 'Z';
+}
+
 static int count(pid_t pid, void *ud) {
         struct counting *k = ud;
         struct proc_stat st;
-        if (read_proc_stat(k->root, pid, &st) < 0)
-                return 0; /* gone meanwhile */
-        k->c.processes++;
-        k->c.threads += st.num_threads > 0 ? (unsigned)st.num_threads : 1;
-        k->c.dstate += st.state == 'D';
-        k->c.zombies += st.state == 'Z';
+        if (read_proc_stat(k->root, pid, &st) == 0) /* else gone meanwhile */
+                task_counts_add(&k->c, &st);
         return 0;
 }
 
