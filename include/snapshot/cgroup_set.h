@@ -58,7 +58,8 @@ struct cgroup_set {
         size_t n, cap;
         struct cgroup_view *views; /* one per item, reused every tick */
         size_t cap_views;
-        bool vanished; /* some item vanished since the last rescan */
+        bool vanished;            /* some item vanished since the last rescan */
+        unsigned long generation; /* bumped when a rescan adds or drops an item (their fds) */
 };
 
 /* Index of the first [cgroup:] rule whose glob matches rel_path, or -1. */

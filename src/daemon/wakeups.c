@@ -8,7 +8,8 @@
  * wakeup and every tick), epoll_wait only what is ready. An fd closed and
  * reopened under the same number between two waits cannot be told apart
  * from the list: whoever does that sets rebuild (re-arming a threshold,
- * reload, rescan). */
+ * reload), or bumps the watched set's generation (a rescan that added or
+ * dropped a cgroup). */
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -134,8 +135,8 @@ static void apply_difference(struct wakeups *wk) {
 int wakeups_fill(struct guard *g, int signal_fd) {
         struct wakeups *wk = &g->wake;
         want(g, signal_fd);
-        if (g->last_rescan_ns != wk->rescan_seen_ns) {
-                wk->rescan_seen_ns = g->last_rescan_ns; /* fds of recreated cgroups, moved indexes */
+        if (g->cgroups.generation != wk->generation_seen) {
+                wk->generation_seen = g->cgroups.generation; /* fds of recreated cgroups, moved indexes */
                 wk->rebuild = true;
         }
         int r = 0;

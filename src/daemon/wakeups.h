@@ -36,9 +36,9 @@ struct wakeups {
         size_t n_reg, cap_reg, cap_reg_what;
         int epfd;
         bool has_epfd;
-        bool rebuild;            /* an fd may have been reopened under its old number */
-        uint64_t rescan_seen_ns; /* the rescan the registered list comes from */
-        int machine_psi_fd;      /* -1 = none */
+        bool rebuild;                  /* an fd may have been reopened under its old number */
+        unsigned long generation_seen; /* of the watched set the registered list comes from */
+        int machine_psi_fd;            /* -1 = none */
         uint64_t machine_psi_window_us;
         int *close_fds; /* for wakeups_release_slow */
         size_t cap_close;
