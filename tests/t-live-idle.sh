@@ -11,7 +11,9 @@
 #    it (a cgroup of its own, action = warn);
 #  - a lowered limit is seen while the cgroup is cold, its threshold re-armed
 #    under the old eventfd's number, and a full-speed hog killed before the
-#    kernel. oomguard may act only inside the cgroups created here.
+#    kernel;
+#  - a resting vmpressure eventfd is waited on again after its rest.
+# oomguard may act only inside the cgroups created here.
 . "$(dirname "$0")/lib.sh"
 MEMROOT=/sys/fs/cgroup/memory
 UNIROOT=/sys/fs/cgroup/unified
@@ -142,5 +144,26 @@ check "live idle: after the limit change, the hog killed before the kernel" \
         [ "$(sed -n 's/^oom_kill //p' "$CG/big/memory.oom_control")" = "$oom0" -a $rc = 137 -a -n "$ev" ]
 check "live idle: ... woken by the re-armed threshold" grep -q "OOMGUARD_WAKEUP=v1 usage threshold on $REL/big" <<<"$ev"
 check "live idle: the ballast was left alone" kill -0 "$ballast"
+stop_guard
+
+# 5. A resting vmpressure eventfd is waited on again when its rest (100 ms)
+# ends, not at the next poll: with a 10 s interval and a failcnt rule that
+# never fires, sustained reclaim in a cgroup without PSI (no twin:
+# vmpressure) wakes the guard about ten times a second, not once.
+mkdir "$CG/press" && echo 64M > "$CG/press/memory.limit_in_bytes"
+printf '[daemon]\ninterval = 10s\n[cgroup:press]\npath = %s/press\nfailcnt_rate_above = 1000000\naction = warn\n' "$REL" > "$TMP/press.conf"
+: > "$TMP/log"
+$OOMGUARD -c "$TMP/press.conf" --log stderr 2> "$TMP/log" & og=$!
+wait_for "grep -q 'info: armed:' $TMP/log" 10
+sleep 1
+in_cgroup "$CG/press" dd if=/dev/zero of="$TMP/pressfill" bs=1M count=2048 status=none; dd=$!
+sleep 0.5
+a=$(awk '{print $3}' /proc/$og/schedstat); sleep 1.5; b=$(awk '{print $3}' /proc/$og/schedstat)
+running=$(kill -0 $dd 2>/dev/null && echo yes || echo no)
+wait $dd
+rm -f "$TMP/pressfill"
+diag "sustained reclaim (writer still running: $running): $(( (b - a) * 2 / 3 )) wakeups/s, failcnt $(cat "$CG/press/memory.failcnt")"
+check "live idle: a resting vmpressure eventfd is waited on again (>= 4 wakeups/s, interval 10 s)" \
+        [ $(( (b - a) * 2 / 3 )) -ge 4 ]
 stop_guard
 exit $((failures > 0))

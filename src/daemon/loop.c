@@ -93,10 +93,16 @@ static bool note_wakeup(struct guard *g, const struct epoll_event *evs, int r, b
 }
 
 /* What is left of the poll period since the last tick; the watchdog is
- * fed at least every half of its period. */
+ * fed at least every half of its period, and a resting vmpressure eventfd
+ * is waited on again when its rest ends (not at the next tick, which may
+ * be `interval` away). */
 static uint64_t timeout_of(const struct guard *g, uint64_t last_tick, uint64_t wd_period) {
-        uint64_t ns = tick_timeout_ns(g), since = now_ns() - last_tick;
+        uint64_t now = now_ns(), ns = tick_timeout_ns(g), since = now - last_tick;
         ns = since < ns ? ns - since : 0;
+        if (g->wake.quiet_until_ns) {
+                uint64_t rest = g->wake.quiet_until_ns > now ? g->wake.quiet_until_ns - now : 0;
+                ns = rest < ns ? rest : ns;
+        }
         return wd_period && ns > wd_period / 2 ? wd_period / 2 : ns;
 }
 

@@ -68,6 +68,7 @@ static void want(struct guard *g, int signal_fd) {
         struct wakeups *wk = &g->wake;
         uint64_t now = now_ns();
         wk->n = 0;
+        wk->quiet_until_ns = 0;
         add(wk, signal_fd, POLLIN, WAKE_SIGNAL, -1);
         add(wk, wk->machine_psi_fd, POLLPRI, WAKE_MACHINE_PSI, -1);
         add(wk, g->pc_fd, POLLIN, WAKE_PROC_EVENTS, -1);
@@ -80,6 +81,9 @@ static void want(struct guard *g, int signal_fd) {
                 add(wk, w->psi_fd, POLLPRI, WAKE_CGROUP_PSI, (int)i);
                 if (now >= w->pressure_quiet_until_ns)
                         add(wk, w->pressure_fd, POLLIN, WAKE_V1_PRESSURE, (int)i);
+                else if (w->pressure_fd >= 0 &&
+                         (!wk->quiet_until_ns || w->pressure_quiet_until_ns < wk->quiet_until_ns))
+                        wk->quiet_until_ns = w->pressure_quiet_until_ns;
                 if (w->files.version == CGROUP_V2)
                         add(wk, w->files.fd[MEMCG_FAILCNT_OR_EVENTS], POLLPRI, WAKE_V2_EVENTS, (int)i);
         }
