@@ -13,7 +13,8 @@
 
 #define RANK_SLOTS 4 /* the machine and 3 cgroups */
 #define RANK_TICK_BUDGET_NS (2 * NSEC_PER_MSEC)
-#define RANK_WARM_FRACTION 0.5 /* of its limit: a cgroup worth ranking */
+#define RANK_WARM_FRACTION 0.5               /* of its limit: a cgroup worth ranking */
+#define RANK_CALM_GAP_NS (30 * NSEC_PER_SEC) /* rest between walks while calm */
 
 struct rankings {
         struct ranking *slots[RANK_SLOTS];
@@ -28,6 +29,7 @@ struct rankings_ctx {
         const struct cgroup_set *cgroups;
         const struct meminfo *mem;
         bool hot;      /* something is near a threshold: walk more often */
+        bool calm;     /* everything is far from its threshold: walk seldom */
         char *scratch; /* for reading a cgroup at the moment of choice */
         size_t scratch_size;
 };
@@ -50,6 +52,10 @@ struct ranking *rankings_for(struct rankings *rs, const struct rankings_ctx *c, 
                              struct rank_used_ctx *ret_used);
 
 void rankings_free(struct rankings *rs);
+
+/* When the next slice of walking is due (0: now, UINT64_MAX: none), so
+ * that the daemon's poll does not sleep through a walk. */
+uint64_t rankings_next_step_ns(const struct rankings *rs, uint64_t now);
 
 /* Some ranking walks or is ready: it wants births from the proc connector. */
 bool rankings_want_births(const struct rankings *rs);

@@ -42,6 +42,7 @@ struct watched_cgroup {
         ino_t ino;                         /* of its directory: a recreated cgroup has another */
         bool vanished;                     /* a read failed: its fds are closed, rescan soon */
         bool cold;                         /* usage below half its wake level at the last full read */
+        uint64_t probed_ns;                /* last full read or cold probe (snapshot/cgroup_read.c) */
         /* Opt-in modes (actions/optin.h); 0/false/-1 = not applied. */
         uint64_t tripwire;                /* v2: the memory.high oomguard wrote */
         uint64_t tripwire_for;            /* the memory.max it was computed for */
@@ -60,7 +61,8 @@ struct cgroup_set {
         size_t n, cap;
         struct cgroup_view *views; /* one per item, reused every tick */
         size_t cap_views;
-        bool vanished; /* some item vanished since the last rescan */
+        bool vanished;            /* some item vanished since the last rescan */
+        unsigned long generation; /* bumped when a rescan adds or drops an item (their fds) */
 };
 
 /* Index of the first [cgroup:] rule whose glob matches rel_path, or -1. */
@@ -71,8 +73,9 @@ int policy_match_cgroup(const struct policy *p, const char *rel_path);
 int cgroup_set_rescan(struct cgroup_set *set, const char *root, const struct cgroup_mounts *m, const struct policy *p);
 
 /* Hot path: read the watched cgroups into set->views with derived values;
- * cold ones (far below their wake level) at least every cold_ns, woken
- * (index, -1 = none) at once. A cgroup that vanished is marked invalid
+ * cold ones (far below their wake level) only probed (usage and limit;
+ * those with an armed v1 eventfd every cold_ns), woken (index, -1 = none)
+ * at once; cold_ns 0 reads everything. A cgroup that vanished is marked invalid
  * (removed at the next rescan). */
 void cgroup_set_read(struct cgroup_set *set, uint64_t now, uint64_t cold_ns, int woken, char *scratch, size_t size);
 

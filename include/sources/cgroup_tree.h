@@ -1,9 +1,10 @@
 /* Where the memory cgroups are (v1, v2, hybrid) and which exist.
  *
- * On the live system (root "/") mount discovery and the tree walk go
- * through libcgroup. libcgroup always reads the real /proc/mounts, so for
- * a fixture root (tests) the same answers come from ROOT/proc/self/mounts
- * and a plain directory walk. */
+ * On the live system (root "/") mount discovery goes through libcgroup.
+ * libcgroup always reads the real /proc/mounts, so for a fixture root
+ * (tests) the same answers come from ROOT/proc/self/mounts. The tree is
+ * walked directly in both cases, directories only, to the depth asked
+ * (libcgroup's walk stats every file of the whole subtree). */
 #pragma once
 
 #include <limits.h>

@@ -12,10 +12,34 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* v1: poll the returned eventfd for POLLIN; read 8 bytes to re-arm. */
 int memcg_v1_threshold_arm(const char *cgroup_dir, uint64_t bytes);
+/* What a registration costs (measured on this kernel, tests/bench/armcost):
+ * a v1 usage threshold ~12-16 ms, because mem_cgroup_usage_register_event
+ * (mm/memcontrol-v1.c) publishes the new threshold array with
+ * synchronize_rcu() and waits for a grace period; the OOM and vmpressure
+ * eventfds and a PSI trigger ~15 us. Closing a PSI trigger waits for a
+ * grace period too (psi_trigger_destroy), closing a v1 eventfd does not
+ * (the kernel unregisters it from a workqueue). Waits from different
+ * threads end with the same grace period, so the bulk calls below run up
+ * to TRIGGER_PARALLEL of them at once, each in a short-lived thread: 200
+ * thresholds take ~75 ms instead of ~2.6 s. */
+#define TRIGGER_PARALLEL 64
+
+struct v1_threshold_req {
+        const char *cgroup_dir;
+        uint64_t bytes;
+        int ret_fd; /* out: the eventfd (as memcg_v1_threshold_arm), or -errno */
+};
+/* memcg_v1_threshold_arm for each request, many at a time; returns when
+ * every one is done. */
+void memcg_v1_thresholds_arm(struct v1_threshold_req *reqs, size_t n);
+/* Close fds (-1 entries are skipped), many at a time: for PSI triggers. */
+void triggers_close(int *fds, size_t n);
+
 /* v1: an eventfd the kernel signals when the cgroup is under OOM (with
  * oom_kill_disable its tasks then wait; see actions/optin.h). */
 int memcg_v1_oom_event_arm(const char *cgroup_dir);

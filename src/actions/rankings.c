@@ -143,7 +143,9 @@ void rankings_tick(struct rankings *rs, const struct rankings_ctx *c) {
                         dirs[i][0] = '\1'; /* matches no slot */
         drop_unwanted(rs, dirs, n);
         uint64_t deadline = now_ns() + RANK_TICK_BUDGET_NS;
-        uint64_t gap = c->hot ? 200 * NSEC_PER_MSEC : 2 * NSEC_PER_SEC;
+        /* Walks rest longer while every watched value is far from its
+         * threshold: a 10,000-process machine walk costs ~150 ms. */
+        uint64_t gap = c->hot ? 200 * NSEC_PER_MSEC : c->calm ? RANK_CALM_GAP_NS : 2 * NSEC_PER_SEC;
         for (size_t i = 0; i < n && now_ns() < deadline; i++) {
                 struct ranking *rk = dirs[i][0] == '\1' ? NULL : slot_for(rs, dirs[i], true);
                 if (rk)
@@ -176,6 +178,18 @@ struct ranking *rankings_for(struct rankings *rs, const struct rankings_ctx *c, 
                 ret_used->ud = ret_used;
         }
         return rk;
+}
+
+uint64_t rankings_next_step_ns(const struct rankings *rs, uint64_t now) {
+        uint64_t next = UINT64_MAX;
+        for (size_t i = 0; i < RANK_SLOTS; i++) {
+                const struct ranking *rk = rs->slots[i];
+                if (!rk)
+                        continue;
+                uint64_t in = rk->walking || rk->next_walk_ns <= now ? 0 : rk->next_walk_ns - now;
+                next = in < next ? in : next;
+        }
+        return next;
 }
 
 bool rankings_want_births(const struct rankings *rs) {

@@ -50,6 +50,7 @@ struct rankings_ctx context_rankings(struct guard *g, const struct action_ctx *a
                                       .cgroups = &g->cgroups,
                                       .mem = &g->snap.machine.mem,
                                       .hot = g->hot,
+                                      .calm = g->wake.calm,
                                       .scratch = g->scratch,
                                       .scratch_size = GUARD_SCRATCH_SIZE };
 }

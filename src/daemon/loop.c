@@ -1,9 +1,9 @@
 /* The foreground loop. Signals arrive through a signalfd so that every
- * wakeup source is one pollfd; kernel event fds (PSI triggers, memcg
- * eventfds) join the same array. */
-#include <poll.h>
+ * wakeup source is one fd in one epoll set with the kernel event fds (PSI
+ * triggers, memcg eventfds; wakeups.c). */
 #include <signal.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/signalfd.h>
 
 #include "context.h"
@@ -32,9 +32,11 @@ static int signals_open(void) {
 static int handle_signals(int fd, struct guard *g, const struct loop_options *o) {
         struct signalfd_siginfo si;
         while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-                if (si.ssi_signo == SIGHUP)
+                if (si.ssi_signo == SIGHUP) {
+                        g->wake.arm_since_ns = now_ns(); /* "armed: ..." says how long the reload took */
+                        wakeups_release_slow(g);         /* the reload disarms every cgroup */
                         reload_policy(g, o->config_path);
-                else {
+                } else {
                         log_info("received %s, stopping", strsignal((int)si.ssi_signo));
                         return 1;
                 }
@@ -57,37 +59,51 @@ static void announce(const struct guard *g) {
  * 10 ticks a second from one cgroup's reclaim. */
 #define PRESSURE_QUIET_NS (100 * NSEC_PER_MSEC)
 
+/* Events taken per wait; more stay ready for the next (level-triggered). */
+#define LOOP_EVENTS 64
+
 /* Which source woke us; eventfds are drained so they can fire again.
- * Returns false when only process events did (no reason to tick early). */
-static bool note_wakeup(struct guard *g, int r) {
+ * Returns false when only process events did (no reason to tick early);
+ * *signal when the signalfd is readable. */
+static bool note_wakeup(struct guard *g, const struct epoll_event *evs, int r, bool *signal) {
         bool memory = r <= 0;
         g->last_wake = (struct wakeup){ .kind = WAKE_TIMEOUT, .cgroup = -1 };
-        for (size_t i = 0; r > 0 && i < g->wake.n; i++) {
-                const struct pollfd *p = &g->wake.pfds[i];
-                if (!p->revents)
-                        continue;
-                enum wakeup_kind kind = g->wake.what[i].kind;
-                if (kind == WAKE_V1_THRESHOLD || kind == WAKE_V1_OOM || kind == WAKE_V1_PRESSURE)
-                        trigger_drain_eventfd(p->fd);
-                if (kind == WAKE_V1_PRESSURE) /* reclaim signals every few hundred pages */
-                        g->cgroups.items[g->wake.what[i].cgroup].pressure_quiet_until_ns = now_ns() + PRESSURE_QUIET_NS;
-                if (g->wake.what[i].kind == WAKE_PROC_EVENTS) {
+        for (int i = 0; i < r; i++) {
+                int fd;
+                struct wakeup w = wakeup_unpack(evs[i].data.u64, &fd);
+                bool on_cgroup = w.cgroup >= 0 && (size_t)w.cgroup < g->cgroups.n;
+                if (w.kind == WAKE_V1_THRESHOLD || w.kind == WAKE_V1_OOM || w.kind == WAKE_V1_PRESSURE)
+                        trigger_drain_eventfd(fd);
+                if (w.kind == WAKE_V1_PRESSURE && on_cgroup) /* reclaim signals every few hundred pages */
+                        g->cgroups.items[w.cgroup].pressure_quiet_until_ns = now_ns() + PRESSURE_QUIET_NS;
+                if (w.kind == WAKE_SIGNAL)
+                        *signal = true;
+                if (w.kind == WAKE_PROC_EVENTS) {
                         proc_events_dispatch(g);
                         continue; /* not a memory event: does not explain the tick */
                 }
+                if (w.cgroup >= 0 && !on_cgroup)
+                        continue; /* registered before a rescan shrank the set */
                 memory = true;
                 /* An OOM (tasks waiting) explains the tick before anything else. */
-                if (g->last_wake.kind == WAKE_TIMEOUT || g->last_wake.kind == WAKE_SIGNAL || kind == WAKE_V1_OOM)
-                        g->last_wake = g->wake.what[i];
+                if (g->last_wake.kind == WAKE_TIMEOUT || g->last_wake.kind == WAKE_SIGNAL || w.kind == WAKE_V1_OOM)
+                        g->last_wake = w;
         }
         return memory;
 }
 
-/* What is left of the poll interval since the last tick. */
-static struct timespec timeout_of(const struct guard *g, uint64_t last_tick) {
-        uint64_t ns = tick_timeout_ns(g), since = now_ns() - last_tick;
+/* What is left of the poll period since the last tick; the watchdog is
+ * fed at least every half of its period, and a resting vmpressure eventfd
+ * is waited on again when its rest ends (not at the next tick, which may
+ * be `interval` away). */
+static uint64_t timeout_of(const struct guard *g, uint64_t last_tick, uint64_t wd_period) {
+        uint64_t now = now_ns(), ns = tick_timeout_ns(g), since = now - last_tick;
         ns = since < ns ? ns - since : 0;
-        return (struct timespec){ .tv_sec = (time_t)(ns / NSEC_PER_SEC), .tv_nsec = (long)(ns % NSEC_PER_SEC) };
+        if (g->wake.quiet_until_ns) {
+                uint64_t rest = g->wake.quiet_until_ns > now ? g->wake.quiet_until_ns - now : 0;
+                ns = rest < ns ? rest : ns;
+        }
+        return wd_period && ns > wd_period / 2 ? wd_period / 2 : ns;
 }
 
 int loop_run(struct guard *g, const struct loop_options *o) {
@@ -99,16 +115,19 @@ int loop_run(struct guard *g, const struct loop_options *o) {
         uint64_t wd_period = notify_watchdog_period_ns(), wd_last = 0;
         guard_arm(g);
         announce(g);
+        g->wake.arm_since_ns = now_ns();
         tick_run(g, true); /* first look at once; arms the cgroups */
         uint64_t last_tick = now_ns();
+        struct epoll_event evs[LOOP_EVENTS];
         for (uint64_t ticks = 1; !o->max_ticks || ticks < o->max_ticks;) {
-                wakeups_fill(g, sfd);
-                struct timespec ts = timeout_of(g, last_tick);
-                int r = ppoll(g->wake.pfds, g->wake.n, &ts, NULL);
-                if (r < 0 && errno != EINTR)
-                        return log_error_errno(-errno, "poll failed: %m");
-                bool memory = note_wakeup(g, r);
-                if (r > 0 && (g->wake.pfds[0].revents & POLLIN) && handle_signals(sfd, g, o))
+                int r = wakeups_fill(g, sfd);
+                if (r < 0)
+                        return log_error_errno(r, "cannot set up the wait: %m");
+                r = wakeups_wait(&g->wake, timeout_of(g, last_tick, wd_period), evs, LOOP_EVENTS);
+                if (r < 0 && r != -EINTR)
+                        return log_error_errno(r, "wait failed: %m");
+                bool signal = false, memory = note_wakeup(g, evs, r, &signal);
+                if (signal && handle_signals(sfd, g, o))
                         break;
                 uint64_t now = now_ns();
                 /* A host's fork/exec stream must not drive the tick. */
@@ -123,5 +142,6 @@ int loop_run(struct guard *g, const struct loop_options *o) {
                 }
         }
         notify_stopping();
+        wakeups_release_slow(g); /* closing PSI triggers one by one waits ~15 ms each */
         return 0;
 }

@@ -9,10 +9,17 @@
 #include "snapshot/cgroup_set.h"
 #include "util.h"
 
-static struct watched_cgroup *find(struct cgroup_set *set, const char *path) {
-        for (size_t i = 0; i < set->n; i++)
-                if (strcmp(set->items[i].path, path) == 0)
+/* The walk meets the cgroups in the order it met them last time: start
+ * after the previous find, and 1,000 cgroups take 1,000 compares, not
+ * 500,000 (~10 ms every rescan). */
+static struct watched_cgroup *find(struct cgroup_set *set, const char *path, size_t *hint) {
+        for (size_t k = 0; k < set->n; k++) {
+                size_t i = (*hint + k) % set->n;
+                if (strcmp(set->items[i].path, path) == 0) {
+                        *hint = i + 1;
                         return &set->items[i];
+                }
+        }
         return NULL;
 }
 
@@ -27,6 +34,7 @@ struct rescan_ctx {
         const char *root;
         const struct cgroup_mounts *m;
         const struct policy *p;
+        size_t hint; /* where find() looks first */
 };
 
 static int add_watched(struct rescan_ctx *c, const char *rel, int rule) {
@@ -48,6 +56,7 @@ static int add_watched(struct rescan_ctx *c, const char *rel, int rule) {
                 return -ENOMEM;
         }
         struct stat st;
+        c->set->generation++;
         c->set->items[c->set->n++] = (struct watched_cgroup){ .path = path,
                                                               .rule_index = rule,
                                                               .files = files,
@@ -74,7 +83,7 @@ static int visit(const char *rel, void *userdata) {
         int rule = policy_match_cgroup(c->p, rel);
         if (rule < 0)
                 return 0;
-        struct watched_cgroup *w = find(c->set, rel);
+        struct watched_cgroup *w = find(c->set, rel, &c->hint);
         if (w && !w->vanished && same_directory(c, w)) {
                 w->seen = true;
                 w->rule_index = rule;
@@ -119,6 +128,8 @@ static void drop_unseen(struct cgroup_set *set) {
                 log_debug("cgroup %s is gone", w->path);
                 watched_cgroup_release(w);
         }
+        if (j != set->n)
+                set->generation++;
         set->n = j;
 }
 

@@ -1,10 +1,12 @@
 /* Memory cgroup discovery: which layout, where "memory" is mounted, and
- * which cgroups exist. Live system: libcgroup (in a child process, see
- * sources/libcgroup_child.h). Fixture root: the root's
- * own proc/self/mounts and a directory walk (libcgroup cannot be pointed
- * at another root). */
-#include <ftw.h>
+ * which cgroups exist. Mounts: on the live system libcgroup (in a child
+ * process, see sources/libcgroup_child.h), for a fixture root the root's
+ * own proc/self/mounts (libcgroup cannot be pointed at another root).
+ * Cgroups: a directory walk, for both (below). */
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -147,56 +149,73 @@ static int visit_full_path(const char *mount, const char *full, cgroup_visit_fn 
         return fn(rel, ud);
 }
 
-struct full_path_visit {
+/* The directory walk, live and fixture alike: directories only, told
+ * apart by readdir's d_type (cgroupfs and cgroup2 fill it in; a stat only
+ * where a filesystem does not), and never deeper than asked. libcgroup's
+ * walk (fts) descends the whole subtree and stats every file whatever the
+ * depth: for a glob one level deep over 1,000 v1 cgroups, 35,000 stats
+ * and ~140 ms of a child process every rescan (1.4 % of a core at the
+ * default 10 s); this one reads one directory. */
+struct walk {
         const char *mount;
         cgroup_visit_fn fn;
         void *ud;
+        int depth;
+        char path[PATH_MAX];
 };
 
-static int visit_libcgroup_path(const char *full, void *ud) {
-        const struct full_path_visit *v = ud;
-        return visit_full_path(v->mount, full, v->fn, v->ud);
+static bool is_dot(const char *n) { return n[0] == '.' && (!n[1] || (n[1] == '.' && !n[2])); }
+
+static bool is_dir(DIR *d, const struct dirent *e) {
+        struct stat st;
+        if (e->d_type != DT_UNKNOWN)
+                return e->d_type == DT_DIR;
+        return fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
 }
 
-static int walk_libcgroup(const struct cgroup_mounts *m, const char *base_rel, int depth, cgroup_visit_fn fn,
-                          void *ud) {
-        struct full_path_visit v = { .mount = m->memory_mount, .fn = fn, .ud = ud };
-        return libcgroup_child_walk(base_rel, depth, visit_libcgroup_path, &v);
-}
-
-/* nftw has no user pointer: the fixture walk is single-threaded and
- * not on the hot path, so a file-scope context is acceptable. */
-static struct {
-        const char *mount;
-        cgroup_visit_fn fn;
-        void *ud;
-        int r, depth;
-} walk_ctx;
-
-static int nftw_visit(const char *path, const struct stat *st, int type, struct FTW *ftw) {
-        if (type != FTW_D)
-                return FTW_CONTINUE;
-        walk_ctx.r = visit_full_path(walk_ctx.mount, path, walk_ctx.fn, walk_ctx.ud);
-        if (walk_ctx.r < 0)
-                return FTW_STOP;
-        return walk_ctx.depth && ftw->level >= walk_ctx.depth ? FTW_SKIP_SUBTREE : FTW_CONTINUE;
+/* w->path (len bytes) exists and is visited; its subdirectories follow,
+ * depth first, down to w->depth (0 = all). */
+static int walk_dir(struct walk *w, size_t len, int level) {
+        int r = visit_full_path(w->mount, w->path, w->fn, w->ud);
+        if (r < 0 || (w->depth && level >= w->depth))
+                return r;
+        DIR *d = opendir(w->path);
+        if (!d)
+                return errno_is_vanished(-errno) || errno == ENOTDIR ? 0 : -errno;
+        struct dirent *e;
+        while (r >= 0 && (e = readdir(d))) {
+                size_t n = strlen(e->d_name);
+                if (is_dot(e->d_name) || len + 1 + n >= sizeof(w->path) || !is_dir(d, e))
+                        continue;
+                w->path[len] = '/';
+                memcpy(w->path + len + 1, e->d_name, n + 1);
+                r = walk_dir(w, len + 1 + n, level + 1);
+                w->path[len] = '\0';
+        }
+        closedir(d);
+        return r;
 }
 
 int cgroup_tree_walk(const char *root, const struct cgroup_mounts *m, const char *base_rel, int depth,
                      cgroup_visit_fn fn, void *ud) {
-        if (is_live_root(root) && walk_libcgroup(m, base_rel, depth, fn, ud) == 0)
-                return 0;
-        char dir[PATH_MAX];
-        if (path_join(dir, sizeof(dir), m->memory_mount, base_rel) < 0)
-                return -ENAMETOOLONG;
-        walk_ctx.mount = m->memory_mount;
-        walk_ctx.fn = fn;
-        walk_ctx.ud = ud;
-        walk_ctx.r = 0;
-        walk_ctx.depth = depth;
-        if (nftw(dir, nftw_visit, 16, FTW_PHYS | FTW_ACTIONRETVAL) < 0 && walk_ctx.r == 0)
-                return errno_is_vanished(errno) ? 0 : -errno;
-        return walk_ctx.r < 0 ? walk_ctx.r : 0;
+        (void)root; /* m->memory_mount includes it */
+        struct walk *w = malloc(sizeof(*w));
+        if (!w)
+                return -ENOMEM;
+        *w = (struct walk){ .mount = m->memory_mount, .fn = fn, .ud = ud, .depth = depth };
+        int r = path_join(w->path, sizeof(w->path), m->memory_mount, base_rel);
+        size_t len = r < 0 ? 0 : strlen(w->path);
+        while (len > 1 && w->path[len - 1] == '/')
+                w->path[--len] = '\0';
+        struct stat st;
+        if (r >= 0 && stat(w->path, &st) < 0) /* a base that does not exist: an empty walk */
+                r = errno_is_vanished(-errno) ? 1 : -errno;
+        else if (r >= 0 && !S_ISDIR(st.st_mode))
+                r = 1;
+        if (r == 0)
+                r = walk_dir(w, len, 0);
+        free(w);
+        return r < 0 ? r : 0;
 }
 
 static bool has_wildcard(const char *c, size_t n) {

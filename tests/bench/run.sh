@@ -6,7 +6,8 @@
 # cgroup it made is removed on exit (EXIT/INT/TERM).
 #   tests/bench/run.sh BUILD_DIR
 # Environment: BENCH_RUNS (races per rate, default 10), BENCH_IDLE_SECONDS
-# (10), BENCH_PROCS (10000), BENCH_CGROUPS (1000), BENCH_RATES ("50 200 1000 0"),
+# (10), BENCH_PROCS (10000), BENCH_CGROUPS (1000), BENCH_IDLE_SMALL (100),
+# BENCH_NO_TWINS (set: no cgroup2 twins), BENCH_RATES ("50 200 1000 0"),
 # BENCH_EXECS (100), BENCH_EXEC_RATE (1000), BENCH_STORM_SECONDS (10),
 # BENCH_LOOP_TRIALS (5).
 # Output: a Markdown table on stdout, also saved to BUILD_DIR/bench-results.md;
@@ -23,6 +24,8 @@ STORM_RATE=${BENCH_EXEC_RATE:-1000}
 STORM_S=${BENCH_STORM_SECONDS:-10}
 LOOP_TRIALS=${BENCH_LOOP_TRIALS:-5}
 MEMROOT=/sys/fs/cgroup/memory
+UNIROOT=/sys/fs/cgroup/unified
+UNIMADE=""                               # cgroup2 levels made here (twins), outermost first
 OUT=$B/bench-results.md
 LOGS=$B/bench-logs
 T0=$SECONDS
@@ -32,7 +35,7 @@ say() { echo "bench: $*" >&2; }
 die() { say "$*"; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (it creates memory cgroups)"
 [ -f $MEMROOT/memory.limit_in_bytes ] || die "needs the cgroup v1 memory controller at $MEMROOT"
-for f in oomguard helpers/hog bench/race helpers/spawn helpers/adjlat bench/victimtime bench/execstorm bench/restartloop; do
+for f in oomguard helpers/hog bench/race helpers/spawn helpers/adjlat bench/victimtime bench/execstorm bench/restartloop bench/armcost; do
         [ -x "$B/$f" ] || die "missing $B/$f (run: make bench)"
 done
 EARLYOOM=$(command -v earlyoom || true)
@@ -90,6 +93,8 @@ cleanup() {
         fi
         for p in "${!LIVE[@]}"; do stop_pid "$p"; done
         remove_cgroups
+        [ -n "$UNIMADE" ] && [ -d "$UNIROOT$REL" ] && find "$UNIROOT$REL" -depth -type d -exec rmdir {} + 2>/dev/null
+        for d in $(echo $UNIMADE | tr ' ' '\n' | tac); do rmdir "$d" 2>/dev/null; done
         rm -rf "$TMP"
         [ -n "${RAWDIR:-}" ] && rm -rf "$RAWDIR"
 }
@@ -216,68 +221,97 @@ row "for scale: SIGKILL → gone of an idle 230 MiB hog, nobody racing (the kern
         "$(fmt "${S_exit_p50:-}") / $(fmt "${S_exit_p99:-}") ms (p50 / p99)" "" "" ""
 rmdir "$RACE" 2>/dev/null
 
-# --- 2. idle cost ----------------------------------------------------------
-# wait_armed PID N NAME: oomguard arms one v1 usage-threshold eventfd per
-# watched cgroup after "guarding" (its first tick), and each registration
-# waits for the kernel (synchronize_rcu). Until then it is not watching:
-# wait for N eventfds (or 120 s), and record how long that took.
-wait_armed() {
-        local pid=$1 n=$2 name=$3 t0=$EPOCHREALTIME have i last=-1 same=0
-        # Each v1 cgroup without a cgroup2 twin also gets a memory.pressure_level
-        # eventfd: wait for at least N and for the count to stop moving (1 s).
-        for i in $(seq 1200); do
-                have=$(find /proc/"$pid"/fd -lname 'anon_inode:\[eventfd\]' 2>/dev/null | wc -l)
-                if [ "$have" = "$last" ]; then same=$((same + 1)); else same=0; last=$have; fi
-                [ "$have" -ge "$n" ] && [ $same -ge 10 ] && break
-                kill -0 "$pid" 2>/dev/null || break
-                sleep 0.1
-        done
-        ARMED[$name]=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.1f", b - a - 1}')   # less the 1 s of stillness
-        ARMEDN[$name]=$have
+# --- 2. idle cost, and time to fully armed ----------------------------------
+# A node's limited cgroups: NCG of them under one parent (64 MiB each),
+# each with a cgroup2 twin where cgroup2 is mounted (as systemd makes
+# them), so that each gets a v1 usage threshold and a PSI trigger. The
+# policy is our own file in the shape the shipped one takes: one
+# [cgroup:] rule for all of them (usage_above = 90 %, psi_some_avg10_above
+# = 30, action = kill) and a [global] rule with the shipped thresholds but
+# action = warn (the bench never acts machine-wide). oomguard watches the
+# first IDLE_SMALL of them, then all NCG (the glob's directory holds NCG).
+IDLE_SMALL=${BENCH_IDLE_SMALL:-100}
+IDLEDIR=$BASE/idle
+IDLEREL=$REL/idle
+mkdir "$IDLEDIR" || die "cannot create $IDLEDIR"
+if [ -d "$UNIROOT" ] && [ -z "${BENCH_NO_TWINS:-}" ]; then
+        d=$UNIROOT$IDLEREL
+        while [ ! -d "$d" ] && [ "$d" != "$UNIROOT" ]; do UNIMADE="$d $UNIMADE"; d=$(dirname "$d"); done
+        mkdir -p "$UNIROOT$IDLEREL" 2>/dev/null || UNIMADE=
+fi
+say "idle: creating $NCG cgroups$([ -n "$UNIMADE" ] && echo ' (and their cgroup2 twins)')"
+for i in $(seq 0 $((NCG - 1))); do
+        printf -v c 'c%04d' "$i"
+        mkdir "$IDLEDIR/$c" && echo 64M > "$IDLEDIR/$c/memory.limit_in_bytes"
+        [ -n "$UNIMADE" ] && mkdir "$UNIROOT$IDLEREL/$c"
+done
+TWINS=$([ -n "$UNIMADE" ] && echo yes || echo no)
+idle_conf() {                            # idle_conf GLOB FILE
+        printf '[global]\nmem_available_below = 5%%\nswap_free_below = 10%%\npsi_full_avg10_above = 40\naction = warn\n[cgroup:limited]\npath = %s\nusage_above = 90%%\npsi_some_avg10_above = 30\naction = kill\n' \
+                "$1" > "$2"
 }
-# idle_measure PID NAME: CPU over IDLE_S seconds after a 1 s settle, then RSS.
+# glob_for N: the first N of c0000..c(NCG-1) (N = 10, 100, 1000 or NCG).
+glob_for() {
+        case $1 in
+        "$NCG") echo "$IDLEREL/c*" ;;
+        10) echo "$IDLEREL/c000?" ;;
+        100) echo "$IDLEREL/c00??" ;;
+        1000) echo "$IDLEREL/c0???" ;;
+        *) die "BENCH_IDLE_SMALL must be 10, 100 or 1000" ;;
+        esac
+}
+# idle_measure PID NAME: CPU over IDLE_S seconds after a 1 s settle (its
+# own and its waited-for children's), wakeups (times scheduled in), RSS.
 idle_measure() {
-        local pid=$1 name=$2 hz a b sa sb
+        local pid=$1 name=$2 hz ca cb sa sb wa wb t0 t1
         hz=$(getconf CLK_TCK)
         sleep 1
-        a=$(sed 's/.*) //' /proc/$pid/stat | awk '{print $12 + $13}')
-        sa=$(awk '{print $1}' /proc/$pid/schedstat 2>/dev/null || echo 0)
+        read -r ca < <(sed 's/.*) //' /proc/$pid/stat | awk '{print $14 + $15}')
+        read -r sa _ wa < /proc/$pid/schedstat; t0=$EPOCHREALTIME
         sleep "$IDLE_S"
-        b=$(sed 's/.*) //' /proc/$pid/stat | awk '{print $12 + $13}')
-        sb=$(awk '{print $1}' /proc/$pid/schedstat 2>/dev/null || echo 0)
-        CPU[$name]=$(awk -v d=$((b - a)) -v hz="$hz" -v s="$IDLE_S" 'BEGIN {printf "%.2f", d / hz / s * 100}')
-        CPUMS[$name]=$(awk -v d=$((sb - sa)) -v s="$IDLE_S" 'BEGIN {printf "%.2f", d / 1e6 / s}')
+        read -r cb < <(sed 's/.*) //' /proc/$pid/stat | awk '{print $14 + $15}')
+        read -r sb _ wb < /proc/$pid/schedstat; t1=$EPOCHREALTIME
+        # Its own CPU from schedstat (ns, exact), its children's from cstime/cutime (ticks).
+        CPU[$name]=$(awk -v d=$((sb - sa)) -v c=$((cb - ca)) -v hz="$hz" -v t0="$t0" -v t1="$t1" 'BEGIN {printf "%.3f", (d / 1e9 + c / hz) / (t1 - t0) * 100}')
+        CHILD[$name]=$(awk -v d=$((cb - ca)) -v hz="$hz" -v t0="$t0" -v t1="$t1" 'BEGIN {printf "%.3f", d / hz / (t1 - t0) * 100}')
+        CPUMS[$name]=$(awk -v d=$((sb - sa)) -v t0="$t0" -v t1="$t1" 'BEGIN {printf "%.3f", d / 1e6 / (t1 - t0)}')
+        WAKE[$name]=$(awk -v d=$((wb - wa)) -v t0="$t0" -v t1="$t1" 'BEGIN {printf "%.1f", d / (t1 - t0)}')
         RSS[$name]=$(awk '/^VmRSS/ {printf "%.2f", $2/1024}' /proc/$pid/status)
         HWM[$name]=$(awk '/^VmHWM/ {printf "%.2f", $2/1024}' /proc/$pid/status)
         SPLIT[$name]=$(awk '/^RssAnon/ {a=$2} /^RssFile/ {f=$2} END {printf "anon %.2f + file %.2f", a/1024, f/1024}' /proc/$pid/status)
         PSS[$name]=$(awk '/^Pss:/ {printf "%.2f", $2/1024}' /proc/$pid/smaps_rollup 2>/dev/null)
 }
-declare -A CPU CPUMS RSS HWM SPLIT PSS WATCHED ARMED ARMEDN
-mkdir "$BASE/bench-0001" && echo 64M > "$BASE/bench-0001/memory.limit_in_bytes"
-printf '[cgroup:idle]\npath = %s\nusage_above = 90%%\naction = kill\n' "$REL/bench-0001" > "$TMP/idle1.conf"
-say "idle: oomguard watching 1 cgroup, ${IDLE_S} s"
-if start_oomguard "$TMP/idle1.conf" "$LOGS/idle-oomguard-1.log"; then
-        wait_armed "$OG_PID" 1 og1
-        idle_measure "$OG_PID" og1
-        WATCHED[og1]=$(grep -o '[0-9]* cgroups watched' "$LOGS/idle-oomguard-1.log" | head -1 | cut -d' ' -f1)
-fi
-stop_guards
-say "idle: creating $NCG cgroups"
-for i in $(seq 2 "$NCG"); do printf -v d '%s/bench-%04d' "$BASE" "$i"; mkdir "$d" && echo 64M > "$d/memory.limit_in_bytes"; done
-printf '[cgroup:idle]\npath = %s\nusage_above = 90%%\naction = kill\n' "$REL/bench-*" > "$TMP/idleN.conf"
-say "idle: oomguard watching $NCG cgroups, ${IDLE_S} s"
-if start_oomguard "$TMP/idleN.conf" "$LOGS/idle-oomguard-$NCG.log"; then
-        wait_armed "$OG_PID" "$NCG" ogN
-        idle_measure "$OG_PID" ogN
-        WATCHED[ogN]=$(grep -o '[0-9]* cgroups watched' "$LOGS/idle-oomguard-$NCG.log" | head -1 | cut -d' ' -f1)
-        FDS=$(ls /proc/$OG_PID/fd | wc -l)
-fi
-stop_guards
+# armed_at LOG N: wait (60 s) for the N-th "armed:" line; its "in T ms".
+armed_at() {
+        local i
+        for i in $(seq 1200); do [ "$(grep -c 'info: armed:' "$1")" -ge "$2" ] && break; sleep 0.05; done
+        grep 'info: armed:' "$1" | sed -n "${2}s/.* in \([0-9]*\) ms.*/\1/p"
+}
+declare -A CPU CHILD CPUMS WAKE RSS HWM SPLIT PSS WATCHED ARMEXEC ARMLOG ARMWHAT RELOAD
+for n in "$IDLE_SMALL" "$NCG"; do
+        idle_conf "$(glob_for "$n")" "$TMP/idle$n.conf"
+        log=$LOGS/idle-oomguard-$n.log
+        say "idle: oomguard watching $n cgroups: start → armed, ${IDLE_S} s idle, reload → armed"
+        t0=$EPOCHREALTIME
+        "$B/oomguard" -c "$TMP/idle$n.conf" --log stderr 2> "$log" &
+        OG_PID=$!; track "$OG_PID"
+        ARMLOG[$n]=$(armed_at "$log" 1)
+        ARMEXEC[$n]=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.2f", b - a}')
+        ARMWHAT[$n]=$(grep -m1 'info: armed:' "$log" | sed 's/.*armed: [0-9]* cgroups watched, \(.*\), in .*/\1/')
+        WATCHED[$n]=$(grep -o '[0-9]* cgroups watched' "$log" | head -1 | cut -d' ' -f1)
+        if kill -0 "$OG_PID" 2>/dev/null && [ -n "${ARMLOG[$n]}" ]; then
+                idle_measure "$OG_PID" "og$n"
+                [ "$n" = "$NCG" ] && FDS=$(ls /proc/$OG_PID/fd | wc -l)
+                kill -HUP "$OG_PID"
+                RELOAD[$n]=$(armed_at "$log" 2)
+        fi
+        stop_guards
+done
 # The same under systemd's default soft RLIMIT_NOFILE (1024:524288): how
 # many of them does it manage to watch?
 say "idle: oomguard, $NCG cgroups, soft RLIMIT_NOFILE 1024"
 NOFILE_LOG=$LOGS/idle-oomguard-$NCG-nofile1024.log
-( ulimit -Sn 1024 && exec "$B/oomguard" -c "$TMP/idleN.conf" --log stderr ) 2> "$NOFILE_LOG" &
+( ulimit -Sn 1024 && exec "$B/oomguard" -c "$TMP/idle$NCG.conf" --log stderr ) 2> "$NOFILE_LOG" &
 OG_PID=$!; track "$OG_PID"
 for i in $(seq 100); do grep -q guarding "$NOFILE_LOG" && break; kill -0 $OG_PID 2>/dev/null || break; sleep 0.05; done
 WATCHED[nofile]=$(grep -o '[0-9]* cgroups watched' "$NOFILE_LOG" | head -1 | cut -d' ' -f1)
@@ -291,20 +325,56 @@ if [ -n "$EARLYOOM" ]; then
         start_earlyoom "$LOGS/idle-earlyoom.log" && idle_measure "$EO_PID" eo
         stop_guards
 fi
-find "$BASE" -mindepth 1 -maxdepth 1 -name 'bench-*' -type d -exec rmdir {} +
+# What each registration costs on this kernel (tests/bench/armcost):
+# one at a time over IDLE_SMALL cgroups, then the thresholds of all NCG
+# from 64 threads at once.
+say "idle: registration costs (armcost)"
+SMALLDIRS=$(for i in $(seq 0 $((IDLE_SMALL - 1))); do printf '%s/c%04d ' "$IDLEDIR" "$i"; done)
+ALLDIRS=$(for i in $(seq 0 $((NCG - 1))); do printf '%s/c%04d ' "$IDLEDIR" "$i"; done)
+declare -A COST
+armcost() {                              # armcost NAME KIND THREADS DIR...
+        local name=$1; shift
+        fg "$B/bench/armcost" "$@" > "$LOGS/armcost-$name.txt" 2>&1
+        COST[$name]=$(sed -n 's/^summary //p' "$LOGS/armcost-$name.txt")
+}
+cost() { sed -n "s/.*$2=\([^ ]*\).*/\1/p" <<<"${COST[$1]:-}"; }
+# shellcheck disable=SC2086
+{
+        armcost threshold1 threshold 1 $SMALLDIRS
+        armcost threshold64 threshold 64 $ALLDIRS
+        armcost oom1 oom 1 $SMALLDIRS
+        armcost pressure1 pressure 1 $SMALLDIRS
+        [ "$TWINS" = yes ] && armcost psi1 psi 1 $(for i in $(seq 0 $((IDLE_SMALL - 1))); do printf '%s/c%04d ' "$UNIROOT$IDLEREL" "$i"; done)
+}
+find "$IDLEDIR" -mindepth 1 -maxdepth 1 -type d -exec rmdir {} +
+rmdir "$IDLEDIR"
+[ -d "$UNIROOT$IDLEREL" ] && find "$UNIROOT$IDLEREL" -depth -type d -exec rmdir {} +
 LEFT_CG=$(find "$BASE" -mindepth 1 -type d | wc -l)
-cpu_cell() { [ -n "${CPU[$1]:-}" ] && echo "${CPU[$1]} % (${CPUMS[$1]} ms CPU/s)" || echo "not run"; }
+cpu_cell() {
+        [ -n "${CPU[$1]:-}" ] || { echo "not run"; return; }
+        local more=""
+        [ -n "${WAKE[$1]:-}" ] && more="; of which children ${CHILD[$1]} %; ${WAKE[$1]} wakeups/s"
+        echo "${CPU[$1]} % (${CPUMS[$1]} ms CPU/s$more)"
+}
 rss_cell() { [ -n "${RSS[$1]:-}" ] && echo "${RSS[$1]} / ${HWM[$1]} MiB (${SPLIT[$1]}; PSS ${PSS[$1]:-?})" || echo "not run"; }
-row "start-up: \"guarding\" logged → every v1 usage threshold armed (all in the first tick: no tick, no wakeup until done)" \
-        "1 cgroup: ${ARMED[og1]:-?} s; $NCG cgroups: ${ARMED[ogN]:-?} s (${ARMEDN[ogN]:-?} armed)" "(no start-up work)" "" ""
-row "idle CPU, 1 cgroup watched (utime+stime, % of one core; schedstat)" "$(cpu_cell og1)" "$(cpu_cell eo)" \
-        "$(ratio "${CPUMS[og1]:-}" "${CPUMS[eo]:-}")" ""
-row "idle CPU, $NCG cgroups watched (oomguard saw ${WATCHED[ogN]:-?}, ${FDS:-?} fds)" "$(cpu_cell ogN)" \
-        "(watches no cgroup)" "" ""
+armed_cell() { echo "${ARMEXEC[$1]:-?} s from exec (\"armed: … in ${ARMLOG[$1]:-?} ms\" after \"guarding\"; ${ARMWHAT[$1]:-?})"; }
+S=$IDLE_SMALL
+row "start: exec → fully armed, $S limited cgroups (twins: $TWINS)" "$(armed_cell "$S")" "(no start-up work)" "" ""
+row "start: exec → fully armed, $NCG limited cgroups (twins: $TWINS)" "$(armed_cell "$NCG")" "(no start-up work)" "" "< 2 s"
+row "reload (SIGHUP) → fully armed again, $S / $NCG cgroups (\"armed: … in T ms\")" \
+        "${RELOAD[$S]:-?} / ${RELOAD[$NCG]:-?} ms" "(no reload)" "" "< 2 s"
+row "one registration at a time, p50 / p99 ($S cgroups): v1 usage threshold · OOM eventfd · vmpressure · PSI trigger; closing $S PSI triggers" \
+        "$(cost threshold1 p50_ms) / $(cost threshold1 p99_ms) ms · $(cost oom1 p50_ms) / $(cost oom1 p99_ms) ms · $(cost pressure1 p50_ms) / $(cost pressure1 p99_ms) ms · $(cost psi1 p50_ms) / $(cost psi1 p99_ms) ms; $(cost psi1 close_ms) ms" "" "" ""
+row "$NCG v1 usage thresholds from 64 threads at once (wall; $S one at a time: $(cost threshold1 wall_ms) ms)" \
+        "$(cost threshold64 wall_ms) ms" "" "" ""
+row "idle CPU, $S cgroups watched (% of one core: schedstat, plus its children's cutime+cstime; wakeups = times scheduled in)" "$(cpu_cell "og$S")" "$(cpu_cell eo)" \
+        "$(ratio "${CPUMS[og$S]:-}" "${CPUMS[eo]:-}")" "< 0.1 %"
+row "idle CPU, $NCG cgroups watched (oomguard saw ${WATCHED[$NCG]:-?}, ${FDS:-?} fds)" "$(cpu_cell "og$NCG")" "$(cpu_cell eo) (watches no cgroup)" \
+        "$(ratio "${CPUMS[og$NCG]:-}" "${CPUMS[eo]:-}")" ""
 row "$NCG cgroups with systemd's default soft RLIMIT_NOFILE 1024 (no LimitNOFILE= in oomguard.service)" \
         "$NOFILE_CELL" "" "" "$NCG of $NCG"
-row "idle RSS / peak (VmRSS / VmHWM), 1 cgroup" "$(rss_cell og1)" "$(rss_cell eo)" "$(ratio "${RSS[og1]:-}" "${RSS[eo]:-}")" "< 1.5 MiB"
-row "idle RSS / peak (VmRSS / VmHWM), $NCG cgroups" "$(rss_cell ogN)" "(watches no cgroup)" "" "< 1.5 MiB"
+row "idle RSS / peak (VmRSS / VmHWM), $S cgroups" "$(rss_cell "og$S")" "$(rss_cell eo)" "$(ratio "${RSS[og$S]:-}" "${RSS[eo]:-}")" "≤ 4 MiB"
+row "idle RSS / peak (VmRSS / VmHWM), $NCG cgroups" "$(rss_cell "og$NCG")" "$(rss_cell eo) (watches no cgroup)" "$(ratio "${RSS[og$NCG]:-}" "${RSS[eo]:-}")" ""
 
 # --- 3. victim choice among NPROCS processes -------------------------------
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -499,7 +569,8 @@ WALL=$((SECONDS - T0))
              "$("$EARLYOOM" -v 2>&1 | head -1 || echo 'earlyoom not installed')."
         echo "Race: 256 MiB v1 memory cgroup, \`hog 1024 RATE\`, $RUNS runs per rate; 90 % crossing timed by the bench's own" \
              "usage-threshold eventfd, \"gone\" = the hog's pidfd readable. earlyoom ran as \`earlyoom -m 10 -s 100 -r 0\`" \
-             "(plus --prefer/--avoid so it could only ever pick the bench's hog). Idle: ${IDLE_S} s each, from 1 s after every threshold was armed." \
+             "(plus --prefer/--avoid so it could only ever pick the bench's hog). Idle: ${IDLE_S} s each, from 1 s after \"armed:\" was logged;" \
+             "the bench's own policy file: [cgroup:] usage_above = 90 % + psi_some_avg10_above = 30, action = kill, and [global] mem_available_below = 5 %, swap_free_below = 10 %, psi_full_avg10_above = 40, action = warn; 64 MiB cgroups, cgroup2 twins: $TWINS." \
              "Victim choice: $SPAWNED sleeping processes spawned, $LEFT left after the bench (cgroups left: $LEFT_CG)." \
              "Exec latency: a copy of sleep started $NEXECS times 10 ms apart, stamped just before execve, its oom_score_adj polled every 20 µs." \
              "Exec storm: $STORM_S s each, paced fork+exec of a copy of true, in a bench cgroup." \
