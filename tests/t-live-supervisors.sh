@@ -29,6 +29,10 @@ empty_cgroup() {
 cleanup() {
         stop_guard
         [ -n "${watch:-}" ] && kill "$watch" 2>/dev/null
+        if [ -d "$CG-out" ]; then
+                while read -r p; do kill -9 "$p" 2>/dev/null; done < "$CG-out/cgroup.procs"
+                wait_for "rmdir $CG-out 2>/dev/null" 5 || echo "# could not remove $CG-out"
+        fi
         if [ -d "$CG" ]; then
                 empty_cgroup
                 wait_for "rmdir $CG 2>/dev/null" 5 || echo "# could not remove $CG"
@@ -109,6 +113,27 @@ else
                 [ "$(awk -v p=$master '$1 == "fork" && $2 == p' "$TMP/watch" | wc -l)" = 4 ]
         check "nginx: kernel oom_kill 0" [ "$(oom_kills)" = 0 ]
         stop_guard
+        empty_cgroup
+
+        # 1b. A worker moved to another cgroup is not the rule's to kill:
+        # the rest of the family goes, that one stays.
+        OUT=$CG-out
+        mkdir "$OUT"
+        start_nginx
+        workers=$(workers_of $master)
+        moved=${workers%% *}
+        echo "$moved" > "$OUT/cgroup.procs"
+        start_guard $'usage_above = 1M\naction = kill\nsupervisor_first = yes' 'match = cmdline:^nginx: master'
+        wait_for "! kill -0 $master 2>/dev/null" 10
+        for w in ${workers#* }; do wait_for "! kill -0 $w 2>/dev/null" 5; done
+        check "nginx, a worker elsewhere: the master and the workers in the cgroup are gone" \
+                sh -c "! kill -0 $master 2>/dev/null && ! ps -o pid= -p '${workers#* }' >/dev/null"
+        check "nginx, a worker elsewhere: the worker in another cgroup is left alone" kill -0 "$moved"
+        check "nginx, a worker elsewhere: the event says so" grep -q "1 in other cgroups left alone" "$TMP/log"
+        stop_guard
+        kill -9 "$moved" 2>/dev/null
+        wait_for "[ ! -s $OUT/cgroup.procs ]" 5
+        wait_for "rmdir $OUT 2>/dev/null" 5 || echo "# could not remove $OUT"
         empty_cgroup
 
         # 2. supervisor_first = no: a worker dies and the master re-forks one.

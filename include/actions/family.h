@@ -15,8 +15,9 @@ struct family {
         struct victim head;                /* the supervisor */
         struct victim members[FAMILY_MAX]; /* its descendants */
         size_t n;
-        bool truncated;  /* more than FAMILY_MAX */
-        unsigned spared; /* protected descendants left alone */
+        bool truncated;     /* more than FAMILY_MAX */
+        unsigned spared;    /* protected descendants left alone */
+        unsigned elsewhere; /* descendants in another cgroup, left alone */
 };
 
 struct family_result {
@@ -27,7 +28,8 @@ struct family_result {
 
 /* Pin head (pid, start time) and all its descendants: pidfds, identity
  * verified. Descendants the policy spares (protect, -1000, oomguard...)
- * are left out; -EPERM when it spares the head. -ESRCH when head is no
+ * are left out, and so are those outside the policy's cgroup;
+ * -EPERM when it spares the head. -ESRCH when head is no
  * longer that process. vp may be NULL (no policy filter). */
 int family_collect(const char *root, const struct victim_policy *vp, pid_t head, uint64_t head_start,
                    struct family *ret);

@@ -51,6 +51,12 @@ static int add_children(pid_t pid, void *ud) {
                 c->f->spared++; /* protected: left alone, and so are its children */
                 return 0;
         }
+        /* A child that lives in another cgroup (moved out, a scope of its
+         * own) is not the decision's to kill: the rule watches this one. */
+        if (c->vp && !victim_in_scope(c->vp, pid)) {
+                c->f->elsewhere++;
+                return 0;
+        }
         if (c->f->n >= FAMILY_MAX) {
                 c->f->truncated = true;
                 return 0;
@@ -63,7 +69,7 @@ static int add_children(pid_t pid, void *ud) {
 int family_collect(const char *root, const struct victim_policy *vp, pid_t head, uint64_t head_start,
                    struct family *ret) {
         struct proc_stat st;
-        ret->n = ret->spared = 0;
+        ret->n = ret->spared = ret->elsewhere = 0;
         ret->truncated = false;
         if (vp && (read_proc_stat(root, head, &st) < 0 || victim_policy_spares(vp, &st)))
                 return -EPERM; /* a protected supervisor is not killed, nor its family */
@@ -73,6 +79,7 @@ int family_collect(const char *root, const struct victim_policy *vp, pid_t head,
         struct collect c = { .root = root, .vp = vp, .f = ret };
         for (size_t before = (size_t)-1; before != ret->n;) {
                 before = ret->n;
+                ret->spared = ret->elsewhere = 0; /* the last pass counts each once */
                 procs_all(root, add_children, &c);
         }
         return 0;

@@ -66,9 +66,12 @@ int action_kill_family(const struct action_ctx *ctx, const struct decision *d, s
         struct family_result res;
         r = family_kill(&f, ctx->settings->kill_timeout_ns, &res);
         family_release(&f);
-        snprintf(rep->outcome, sizeof(rep->outcome), "%s: supervisor gone after %.1f ms, all %u after %.1f ms%s",
+        char elsewhere[48] = "";
+        if (f.elsewhere)
+                snprintf(elsewhere, sizeof(elsewhere), " (%u in other cgroups left alone)", f.elsewhere);
+        snprintf(rep->outcome, sizeof(rep->outcome), "%s: supervisor gone after %.1f ms, all %u after %.1f ms%s%s",
                  r == 0 ? "killed supervisor and workers" : "killed, some still exiting",
                  (double)res.head_exit_ns / 1e6, res.exited, (double)res.all_exit_ns / 1e6,
-                 f.truncated ? " (family truncated)" : "");
+                 f.truncated ? " (family truncated)" : "", elsewhere);
         return r;
 }
