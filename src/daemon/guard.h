@@ -41,6 +41,7 @@ struct guard {
         struct decision *decisions; /* capacity: n cgroups + 1 */
         size_t decisions_cap, n_decisions;
         struct firing global_firing;
+        uint64_t machine_psi_fired_ns; /* the [global] PSI trigger last woke the guard */
         /* the loop's wakeups (wakeups.c) */
         struct wakeups wake;
         struct wakeup last_wake; /* why the current tick runs */

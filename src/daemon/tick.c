@@ -149,6 +149,8 @@ static void keep_rankings(struct guard *g) {
 static void read_sources(struct guard *g, bool act, uint64_t now) {
         machine_sources_read(&g->machine, g->scratch, GUARD_SCRATCH_SIZE, &g->snap.machine);
         g->snap.machine.psi_trigger_fired = act && g->last_wake.kind == WAKE_MACHINE_PSI;
+        if (g->snap.machine.psi_trigger_fired)
+                g->machine_psi_fired_ns = now;
         g->snap.machine.psi_trigger_armed = act && g->wake.machine_psi_fd >= 0;
         int woken = g->last_wake.kind == WAKE_TIMEOUT || g->last_wake.kind == WAKE_SIGNAL ? -1 : g->last_wake.cgroup;
         /* --status and the first ticks read everything (act: cold reads). */

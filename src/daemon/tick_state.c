@@ -18,9 +18,21 @@ static void clear_firing(struct firing *f, const char *rule, const char *target)
         pacing_target_cleared(f); /* a new crossing is a new episode */
 }
 
+/* The kernel signals a PSI trigger at most once a window, only on the
+ * tick it woke: between two signals of one stall the rule does not fire.
+ * That stall is one episode until a quiet stretch of two windows, so
+ * that post_kill_delay holds after a kill (measured in the VM: the
+ * trigger fires again ~1 s after the hog died, while its memory is
+ * still coming back). */
+static bool machine_stall_goes_on(const struct guard *g) {
+        uint64_t window_ns = (g->wake.machine_psi_window_us ? g->wake.machine_psi_window_us : USEC_PER_SEC) * 1000;
+        return g->wake.machine_psi_fd >= 0 && g->machine_psi_fired_ns &&
+               now_ns() - g->machine_psi_fired_ns < 2 * window_ns;
+}
+
 /* Rules that fired before and did not fire now have cleared. */
 void tick_clear_stale(struct guard *g, size_t n) {
-        bool global_fired = false;
+        bool global_fired = machine_stall_goes_on(g);
         for (size_t i = 0; i < n; i++)
                 if (!g->decisions[i].cgroup)
                         global_fired = true;
