@@ -27,8 +27,8 @@
 #define REPORT_CMDLINE_MAX 1024  /* longer command lines are cut (and say so) */
 #define REPORT_PATH_MAX 512      /* cgroup paths, relative to the hierarchy */
 #define REPORT_ID_MAX 48
-#define REPORT_STAT_MAX 64   /* memory.stat lines kept */
-#define REPORT_EVENTS_MAX 8  /* memory.events lines kept (v2) */
+#define REPORT_STAT_MAX 64  /* memory.stat lines kept */
+#define REPORT_EVENTS_MAX 8 /* memory.events lines kept (v2) */
 
 struct report_kv {
         char key[40];
@@ -52,7 +52,7 @@ struct report_proc {
 struct report_candidate {
         pid_t pid;
         char comm[COMM_MAX];
-        int score; /* oom_score moved by prefer / avoid */
+        int score;    /* oom_score moved by prefer / avoid */
         char why[96]; /* "oom_score 612, prefer comm:java +300" */
 };
 
@@ -71,9 +71,9 @@ struct report_victim {
 
 struct report_cgroup {
         bool has;
-        char path[REPORT_PATH_MAX]; /* "/a/b", relative to the hierarchy root */
-        struct memcg_stats stats;   /* at the decision (usage, limit, failcnt, PSI, memory.stat) */
-        struct cgroup_derived derived; /* working set, % of limit, failcnt/s */
+        char path[REPORT_PATH_MAX];             /* "/a/b", relative to the hierarchy root */
+        struct memcg_stats stats;               /* at the decision (usage, limit, failcnt, PSI, memory.stat) */
+        struct cgroup_derived derived;          /* working set, % of limit, failcnt/s */
         struct report_kv stat[REPORT_STAT_MAX]; /* memory.stat, read after */
         size_t n_stat;
         struct report_kv events[REPORT_EVENTS_MAX]; /* v2 memory.events, read after */
@@ -103,11 +103,11 @@ struct report {
         char wakeup[96];        /* what woke the guard */
         bool dry_run;
         struct report_victim victim;
-        struct report_cgroup cgroup;         /* has = false: the whole machine */
-        struct cgroup_identity identity;     /* container and pod, from the cgroup path */
-        struct machine_view machine;         /* memory, swap, PSI, watermarks */
+        struct report_cgroup cgroup;     /* has = false: the whole machine */
+        struct cgroup_identity identity; /* container and pod, from the cgroup path */
+        struct machine_view machine;     /* memory, swap, PSI, watermarks */
         bool has_tasks;
-        struct task_counts tasks;            /* in scope, at the decision */
+        struct task_counts tasks; /* in scope, at the decision */
         struct report_proc top[REPORT_TOP_MAX];
         size_t n_top;
         struct report_candidate candidates[REPORT_CANDIDATES_MAX];

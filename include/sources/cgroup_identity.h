@@ -9,10 +9,10 @@
 #include <stdbool.h>
 
 struct cgroup_identity {
-        char runtime[16];       /* "docker", "containerd", "crio", "podman"; "" = no container */
-        char container_id[80];  /* the runtime's id (hex), "" = none */
-        char pod_uid[40];       /* the pod's UID with '-' (as the API shows it); "" = no pod */
-        char qos[16];           /* "guaranteed", "burstable", "besteffort"; "" = unknown or no pod */
+        char runtime[16];      /* "docker", "containerd", "crio", "podman"; "" = no container */
+        char container_id[80]; /* the runtime's id (hex), "" = none */
+        char pod_uid[40];      /* the pod's UID with '-' (as the API shows it); "" = no pod */
+        char qos[16];          /* "guaranteed", "burstable", "besteffort"; "" = unknown or no pod */
 };
 
 /* Fills ret from a cgroup path ("/kubepods.slice/...", relative to the
