@@ -2,6 +2,7 @@
  * one cgroup, combined as the rule's thresholds mode says (any / all).
  * Pure: no I/O, no allocation. */
 #include <stdio.h>
+#include <string.h>
 
 #include "evaluate_internal.h"
 #include "policy/evaluate.h"
@@ -83,6 +84,27 @@ bool oom_handler_check(const struct rule *r, const struct cgroup_view *cg, char 
         return true;
 }
 
+static bool path_is_below(const char *path, const char *ancestor) {
+        size_t n = strlen(ancestor);
+        if (n == 1 && ancestor[0] == '/')
+                return path[1] != '\0';
+        return strncmp(path, ancestor, n) == 0 && path[n] == '/';
+}
+
+/* v1 marks a cgroup under OOM with its whole subtree (the kernel's
+ * mem_cgroup_mark_under_oom): a child reads under_oom 1 when its parent
+ * hit the parent's limit. The topmost watched cgroup under OOM is the
+ * one whose limit was hit; it alone takes the kill. */
+static bool oom_is_an_ancestors(const struct snapshot *s, const struct cgroup_view *cg) {
+        for (size_t i = 0; i < s->n_cgroups; i++) {
+                const struct cgroup_view *up = &s->cgroups[i];
+                if (up != cg && up->valid && up->stats.version == CGROUP_V1 && up->stats.oom &&
+                    path_is_below(cg->path, up->path))
+                        return true;
+        }
+        return false;
+}
+
 size_t policy_evaluate(const struct policy *p, const struct snapshot *s, struct decision *out, size_t cap) {
         size_t n = 0;
         char reason[DECISION_REASON_MAX];
@@ -98,7 +120,7 @@ size_t policy_evaluate(const struct policy *p, const struct snapshot *s, struct 
                 if (cg->rule_index < 0 || (size_t)cg->rule_index >= p->n_cgroups)
                         continue;
                 const struct rule *r = &p->cgroups[cg->rule_index];
-                bool oom = oom_handler_check(r, cg, reason, sizeof(reason));
+                bool oom = oom_handler_check(r, cg, reason, sizeof(reason)) && !oom_is_an_ancestors(s, cg);
                 if (!oom && !thresholds_check_cgroup(&r->th, cg, reason, sizeof(reason)))
                         continue;
                 if (n < cap) {

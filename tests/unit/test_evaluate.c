@@ -438,6 +438,34 @@ static void test_evaluate_all_decision(void **state) {
         assert_non_null(strstr(out[0].reason, ">= 95.0% and memory pressure some avg10 25.00% > 20.00%"));
 }
 
+/* v1 marks a subtree under OOM: only the topmost watched cgroup under
+ * OOM (the one whose limit was hit) takes the kill; a sibling whose
+ * path merely starts the same is not below it. */
+static void test_evaluate_oom_topmost_only(void **state) {
+        struct rule rule = {
+                .name = "limits", .scope = RULE_CGROUP, .th = none(), .action = ACTION_KILL, .oom_handler = true
+        };
+        struct policy p = { .cgroups = &rule, .n_cgroups = 1 };
+        struct cgroup_view views[4] = { cgroup(10, 100, 0), cgroup(10, 50, 0), cgroup(10, 50, 0), cgroup(10, 50, 0) };
+        const char *paths[4] = { "/pod", "/pod/c1", "/pod/c1/x", "/pod-2" };
+        for (size_t i = 0; i < 4; i++) {
+                views[i].path = paths[i];
+                views[i].stats.version = CGROUP_V1;
+                views[i].stats.oom_kill_disable = true;
+                views[i].stats.oom = 1;
+        }
+        struct snapshot s = { .machine = machine(100, 50, 0, 0), .cgroups = views, .n_cgroups = 4 };
+        struct decision out[4];
+        assert_int_equal(policy_evaluate(&p, &s, out, 4), 2);
+        assert_ptr_equal(out[0].cgroup, &views[0]);
+        assert_ptr_equal(out[1].cgroup, &views[3]);
+        assert_true(out[0].oom && out[1].oom);
+        /* The child's own limit hit: the parent is not under OOM. */
+        views[0].stats.oom = 0;
+        assert_int_equal(policy_evaluate(&p, &s, out, 4), 2);
+        assert_ptr_equal(out[0].cgroup, &views[1]);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_usage_percent),
@@ -461,6 +489,7 @@ int main(void) {
                 cmocka_unit_test(test_all_names_every_threshold),
                 cmocka_unit_test(test_all_machine),
                 cmocka_unit_test(test_evaluate_all_decision),
+                cmocka_unit_test(test_evaluate_oom_topmost_only),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
