@@ -60,6 +60,10 @@ int write_all(int fd, const char *buf, size_t n);
 /* Open root+path read-only, O_CLOEXEC. Returns fd or -errno. */
 int open_at_root(const char *root, const char *path, int flags);
 
+/* Whether path is dir or below it ("/a/b" is within "/a" and "/", not
+ * within "/a/b2" nor "/a/"'s sibling "/ab"). Both absolute. */
+bool path_within(const char *path, const char *dir);
+
 /* Join root and path into buf ("/" root means none). -ENAMETOOLONG. */
 int path_join(char *buf, size_t size, const char *root, const char *path);
 

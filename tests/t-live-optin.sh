@@ -147,4 +147,15 @@ diag "$(grep -m1 'takes over' "$TMP/log" | cut -c1-200)"
 check "live optin: taken again after the OOM" wait_for "[ \"\$(kv $CG2 oom_kill_disable)\" = 1 ]" 5
 stop_guard
 check "live optin: stop restores the second cgroup too" [ "$(kv "$CG2" oom_kill_disable)" = 0 ]
+
+# 8. oomguard inside the cgroup it would take: an OOM there with the
+#    kernel's killer off would stop oomguard with the rest. Not taken.
+printf '[daemon]\ninterval = 100ms\n[cgroup:test]\npath = %s\naction = kill\noom_handler = yes\n' "$REL2" > "$TMP/conf"
+: > "$TMP/log"
+sh -c "echo \$\$ > $CG2/cgroup.procs; exec $OOMGUARD -c $TMP/conf --log stderr --restore-file $STATE" 2> "$TMP/log" &
+og=$!
+wait_for "grep -q guarding $TMP/log" 5
+check "live optin: its own cgroup is not taken" wait_for "grep -q 'holds oomguard itself' $TMP/log" 3
+check "live optin: its own cgroup keeps the kernel's OOM killer" [ "$(kv "$CG2" oom_kill_disable)" = 0 ]
+stop_guard
 exit $((failures > 0))

@@ -40,6 +40,9 @@ struct optin_ctx {
         const struct policy *policy;
         struct cgroup_set *cgroups;
         bool enabled; /* a live, real, armed daemon changes files */
+        /* oomguard's own memory cgroup ("" unknown): an OOM in it or above
+         * it with the kernel's killer off would stop oomguard too. */
+        const char *self_cgroup;
 };
 
 void optin_state_init(struct optin_state *s, const char *restore_file);

@@ -24,6 +24,13 @@ static void take(struct optin_state *s, const struct optin_ctx *c, struct watche
                 log_info("cgroup %s: oom_kill_disable is set already, not by oomguard: not taking over", w->path);
                 return;
         }
+        if (c->self_cgroup && c->self_cgroup[0] && path_within(c->self_cgroup, w->path)) {
+                log_info(
+                        "cgroup %s: holds oomguard itself: its OOM killer stays the kernel's (oomguard would "
+                        "wait in the OOM with the others)",
+                        w->path);
+                return;
+        }
         if (oom_control_path(c, w, dir, path) < 0)
                 return;
         int efd = memcg_v1_oom_event_arm(dir);

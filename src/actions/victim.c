@@ -198,9 +198,8 @@ bool victim_in_scope(const struct victim_policy *vp, pid_t pid) {
         if (!vp->cgroup_rel)
                 return true;
         char path[1024];
-        size_t n = strlen(vp->cgroup_rel);
         return read_proc_cgroup(vp->root, pid, vp->cgroup_controller, path, sizeof(path)) == 0 &&
-               strncmp(path, vp->cgroup_rel, n) == 0 && (path[n] == '\0' || path[n] == '/' || n == 1);
+               path_within(path, vp->cgroup_rel);
 }
 
 static bool still_the_one(const struct victim_policy *vp, const struct victim *v) {

@@ -41,7 +41,8 @@ struct optin_ctx context_optin(struct guard *g) {
         return (struct optin_ctx){ .mounts = g->has_mounts ? &g->mounts : NULL,
                                    .policy = &g->policy,
                                    .cgroups = &g->cgroups,
-                                   .enabled = g->armed && g->live && context_acts_for_real(g) };
+                                   .enabled = g->armed && g->live && context_acts_for_real(g),
+                                   .self_cgroup = g->self_memcg };
 }
 
 struct rankings_ctx context_rankings(struct guard *g, const struct action_ctx *actx) {

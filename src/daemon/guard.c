@@ -10,7 +10,16 @@
 /* Room for one decision per watched cgroup and one for [global]. */
 static int reserve_decisions(struct guard *g) { return GROW(g->decisions, g->decisions_cap, g->cgroups.n + 1); }
 
+/* Where oomguard itself runs (it may be moved: read at each rescan). */
+static void find_self_memcg(struct guard *g) {
+        g->self_memcg[0] = '\0';
+        if (g->live && g->has_mounts && g->mounts.memory_version == CGROUP_V1 &&
+            read_proc_cgroup("/", getpid(), "memory", g->self_memcg, sizeof(g->self_memcg)) < 0)
+                g->self_memcg[0] = '\0';
+}
+
 int guard_rescan(struct guard *g) {
+        find_self_memcg(g);
         if (g->has_mounts) {
                 int r = cgroup_set_rescan(&g->cgroups, g->root, &g->mounts, &g->policy);
                 if (r < 0)

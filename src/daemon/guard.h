@@ -41,6 +41,7 @@ struct guard {
         struct decision *decisions; /* capacity: n cgroups + 1 */
         size_t decisions_cap, n_decisions;
         struct firing global_firing;
+        char self_memcg[512];          /* oomguard's own v1 memory cgroup, "" = unknown */
         uint64_t machine_psi_fired_ns; /* the [global] PSI trigger last woke the guard */
         /* the loop's wakeups (wakeups.c) */
         struct wakeups wake;

@@ -84,13 +84,6 @@ bool oom_handler_check(const struct rule *r, const struct cgroup_view *cg, char 
         return true;
 }
 
-static bool path_is_below(const char *path, const char *ancestor) {
-        size_t n = strlen(ancestor);
-        if (n == 1 && ancestor[0] == '/')
-                return path[1] != '\0';
-        return strncmp(path, ancestor, n) == 0 && path[n] == '/';
-}
-
 /* v1 marks a cgroup under OOM with its whole subtree (the kernel's
  * mem_cgroup_mark_under_oom): a child reads under_oom 1 when its parent
  * hit the parent's limit. The topmost watched cgroup under OOM is the
@@ -99,7 +92,7 @@ static bool oom_is_an_ancestors(const struct snapshot *s, const struct cgroup_vi
         for (size_t i = 0; i < s->n_cgroups; i++) {
                 const struct cgroup_view *up = &s->cgroups[i];
                 if (up != cg && up->valid && up->stats.version == CGROUP_V1 && up->stats.oom &&
-                    path_is_below(cg->path, up->path))
+                    strcmp(cg->path, up->path) != 0 && path_within(cg->path, up->path))
                         return true;
         }
         return false;

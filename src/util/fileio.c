@@ -15,6 +15,13 @@ int path_join(char *buf, size_t size, const char *root, const char *path) {
         return 0;
 }
 
+bool path_within(const char *path, const char *dir) {
+        size_t n = strlen(dir);
+        while (n > 0 && dir[n - 1] == '/')
+                n--; /* "/" and "/a/" as "" and "/a" */
+        return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
 int open_at_root(const char *root, const char *path, int flags) {
         char full[4096];
         int r = path_join(full, sizeof(full), root, path);

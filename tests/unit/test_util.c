@@ -51,13 +51,21 @@ static void test_pread_all_small_buffer(void **state) {
         assert_int_equal(read_file_at("/", "/proc/does-not-exist", buf, sizeof(buf)), -ENOENT);
 }
 
+static void test_path_within(void **state) {
+        assert_true(path_within("/a/b", "/a"));
+        assert_true(path_within("/a/b", "/a/b"));
+        assert_true(path_within("/a/b", "/"));
+        assert_true(path_within("/a/b", "/a/"));
+        assert_false(path_within("/ab", "/a"));
+        assert_false(path_within("/a/b2", "/a/b"));
+        assert_false(path_within("/a", "/a/b"));
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_path_join),
-                cmocka_unit_test(test_format_bytes),
-                cmocka_unit_test(test_sanitize),
-                cmocka_unit_test(test_json_string),
-                cmocka_unit_test(test_pread_all_small_buffer),
+                cmocka_unit_test(test_path_join),    cmocka_unit_test(test_path_within),
+                cmocka_unit_test(test_format_bytes), cmocka_unit_test(test_sanitize),
+                cmocka_unit_test(test_json_string),  cmocka_unit_test(test_pread_all_small_buffer),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
