@@ -57,6 +57,9 @@ int restore_file_replay(const char *path, restore_report_fn report, void *ud);
  * or the new file, never half); no entries removes it. Creates the
  * directory (one level). Returns 0 or -errno. */
 int restore_file_write(const char *path, const struct restore_entry *e, size_t n);
+/* The same when only e[n - 1] is new: one line appended (the whole file
+ * written when there is none yet). */
+int restore_file_append(const char *path, const struct restore_entry *e, size_t n);
 /* An exclusive lock (flock on path.lock) held while replaying, so a new
  * daemon does not apply while an old guardian is still putting back.
  * Returns the fd to close, or -errno. Blocks. */

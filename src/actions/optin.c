@@ -36,6 +36,9 @@ static bool wanted(const struct optin_ctx *c, const struct restore_entry *e) {
         return false;
 }
 
+static bool unwanted(const struct restore_entry *e, const void *ud) { return !wanted(ud, e); }
+static bool every(const struct restore_entry *e, const void *ud) { return true; }
+
 void optin_sync(struct optin_state *s, const struct optin_ctx *c) {
         for (size_t i = 0; i < c->cgroups->n; i++) {
                 struct watched_cgroup *w = &c->cgroups->items[i];
@@ -43,17 +46,14 @@ void optin_sync(struct optin_state *s, const struct optin_ctx *c) {
                 if (!r || (!r->oom_handler && !r->tripwire.kind)) /* rule changed at the rescan */
                         optin_forget(w);
         }
-        for (size_t i = s->n_changes; i-- > 0;)
-                if (!wanted(c, &s->changes[i]))
-                        (void)optin_put_back_at(s, i, "no longer watched with the mode");
+        optin_put_back_where(s, unwanted, c, "no longer watched with the mode");
 }
 
 void optin_restore_all(struct optin_state *s, const struct optin_ctx *c, const char *why) {
         for (size_t i = 0; i < c->cgroups->n; i++)
                 optin_forget(&c->cgroups->items[i]);
         /* One that fails is logged and stays in the state file (--restore). */
-        for (size_t i = s->n_changes; i-- > 0;)
-                (void)optin_put_back_at(s, i, why);
+        optin_put_back_where(s, every, NULL, why);
 }
 
 bool optin_tick(struct optin_state *s, const struct optin_ctx *c, int woken, uint64_t now) {

@@ -98,7 +98,13 @@ int optin_record(struct optin_state *s, enum restore_key key, const char *path, 
         char before[sizeof(e->ours)];
         snprintf(before, sizeof(before), "%s", e->ours);
         snprintf(e->ours, sizeof(e->ours), "%s", ours);
-        if ((r = save(s)) < 0) {
+        /* A new entry is one more line (a full rewrite per cgroup made
+         * taking 1,000 cgroups quadratic); a changed one rewrites it. */
+        r = added ? restore_file_append(s->restore_file, s->changes, s->n_changes)
+                  : restore_file_write(s->restore_file, s->changes, s->n_changes);
+        if (r < 0)
+                log_warning("cannot write %s: %s", s->restore_file, strerror(-r));
+        if (r < 0) {
                 /* Not saved: not made. An entry that was there already keeps
                  * its original (and the value we had written). */
                 if (added)
@@ -109,7 +115,9 @@ int optin_record(struct optin_state *s, enum restore_key key, const char *path, 
         return r;
 }
 
-int optin_put_back_at(struct optin_state *s, size_t i, const char *why) {
+/* Puts entry i back and drops it from the list; the file is saved by the
+ * caller (once for many). */
+static int put_back_unsaved(struct optin_state *s, size_t i, const char *why) {
         const struct restore_entry *e = &s->changes[i];
         int r = restore_entry_apply(e);
         if (r > 0)
@@ -117,11 +125,26 @@ int optin_put_back_at(struct optin_state *s, size_t i, const char *why) {
         else if (r < 0)
                 log_warning("cannot restore %s = %s in %s: %s", restore_key_to_string(e->key), e->original, e->path,
                             strerror(-r));
-        if (r >= 0) {
+        if (r >= 0)
                 drop(s, i);
-                (void)save(s);
-        }
         return r;
+}
+
+int optin_put_back_at(struct optin_state *s, size_t i, const char *why) {
+        int r = put_back_unsaved(s, i, why);
+        if (r >= 0)
+                (void)save(s);
+        return r;
+}
+
+void optin_put_back_where(struct optin_state *s, bool (*put)(const struct restore_entry *e, const void *ud),
+                          const void *ud, const char *why) {
+        size_t before = s->n_changes;
+        for (size_t i = s->n_changes; i-- > 0;)
+                if (put(&s->changes[i], ud))
+                        (void)put_back_unsaved(s, i, why);
+        if (s->n_changes != before)
+                (void)save(s);
 }
 
 int optin_put_back(struct optin_state *s, enum restore_key key, const char *path, const char *why) {

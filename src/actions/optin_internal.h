@@ -9,6 +9,9 @@ int optin_record(struct optin_state *s, enum restore_key key, const char *path, 
 int optin_put_back(struct optin_state *s, enum restore_key key, const char *path, const char *why);
 /* Put entry i back and drop it when that worked (it stays when not). */
 int optin_put_back_at(struct optin_state *s, size_t i, const char *why);
+/* Puts back every entry put() says, then saves the file once. */
+void optin_put_back_where(struct optin_state *s, bool (*put)(const struct restore_entry *e, const void *ud),
+                          const void *ud, const char *why);
 int optin_cgroup_file(const struct optin_ctx *c, const struct watched_cgroup *w, const char *name, char *buf,
                       size_t size);
 /* Returns true when memory.events "high" rose at our tripwire. */

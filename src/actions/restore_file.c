@@ -96,6 +96,8 @@ static int make_parent(const char *path) {
         return mkdir(dir, 0755) == 0 || errno == EEXIST ? 0 : -errno;
 }
 
+#define RESTORE_FILE_HEAD "# oomguard: cgroup values to put back (KEY ORIGINAL OURS PATH)\n"
+
 int restore_file_write(const char *path, const struct restore_entry *e, size_t n) {
         char tmp[PATH_MAX], line[RESTORE_LINE_MAX];
         if (n == 0)
@@ -108,18 +110,45 @@ int restore_file_write(const char *path, const struct restore_entry *e, size_t n
         _cleanup_(closep) int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         if (fd < 0)
                 return -errno;
-        static const char head[] = "# oomguard: cgroup values to put back (KEY ORIGINAL OURS PATH)\n";
-        r = write_all(fd, head, sizeof(head) - 1);
+        /* Lines gathered into one buffer: a write per line made a
+         * thousand-line file a thousand system calls. */
+        static char buf[16 * RESTORE_LINE_MAX];
+        size_t have = (size_t)snprintf(buf, sizeof(buf), "%s", RESTORE_FILE_HEAD);
+        r = 0;
         for (size_t i = 0; i < n && r >= 0; i++) {
                 int len = restore_format_line(&e[i], line, sizeof(line));
-                r = len < 0 ? len : write_all(fd, line, (size_t)len);
+                if (len < 0) {
+                        r = len;
+                        break;
+                }
+                if (have + (size_t)len > sizeof(buf)) {
+                        r = write_all(fd, buf, have);
+                        have = 0;
+                }
+                memcpy(buf + have, line, (size_t)len);
+                have += (size_t)len;
         }
+        if (r >= 0)
+                r = write_all(fd, buf, have);
         if (r < 0 || rename(tmp, path) < 0) {
                 r = r < 0 ? r : -errno;
                 (void)unlink(tmp);
                 return r;
         }
         return 0;
+}
+
+int restore_file_append(const char *path, const struct restore_entry *e, size_t n) {
+        char line[RESTORE_LINE_MAX];
+        if (n == 0)
+                return restore_file_write(path, e, n);
+        _cleanup_(closep) int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT ? restore_file_write(path, e, n) : -errno;
+        int len = restore_format_line(&e[n - 1], line, sizeof(line));
+        /* One write of a whole line: a crash leaves the line whole or a
+         * tail the replay skips (it checks each file holds our value). */
+        return len < 0 ? len : write_all(fd, line, (size_t)len);
 }
 
 int restore_file_lock(const char *path) {
