@@ -346,6 +346,14 @@ cost() { sed -n "s/.*$2=\([^ ]*\).*/\1/p" <<<"${COST[$1]:-}"; }
         armcost pressure1 pressure 1 $SMALLDIRS
         [ "$TWINS" = yes ] && armcost psi1 psi 1 $(for i in $(seq 0 $((IDLE_SMALL - 1))); do printf '%s/c%04d ' "$UNIROOT$IDLEREL" "$i"; done)
 }
+# The shipped policy itself, unmodified, over the same NCG cgroups, in
+# namespaces of their own (tests/bench/shipped-arm.sh): its rules take
+# every limited cgroup's OOM (oom_handler) and a usage threshold each.
+say "arming: the shipped policy over $NCG limited cgroups (own cgroup, mount and pid namespaces)"
+cp "$(dirname "$0")/../../etc/oomguard.conf" "$TMP/shipped.conf"
+SHIPPED=$(fg "$(dirname "$0")/shipped-arm.sh" "$B/oomguard" "$TMP/shipped.conf" "$IDLEDIR" "$NCG" "$TMP" 2> "$LOGS/shipped-arm.err")
+cp "$TMP/shipped-arm.log" "$LOGS/shipped-arm.log" 2>/dev/null
+shipped() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$SHIPPED"; }
 find "$IDLEDIR" -mindepth 1 -maxdepth 1 -type d -exec rmdir {} +
 rmdir "$IDLEDIR"
 [ -d "$UNIROOT$IDLEREL" ] && find "$UNIROOT$IDLEREL" -depth -type d -exec rmdir {} +
@@ -361,6 +369,8 @@ armed_cell() { echo "${ARMEXEC[$1]:-?} s from exec (\"armed: … in ${ARMLOG[$1]
 S=$IDLE_SMALL
 row "start: exec → fully armed, $S limited cgroups (twins: $TWINS)" "$(armed_cell "$S")" "(no start-up work)" "" ""
 row "start: exec → fully armed, $NCG limited cgroups (twins: $TWINS)" "$(armed_cell "$NCG")" "(no start-up work)" "" "< 2 s"
+row "start: exec → fully armed, the shipped policy unmodified, $NCG limited cgroups (its OOM taken in $(shipped handled) / 2 incl. the reload)" \
+        "$(shipped armed_s) s (all OOMs taken at $(shipped handled_s) s); reload → armed $(shipped reload_ms) ms" "(no start-up work)" "" "< 2 s"
 row "reload (SIGHUP) → fully armed again, $S / $NCG cgroups (\"armed: … in T ms\")" \
         "${RELOAD[$S]:-?} / ${RELOAD[$NCG]:-?} ms" "(no reload)" "" "< 2 s"
 row "one registration at a time, p50 / p99 ($S cgroups): v1 usage threshold · OOM eventfd · vmpressure · PSI trigger; closing $S PSI triggers" \
