@@ -3,6 +3,8 @@
  * would do (including the victim it would choose) and touches nothing. */
 #pragma once
 
+struct report;
+
 #include <sys/types.h>
 
 #include "actions/family.h"
@@ -11,6 +13,7 @@
 #include "actions/victim.h"
 #include "policy/evaluate.h"
 #include "sources/cgroup_tree.h"
+#include "sources/task_counts.h"
 
 struct action_ctx {
         const char *root; /* filesystem root ("/" live) */
@@ -31,12 +34,26 @@ struct action_ctx {
         ranking_used_fn read_used; /* what the scope holds now (actions/ranking.h) */
         void *used_ud;
         const struct births *births; /* forks and changes, from the proc connector (or NULL) */
+        /* The action's forensic report, begun by the caller (report_begin):
+         * the actuator fills its part (actions/report_capture.h); NULL =
+         * reports off. */
+        struct report *report;
 };
 
-/* What an actuator did: the facts of the one event it logs. */
+#define ACTION_CANDIDATES_MAX 10 /* the ranking kept for the report */
+#define ACTION_CMDLINE_MAX 1024
+
+/* What an actuator did: the facts of the one event it logs, and what the
+ * report needs from before the action (read on the kill path into this
+ * fixed-size struct: no allocation). */
 struct action_report {
         bool has_victim;
         struct victim victim;
+        char victim_cmdline[ACTION_CMDLINE_MAX]; /* read before the signal */
+        struct victim candidates[ACTION_CANDIDATES_MAX];
+        size_t n_candidates;
+        bool has_tasks;           /* tasks in scope, before the action */
+        struct task_counts tasks; /* (a large scope: see task_counts_of_cgroup_within) */
         struct victim_stats search;
         uint64_t choose_ns; /* time to choose the victim */
         bool has_kill;

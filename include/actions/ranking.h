@@ -85,6 +85,7 @@ struct ranking {
         pid_t *now;
         size_t cap_now;
         struct victim cand[RANK_TOP + RANK_MAX_NEW];
+        size_t n_cand; /* ranked at the last choice, best first */
 };
 
 /* Starts or continues the walk until deadline_ns (CLOCK_MONOTONIC); used:
@@ -102,6 +103,10 @@ typedef int (*ranking_used_fn)(void *userdata, uint64_t *ret);
  * exec'd since the walk is unseen. -EAGAIN: no ranking can answer (none
  * ready, too old, too small, too many newcomers, growth unexplained,
  * nobody eligible among the candidates): scan the whole scope instead. */
+/* The candidates the last ranking_choose ranked, best first (at most
+ * max copied into out). Returns how many were copied. */
+size_t ranking_candidates(const struct ranking *rk, struct victim *out, size_t max);
+
 int ranking_choose(struct ranking *rk, const struct victim_policy *vp, uint64_t now_ns, const struct births *births,
                    ranking_used_fn read_used, void *used_ud, struct victim *ret, struct victim_stats *stats);
 

@@ -32,7 +32,9 @@ struct victim {
         int oom_score, score, oom_score_adj;
         uid_t uid;
         uint64_t rss, swap;
-        int pidfd; /* taken at choice time; -1 when none */
+        char state;       /* /proc/PID/stat's letter when ranked */
+        unsigned threads; /* when ranked */
+        int pidfd;        /* taken at choice time; -1 when none */
 };
 
 struct victim_stats {
@@ -47,6 +49,10 @@ struct victim_stats {
  * (start time) after opening. -ESRCH when nobody is eligible. */
 int victim_choose(const struct victim_policy *vp, const char *cgroup_dir, struct victim *ret,
                   struct victim_stats *stats);
+/* The same, and the best want candidates (ret among them, first) into
+ * top[0..*n_top): the ranking the choice saw, for the report. */
+int victim_choose_top(const struct victim_policy *vp, const char *cgroup_dir, struct victim *ret,
+                      struct victim_stats *stats, struct victim *top, size_t want, size_t *n_top);
 void victim_release(struct victim *v);
 
 /* Scores pids and merges them into top[0..*n_top), best first, keeping at

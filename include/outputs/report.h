@@ -98,7 +98,7 @@ struct report {
         uint64_t time_ns;       /* CLOCK_REALTIME at the event */
         char rule[64];          /* the rule's name; "" for a kernel kill */
         char action[24];        /* "kill", "kill-cgroup", "stop", "reclaim", "warn", ... */
-        char reason[256];       /* the decision's reason */
+        char reason[384];       /* the decision's reason */
         char outcome[160];      /* "killed", "no victim", "still exiting", ... */
         char wakeup[96];        /* what woke the guard */
         bool dry_run;

@@ -42,7 +42,10 @@ int action_choose_victim(const struct action_ctx *ctx, const struct decision *d,
                                               &rep->victim, &rep->search)
                              : -EAGAIN;
         if (r == -EAGAIN)
-                r = victim_choose(&vp, cg, &rep->victim, &rep->search);
+                r = victim_choose_top(&vp, cg, &rep->victim, &rep->search, rep->candidates, ACTION_CANDIDATES_MAX,
+                                      &rep->n_candidates);
+        else if (r == 0)
+                rep->n_candidates = ranking_candidates(ctx->ranking, rep->candidates, ACTION_CANDIDATES_MAX);
         rep->choose_ns = now_ns() - t0;
         if (r == 0)
                 rep->has_victim = true;

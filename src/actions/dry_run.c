@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "actions/actuator.h"
+#include "actions/report_capture.h"
 
 static int dry_run_execute(const struct action_ctx *ctx, const struct decision *d) {
         struct action_report rep = { 0 };
@@ -14,7 +15,10 @@ static int dry_run_execute(const struct action_ctx *ctx, const struct decision *
                          "not acted on (dry run): would kill its supervisor "
                          "%d first, then its workers",
                          (int)rep.supervisor.pid);
+        action_capture_before(ctx, d, &rep);
         action_log_event(ctx, "dry-run", d, &rep);
+        if (ctx->report)
+                action_report_fill(ctx, "dry-run", d, &rep, ctx->report);
         if (rep.has_victim)
                 victim_release(&rep.victim);
         return 0;

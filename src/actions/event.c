@@ -74,12 +74,19 @@ void action_log_event(const struct action_ctx *ctx, const char *actuator, const 
                 add(&e, "OOMGUARD_LIMIT", format_bytes(limit, sizeof(limit), cg->stats.limit));
                 add(&e, "OOMGUARD_PERCENT", pct);
         }
-        char tasks[64], cgdir[4096];
+        char tasks[128], cgdir[4096];
         struct task_counts tc;
-        if (cg && action_cgroup_dir(ctx, d, cgdir, sizeof(cgdir)) &&
-            task_counts_of_cgroup(ctx->root, cgdir, &tc) == 0) {
-                snprintf(tasks, sizeof(tasks), "%u processes, %u threads, %u D-state, %u zombies", tc.processes,
-                         tc.threads, tc.dstate, tc.zombies);
+        /* Counted before the action when the report did it (the moment
+         * of the decision), else now. */
+        bool counted = rep->has_tasks;
+        if (counted)
+                tc = rep->tasks;
+        else if (cg && action_cgroup_dir(ctx, d, cgdir, sizeof(cgdir)) &&
+                 task_counts_of_cgroup(ctx->root, cgdir, &tc) == 0)
+                counted = true;
+        if (counted) {
+                snprintf(tasks, sizeof(tasks), "%u processes, %u threads, %u D-state, %u zombies%s", tc.processes,
+                         tc.threads, tc.dstate, tc.zombies, tc.partial ? " (threads of the first 64)" : "");
                 add(&e, "OOMGUARD_TASKS", tasks);
         }
         if (rep->has_victim)

@@ -293,8 +293,10 @@ int ranking_choose(struct ranking *rk, const struct victim_policy *vp, uint64_t 
                 return -EAGAIN;
         struct victim_stats st = { .ranked_of = (unsigned)rk->n_seen };
         /* want = all of them: every candidate's growth is needed. */
+        rk->n_cand = 0;
         if (victim_rank(vp, pids, n_pids, rk->cand, n_pids ? n_pids : 1, &n, &st) < 0 || n == 0)
                 return -EAGAIN;
+        rk->n_cand = n;
         /* What the scope holds is read after the candidates: their growth
          * until then is counted on both sides. */
         uint64_t used;
@@ -310,6 +312,12 @@ int ranking_choose(struct ranking *rk, const struct victim_policy *vp, uint64_t 
                 *stats = st;
         *ret = best;
         return 0;
+}
+
+size_t ranking_candidates(const struct ranking *rk, struct victim *out, size_t max) {
+        size_t n = rk->n_cand < max ? rk->n_cand : max;
+        memcpy(out, rk->cand, n * sizeof(*out));
+        return n;
 }
 
 void ranking_free(struct ranking *rk) {

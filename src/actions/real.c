@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "actions/actuator.h"
+#include "actions/report_capture.h"
 #include "cgroup_kill.h"
 
 static int kill_victim(const struct action_ctx *ctx, struct action_report *rep) {
@@ -34,6 +35,7 @@ static int act_on_victim(const struct action_ctx *ctx, const struct decision *d,
         int r = action_choose_victim(ctx, d, rep);
         if (r < 0)
                 return r;
+        action_capture_before(ctx, d, rep);
         if (d->action == ACTION_KILL && action_find_supervisor(ctx, d, rep)) {
                 r = action_kill_family(ctx, d, rep);
                 if (r == -ETIMEDOUT)
@@ -66,7 +68,11 @@ static int real_execute(const struct action_ctx *ctx, const struct decision *d) 
         default:
                 r = -EINVAL;
         }
+        if (!rep.has_tasks && d->action != ACTION_KILL && d->action != ACTION_STOP)
+                action_capture_before(ctx, d, &rep); /* warn, kill-cgroup, reclaim: counted now */
         action_log_event(ctx, "real", d, &rep);
+        if (ctx->report)
+                action_report_fill(ctx, "real", d, &rep, ctx->report);
         return r;
 }
 

@@ -162,6 +162,8 @@ static int consider(pid_t pid, void *userdata) {
                             .starttime = st.starttime,
                             .oom_score = oom_score,
                             .score = score,
+                            .state = st.state,
+                            .threads = st.num_threads > 0 ? (unsigned)st.num_threads : 1,
                             .pidfd = -1 };
         memcpy(v.comm, st.comm, sizeof(v.comm));
         keep(s, &v);
@@ -251,22 +253,30 @@ int victim_take(const struct victim_policy *vp, struct victim *v) {
         return 0;
 }
 
-int victim_choose(const struct victim_policy *vp, const char *cgroup_dir, struct victim *ret,
-                  struct victim_stats *stats) {
-        struct victim best;
-        struct search s = { .vp = vp, .fields = search_fields(vp), .top = &best, .want = 1 };
+int victim_choose_top(const struct victim_policy *vp, const char *cgroup_dir, struct victim *ret,
+                      struct victim_stats *stats, struct victim *top, size_t want, size_t *n_top) {
+        struct search s = { .vp = vp, .fields = search_fields(vp), .top = top, .want = want };
         int r = cgroup_dir ? procs_in_cgroup(cgroup_dir, consider, &s) : procs_all(vp->root, consider, &s);
+        *n_top = s.n;
         if (stats)
                 *stats = s.stats;
         if (r < 0)
                 return r;
         if (s.n == 0)
                 return -ESRCH;
+        struct victim best = top[0];
         r = victim_take(vp, &best);
         if (r < 0)
                 return r;
         *ret = best;
         return 0;
+}
+
+int victim_choose(const struct victim_policy *vp, const char *cgroup_dir, struct victim *ret,
+                  struct victim_stats *stats) {
+        struct victim best;
+        size_t n;
+        return victim_choose_top(vp, cgroup_dir, ret, stats, &best, 1, &n);
 }
 
 void victim_release(struct victim *v) {
