@@ -96,7 +96,8 @@ static bool paced(struct guard *g, const struct decision *d, struct firing *f, u
         return true;
 }
 
-/* Returns whether it acted for real. */
+/* Returns whether it acted for real: something was killed, stopped or
+ * reclaimed, so that memory has changed (no victim changes nothing). */
 static bool handle_decision(struct guard *g, const struct decision *d, uint64_t now, bool stale) {
         struct firing *f = firing_of(g, d);
         if (!f->active) { /* a new episode; a hold may remain (pacing_target_cleared) */
@@ -109,7 +110,7 @@ static bool handle_decision(struct guard *g, const struct decision *d, uint64_t 
         int r = execute(g, d, f);
         if (d->oom && r < 0 && acts_for_real(g, d))
                 give_up_oom(g, d, r == -ESRCH ? "no victim" : "the action failed");
-        return acts_for_real(g, d);
+        return acts_for_real(g, d) && r >= 0;
 }
 
 /* Before the read: what follows processes (adjust, the supervisor watch). */
