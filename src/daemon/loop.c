@@ -78,6 +78,8 @@ static bool note_wakeup(struct guard *g, const struct epoll_event *evs, int r, b
                         g->cgroups.items[w.cgroup].pressure_quiet_until_ns = now_ns() + PRESSURE_QUIET_NS;
                 if (w.kind == WAKE_SIGNAL)
                         *signal = true;
+                if (w.kind == WAKE_MACHINE_PSI) /* seen even when an OOM explains the tick */
+                        g->machine_psi_woke = true;
                 if (w.kind == WAKE_PROC_EVENTS) {
                         proc_events_dispatch(g);
                         continue; /* not a memory event: does not explain the tick */

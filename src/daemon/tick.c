@@ -149,7 +149,8 @@ static void keep_rankings(struct guard *g) {
 
 static void read_sources(struct guard *g, bool act, uint64_t now) {
         machine_sources_read(&g->machine, g->scratch, GUARD_SCRATCH_SIZE, &g->snap.machine);
-        g->snap.machine.psi_trigger_fired = act && g->last_wake.kind == WAKE_MACHINE_PSI;
+        g->snap.machine.psi_trigger_fired = act && (g->machine_psi_woke || g->last_wake.kind == WAKE_MACHINE_PSI);
+        g->machine_psi_woke = false;
         if (g->snap.machine.psi_trigger_fired)
                 g->machine_psi_fired_ns = now;
         g->snap.machine.psi_trigger_armed = act && g->wake.machine_psi_fd >= 0;
