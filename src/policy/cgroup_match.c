@@ -35,6 +35,8 @@ static bool components_match(const char *g, const char *p) {
         while (*g) {
                 if (is_globstar(g)) {
                         const char *rest = next_component(g);
+                        while (is_globstar(rest)) /* two globstars in a row are one: no recursion each */
+                                rest = next_component(rest);
                         if (!*rest)
                                 return *p != '\0';
                         for (const char *q = p;; q = next_component(q)) {

@@ -55,8 +55,27 @@ static void test_first_rule_wins(void **state) {
         assert_int_equal(policy_match_cgroup(&p, "/"), -1);
 }
 
+/* Consecutive globstars are one: matching a deep path against many of
+ * them must not take exponential time (6 of them over 40 levels: seconds). */
+static void test_many_globstars(void **state) {
+        char glob[256] = "", path[512] = "";
+        for (int i = 0; i < 6; i++)
+                strcat(glob, "/**");
+        strcat(glob, "/x");
+        for (int i = 0; i < 40; i++)
+                strcat(path, "/a");
+        uint64_t t0 = now_ns();
+        assert_false(cgroup_glob_match(glob, path));
+        strcat(path, "/x");
+        assert_true(cgroup_glob_match(glob, path));
+        assert_true(now_ns() - t0 < NSEC_PER_SEC);
+        assert_true(cgroup_glob_match("/**/**", "/a"));
+        assert_false(cgroup_glob_match("/a/**/**", "/a"));
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_many_globstars),
                 cmocka_unit_test(test_globs),
                 cmocka_unit_test(test_first_rule_wins),
         };
