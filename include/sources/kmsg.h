@@ -13,7 +13,7 @@
  * parser's file lists each format and where it comes from).
  *
  * The parser is pure and allocates nothing: its state lives in the
- * caller's struct kmsg_oom_parser (about 14 KiB). The reader is a file
+ * caller's struct kmsg_oom_parser (about 12 KiB). The reader is a file
  * descriptor and a sequence number. Neither logs. */
 #pragma once
 
