@@ -121,6 +121,13 @@ $(B)/helpers/spawn: tests/helpers/spawn.c
 	@echo "  LD      $@"
 	@$(CC) -std=gnu11 $(WARN) -D_GNU_SOURCE -O2 -g $(TEST_INC) $(DEPFLAGS) -o $@ $<
 
+# kmsgwatch drives the library's /dev/kmsg reader and parser live: it
+# links liboomguard.a, as the unit tests do.
+$(B)/helpers/kmsgwatch: tests/helpers/kmsgwatch.c $(B)/liboomguard.a
+	@mkdir -p $(dir $@) $(dir $(DEP))
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) $(TEST_INC) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(B)/liboomguard.a $(LDLIBS)
+
 tests: $(B)/oomguard $(UNIT_BIN) $(HELPER_BIN) $(BENCH_BIN)
 
 # Missing Debian packages are installed before anything is compiled (as

@@ -86,7 +86,7 @@ golden() { # NAME OUTPUT-FILE ARGS...
                 diag "$(cat "$TMP/diff" "$TMP/err")"
         fi
 }
-for name in v2-pod-over-limit v1-hostile-names victim-choice supervisor-first; do
+for name in v2-pod-over-limit v1-hostile-names victim-choice supervisor-first v1-containers; do
         golden $name status -c "tests/scenarios/$name/conf"
 done
 if [ $no_default = 1 ]; then
@@ -108,6 +108,13 @@ check "status: fixture --json with a policy: rule per cgroup, unlimited watched 
         ([.cgroups[] | [.path, .rule]] == [["/kubepods/pod-a","pods"], ["/kubepods/pod-a/inner",null],
         ["/kubepods/pod-b","pods"], ["/kubepods/pod-c","pods"]]) and .cgroups[3].percent_of_limit == null and
         .cgroups[3].limit == null and (.decisions | map(.cgroup) == ["/kubepods/pod-a"])' "$TMP/fxc.json"
+
+$OOMGUARD --root tests/scenarios/v1-containers/root --status --json > "$TMP/ct.json" 2>&1
+check "status: fixture --json: container and pod of each cgroup, null where none" jqc \
+        '[.cgroups[] | [.container.runtime, (.container.id // "")[0:12], .pod.uid, .pod.qos]] ==
+        [["containerd","3f1c0a9d4e5b","5f8c1a2e-6b1d-4b3a-9c1e-2a4f6d8e0b1c","burstable"],
+        [null,"","5f8c1a2e-6b1d-4b3a-9c1e-2a4f6d8e0b1c","burstable"], ["docker","0123456789ab",null,null],
+        [null,"",null,null]] and .cgroups[3].container == null and .cgroups[3].pod == null' "$TMP/ct.json"
 
 # 3. Live: this machine's v1 memory hierarchy, no policy file.
 MEMROOT=/sys/fs/cgroup/memory

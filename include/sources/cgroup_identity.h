@@ -9,7 +9,8 @@
 #include <stdbool.h>
 
 struct cgroup_identity {
-        char runtime[16];      /* "docker", "containerd", "crio", "podman"; "" = no container */
+        char runtime[16];      /* "docker", "containerd", "crio", "podman"; "" = no container, or
+                                 * one whose runtime the path does not name (a cgroupfs pod's) */
         char container_id[80]; /* the runtime's id (hex), "" = none */
         char pod_uid[40];      /* the pod's UID with '-' (as the API shows it); "" = no pod */
         char qos[16];          /* "guaranteed", "burstable", "besteffort"; "" = unknown or no pod */
@@ -17,5 +18,6 @@ struct cgroup_identity {
 
 /* Fills ret from a cgroup path ("/kubepods.slice/...", relative to the
  * hierarchy root, or absolute under a mount). Fields it cannot find are
- * "". Returns true when a container or a pod was found. */
+ * "". Returns true when a container or a pod was found; a path with a "."
+ * or ".." component gives nothing. */
 bool cgroup_identity_parse(const char *path, struct cgroup_identity *ret);

@@ -3,11 +3,12 @@
 #include <stdio.h>
 
 #include "actions/actuator.h"
+#include "sources/cgroup_identity.h"
 #include "sources/task_counts.h"
 #include "outputs/log.h"
 #include "util.h"
 
-#define EVENT_FIELDS_MAX 24 /* <= LOG_FIELDS_MAX */
+#define EVENT_FIELDS_MAX 32 /* <= LOG_FIELDS_MAX */
 
 struct event_fields {
         struct log_field f[EVENT_FIELDS_MAX];
@@ -53,6 +54,20 @@ static void add_victim(struct event_fields *e, const struct action_report *rep, 
         add(e, "OOMGUARD_EXIT_MS", rep->kill.exited ? t->exit_ms : "not yet");
 }
 
+/* The container and the pod the cgroup's path names, when it names them. */
+static void add_identity(struct event_fields *e, const char *path, struct cgroup_identity *ci) {
+        if (!cgroup_identity_parse(path, ci))
+                return;
+        if (ci->runtime[0])
+                add(e, "OOMGUARD_CONTAINER_RUNTIME", ci->runtime);
+        if (ci->container_id[0])
+                add(e, "OOMGUARD_CONTAINER_ID", ci->container_id);
+        if (ci->pod_uid[0]) {
+                add(e, "OOMGUARD_POD_UID", ci->pod_uid);
+                add(e, "OOMGUARD_POD_QOS", ci->qos);
+        }
+}
+
 void action_log_event(const struct action_ctx *ctx, const char *actuator, const struct decision *d,
                       const struct action_report *rep) {
         char usage[32], limit[32], pct[16], path[512];
@@ -67,6 +82,9 @@ void action_log_event(const struct action_ctx *ctx, const char *actuator, const 
         add(&e, "OOMGUARD_ACTION", action_kind_to_string(d->action));
         add(&e, "OOMGUARD_MODE", actuator);
         add(&e, "OOMGUARD_CGROUP", path);
+        struct cgroup_identity ci;
+        if (cg)
+                add_identity(&e, cg->path, &ci);
         add(&e, "OOMGUARD_REASON", d->reason);
         add(&e, "OOMGUARD_WAKEUP", ctx->wakeup ? ctx->wakeup : "-");
         if (cg) {

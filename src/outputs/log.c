@@ -11,7 +11,7 @@
 #include "outputs/log.h"
 
 #define LOG_LINE_MAX 2048
-#define LOG_FIELDS_MAX 24
+#define LOG_FIELDS_MAX 32
 
 static bool use_journal;
 static bool verbose_enabled;

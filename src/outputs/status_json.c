@@ -1,5 +1,6 @@
 /* --status --json: the same snapshot for scripts (fields: oomguard(8)). */
 #include "json.h"
+#include "sources/cgroup_identity.h"
 #include "status_internal.h"
 #include "util.h"
 
@@ -72,6 +73,28 @@ static void print_tasks(const struct status_row *row, FILE *out) {
         fprintf(out, ",\"rss\":%llu},", (unsigned long long)row->biggest.rss);
 }
 
+/* "container":{"runtime":..,"id":..}, "pod":{"uid":..,"qos":..}, or null. */
+static void print_identity(const char *path, FILE *out) {
+        struct cgroup_identity ci;
+        cgroup_identity_parse(path, &ci);
+        if (ci.container_id[0]) {
+                fputs("\"container\":{", out);
+                print_json_or_null(out, "runtime", ci.runtime[0] ? ci.runtime : NULL, true);
+                print_json_or_null(out, "id", ci.container_id, false);
+                fputs("},", out);
+        } else {
+                fputs("\"container\":null,", out);
+        }
+        if (ci.pod_uid[0]) {
+                fputs("\"pod\":{", out);
+                print_json_or_null(out, "uid", ci.pod_uid, true);
+                print_json_or_null(out, "qos", ci.qos, false);
+                fputs("},", out);
+        } else {
+                fputs("\"pod\":null,", out);
+        }
+}
+
 static void print_cgroup(const struct status_row *row, FILE *out) {
         const struct cgroup_view *v = row->cg;
         fputs("{", out);
@@ -92,6 +115,7 @@ static void print_cgroup(const struct status_row *row, FILE *out) {
         else
                 fputs("\"failcnt_rate\":null,\"usage_slope\":null,", out);
         print_tasks(row, out);
+        print_identity(v->path, out);
         fputs("\"psi\":", out);
         if (v->stats.has_psi)
                 print_psi(out, &v->stats.psi);

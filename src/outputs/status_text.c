@@ -2,8 +2,14 @@
  * closest to its limit first (fits `watch -n1 oomguard --status`). */
 #include <string.h>
 
+#include "sources/cgroup_identity.h"
 #include "status_internal.h"
 #include "util.h"
+
+/* The CONTAINER and POD columns, shown only when a row has one. */
+struct id_columns {
+        size_t container, pod; /* widths; 0 = no column */
+};
 
 static void print_machine(const struct machine_view *m, FILE *out) {
         char a[32], b[32], c[32], d[32];
@@ -42,13 +48,48 @@ static const char *format_slope(char *buf, size_t size, double bytes_per_s) {
         return buf;
 }
 
-static void print_header(size_t rule_width, FILE *out) {
-        fprintf(out, "%7s %9s %9s %9s %8s %9s %6s %5s %5s %3s %3s %-7s %-16s %9s %-*s %s\n", "%LIMIT", "WORKING",
-                "USAGE", "LIMIT", "FAIL/S", "GROWTH/S", "PSI", "OOMK", "PROCS", "D", "Z", "PID", "BIGGEST", "RSS",
-                (int)rule_width, "RULE", "CGROUP");
+static void print_header(size_t rule_width, const struct id_columns *ids, FILE *out) {
+        fprintf(out, "%7s %9s %9s %9s %8s %9s %6s %5s %5s %3s %3s %-7s %-16s %9s %-*s ", "%LIMIT", "WORKING", "USAGE",
+                "LIMIT", "FAIL/S", "GROWTH/S", "PSI", "OOMK", "PROCS", "D", "Z", "PID", "BIGGEST", "RSS",
+                (int)rule_width, "RULE");
+        if (ids->container)
+                fprintf(out, "%-*s ", (int)ids->container, "CONTAINER");
+        if (ids->pod)
+                fprintf(out, "%-*s ", (int)ids->pod, "POD");
+        fprintf(out, "CGROUP\n");
 }
 
-static void print_row(const struct status_row *row, size_t rule_width, FILE *out) {
+/* "containerd:3f1c0a9d4e5b" (a runtime and the id's first 12 digits, as
+ * docker ps shows it), "5f8c1a2e burstable" (the pod UID's first 8). */
+static void identity_text(const char *path, char *container, size_t csize, char *pod, size_t psize) {
+        struct cgroup_identity ci;
+        cgroup_identity_parse(path, &ci);
+        if (ci.container_id[0])
+                snprintf(container, csize, "%s%s%.12s", ci.runtime, ci.runtime[0] ? ":" : "", ci.container_id);
+        else
+                snprintf(container, csize, "-");
+        if (ci.pod_uid[0])
+                snprintf(pod, psize, "%.8s %s", ci.pod_uid, ci.qos);
+        else
+                snprintf(pod, psize, "-");
+}
+
+static struct id_columns id_columns_of(const struct status_view *v) {
+        struct id_columns ids = { 0, 0 };
+        char c[64], p[64];
+        bool any_c = false, any_p = false;
+        for (size_t i = 0; i < v->n_rows; i++) {
+                identity_text(v->rows[i].cg->path, c, sizeof(c), p, sizeof(p));
+                any_c |= c[0] != '-', any_p |= p[0] != '-';
+                ids.container = strlen(c) > ids.container ? strlen(c) : ids.container;
+                ids.pod = strlen(p) > ids.pod ? strlen(p) : ids.pod;
+        }
+        ids.container = any_c ? (ids.container > 9 ? ids.container : 9) : 0;
+        ids.pod = any_p ? (ids.pod > 3 ? ids.pod : 3) : 0;
+        return ids;
+}
+
+static void print_row(const struct status_row *row, size_t rule_width, const struct id_columns *ids, FILE *out) {
         const struct cgroup_view *v = row->cg;
         char path[4096], pct[16], ws[32], usage[32], limit[32], rate[16], slope[32], psi[16], comm[COMM_MAX];
         sanitize_copy(path, sizeof(path), v->path);
@@ -81,7 +122,16 @@ static void print_row(const struct status_row *row, size_t rule_width, FILE *out
                         format_bytes(usage, sizeof(usage), row->biggest.rss));
         else
                 fprintf(out, "%-7s %-16s %9s ", "-", "-", "-");
-        fprintf(out, "%-*s %s\n", (int)rule_width, rule, path);
+        fprintf(out, "%-*s ", (int)rule_width, rule);
+        if (ids->container || ids->pod) {
+                char c[64], p[64];
+                identity_text(v->path, c, sizeof(c), p, sizeof(p));
+                if (ids->container)
+                        fprintf(out, "%-*s ", (int)ids->container, c);
+                if (ids->pod)
+                        fprintf(out, "%-*s ", (int)ids->pod, p);
+        }
+        fprintf(out, "%s\n", path);
 }
 
 static void print_cgroups(const struct status_view *v, FILE *out) {
@@ -96,10 +146,11 @@ static void print_cgroups(const struct status_view *v, FILE *out) {
         for (size_t i = 0; i < v->n_rows; i++)
                 if (v->rows[i].rule && strlen(v->rows[i].rule) > rule_width)
                         rule_width = strlen(v->rows[i].rule);
+        struct id_columns ids = id_columns_of(v);
         if (v->n_rows)
-                print_header(rule_width, out);
+                print_header(rule_width, &ids, out);
         for (size_t i = 0; i < v->n_rows; i++)
-                print_row(&v->rows[i], rule_width, out);
+                print_row(&v->rows[i], rule_width, &ids, out);
 }
 
 static void print_decisions(const struct status_view *v, FILE *out) {
