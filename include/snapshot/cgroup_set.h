@@ -47,6 +47,8 @@ struct watched_cgroup {
         uint64_t tripwire;                /* v2: the memory.high oomguard wrote */
         uint64_t tripwire_for;            /* the memory.max it was computed for */
         uint64_t high_events;             /* memory.events "high" at the last look */
+        bool tripwire_rose;               /* it rose at our tripwire since the last evaluation */
+        bool psi_woke;                    /* its PSI trigger fired since the last evaluation */
         int oom_fd;                       /* v1: eventfd on memory.oom_control */
         int pressure_fd;                  /* v1 without PSI: eventfd on memory.pressure_level, -1 */
         uint64_t pressure_quiet_until_ns; /* not polled again before (reclaim is chatty) */

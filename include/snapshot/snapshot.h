@@ -47,6 +47,12 @@ struct cgroup_view {
         const char *path; /* relative to the hierarchy root, "/a/b" */
         int rule_index;   /* index into policy->cgroups */
         bool valid;       /* read succeeded this tick */
+        /* Kernel events since the last evaluation (the daemon): its PSI
+         * trigger fired (a stall over the rule's share of the last second,
+         * which avg10 shows seconds later), or v2 memory.events "high"
+         * rose while memory.high is oomguard's tripwire (the kernel
+         * throttles it there, near its limit). */
+        bool psi_trigger_fired, tripwire_hit;
         struct memcg_stats stats;
         struct cgroup_derived d;
 };

@@ -11,6 +11,7 @@
 static bool high_rose(struct watched_cgroup *w, uint64_t high_events) {
         bool rose = w->tripwire && high_events > w->high_events;
         w->high_events = high_events;
+        w->tripwire_rose |= rose;
         return rose;
 }
 

@@ -74,6 +74,8 @@ static bool note_wakeup(struct guard *g, const struct epoll_event *evs, int r, b
                 bool on_cgroup = w.cgroup >= 0 && (size_t)w.cgroup < g->cgroups.n;
                 if (w.kind == WAKE_V1_THRESHOLD || w.kind == WAKE_V1_OOM || w.kind == WAKE_V1_PRESSURE)
                         trigger_drain_eventfd(fd);
+                if (w.kind == WAKE_CGROUP_PSI && on_cgroup)
+                        g->cgroups.items[w.cgroup].psi_woke = true;
                 if (w.kind == WAKE_V1_PRESSURE && on_cgroup) /* reclaim signals every few hundred pages */
                         g->cgroups.items[w.cgroup].pressure_quiet_until_ns = now_ns() + PRESSURE_QUIET_NS;
                 if (w.kind == WAKE_SIGNAL)

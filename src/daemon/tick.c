@@ -159,6 +159,17 @@ static void read_sources(struct guard *g, bool act, uint64_t now) {
         cgroup_set_read(&g->cgroups, now, act ? TICK_COLD_READ_NS : 0, woken, g->scratch, GUARD_SCRATCH_SIZE);
 }
 
+/* The cgroups' kernel events since the last evaluation, into the views
+ * the policy reads (--status and the first ticks see none). */
+static void note_cgroup_events(struct guard *g, bool act) {
+        for (size_t i = 0; i < g->cgroups.n; i++) {
+                struct watched_cgroup *w = &g->cgroups.items[i];
+                g->cgroups.views[i].psi_trigger_fired = act && w->psi_woke;
+                g->cgroups.views[i].tripwire_hit = act && w->tripwire_rose;
+                w->psi_woke = w->tripwire_rose = false;
+        }
+}
+
 size_t tick_run(struct guard *g, bool act) {
         uint64_t now = now_ns();
         if (now - g->last_rescan_ns >= g->policy.daemon.rescan_interval_ns || g->cgroups.vanished)
@@ -168,6 +179,7 @@ size_t tick_run(struct guard *g, bool act) {
         read_sources(g, act, now);
         if (act)
                 apply_optin(g, now); /* tripwire / oom_handler, on fresh data */
+        note_cgroup_events(g, act);
         g->snap.now_ns = now;
         g->snap.cgroups = g->cgroups.views;
         g->snap.n_cgroups = g->cgroups.n;

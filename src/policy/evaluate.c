@@ -56,6 +56,19 @@ static bool check_failcnt(double above, const struct cgroup_view *cg, char *reas
         return true;
 }
 
+/* The PSI thresholds: avg10, or the cgroup's trigger that fired; on v2 a
+ * cgroup throttled at oomguard's memory.high tripwire counts as
+ * stalling: the kernel makes its tasks wait there, and between the
+ * tripwire and memory.max a fast allocator stalls for less than the
+ * trigger's window before the kernel kills it (measured in the VM:
+ * 0 of 10 hogs caught by pressure alone). */
+static bool check_cgroup_psi(struct verdict *v, const struct thresholds *th, const struct cgroup_view *cg) {
+        bool psi_set = th->psi_some_avg10_above >= 0 || th->psi_full_avg10_above >= 0;
+        if (psi_set && cg->tripwire_hit)
+                return verdict_add(v, true, true, "throttled at its memory.high tripwire");
+        return verdict_add_psi(v, th, cg->stats.has_psi, &cg->stats.psi, false, cg->psi_trigger_fired);
+}
+
 bool thresholds_check_cgroup(const struct thresholds *th, const struct cgroup_view *cg, char *reason, size_t size) {
         if (!cg->valid)
                 return false;
@@ -72,7 +85,7 @@ bool thresholds_check_cgroup(const struct thresholds *th, const struct cgroup_vi
                            check_forecast(th->forecast_below_ns, cg, part, sizeof(part)), part) ||
                verdict_add(&v, th->failcnt_rate_above >= 0,
                            check_failcnt(th->failcnt_rate_above, cg, part, sizeof(part)), part) ||
-               verdict_add_psi(&v, th, cg->stats.has_psi, &cg->stats.psi, false, false));
+               check_cgroup_psi(&v, th, cg));
         return verdict_fired(&v);
 }
 

@@ -466,6 +466,31 @@ static void test_evaluate_oom_topmost_only(void **state) {
         assert_ptr_equal(out[0].cgroup, &views[1]);
 }
 
+/* The shipped [cgroup:limits] shape on v2: usage and full pressure, all
+ * of them. The cgroup's PSI trigger firing counts as pressure, and so
+ * does a throttle at oomguard's tripwire; neither makes a cgroup whose
+ * working set is low (page cache) fire. */
+static void test_all_with_trigger_and_tripwire(void **state) {
+        struct thresholds th = none();
+        th.mode = THRESHOLDS_ALL;
+        th.usage_above = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 95 };
+        th.psi_full_avg10_above = 10;
+        char reason[384] = "";
+        struct cgroup_view v = cgroup(97, 100, 0);
+        v.stats.has_psi = v.stats.psi.has_full = true;
+        assert_false(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        v.psi_trigger_fired = true;
+        assert_true(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        assert_non_null(strstr(reason, "memory pressure trigger: full stall"));
+        v.psi_trigger_fired = false;
+        v.tripwire_hit = true;
+        assert_true(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        assert_non_null(strstr(reason, "throttled at its memory.high tripwire"));
+        struct cgroup_view cache = cgroup(99, 100, 20); /* working set 79 % */
+        cache.tripwire_hit = cache.psi_trigger_fired = true;
+        assert_false(thresholds_check_cgroup(&th, &cache, reason, sizeof(reason)));
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_usage_percent),
@@ -490,6 +515,7 @@ int main(void) {
                 cmocka_unit_test(test_all_machine),
                 cmocka_unit_test(test_evaluate_all_decision),
                 cmocka_unit_test(test_evaluate_oom_topmost_only),
+                cmocka_unit_test(test_all_with_trigger_and_tripwire),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
