@@ -166,12 +166,15 @@ that "hook: a full socket drops events (${dropped:-?} of 500) and counts them, n
 check "hook: the drops are logged, not every one" \
         [ "$(grep -c 'not handed to the hook runner' "$D/err7")" -ge 1 -a "$(grep -c 'not handed to the hook runner' "$D/err7")" -le 10 ]
 
-# 7. A dead runner: the event is dropped, hook_runner_ensure starts another.
+# 7. A dead runner: the event is dropped, hook_runner_ensure starts another
+#    (and not again within the second).
 hookdrive drive "$D/probe" 5000 kill-runner event:web:action:r1 ensure event:web:action:r2 \
-        waitfile:"$D/probe.r2":5 > "$D/out8" 2> "$D/err8"
+        waitfile:"$D/probe.r2":5 kill-runner ensure > "$D/out8" 2> "$D/err8"
 that "hook: a dead runner costs the event, then is restarted (ensure=1) and the next one runs" \
         'grep -q "^ensure=1 " "$D/out8" && [ -f "$D/probe.r2" -a ! -f "$D/probe.r1" ] &&
          grep -q "restarts=1" "$D/out8" && grep -q "dropped=1" "$D/out8"'
+that "hook: a runner that dies again at once is restarted a second later, not in a loop" \
+        '[ "$(grep -c "^ensure=" "$D/out8")" = 2 ] && grep -q "^ensure=0 " "$D/out8"'
 
 # 8. A reload with another hook: the same runner, the new program.
 hookdrive drive "$D/probe" 5000 event:web:action:a1 waitfile:"$D/probe.a1":5 reload:"$D/hook2":5000 pid \

@@ -36,6 +36,7 @@ struct hook_runner {
         char path[HOOK_PATH_MAX]; /* the hook; "" = none */
         uint64_t timeout_ns;
         uint64_t sent, dropped, restarts;
+        uint64_t next_try_ns; /* hook_runner_ensure's next restart, CLOCK_MONOTONIC */
 };
 
 /* No runner, no hook. */
@@ -49,10 +50,11 @@ int hook_runner_start(struct hook_runner *hr, const char *hook_path, uint64_t ti
  * hooks running go on with the old one), starts it when a hook appeared,
  * stops it when the hook went. Returns 0 or -errno. */
 int hook_runner_reload(struct hook_runner *hr, const char *hook_path, uint64_t timeout_ns);
-/* Restarts a runner that died (it was killed, or a send found it gone).
- * Cheap when it is alive (one poll of its pidfd): call it once a loop
- * iteration or at each rescan, off the kill path. Returns 1 restarted,
- * 0 nothing to do, -errno. */
+/* Restarts a runner that died (it was killed, or a send found it gone)
+ * or could not be started: at most once a second, every 10 s while
+ * starting fails. Cheap when it is alive (one poll of its pidfd): call
+ * it once a loop iteration or at each rescan, off the kill path.
+ * Returns 1 restarted, 0 nothing to do (or not yet), -errno. */
 int hook_runner_ensure(struct hook_runner *hr);
 /* One event: report r (its kind, rule, action, reason, outcome, cgroup,
  * victim, container and pod), written at report_path (NULL or "": no
@@ -61,7 +63,7 @@ int hook_runner_ensure(struct hook_runner *hr);
  * now is counted in hr->dropped (and logged, 1st, 2nd, 4th, 8th... time). */
 void hook_notify(struct hook_runner *hr, const struct report *r, const char *report_path);
 /* Closes the socket (the runner kills the hooks still running and exits)
- * and reaps the runner: at most ~1 s, then SIGKILL. */
+ * and reaps the runner: at most 1.5 s, then SIGKILL. */
 void hook_runner_stop(struct hook_runner *hr);
 
 /* The runner's main (oomguard --hook-runner FD; any program linking the

@@ -144,12 +144,18 @@ int hook_runner_ensure(struct hook_runner *hr) {
                 if (poll(&p, 1, 0) == 1 && waitpid(hr->pid, &status, WNOHANG) == hr->pid)
                         log_exit(hr->pid, status);
         }
+        /* A runner that dies at once, or cannot be started, is not
+         * retried at every call: once a second, every 10 s after a failure. */
+        uint64_t now = now_ns();
+        if (now < hr->next_try_ns)
+                return 0;
         char path[HOOK_PATH_MAX];
         snprintf(path, sizeof(path), "%s", hr->path);
         hr->restarts++;
         log_warning("hook: restarting the hook runner (%" PRIu64 " restarts, %" PRIu64 " events dropped so far)",
                     hr->restarts, hr->dropped);
         int r = hook_runner_start(hr, path, hr->timeout_ns);
+        hr->next_try_ns = now + (r < 0 ? 10 : 1) * NSEC_PER_SEC;
         return r < 0 ? r : 1;
 }
 
@@ -177,7 +183,8 @@ void hook_runner_stop(struct hook_runner *hr) {
         hr->fd = -1;
         if (hr->pid > 0) {
                 struct pollfd p = { .fd = hr->pidfd, .events = POLLIN };
-                if (hr->pidfd >= 0 && poll(&p, 1, 1000) == 0) {
+                /* It waits up to 1 s for its killed hooks: a little more. */
+                if (hr->pidfd >= 0 && poll(&p, 1, 1500) == 0) {
                         log_warning("hook: the hook runner (pid %d) did not exit: killing it", (int)hr->pid);
                         syscall(SYS_pidfd_send_signal, hr->pidfd, SIGKILL, NULL, 0);
                 }
