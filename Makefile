@@ -128,6 +128,12 @@ $(B)/helpers/kmsgwatch: tests/helpers/kmsgwatch.c $(B)/liboomguard.a
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) $(TEST_INC) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(B)/liboomguard.a $(LDLIBS)
 
+# The hooks' driver starts the real hook runner (tests/t-hook.sh): it links the library.
+$(B)/helpers/hookdrive: tests/helpers/hookdrive.c $(B)/liboomguard.a
+	@mkdir -p $(dir $@) $(dir $(DEP))
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) $(TEST_INC) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(B)/liboomguard.a $(LDLIBS)
+
 tests: $(B)/oomguard $(UNIT_BIN) $(HELPER_BIN) $(BENCH_BIN)
 
 # Missing Debian packages are installed before anything is compiled (as

@@ -60,6 +60,8 @@ fi
 # together they must set every key (policy_print shows unset ones).
 tmp=$(mktemp); trap 'rm -f "$tmp"' EXIT
 sed -E 's/^;(\[cgroup:|\[supervisor:|\[adjust:|[a-z0-9_]+ = )/\1/' etc/oomguard.conf > "$tmp"
+# The hook example names a program this machine need not have: one it has.
+sed -i -E 's|^hook = .*|hook = /bin/true|' "$tmp"
 out=$("$bin" --check-config -c "$tmp" 2>&1); rc=$?
 # [cgroup:limits] is the shipped rule itself, not an example: it sets
 # only the keys it needs.

@@ -13,6 +13,7 @@ enum log_target { LOG_TARGET_AUTO, LOG_TARGET_STDERR, LOG_TARGET_JOURNAL };
 
 void log_setup(enum log_target target, bool verbose);
 bool log_to_journal(void);
+bool log_is_verbose(void); /* debug messages shown (-v) */
 
 void log_msg(int priority, const char *fmt, ...) _printf_(2, 3);
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)

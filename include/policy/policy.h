@@ -76,6 +76,8 @@ struct daemon_settings {
         uint64_t kill_timeout_ns;          /* wait for a victim to exit and its memory to come back */
         struct matcher_list protect;       /* never chosen */
         struct matcher_list prefer, avoid; /* oom_score +/- 300 */
+        char *hook;                        /* run after every event (outputs/hook.h); NULL = none */
+        uint64_t hook_timeout_ns;          /* then SIGKILL to its process group */
 };
 
 /* What to do with a supervisor that restarts killed children too often. */

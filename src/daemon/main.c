@@ -6,6 +6,7 @@
 
 #include "actions/optin.h"
 #include "guard.h"
+#include "outputs/hook.h"
 #include "loop.h"
 #include "outputs/log.h"
 #include "outputs/status.h"
@@ -211,6 +212,9 @@ static int restore_leftover(const char *file, const char *who) {
 
 int main(int argc, char **argv) {
         struct options o = { .config = SYSCONFDIR "/oomguard.conf", .root = "/" };
+        /* Internal, not in --help: the hook runner the guard spawns (outputs/hook.h). */
+        if (argc == 3 && strcmp(argv[1], "--hook-runner") == 0)
+                return hook_runner_main(argv[2]);
         if (parse_args(argc, argv, &o) < 0)
                 return 2;
         if (o.check_config)

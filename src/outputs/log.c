@@ -36,6 +36,7 @@ void log_setup(enum log_target target, bool verbose) {
 }
 
 bool log_to_journal(void) { return use_journal; }
+bool log_is_verbose(void) { return verbose_enabled; }
 
 static const char *priority_tag(int priority) {
         static const char *const tags[] = { "emerg", "alert", "crit", "error", "warning", "notice", "info", "debug" };

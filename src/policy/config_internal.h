@@ -3,6 +3,7 @@
  *   config_reader.c    lines, inih, config_load()
  *     -> config_sections.c  headers, keys of a section, rules
  *          -> config_values.c   one value from its text (pure)
+ *               -> config_program.c  a program's path checked on disk (hook)
  *          -> config_old_keys.c the old selector keys into match lines
  *     -> config_errors.c    "file:line: ..." messages (called by all three) */
 #pragma once
@@ -65,6 +66,13 @@ _printf_(3, 4) void config_warning_at(struct loader *L, int line, const char *fm
  * the deprecated way, the warning in why; -EINVAL with the reason in why
  * (the field may then hold a partial value, never one to keep); -ENOMEM. */
 int config_value_parse(const struct config_key *k, const char *v, void *p, char why[static CONFIG_WHY_MAX]);
+
+/* config_program.c: whether path names a program oomguard may run (the
+ * hook): absolute, a regular file, executable; when strict (oomguard runs
+ * as root), also owned by root and writable by no one else, and so is
+ * every directory above it, symlinks resolved. 0, or -EINVAL with the
+ * reason in why. */
+int config_program_check(const char *path, bool strict, char why[static CONFIG_WHY_MAX]);
 
 /* config_old_keys.c: the section's old selector keys (L->old_terms) into
  * its match lines: added to every line, or the one line when there is

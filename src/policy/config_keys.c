@@ -35,6 +35,8 @@ const struct config_key config_keys[] = {
         DAEMON("protect", CONFIG_MATCHERS, protect, 0),
         DAEMON("prefer", CONFIG_MATCHERS, prefer, 0),
         DAEMON("avoid", CONFIG_MATCHERS, avoid, 0),
+        DAEMON("hook", CONFIG_PROGRAM, hook, 0),
+        DAEMON("hook_timeout", CONFIG_DURATION, hook_timeout_ns, CONFIG_F_NONZERO),
         RULE("path", CGROUP, CONFIG_PATH, path_glob, 0),
         RULE("mem_available_below", GLOBAL, CONFIG_SIZE_PCT, th.mem_available_below, 0),
         RULE("swap_free_below", GLOBAL, CONFIG_SIZE_PCT, th.swap_free_below, 0),
@@ -127,6 +129,7 @@ bool config_value_is_set(const struct config_key *k, const void *base) {
         case CONFIG_WATERMARK:
                 return *CONFIG_AT(enum watermark_level, base, k) != WATERMARK_NONE;
         case CONFIG_PATH:
+        case CONFIG_PROGRAM:
                 return *CONFIG_AT(char *, base, k) != NULL;
         case CONFIG_OLD_TERM:
                 return false; /* merged into match lines */

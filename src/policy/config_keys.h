@@ -31,6 +31,7 @@ enum config_type {
         CONFIG_RESTART_ACTION, /* enum restart_action */
         CONFIG_OOM_ADJ,        /* int -1000..1000, ADJUST_UNSET unset */
         CONFIG_THRESHOLDS,     /* enum thresholds_mode */
+        CONFIG_PROGRAM,        /* char *, an absolute path to a program oomguard may run (config_program.c) */
 };
 
 #define CONFIG_F_NONZERO 1u        /* 0 is refused (a zero poll interval spins) */

@@ -1,6 +1,7 @@
 /* One config value from its text, by the type and flags of its key in the
  * table: durations, sizes and percentages, numbers, booleans, actions,
- * paths, matchers. Pure: knows nothing of files, lines or sections; a
+ * paths, matchers. Pure but for a program's path (config_program.c
+ * looks at the file): knows nothing of files, lines or sections; a
  * refused value gets the reason a person can act on, and the caller puts
  * "file:line: key: " in front; so does an accepted value in a deprecated
  * spelling get its warning. Allocates what the value owns (a copied
@@ -185,6 +186,19 @@ static int to_path(const char *v, char **p, char *why) {
         return 0;
 }
 
+/* A program to run (hook): checked on disk, strictly when oomguard runs as
+ * root (config_program.c). */
+static int to_program(const char *v, char **p, char *why) {
+        int r = config_program_check(v, geteuid() == 0, why);
+        if (r < 0)
+                return r;
+        char *copy = strdup(v);
+        if (!copy)
+                return -ENOMEM;
+        *p = copy;
+        return 0;
+}
+
 static int to_restart_action(const char *v, enum restart_action *p, char *why) {
         char s[CONFIG_SHOWN_MAX + 4];
         if (restart_action_from_string(v, p) < 0)
@@ -249,6 +263,8 @@ int config_value_parse(const struct config_key *k, const char *v, void *p, char 
                 return to_oom_adj(v, p, why);
         case CONFIG_THRESHOLDS:
                 return to_thresholds_mode(v, p, why);
+        case CONFIG_PROGRAM:
+                return to_program(v, p, why);
         }
         return refuse(why, "unknown key type %d", (int)k->type); /* a table bug */
 }

@@ -64,6 +64,7 @@ void policy_init_defaults(struct policy *p) {
                         .post_kill_delay_ns = NSEC_PER_SEC,
                         .max_kills_per_minute = 10,
                         .kill_timeout_ns = 2 * NSEC_PER_SEC,
+                        .hook_timeout_ns = 10 * NSEC_PER_SEC,
                 },
         };
         /* Not a rule until the loader sees [global], but keep it sane. */
@@ -100,6 +101,8 @@ void daemon_settings_free(struct daemon_settings *d) {
         matcher_list_free(&d->protect);
         matcher_list_free(&d->prefer);
         matcher_list_free(&d->avoid);
+        free(d->hook);
+        d->hook = NULL;
 }
 
 static const char *const restart_actions[] = {

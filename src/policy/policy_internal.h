@@ -17,7 +17,7 @@ void policy_init_defaults(struct policy *p);
  * copied (-ENOMEM). rule_free frees what rule_init/the loader set. */
 int rule_init(struct rule *r, enum rule_scope scope, const char *name);
 void rule_free(struct rule *r);
-/* Frees the matcher lists of d. */
+/* Frees the matcher lists and the hook path of d. */
 void daemon_settings_free(struct daemon_settings *d);
 /* True when at least one threshold of th is set. */
 bool thresholds_any_set(const struct thresholds *th);

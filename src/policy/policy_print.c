@@ -101,6 +101,7 @@ static void print_value(const struct config_key *k, const void *base, FILE *out)
                 fputs(thresholds_mode_to_string(*CONFIG_AT(enum thresholds_mode, base, k)), out);
                 break;
         case CONFIG_PATH:
+        case CONFIG_PROGRAM:
                 fputs(*CONFIG_AT(char *, base, k), out);
                 break;
         case CONFIG_OOM_ADJ:

@@ -1209,6 +1209,8 @@ static void test_print_format(void **state) {
                             "protect = user:root\n"
                             "# prefer = (unset)\n"
                             "# avoid = (unset)\n"
+                            "# hook = (unset)\n"
+                            "hook_timeout = 10s\n"
                             "\n[global]\n"
                             "mem_available_below = 1536M\n"
                             "# swap_free_below = (unset)\n"

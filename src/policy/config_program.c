@@ -1,0 +1,99 @@
+/* A program oomguard will run (the [daemon] hook), checked when the file
+ * is loaded: a hook runs as oomguard's user after every event, so as
+ * root it must be a file only root can change, in directories only root
+ * can change (what OpenSSH's safe_path() asks of an
+ * AuthorizedKeysCommand): anyone who could rewrite or rename it would
+ * run as root at the next OOM. Reads the file system; knows nothing of
+ * lines or keys (the caller puts "file:line: hook: " in front). */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config_internal.h"
+
+/* '"path"', or '"path" (-> "resolved")' when a symlink led elsewhere. */
+struct named {
+        char text[2 * (CONFIG_SHOWN_MAX + 4) + 16];
+};
+
+static const char *name_of(struct named *n, const char *path, const char *resolved) {
+        char a[CONFIG_SHOWN_MAX + 4], b[CONFIG_SHOWN_MAX + 4];
+        if (strcmp(path, resolved) == 0)
+                snprintf(n->text, sizeof(n->text), "\"%s\"", config_shown(a, path));
+        else
+                snprintf(n->text, sizeof(n->text), "\"%s\" (-> \"%s\")", config_shown(a, path),
+                         config_shown(b, resolved));
+        return n->text;
+}
+
+_printf_(2, 3) static int refuse(char *why, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(why, CONFIG_WHY_MAX, fmt, ap);
+        va_end(ap);
+        return -EINVAL;
+}
+
+/* Owned by root and not writable by group or others. */
+static int check_safe(const struct stat *st, const char *what, const char *dir, char *why) {
+        char d[CONFIG_SHOWN_MAX + 4];
+        if (st->st_uid != 0) {
+                if (dir)
+                        return refuse(why, "%s: its directory \"%s\" is owned by uid %u, not root", what,
+                                      config_shown(d, dir), (unsigned)st->st_uid);
+                return refuse(why, "%s is owned by uid %u, not root", what, (unsigned)st->st_uid);
+        }
+        if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+                if (dir)
+                        return refuse(why, "%s: its directory \"%s\" is group- or world-writable (mode %04o)", what,
+                                      config_shown(d, dir), (unsigned)(st->st_mode & 07777));
+                return refuse(why, "%s is group- or world-writable (mode %04o)", what, (unsigned)(st->st_mode & 07777));
+        }
+        return 0;
+}
+
+/* Every directory from the file's own up to "/". */
+static int check_directories(const char *resolved, const char *what, char *why) {
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof(dir), "%s", resolved);
+        for (;;) {
+                char *slash = strrchr(dir, '/');
+                if (!slash)
+                        return 0;
+                slash[slash == dir] = '\0'; /* "/a/b" -> "/a", "/a" -> "/" */
+                struct stat st;
+                if (stat(dir, &st) < 0)
+                        return refuse(why, "%s: cannot stat its directory: %s", what, strerror(errno));
+                int r = check_safe(&st, what, dir, why);
+                if (r < 0 || strcmp(dir, "/") == 0)
+                        return r;
+        }
+}
+
+int config_program_check(const char *path, bool strict, char why[static CONFIG_WHY_MAX]) {
+        char shown[CONFIG_SHOWN_MAX + 4], resolved[PATH_MAX];
+        struct named n;
+        if (path[0] != '/')
+                return refuse(why, "\"%s\" is not absolute (a program's full path, e.g. /usr/local/sbin/oomguard-hook)",
+                              config_shown(shown, path));
+        if (!realpath(path, resolved))
+                return refuse(why, "cannot use \"%s\": %s", config_shown(shown, path), strerror(errno));
+        const char *what = name_of(&n, path, resolved);
+        struct stat st;
+        if (stat(resolved, &st) < 0)
+                return refuse(why, "cannot use %s: %s", what, strerror(errno));
+        if (!S_ISREG(st.st_mode))
+                return refuse(why, "%s is not a regular file", what);
+        /* As root access(X_OK) says yes to any file with one x bit: ask the bits. */
+        if (strict ? !(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) : access(resolved, X_OK) < 0)
+                return refuse(why, "%s is not executable", what);
+        if (!strict)
+                return 0;
+        int r = check_safe(&st, what, NULL, why);
+        return r < 0 ? r : check_directories(resolved, what, why);
+}
