@@ -66,6 +66,9 @@ struct rule {
         int line; /* line of the section header */
 };
 
+#define REPORT_DIR_MAX 1024 /* report_dir, with its NUL */
+#define REPORT_DIR_DEFAULT "/var/lib/oomguard/reports"
+
 struct daemon_settings {
         uint64_t interval_ns;        /* fallback poll period */
         uint64_t rescan_interval_ns; /* how often the cgroup tree is re-walked */
@@ -76,6 +79,9 @@ struct daemon_settings {
         uint64_t kill_timeout_ns;          /* wait for a victim to exit and its memory to come back */
         struct matcher_list protect;       /* never chosen */
         struct matcher_list prefer, avoid; /* oom_score +/- 300 */
+        char report_dir[REPORT_DIR_MAX];   /* "" = no reports */
+        unsigned report_max_files;         /* >= 1 */
+        uint64_t report_max_bytes;         /* > 0 */
 };
 
 /* What to do with a supervisor that restarts killed children too often. */
