@@ -27,8 +27,17 @@
 #define REPORT_CMDLINE_MAX 1024  /* longer command lines are cut (and say so) */
 #define REPORT_PATH_MAX 512      /* cgroup paths, relative to the hierarchy */
 #define REPORT_ID_MAX 48
-#define REPORT_STAT_MAX 64  /* memory.stat lines kept */
-#define REPORT_EVENTS_MAX 8 /* memory.events lines kept (v2) */
+#define REPORT_STAT_MAX 64     /* memory.stat lines kept */
+#define REPORT_EVENTS_MAX 8    /* memory.events (v2), memory.oom_control (v1) lines kept */
+#define REPORT_UNKNOWN INT_MIN /* an oom_score or oom_score_adj not read: null in the file */
+#define REPORT_VERSION 1       /* the file's "version": raised when a field changes meaning */
+/* The JSON text of any report fits in this many bytes (a unit test fills
+ * every field to its size with bytes that escape to 6 characters). */
+#define REPORT_JSON_MAX (128 * 1024) /* the largest is 97,679 bytes */
+/* report_gather()'s scratch: 16 KiB to read files, then 12 bytes a
+ * process of the scope (pid, ppid, process group) for the tree; with
+ * this size the tree sees 9,557 processes (the top and counts see all). */
+#define REPORT_GATHER_SCRATCH (128 * 1024)
 
 struct report_kv {
         char key[40];
@@ -41,8 +50,19 @@ enum report_kind {
         REPORT_WARNING,         /* an early warning (no action) */
 };
 
+/* Where a process of the tree stands to the victim. */
+enum report_relation {
+        REPORT_REL_NONE = 0, /* top[]: no relation recorded */
+        REPORT_REL_ANCESTOR,
+        REPORT_REL_VICTIM,
+        REPORT_REL_DESCENDANT, /* the victim, alive, is its parent, grandparent, ... */
+        REPORT_REL_GROUP,      /* the victim is gone (its children were given to a
+                                * reaper): a process of the victim's process group */
+};
+
 struct report_proc {
         pid_t pid, ppid;
+        enum report_relation relation; /* tree[] only */
         char comm[COMM_MAX];
         char state; /* /proc/PID/stat's letter; 0 = unknown */
         uint64_t rss_bytes;
@@ -67,6 +87,9 @@ struct report_victim {
         uint64_t rss_bytes, swap_bytes;
         int oom_score, oom_score_adj;
         uint64_t start_time_ticks; /* /proc/PID/stat starttime: clock ticks since boot */
+        /* report_gather(): */
+        uint64_t start_time_ns; /* the same as CLOCK_REALTIME; 0 = unknown */
+        bool gone;              /* no process with its pid and start time any more */
 };
 
 struct report_cgroup {
@@ -108,6 +131,7 @@ struct report {
         struct machine_view machine;     /* memory, swap, PSI, watermarks */
         bool has_tasks;
         struct task_counts tasks; /* in scope, at the decision */
+        bool tasks_after;         /* report_gather() counted them (the caller had none) */
         struct report_proc top[REPORT_TOP_MAX];
         size_t n_top;
         struct report_candidate candidates[REPORT_CANDIDATES_MAX];
@@ -117,7 +141,59 @@ struct report {
         bool has_freed;
         int64_t freed_bytes; /* the scope's usage before minus after (may be < 0) */
         struct report_kernel kernel;
+        /* report_gather(): */
+        char hostname[65];
+        bool has_mem_after;
+        uint64_t mem_available_after; /* MemAvailable after the action */
+        unsigned scope_processes;     /* processes seen in scope (the top's and tree's walk) */
+        bool tree_cut;                /* the scope had more processes than the scratch holds */
+        uint64_t gather_ns;           /* how long report_gather() took */
 };
 
 /* Sets kind, time and a fresh id; clears the rest. Allocates nothing. */
 void report_begin(struct report *r, enum report_kind kind, uint64_t realtime_ns);
+
+/* Where report_gather() looks. */
+struct report_gather_args {
+        const char *root;            /* "/" or a fixture root: /proc is read under it */
+        const char *cgroup_dir;      /* the cgroup's directory (joined with its mount) when
+                                  * r->cgroup.has; NULL: the whole machine is the scope */
+        const char *psi_dir;         /* its memory.pressure's directory (v2: cgroup_dir; hybrid:
+                                  * the cgroup2 twin; NULL: none), for read_cgroup_stats */
+        enum cgroup_version version; /* of cgroup_dir */
+        bool read_cgroup_stats;      /* the caller has no numbers from the decision (a kernel
+                                  * OOM kill): read r->cgroup.stats now, no freed_bytes */
+};
+
+/* After the action (never on the kill path): fills what can wait into r,
+ * which holds the kill path's capture. The cgroup's memory.stat and
+ * memory.events (v1: memory.oom_control) and its usage now; MemAvailable
+ * now and, unless r->machine.has_mem (the caller copied the snapshot's),
+ * the machine's memory, PSI, zones and vmstat; freed_bytes of an action
+ * (unless has_freed): the cgroup's usage at the decision minus now, or
+ * the machine's MemAvailable now minus at the decision; the identity from
+ * r->cgroup.path; the hostname; one walk of the scope (the cgroup and its
+ * children, or every process) for the REPORT_TOP_MAX biggest by RSS (then
+ * their oom_score and oom_score_adj), the task counts when r->has_tasks
+ * is false, and the tree: the victim's ancestors from r->victim.ppid up
+ * (root first), the victim (gone or not), its descendants in scope while
+ * it lives, else the processes of its process group. Costs one read of
+ * /proc/PID/stat per process of the scope, plus ~60 reads; scratch (at
+ * least 16 KiB; REPORT_GATHER_SCRATCH) is all the memory it uses beyond
+ * r and the stack. Returns 0, or -errno when the scope could not be
+ * walked at all (what was gathered stays). */
+int report_gather(struct report *r, const struct report_gather_args *a, char *scratch, size_t size);
+
+/* The report as JSON (the file's contract: oomguard(8), REPORTS), NUL-
+ * terminated in buf. Returns its length, or -ENOBUFS when size is too
+ * small (REPORT_JSON_MAX always suffices). Pure, allocates nothing. */
+int report_json(const struct report *r, char *buf, size_t size);
+
+/* "action", "kernel-oom-kill", "warning". */
+const char *report_kind_to_string(enum report_kind k);
+/* RFC 3339 in UTC with milliseconds, "2026-12-01T10:22:33.123Z", or with
+ * compact = true as in ids and file names, "20261201T102233.123Z". */
+void report_format_time(uint64_t realtime_ns, bool compact, char *buf, size_t size);
+/* The other way: the RFC 3339 form above (UTC, "Z", optional fraction) to
+ * nanoseconds. -EINVAL when s is not one. */
+int report_parse_time(const char *s, uint64_t *ret_ns);

@@ -66,6 +66,9 @@ struct rule {
         int line; /* line of the section header */
 };
 
+#define REPORT_DIR_MAX 1024 /* report_dir, with its NUL */
+#define REPORT_DIR_DEFAULT "/var/lib/oomguard/reports"
+
 struct daemon_settings {
         uint64_t interval_ns;        /* fallback poll period */
         uint64_t rescan_interval_ns; /* how often the cgroup tree is re-walked */
@@ -78,6 +81,9 @@ struct daemon_settings {
         struct matcher_list prefer, avoid; /* oom_score +/- 300 */
         char *hook;                        /* run after every event (outputs/hook.h); NULL = none */
         uint64_t hook_timeout_ns;          /* then SIGKILL to its process group */
+        char report_dir[REPORT_DIR_MAX];   /* "" = no reports */
+        unsigned report_max_files;         /* >= 1 */
+        uint64_t report_max_bytes;         /* > 0 */
 };
 
 /* What to do with a supervisor that restarts killed children too often. */

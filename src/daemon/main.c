@@ -9,6 +9,7 @@
 #include "outputs/hook.h"
 #include "loop.h"
 #include "outputs/log.h"
+#include "outputs/report_print.h"
 #include "outputs/status.h"
 #include "policy/config.h"
 #include "proc_events.h"
@@ -22,7 +23,7 @@
 #define OOMGUARD_VERSION "0.1.0"
 
 struct options {
-        const char *config, *root, *restore_file;
+        const char *config, *root, *restore_file, *report, *report_dir;
         bool config_given, check_config, dry_run, verbose, status, json, adjust, all, restore;
         uint64_t ticks;
         enum log_target log_target;
@@ -34,6 +35,7 @@ static void usage(FILE *out) {
                 "       oomguard -n|--check-config [-c FILE]\n"
                 "       oomguard --status [--json] [--all] [--adjust] [-c FILE] [--root DIR]\n"
                 "       oomguard --restore [--restore-file FILE]\n"
+                "       oomguard --report list|last|ID [--json] [--report-dir DIR] [-c FILE]\n"
                 "       oomguard -h|--help|--version\n"
                 "\n"
                 "  -c, --config FILE   policy file (default " SYSCONFDIR
@@ -44,13 +46,15 @@ static void usage(FILE *out) {
                 "      --root DIR      read /proc and /sys under DIR (tests)\n"
                 "      --status        the machine and every cgroup with a memory limit, the\n"
                 "                      closest to its limit first, and the rules that would fire\n"
-                "      --json          --status as JSON\n"
+                "      --json          --status as JSON; --report: the file as is (list: an array)\n"
                 "      --all           --status: every cgroup, not the top 20\n"
                 "      --adjust        --status: also each process an [adjust:] rule matches\n"
                 "      --restore       put back the cgroup values a stopped oomguard left changed\n"
                 "      --restore-file FILE  state file of the opt-in modes\n"
                 "                      (default $OOMGUARD_RESTORE_FILE or " RESTORE_DEFAULT_FILE
                 ")\n"
+                "      --report WHAT   the forensic reports: list, last, an ID (or its start)\n"
+                "      --report-dir DIR  where they are (default: report_dir of the policy file)\n"
                 "      --ticks N       stop after N ticks (tests)\n"
                 "      --log TARGET    auto | stderr | journal\n"
                 "  -v, --verbose       debug messages\n"
@@ -71,12 +75,16 @@ static int parse_count(const char *s, uint64_t *ret) {
 
 /* One mode at a time; the --status options only with --status. */
 static int check_combination(const struct options *o) {
-        if (o->check_config + o->status + o->restore > 1) {
-                fprintf(stderr, "oomguard: -n, --status and --restore exclude each other\n");
+        if (o->check_config + o->status + o->restore + !!o->report > 1) {
+                fprintf(stderr, "oomguard: -n, --status, --restore and --report exclude each other\n");
                 return -EINVAL;
         }
-        if (!o->status && (o->json || o->all || o->adjust)) {
-                fprintf(stderr, "oomguard: --json, --all and --adjust go with --status\n");
+        if (!o->status && (o->all || o->adjust || (o->json && !o->report))) {
+                fprintf(stderr, "oomguard: --json, --all and --adjust go with --status (--json also with --report)\n");
+                return -EINVAL;
+        }
+        if (o->report_dir && !o->report) {
+                fprintf(stderr, "oomguard: --report-dir goes with --report\n");
                 return -EINVAL;
         }
         return 0;
@@ -94,7 +102,9 @@ static int parse_args(int argc, char **argv, struct options *o) {
                 OPT_ADJUST,
                 OPT_RESTORE,
                 OPT_RESTORE_FILE,
-                OPT_ALL
+                OPT_ALL,
+                OPT_REPORT,
+                OPT_REPORT_DIR
         };
         static const struct option longopts[] = { { "config", required_argument, NULL, 'c' },
                                                   { "check-config", no_argument, NULL, 'n' },
@@ -106,6 +116,8 @@ static int parse_args(int argc, char **argv, struct options *o) {
                                                   { "all", no_argument, NULL, OPT_ALL },
                                                   { "restore", no_argument, NULL, OPT_RESTORE },
                                                   { "restore-file", required_argument, NULL, OPT_RESTORE_FILE },
+                                                  { "report", required_argument, NULL, OPT_REPORT },
+                                                  { "report-dir", required_argument, NULL, OPT_REPORT_DIR },
                                                   { "ticks", required_argument, NULL, OPT_TICKS },
                                                   { "log", required_argument, NULL, OPT_LOG },
                                                   { "verbose", no_argument, NULL, 'v' },
@@ -148,6 +160,12 @@ static int parse_args(int argc, char **argv, struct options *o) {
                         break;
                 case OPT_RESTORE_FILE:
                         o->restore_file = optarg;
+                        break;
+                case OPT_REPORT:
+                        o->report = optarg;
+                        break;
+                case OPT_REPORT_DIR:
+                        o->report_dir = optarg;
                         break;
                 case OPT_TICKS:
                         if (parse_count(optarg, &o->ticks) < 0) {
@@ -210,6 +228,23 @@ static int restore_leftover(const char *file, const char *who) {
         return r < 0 || access(file, F_OK) == 0 ? -EIO : 0; /* the file stays while some failed */
 }
 
+/* --report: the directory from --report-dir, else the policy's report_dir
+ * (-c, or the default file when it exists), else the default. */
+static int show_report(const struct options *o) {
+        struct policy p = { 0 };
+        policy_free(&p); /* the defaults */
+        if (!o->report_dir && (o->config_given || access(o->config, F_OK) == 0) && load_policy(o->config, &p) < 0)
+                return 1;
+        const char *dir = o->report_dir ? o->report_dir : p.daemon.report_dir;
+        int r = 1;
+        if (!*dir)
+                fprintf(stderr, "oomguard: reports are off (report_dir is empty in %s)\n", o->config);
+        else
+                r = report_print_command(dir, o->report, o->json, stdout);
+        policy_free(&p);
+        return r;
+}
+
 int main(int argc, char **argv) {
         struct options o = { .config = SYSCONFDIR "/oomguard.conf", .root = "/" };
         /* Internal, not in --help: the hook runner the guard spawns (outputs/hook.h). */
@@ -219,6 +254,8 @@ int main(int argc, char **argv) {
                 return 2;
         if (o.check_config)
                 return check_config(o.config);
+        if (o.report)
+                return show_report(&o);
         if (!o.restore_file)
                 o.restore_file = getenv("OOMGUARD_RESTORE_FILE");
         if (!o.restore_file || !*o.restore_file)

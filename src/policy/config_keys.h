@@ -32,6 +32,8 @@ enum config_type {
         CONFIG_OOM_ADJ,        /* int -1000..1000, ADJUST_UNSET unset */
         CONFIG_THRESHOLDS,     /* enum thresholds_mode */
         CONFIG_PROGRAM,        /* char *, an absolute path to a program oomguard may run (config_program.c) */
+        CONFIG_DIR,            /* char[REPORT_DIR_MAX], an absolute directory */
+        CONFIG_SIZE,           /* uint64_t bytes */
 };
 
 #define CONFIG_F_NONZERO 1u        /* 0 is refused (a zero poll interval spins) */
@@ -41,6 +43,7 @@ enum config_type {
 #define CONFIG_F_KILL_OR_WARN 16u  /* an action, kill or warn only (zombie_action) */
 #define CONFIG_F_SELECTOR 32u      /* says which processes an [adjust:] rule is for: one is needed */
 #define CONFIG_F_DEPRECATED 64u    /* an old spelling: read (and warned about), never printed */
+#define CONFIG_F_EMPTY_OK 128u     /* "key =" is a value: "" (report_dir = turns reports off) */
 
 struct config_key {
         const char *name;

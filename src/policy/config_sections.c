@@ -83,7 +83,7 @@ void config_section_key(struct loader *L, const char *name, const char *value) {
         }
         if (!L->key_line[i])
                 L->key_line[i] = L->lineno;
-        if (!value || !*value) {
+        if ((!value || !*value) && !(k->flags & CONFIG_F_EMPTY_OK)) {
                 config_error_at(L, L->lineno, name, "empty value");
                 return;
         }

@@ -199,6 +199,34 @@ static int to_program(const char *v, char **p, char *why) {
         return 0;
 }
 
+/* A directory oomguard writes in: absolute, trailing slashes dropped;
+ * "" when the key allows it (off). */
+static int to_dir(const char *v, char *p, char *why) {
+        char s[CONFIG_SHOWN_MAX + 4];
+        size_t n = strlen(v);
+        if (n && v[0] != '/')
+                return refuse(why, "\"%s\" is not absolute (a directory starts with '/')", config_shown(s, v));
+        if (n >= REPORT_DIR_MAX)
+                return refuse(why, "path too long (at most %d bytes)", REPORT_DIR_MAX - 1);
+        for (; n > 1 && v[n - 1] == '/'; n--)
+                ;
+        memcpy(p, v, n);
+        p[n] = '\0';
+        return 0;
+}
+
+static int to_size(const struct config_key *k, const char *v, uint64_t *p, char *why) {
+        char s[CONFIG_SHOWN_MAX + 4];
+        int r = parse_size(v, p);
+        if (r == -ERANGE)
+                return refuse(why, "size \"%s\" too large", config_shown(s, v));
+        if (r < 0)
+                return refuse(why, "invalid size \"%s\" (e.g. 64M, 1.5G, 4096)", config_shown(s, v));
+        if (*p == 0 && (k->flags & CONFIG_F_NONZERO))
+                return refuse(why, "must be greater than 0");
+        return 0;
+}
+
 static int to_restart_action(const char *v, enum restart_action *p, char *why) {
         char s[CONFIG_SHOWN_MAX + 4];
         if (restart_action_from_string(v, p) < 0)
@@ -265,6 +293,10 @@ int config_value_parse(const struct config_key *k, const char *v, void *p, char 
                 return to_thresholds_mode(v, p, why);
         case CONFIG_PROGRAM:
                 return to_program(v, p, why);
+        case CONFIG_DIR:
+                return to_dir(v, p, why);
+        case CONFIG_SIZE:
+                return to_size(k, v, p, why);
         }
         return refuse(why, "unknown key type %d", (int)k->type); /* a table bug */
 }

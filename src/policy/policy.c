@@ -65,6 +65,9 @@ void policy_init_defaults(struct policy *p) {
                         .max_kills_per_minute = 10,
                         .kill_timeout_ns = 2 * NSEC_PER_SEC,
                         .hook_timeout_ns = 10 * NSEC_PER_SEC,
+                        .report_dir = REPORT_DIR_DEFAULT,
+                        .report_max_files = 1000,
+                        .report_max_bytes = UINT64_C(64) << 20,
                 },
         };
         /* Not a rule until the loader sees [global], but keep it sane. */

@@ -107,6 +107,12 @@ static void print_value(const struct config_key *k, const void *base, FILE *out)
         case CONFIG_OOM_ADJ:
                 fprintf(out, "%d", *CONFIG_AT(int, base, k));
                 break;
+        case CONFIG_DIR:
+                fputs(CONFIG_AT(char, base, k), out);
+                break;
+        case CONFIG_SIZE:
+                print_size(out, *CONFIG_AT(uint64_t, base, k));
+                break;
         }
 }
 
@@ -119,6 +125,8 @@ static void print_key(const struct config_key *k, const void *base, FILE *out) {
                 const struct matcher_list *l = CONFIG_AT(struct matcher_list, base, k);
                 for (size_t i = 0; i < l->n; i++)
                         fprintf(out, "%s = %s\n", k->name, l->items[i].source);
+        } else if (k->type == CONFIG_DIR && !*CONFIG_AT(char, base, k)) {
+                fprintf(out, "%s =\n", k->name); /* "" (off) reads back as such */
         } else {
                 fprintf(out, "%s = ", k->name);
                 print_value(k, base, out);

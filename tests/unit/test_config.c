@@ -218,6 +218,9 @@ static void test_defaults(void **state) {
         assert_null(p.daemon.protect.items);
         assert_int_equal(p.daemon.prefer.n, 0);
         assert_int_equal(p.daemon.avoid.n, 0);
+        assert_string_equal(p.daemon.report_dir, "/var/lib/oomguard/reports");
+        assert_int_equal(p.daemon.report_max_files, 1000);
+        assert_int_equal(p.daemon.report_max_bytes, 64 << 20);
         assert_int_equal(p.global.for_ns, 0);
         assert_int_equal(p.global.protect.n + p.global.prefer.n + p.global.avoid.n, 0);
         assert_int_equal(p.global.action, ACTION_KILL);
@@ -742,6 +745,9 @@ static void assert_policy_equal(const struct policy *a, const struct policy *b) 
         assert_matchers_equal(&a->daemon.protect, &b->daemon.protect);
         assert_matchers_equal(&a->daemon.prefer, &b->daemon.prefer);
         assert_matchers_equal(&a->daemon.avoid, &b->daemon.avoid);
+        assert_string_equal(a->daemon.report_dir, b->daemon.report_dir);
+        assert_int_equal(a->daemon.report_max_files, b->daemon.report_max_files);
+        assert_int_equal(a->daemon.report_max_bytes, b->daemon.report_max_bytes);
         assert_int_equal(a->has_global, b->has_global);
         if (a->has_global)
                 assert_rule_equal(&a->global, &b->global);
@@ -1211,6 +1217,9 @@ static void test_print_format(void **state) {
                             "# avoid = (unset)\n"
                             "# hook = (unset)\n"
                             "hook_timeout = 10s\n"
+                            "report_dir = /var/lib/oomguard/reports\n"
+                            "report_max_files = 1000\n"
+                            "report_max_bytes = 64M\n"
                             "\n[global]\n"
                             "mem_available_below = 1536M\n"
                             "# swap_free_below = (unset)\n"
@@ -1243,6 +1252,34 @@ static void test_print_format(void **state) {
                             "# avoid = (unset)\n");
         free(out);
         policy_free(&p);
+}
+
+/* report_dir = (empty) is a value, reports off; a directory is absolute,
+ * its trailing slashes dropped; report_max_* above 0. */
+static void test_report_keys(void **state) {
+        struct config_errors e = { 0 };
+        struct policy p;
+        assert_int_equal(load("[daemon]\nreport_dir =\n[global]\npsi_full_avg10_above = 40\n", &p, &e), 0);
+        assert_string_equal(p.daemon.report_dir, "");
+        policy_free(&p);
+        assert_int_equal(load("[daemon]\nreport_dir = /r//\nreport_max_files = 3\nreport_max_bytes = 1.5k\n"
+                              "[global]\npsi_full_avg10_above = 40\n",
+                              &p, &e),
+                         0);
+        assert_string_equal(p.daemon.report_dir, "/r");
+        assert_int_equal(p.daemon.report_max_files, 3);
+        assert_int_equal(p.daemon.report_max_bytes, 1536);
+        policy_free(&p);
+        expect_errors(
+                "[daemon]\nreport_dir = reports\nreport_max_files = 0\nreport_max_bytes = 0\n"
+                "[global]\npsi_full_avg10_above = 40\n",
+                (const char *const[]){ "t.conf:2: report_dir: \"reports\" is not absolute (a directory starts "
+                                       "with '/')",
+                                       "t.conf:3: report_max_files: must be greater than 0",
+                                       "t.conf:4: report_max_bytes: must be greater than 0", NULL });
+        roundtrip(
+                "[daemon]\nreport_dir =\nreport_max_files = 1\nreport_max_bytes = 1\n[global]\nmem_available_below = 5%\n");
+        roundtrip("[daemon]\nreport_dir = /a b/c\nreport_max_bytes = 3G\n[global]\nmem_available_below = 5%\n");
 }
 
 static void test_reload_twice(void **state) {
@@ -1282,6 +1319,7 @@ int main(void) {
                 cmocka_unit_test(test_thresholds_mode),
                 cmocka_unit_test(test_one_section_alone),
                 cmocka_unit_test(test_reload_twice),
+                cmocka_unit_test(test_report_keys),
                 cmocka_unit_test(test_matcher_terms),
                 cmocka_unit_test(test_matcher_every_key),
                 cmocka_unit_test(test_old_adjust_selectors),
