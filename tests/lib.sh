@@ -4,6 +4,10 @@
 B=${1:?usage: $0 BUILD_DIR}
 OOMGUARD=$B/oomguard
 failures=0
+# The daemons a test starts keep their reports in the build folder, not
+# in the machine's /var/lib/oomguard/reports (tests/t-live-report.sh
+# unsets it to test report_dir itself).
+export OOMGUARD_REPORT_DIR=${OOMGUARD_REPORT_DIR-$(realpath -m "$B")/test-reports}
 
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; failures=$((failures + 1)); }

@@ -1,11 +1,14 @@
 /* Acting on a supervisor (see actions/supervisor_act.h). */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 
 #include "actions/family.h"
 #include "actions/supervisor_act.h"
+#include "outputs/report.h"
+#include "sources/task_counts.h"
 #include "outputs/log.h"
 #include "sources/proc_pid.h"
 
@@ -159,13 +162,78 @@ static void log_finding(const struct supervisor_finding *f, const char *outcome)
                   f->what, outcome);
 }
 
+/* A cgroup no longer lists its zombies (they left it at exit): the
+ * supervisor's own zombie children, from its children list. */
+static void count_zombie_children(const char *root, pid_t pid, struct task_counts *tc) {
+        static char buf[16384]; /* single-threaded loop */
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
+        ssize_t n = read_file_at(root, path, buf, sizeof(buf));
+        for (char *p = buf, *end; n > 0 && *p; p = end) {
+                long child = strtol(p, &end, 10);
+                struct proc_stat st;
+                if (end == p)
+                        break;
+                if (read_proc_stat(root, (pid_t)child, &st) == 0 && st.state == 'Z') {
+                        tc->zombies++;
+                        tc->processes++;
+                        tc->threads++;
+                }
+        }
+}
+
+/* The report's part known before the action: the supervisor as the
+ * victim, its cgroup and the tasks there (a zombie factory's zombies
+ * are counted before its kill lets init reap them). Not the memory kill
+ * path: no read budget. */
+static void capture(const struct action_ctx *ctx, const struct supervisor_finding *f, struct report *out) {
+        const char *ctl = ctx->mounts && ctx->mounts->memory_version == CGROUP_V1 ? "memory" : NULL;
+        struct proc_stat st;
+        struct report_victim *v = &out->victim;
+        snprintf(out->rule, sizeof(out->rule), "%s", f->rule->name);
+        snprintf(out->reason, sizeof(out->reason), "%s", f->what);
+        *v = (struct report_victim){ .has = true,
+                                     .pid = f->target.pid,
+                                     .start_time_ticks = f->target.start,
+                                     .oom_score = REPORT_UNKNOWN,
+                                     .oom_score_adj = REPORT_UNKNOWN };
+        memcpy(v->comm, f->target.comm, sizeof(v->comm));
+        if (read_proc_stat(ctx->root, f->target.pid, &st) == 0) {
+                v->ppid = st.ppid;
+                v->state = st.state;
+        }
+        if (read_proc_cmdline(ctx->root, f->target.pid, v->cmdline, sizeof(v->cmdline)) < 0)
+                v->cmdline[0] = '\0';
+        char dir[4096];
+        if (!ctx->mounts ||
+            read_proc_cgroup(ctx->root, f->target.pid, ctl, out->cgroup.path, sizeof(out->cgroup.path)) < 0)
+                return;
+        out->cgroup.has = true;
+        if (path_join(dir, sizeof(dir), ctx->mounts->memory_mount, out->cgroup.path) == 0 &&
+            task_counts_of_cgroup(ctx->root, dir, &out->tasks) == 0)
+                out->has_tasks = true;
+        count_zombie_children(ctx->root, f->target.pid, &out->tasks);
+}
+
 int supervisor_act(const struct action_ctx *ctx, bool dry_run, struct pacing *pacing,
                    const struct supervisor_finding *f) {
         char outcome[200];
+        if (ctx->report)
+                capture(ctx, f, ctx->report);
         int r = f->kind == FINDING_ZOMBIE_FACTORY ? zombie_action(ctx, dry_run, pacing, f->rule->zombie_action,
                                                                   &f->target, outcome, sizeof(outcome))
                                                   : restart_action(ctx, dry_run, pacing, f->rule->restart_action,
                                                                    &f->target, outcome, sizeof(outcome));
         log_finding(f, outcome);
+        if (ctx->report) {
+                struct report *out = ctx->report;
+                snprintf(out->action, sizeof(out->action), "%s",
+                         f->kind == FINDING_ZOMBIE_FACTORY
+                                 ? (f->rule->zombie_action == ACTION_KILL ? "zombie-kill" : "warn")
+                                 : restart_action_to_string(f->rule->restart_action));
+                snprintf(out->outcome, sizeof(out->outcome), "%.*s", (int)sizeof(out->outcome) - 1, outcome);
+                snprintf(out->wakeup, sizeof(out->wakeup), "%s", ctx->wakeup ? ctx->wakeup : "");
+                out->dry_run = dry_run;
+        }
         return r;
 }

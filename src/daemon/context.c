@@ -60,7 +60,11 @@ static int act_on_finding(void *ud, const struct supervisor_finding *f) {
         struct guard *g = ud;
         struct action_ctx ctx;
         context_action(g, "process event", &ctx);
-        return supervisor_act(&ctx, !context_acts_for_real(g), &g->pacing, f);
+        ctx.report = reports_begin_action(g);
+        int r = supervisor_act(&ctx, !context_acts_for_real(g), &g->pacing, f);
+        if (ctx.report && r != -EAGAIN) /* deferred: asked again at the next restart */
+                reports_finish(g, true);
+        return r;
 }
 
 struct supervise_ctx context_supervise(struct guard *g) {

@@ -50,8 +50,10 @@ static void guard_clear(struct guard *g) {
         *g = (struct guard){ .wake = { .machine_psi_fd = -1 },
                              .pc_fd = -1,
                              .machine = { .meminfo_fd = -1, .psi_fd = -1, .zoneinfo_fd = -1, .vmstat_fd = -1 },
-                             .last_wake = { .kind = WAKE_TIMEOUT, .cgroup = -1 } };
+                             .last_wake = { .kind = WAKE_TIMEOUT, .cgroup = -1 },
+                             .reports = { .kmsg = { .fd = -1 } } };
         optin_state_init(&g->optin, NULL);
+        hook_runner_init(&g->reports.hooks);
 }
 
 /* Every step that can fail is undone by guard_free, which takes a guard
@@ -108,6 +110,7 @@ void guard_arm(struct guard *g) {
         proc_events_open(g);
         g->armed = true;
         announce_optin(g);
+        reports_setup(g);
         warm_up_kill_path(g);
 }
 
@@ -135,6 +138,7 @@ int guard_set_policy(struct guard *g, struct policy *policy) {
         }
         if (g->armed) {
                 announce_optin(g);
+                reports_reload(g);
                 wakeups_arm_machine(g);
                 proc_events_close(g);
                 proc_events_open(g);
@@ -145,6 +149,7 @@ int guard_set_policy(struct guard *g, struct policy *policy) {
 void guard_free(struct guard *g) {
         restore_all(g, "stopping");
         optin_state_free(&g->optin);
+        reports_free(g);
         cgroup_set_free(&g->cgroups);
         wakeups_free(&g->wake);
         proc_events_close(g);

@@ -18,6 +18,7 @@
 #include "snapshot/machine.h"
 #include "snapshot/snapshot.h"
 #include "sources/cgroup_tree.h"
+#include "reports.h"
 #include "wakeups.h"
 
 #define GUARD_SCRATCH_SIZE (128 * 1024)
@@ -41,6 +42,7 @@ struct guard {
         struct decision *decisions; /* capacity: n cgroups + 1 */
         size_t decisions_cap, n_decisions;
         struct firing global_firing;
+        struct reports reports;        /* forensic reports, hooks, kernel OOM kills (reports.c) */
         char self_memcg[512];          /* oomguard's own v1 memory cgroup, "" = unknown */
         uint64_t machine_psi_fired_ns; /* the [global] PSI trigger last woke the guard */
         bool machine_psi_woke;         /* it fired in this wait (with other events, maybe) */

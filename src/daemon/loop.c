@@ -86,6 +86,10 @@ static bool note_wakeup(struct guard *g, const struct epoll_event *evs, int r, b
                         proc_events_dispatch(g);
                         continue; /* not a memory event: does not explain the tick */
                 }
+                if (w.kind == WAKE_KMSG) {
+                        reports_read_kmsg(g); /* the kernel's kills, recorded; nothing to decide */
+                        continue;
+                }
                 if (w.cgroup >= 0 && !on_cgroup)
                         continue; /* registered before a rescan shrank the set */
                 memory = true;

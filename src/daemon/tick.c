@@ -31,7 +31,13 @@ static void describe_wakeup(const struct guard *g, char *buf, size_t size) {
                  on_cgroup ? g->cgroups.items[w->cgroup].path : "");
 }
 
-static int execute(struct guard *g, const struct decision *d, struct firing *f) {
+/* A report for every action, and for a warning (or a dry run) once an
+ * episode: not for its reminders. */
+static bool wants_report(const struct guard *g, const struct decision *d, bool first_of_episode) {
+        return acts_for_real(g, d) || first_of_episode;
+}
+
+static int execute(struct guard *g, const struct decision *d, struct firing *f, bool first_of_episode) {
         char wakeup[96];
         describe_wakeup(g, wakeup, sizeof(wakeup));
         struct action_ctx ctx;
@@ -45,7 +51,10 @@ static int execute(struct guard *g, const struct decision *d, struct firing *f) 
          * then the ranking cannot answer (no dispatch on the kill path). */
         if (ctx.ranking && g->births.active && !proc_events_pending(g))
                 ctx.births = &g->births;
+        ctx.report = wants_report(g, d, first_of_episode) ? reports_begin_action(g) : NULL;
         int r = context_actuator(g)->execute(&ctx, d);
+        if (ctx.report)
+                reports_finish(g, false); /* after the action, and its wait for the victim's exit */
         /* Only what was done counts toward the kill cap ("no victim" is
          * not a kill); post_kill_delay counts from the end of the wait. */
         uint64_t end = now_ns();
@@ -106,8 +115,9 @@ static bool handle_decision(struct guard *g, const struct decision *d, uint64_t 
         }
         if (!paced(g, d, f, now, stale))
                 return false;
+        bool first = !f->last_acted_ns;
         f->last_acted_ns = now;
-        int r = execute(g, d, f);
+        int r = execute(g, d, f, first);
         if (d->oom && r < 0 && acts_for_real(g, d))
                 give_up_oom(g, d, r == -ESRCH ? "no victim" : "the action failed");
         return acts_for_real(g, d) && r >= 0;
@@ -192,7 +202,9 @@ size_t tick_run(struct guard *g, bool act) {
                 tick_clear_stale(g, g->n_decisions);
         }
         tick_arm_and_heat(g, g->n_decisions);
-        if (act)
+        if (act) {
                 keep_rankings(g);
+                reports_tick(g, now);
+        }
         return g->n_decisions;
 }

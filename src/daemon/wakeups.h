@@ -18,6 +18,7 @@ enum wakeup_kind {
         WAKE_V1_OOM,       /* memcg v1 OOM eventfd (oom_handler) */
         WAKE_V2_TRIPWIRE,  /* memory.events "high" rose at our memory.high tripwire */
         WAKE_V1_PRESSURE,  /* memcg v1 memory.pressure_level: reclaim began (no PSI there) */
+        WAKE_KMSG,         /* /dev/kmsg: a record (kernel OOM kills: reports.c) */
 };
 
 struct wakeup {
