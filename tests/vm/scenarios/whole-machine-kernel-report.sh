@@ -26,6 +26,7 @@ check "$name: logged as a miss" wait_for "grep -q 'kernel OOM kill: pid $pid (ho
 wait_for "grep -l kernel-oom-kill $TMP/reports/*.json >/dev/null 2>&1" 10
 r=$(grep -l '"kernel-oom-kill"' "$TMP"/reports/*.json 2>/dev/null | head -n 1)
 check "$name: a kernel-oom-kill report" [ -n "$r" ]
+[ -n "$r" ] || diag "reports: $(ls "$TMP/reports" 2>&1 | head -3)" "$(grep -iE 'report|kmsg|kernel OOM' "$log" | head -5 | cut -c1-300)"
 if [ -n "$r" ]; then
         diag "$(jq -c '{kind, victim: {pid: .victim.pid, comm: .victim.comm}, kernel: .kernel.constraint, machine: .machine.mem_available_bytes}' "$r")"
         check "$name: the report names the hog" jq_e ".victim.pid == $pid and .victim.comm == \"hog\"" "$r"
