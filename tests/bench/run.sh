@@ -35,7 +35,7 @@ say() { echo "bench: $*" >&2; }
 die() { say "$*"; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (it creates memory cgroups)"
 [ -f $MEMROOT/memory.limit_in_bytes ] || die "needs the cgroup v1 memory controller at $MEMROOT"
-for f in oomguard helpers/hog bench/race helpers/spawn helpers/adjlat bench/victimtime bench/execstorm bench/restartloop bench/armcost; do
+for f in oomguard helpers/hog bench/race helpers/spawn helpers/adjlat bench/victimtime bench/execstorm bench/restartloop bench/armcost bench/reportcost; do
         [ -x "$B/$f" ] || die "missing $B/$f (run: make bench)"
 done
 EARLYOOM=$(command -v earlyoom || true)
@@ -105,6 +105,7 @@ fg() { "$@" & local p=$!; track "$p"; wait "$p"; local r=$?; unset "LIVE[$p]"; r
 trap 'say interrupted; exit 130' INT TERM
 
 mkdir "$BASE" || die "cannot create $BASE"
+export OOMGUARD_REPORT_DIR=$TMP/reports   # the guards' reports: the bench's, not the machine's
 
 # --- helpers ---------------------------------------------------------------
 # The hog under a name of its own, so that earlyoom's --prefer can only ever
@@ -219,6 +220,35 @@ s=$(sed -n 's/^summary //p' "$LOGS/exit-floor.txt")
 for kv in $s; do eval "S_${kv%%=*}=${kv#*=}"; done
 row "for scale: SIGKILL → gone of an idle 230 MiB hog, nobody racing (the kernel's teardown)" \
         "$(fmt "${S_exit_p50:-}") / $(fmt "${S_exit_p99:-}") ms (p50 / p99)" "" "" ""
+# Reports (issue 13): the race above ran with them on (into
+# $TMP/reports); the same full-speed race once more with them off shows
+# whether writing them after each kill changed the reaction. Kill → on
+# disk: the report file's mtime minus its "time" (the decision).
+say "race: oomguard, as fast as possible, reports off (report_dir empty), $RUNS runs"
+OOMGUARD_REPORT_DIR= start_oomguard "$TMP/race.conf" "$LOGS/race-noreports.guard" &&
+        fg "$B/bench/race" "$RACE" "$HOG" 0 "$RUNS" 90 > "$LOGS/race-noreports.txt"
+stop_guards
+s=$(sed -n 's/^summary //p' "$LOGS/race-noreports.txt" 2>/dev/null)
+for kv in $s; do eval "S_${kv%%=*}=${kv#*=}"; done
+row "race, as fast as possible, reports off → on (the rows above): wins; reaction p50 / p99 (90 % → gone)" \
+        "off: ${S_wins:-0}/$RUNS, $(fmt "${S_react_p50:-}") / $(fmt "${S_react_p99:-}") ms; on: ${W[oomguard,0]:-?}, ${P50[oomguard,0]:-?} / ${P99[oomguard,0]:-?} ms" "" "" "no change"
+shopt -s nullglob
+REPS=("$TMP"/reports/*.json)
+shopt -u nullglob
+if [ ${#REPS[@]} -gt 0 ] && command -v jq > /dev/null; then
+        for f in "${REPS[@]}"; do
+                t=$(jq -r .time "$f")
+                echo "$(stat -c %.9Y "$f") $(date -d "$t" +%s.%N) $(stat -c %s "$f") $(jq -r '.gather_ms // 0' "$f")"
+        done | awk '{printf "%.3f %d %.3f\n", ($1 - $2) * 1000, $3, $4}' > "$TMP/repcost"
+        ondisk=$(cut -d' ' -f1 "$TMP/repcost" | sort -n | awk '{a[NR]=$1} END {i=int(NR*0.99+0.999); printf "%.1f / %.1f", a[int((NR+1)/2)], a[i]}')
+        size=$(cut -d' ' -f2 "$TMP/repcost" | sort -n | awk '{a[NR]=$1} END {printf "%d / %d", a[int((NR+1)/2)], a[NR]}')
+        gath=$(cut -d' ' -f3 "$TMP/repcost" | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}')
+        row "report: decision → file on disk, p50 / p99 (includes the kill and the wait for the victim's exit); size p50 / max; gather p50 (${#REPS[@]} reports of the race)" \
+                "$ondisk ms; $size bytes; gather $gath ms" "(no reports)" "" ""
+fi
+say "reports: gather + write a machine-wide report with 1000 extra processes (reportcost)"
+fg "$B/bench/reportcost" gather 1000 10 "$TMP/reportcost" > "$LOGS/reportcost.txt" 2>&1
+row "report: gather + write, machine-wide, 1,000 more processes (tests/bench/reportcost)" "$(tail -n 1 "$LOGS/reportcost.txt")" "" "" ""
 rmdir "$RACE" 2>/dev/null
 
 # --- 2. idle cost, and time to fully armed ----------------------------------
