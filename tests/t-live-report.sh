@@ -82,6 +82,7 @@ if [ -n "$r" ]; then
         check "report: failcnt is the kernel's (or below it: read at the decision)" [ "$(j "$r" .cgroup.failcnt)" -le "$(cat "$CG/memory.failcnt")" ]
         check "report: memory.stat carried" [ "$(j "$r" '.cgroup.stat | length')" -gt 10 ]
         check "report: tasks counted at the decision (the hog: 1 process)" [ "$(j "$r" .tasks.processes)" -ge 1 ]
+        check "report: ... and said so (counted: decision)" [ "$(j "$r" .tasks.counted)" = decision ]
         check "report: the tree holds the victim and its parent" [ "$(j "$r" "[.tree[] | select(.pid == $hog)] | length")" = 1 ]
         check "report: candidates, the victim first" [ "$(j "$r" '.candidates[0].pid')" = "$hog" ]
         check "report: machine memory" [ "$(j "$r" '.machine.mem_total_bytes > 0')" = true ]

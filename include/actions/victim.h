@@ -49,8 +49,10 @@ struct victim_stats {
  * (start time) after opening. -ESRCH when nobody is eligible. */
 int victim_choose(const struct victim_policy *vp, const char *cgroup_dir, struct victim *ret,
                   struct victim_stats *stats);
-/* The same, and the best want candidates (ret among them, first) into
- * top[0..*n_top): the ranking the choice saw, for the report. */
+/* The same, and what the choice saw into top[0..*n_top), for the report:
+ * the winner first, then the processes that led the search before it
+ * (at most want - 1, best first). The search reads no more than for the
+ * winner alone. */
 int victim_choose_top(const struct victim_policy *vp, const char *cgroup_dir, struct victim *ret,
                       struct victim_stats *stats, struct victim *top, size_t want, size_t *n_top);
 void victim_release(struct victim *v);

@@ -82,7 +82,7 @@ struct report_victim {
         char comm[COMM_MAX];
         char cmdline[REPORT_CMDLINE_MAX]; /* NULs as spaces; cut at the size */
         bool cmdline_cut;
-        uid_t uid;
+        uid_t uid; /* (uid_t)-1: unknown, null in the file */
         char state;
         uint64_t rss_bytes, swap_bytes;
         int oom_score, oom_score_adj;

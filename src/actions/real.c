@@ -49,6 +49,8 @@ static int act_on_victim(const struct action_ctx *ctx, const struct decision *d,
 static int real_execute(const struct action_ctx *ctx, const struct decision *d) {
         struct action_report rep = { 0 };
         int r = 0;
+        if (d->action != ACTION_KILL && d->action != ACTION_STOP)
+                action_capture_before(ctx, d, &rep); /* kill-cgroup, reclaim, warn: the tasks before */
         switch (d->action) {
         case ACTION_WARN:
                 snprintf(rep.outcome, sizeof(rep.outcome), "warned");
@@ -68,8 +70,6 @@ static int real_execute(const struct action_ctx *ctx, const struct decision *d) 
         default:
                 r = -EINVAL;
         }
-        if (!rep.has_tasks && d->action != ACTION_KILL && d->action != ACTION_STOP)
-                action_capture_before(ctx, d, &rep); /* warn, kill-cgroup, reclaim: counted now */
         action_log_event(ctx, "real", d, &rep);
         if (ctx->report)
                 action_report_fill(ctx, "real", d, &rep, ctx->report);

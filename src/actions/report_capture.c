@@ -59,6 +59,8 @@ static void fill_victim(const struct action_report *rep, struct report_victim *o
 
 void action_report_fill(const struct action_ctx *ctx, const char *actuator, const struct decision *d,
                         const struct action_report *rep, struct report *out) {
+        if (d->action == ACTION_WARN)
+                out->kind = REPORT_WARNING; /* a rule that only warns: no action */
         copy_text(out->rule, sizeof(out->rule), d->rule->name);
         copy_text(out->action, sizeof(out->action), action_kind_to_string(d->action));
         copy_text(out->reason, sizeof(out->reason), d->reason);

@@ -142,13 +142,31 @@ int restore_file_append(const char *path, const struct restore_entry *e, size_t 
         char line[RESTORE_LINE_MAX];
         if (n == 0)
                 return restore_file_write(path, e, n);
-        _cleanup_(closep) int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+        _cleanup_(closep) int fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
         if (fd < 0)
                 return errno == ENOENT ? restore_file_write(path, e, n) : -errno;
         int len = restore_format_line(&e[n - 1], line, sizeof(line));
-        /* One write of a whole line: a crash leaves the line whole or a
-         * tail the replay skips (it checks each file holds our value). */
-        return len < 0 ? len : write_all(fd, line, (size_t)len);
+        if (len < 0)
+                return len;
+        /* Appended only after a whole line: a tail a failed write left
+         * (no '\n') would glue the next line to it, and the replay would
+         * refuse both; then the whole file is written again. */
+        struct stat st;
+        char last = '\n';
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1)
+                last = 0;
+        if (last != '\n')
+                return restore_file_write(path, e, n);
+        int r = write_all(fd, line, (size_t)len);
+        if (r < 0) {
+                /* A short write (ENOSPC) leaves a tail: cut off; should that
+                 * fail too, the next append sees it and rewrites the file. */
+                int cut = ftruncate(fd, st.st_size);
+                (void)cut;
+        }
+        return r;
 }
 
 int restore_file_lock(const char *path) {

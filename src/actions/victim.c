@@ -16,13 +16,30 @@ struct search {
         struct victim *top; /* the best so far, best first */
         size_t n, want;     /* how many in top; how many to keep */
         struct victim_stats stats;
+        /* For the report: the bests the search displaced, best first (the
+         * entry score stays the best's: no more reads than without). */
+        struct victim *passed;
+        size_t n_passed, want_passed;
 };
 
 /* The score a newcomer must beat to enter top (INT_MIN while not full). */
 static int entry_score(const struct search *s) { return s->n < s->want ? INT_MIN : s->top[s->want - 1].score; }
 
+static void insert_sorted(struct victim *list, size_t *n, size_t cap, const struct victim *v) {
+        size_t i = *n < cap ? (*n)++ : cap - 1;
+        if (*n == cap && i == cap - 1 && list[i].score >= v->score)
+                return; /* full, and v would be last */
+        while (i > 0 && list[i - 1].score < v->score) {
+                list[i] = list[i - 1];
+                i--;
+        }
+        list[i] = *v;
+}
+
 /* Inserts v in score order (ties: the one seen first stays ahead). */
 static void keep(struct search *s, const struct victim *v) {
+        if (s->passed && s->n == s->want)
+                insert_sorted(s->passed, &s->n_passed, s->want_passed, &s->top[s->want - 1]);
         size_t i = s->n < s->want ? s->n++ : s->want - 1;
         while (i > 0 && s->top[i - 1].score < v->score) {
                 s->top[i] = s->top[i - 1];
@@ -255,9 +272,13 @@ int victim_take(const struct victim_policy *vp, struct victim *v) {
 
 int victim_choose_top(const struct victim_policy *vp, const char *cgroup_dir, struct victim *ret,
                       struct victim_stats *stats, struct victim *top, size_t want, size_t *n_top) {
-        struct search s = { .vp = vp, .fields = search_fields(vp), .top = top, .want = want };
+        struct search s = { .vp = vp, .fields = search_fields(vp), .top = top, .want = 1 };
+        if (want > 1)
+                s = (struct search){
+                        .vp = vp, .fields = s.fields, .top = top, .want = 1, .passed = top + 1, .want_passed = want - 1
+                };
         int r = cgroup_dir ? procs_in_cgroup(cgroup_dir, consider, &s) : procs_all(vp->root, consider, &s);
-        *n_top = s.n;
+        *n_top = s.n + s.n_passed;
         if (stats)
                 *stats = s.stats;
         if (r < 0)

@@ -62,8 +62,10 @@ static int act_on_finding(void *ud, const struct supervisor_finding *f) {
         context_action(g, "process event", &ctx);
         ctx.report = reports_begin_action(g);
         int r = supervisor_act(&ctx, !context_acts_for_real(g), &g->pacing, f);
-        if (ctx.report && r != -EAGAIN) /* deferred: asked again at the next restart */
-                reports_finish(g, true);
+        if (ctx.report) { /* -EAGAIN: deferred, asked again at the next restart */
+                reports_keep(g, ctx.report, r != -EAGAIN);
+                reports_flush(g, true);
+        }
         return r;
 }
 

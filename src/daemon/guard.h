@@ -46,6 +46,7 @@ struct guard {
         char self_memcg[512];          /* oomguard's own v1 memory cgroup, "" = unknown */
         uint64_t machine_psi_fired_ns; /* the [global] PSI trigger last woke the guard */
         bool machine_psi_woke;         /* it fired in this wait (with other events, maybe) */
+        bool global_by_psi;            /* [global]'s last decision came with the trigger's signal */
         /* the loop's wakeups (wakeups.c) */
         struct wakeups wake;
         struct wakeup last_wake; /* why the current tick runs */

@@ -9,6 +9,9 @@
 #include "outputs/log.h"
 #include "reports.h"
 
+#define KMSG_RECORDS_PER_TURN 256
+#define KERNEL_REPORTS_PER_TURN 4 /* more kills in one turn: logged, not reported */
+
 static uint64_t realtime_ns(void) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
@@ -44,7 +47,7 @@ void reports_setup(struct guard *g) {
         struct reports *rs = &g->reports;
         rs->kmsg.fd = -1;
         hook_runner_init(&rs->hooks);
-        rs->report = malloc(sizeof(*rs->report));
+        rs->report = calloc(REPORTS_PENDING_MAX, sizeof(*rs->report));
         rs->json = malloc(REPORT_JSON_MAX);
         rs->scratch = malloc(REPORT_GATHER_SCRATCH);
         if (!rs->report || !rs->json || !rs->scratch) {
@@ -82,12 +85,33 @@ void reports_free(struct guard *g) {
         *rs = (struct reports){ .kmsg = { .fd = -1 } };
 }
 
+static struct report *take_slot(struct reports *rs) {
+        for (size_t i = 0; rs->report && i < REPORTS_PENDING_MAX; i++)
+                if (!rs->used[i]) {
+                        rs->used[i] = true;
+                        return &rs->report[i];
+                }
+        rs->skipped++;
+        return NULL;
+}
+
 struct report *reports_begin_action(struct guard *g) {
         struct reports *rs = &g->reports;
         if (!rs->report || !(rs->store.enabled || rs->hooks.fd >= 0))
                 return NULL;
-        report_begin(rs->report, REPORT_ACTION, realtime_ns());
-        return rs->report;
+        struct report *r = take_slot(rs);
+        if (r)
+                report_begin(r, REPORT_ACTION, realtime_ns());
+        return r;
+}
+
+void reports_keep(struct guard *g, struct report *r, bool keep) {
+        struct reports *rs = &g->reports;
+        size_t i = (size_t)(r - rs->report);
+        if (!keep)
+                rs->used[i] = false;
+        else
+                r->machine = g->snap.machine; /* at the decision */
 }
 
 /* The cgroup directory (and its memory.pressure's) of a report's cgroup. */
@@ -100,33 +124,35 @@ static void gather_args(const struct guard *g, const struct report *r, char *dir
         a->psi_dir = cgroup_psi_dir(&g->mounts, r->cgroup.path, psi, size);
 }
 
-/* Writes the report that gather filled and tells the hook. */
-static void write_and_hook(struct guard *g) {
+/* Writes a report that gather filled and tells the hook. */
+static void write_and_hook(struct guard *g, const struct report *r) {
         struct reports *rs = &g->reports;
         char path[4096] = "";
-        (void)report_store_write(&rs->store, rs->report, rs->json, REPORT_JSON_MAX, path, sizeof(path));
-        hook_notify(&rs->hooks, rs->report, path[0] ? path : NULL);
+        (void)report_store_write(&rs->store, r, rs->json, REPORT_JSON_MAX, path, sizeof(path));
+        hook_notify(&rs->hooks, r, path[0] ? path : NULL);
 }
 
-void reports_finish(struct guard *g, bool read_cgroup_stats) {
+void reports_flush(struct guard *g, bool read_cgroup_stats) {
         struct reports *rs = &g->reports;
-        struct report *r = rs->report;
         char dir[4096], psi[4096];
         struct report_gather_args a;
-        if (!r)
-                return;
-        r->machine = g->snap.machine; /* at the decision */
-        gather_args(g, r, dir, psi, sizeof(dir), &a);
-        a.read_cgroup_stats = read_cgroup_stats;
-        (void)report_gather(r, &a, rs->scratch, REPORT_GATHER_SCRATCH);
-        write_and_hook(g);
+        for (size_t i = 0; rs->report && i < REPORTS_PENDING_MAX; i++) {
+                if (!rs->used[i])
+                        continue;
+                struct report *r = &rs->report[i];
+                gather_args(g, r, dir, psi, sizeof(dir), &a);
+                a.read_cgroup_stats = read_cgroup_stats;
+                (void)report_gather(r, &a, rs->scratch, REPORT_GATHER_SCRATCH);
+                write_and_hook(g, r);
+                rs->used[i] = false;
+        }
 }
 
 /* The kernel's own kill: what /dev/kmsg said, and the cgroup and the
  * machine as they are right after. */
-static void report_kernel_kill(struct guard *g, const struct kmsg_oom_event *ev) {
+static void report_kernel_kill(struct guard *g, const struct kmsg_oom_event *ev, bool with_report) {
         struct reports *rs = &g->reports;
-        struct report *r = rs->report;
+        struct report *r;
         char dir[4096], psi[4096], path[512];
         struct report_gather_args a;
         rs->kernel_kills++;
@@ -137,7 +163,7 @@ static void report_kernel_kill(struct guard *g, const struct kmsg_oom_event *ev)
         log_event(LOG_WARNING, MSGID_KERNEL_OOM_KILL, fields, ELEMENTSOF(fields),
                   "kernel OOM kill: pid %d (%s) in %s (%s): a miss, the kernel acted before oomguard", (int)ev->pid,
                   comm, path, ev->constraint[0] ? ev->constraint : "constraint unknown");
-        if (!r)
+        if (!with_report || !rs->report || !(r = take_slot(rs)))
                 return;
         report_begin(r, REPORT_KERNEL_OOM_KILL, realtime_ns());
         snprintf(r->action, sizeof(r->action), "kernel-oom-kill");
@@ -171,22 +197,29 @@ static void report_kernel_kill(struct guard *g, const struct kmsg_oom_event *ev)
         gather_args(g, r, dir, psi, sizeof(dir), &a);
         a.read_cgroup_stats = true;
         (void)report_gather(r, &a, rs->scratch, REPORT_GATHER_SCRATCH);
-        write_and_hook(g);
+        write_and_hook(g, r);
+        rs->used[r - rs->report] = false;
 }
 
 static void take_events(struct guard *g) {
         struct reports *rs = &g->reports;
         struct kmsg_oom_event ev;
         while (kmsg_oom_parser_take(rs->parser, &ev))
-                report_kernel_kill(g, &ev);
+                report_kernel_kill(g, &ev, rs->kernel_this_turn++ < KERNEL_REPORTS_PER_TURN);
 }
 
 void reports_read_kmsg(struct guard *g) {
         struct reports *rs = &g->reports;
-        ssize_t n;
+        ssize_t n = 0;
         if (rs->kmsg.fd < 0)
                 return;
-        while ((n = kmsg_read_record(&rs->kmsg, rs->kmsg_buf, KMSG_RECORD_MAX + 1)) > 0) {
+        rs->kernel_this_turn = 0;
+        /* Bounded: a printk storm or a memory.oom.group kill of hundreds
+         * must not hold the loop (epoll is level-triggered: the rest is
+         * read at the next turn). */
+        unsigned records = 0;
+        while (records++ < KMSG_RECORDS_PER_TURN &&
+               (n = kmsg_read_record(&rs->kmsg, rs->kmsg_buf, KMSG_RECORD_MAX + 1)) > 0) {
                 kmsg_oom_parser_feed(rs->parser, rs->kmsg_buf, (size_t)n);
                 take_events(g);
         }
@@ -209,6 +242,7 @@ void reports_tick(struct guard *g, uint64_t now) {
                 take_events(g);
                 rs->pending_since_ns = 0;
         }
+        rs->kernel_this_turn = 0;
         if (rs->report)
                 (void)hook_runner_ensure(&rs->hooks);
 }

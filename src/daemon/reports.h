@@ -15,8 +15,16 @@
 
 struct guard;
 
+/* Reports begun in one tick, written after its decisions: a report of a
+ * warning or of a decision that found no victim is never written while
+ * a later decision of the same tick waits to kill. */
+#define REPORTS_PENDING_MAX 4
+
 struct reports {
-        struct report *report; /* the one being built; NULL: not set up */
+        struct report *report; /* REPORTS_PENDING_MAX slots; NULL: not set up */
+        bool used[REPORTS_PENDING_MAX];
+        size_t n_pending;
+        unsigned long skipped; /* more reports in one tick than slots */
         char *json, *scratch;  /* REPORT_JSON_MAX, REPORT_GATHER_SCRATCH */
         struct report_store store;
         struct hook_runner hooks;
@@ -26,6 +34,7 @@ struct reports {
         char *kmsg_buf;            /* KMSG_RECORD_MAX + 1 */
         uint64_t pending_since_ns; /* the parser holds a report without its kill line */
         unsigned long kernel_kills, lost_logged;
+        unsigned kernel_this_turn; /* kernel kills reported in this read of /dev/kmsg */
 };
 
 /* The live daemon only (not --status, not a fixture root): buffers, the
@@ -37,12 +46,16 @@ void reports_reload(struct guard *g);
 void reports_free(struct guard *g);
 
 /* For the action about to run: a begun report for its actuator to fill
- * (action_ctx.report), or NULL when reports are off. */
+ * (action_ctx.report), or NULL when reports are off or every slot holds
+ * one. */
 struct report *reports_begin_action(struct guard *g);
-/* After the action: gather what can wait, write the file, run the hook.
- * read_cgroup_stats: no decision read the cgroup's numbers before (a
- * supervisor's action): read them now. */
-void reports_finish(struct guard *g, bool read_cgroup_stats);
+/* The action is done: keep its report for reports_flush (keep = false
+ * gives the slot back unwritten). */
+void reports_keep(struct guard *g, struct report *r, bool keep);
+/* Gathers what can wait, writes each kept report, runs the hook; at the
+ * end of the tick, after its decisions. read_cgroup_stats: no decision
+ * read the cgroup's numbers before (a supervisor's action). */
+void reports_flush(struct guard *g, bool read_cgroup_stats);
 
 /* /dev/kmsg is readable: each kernel OOM kill becomes a log line (a
  * miss), a report and a hook run. */

@@ -53,8 +53,11 @@ static int execute(struct guard *g, const struct decision *d, struct firing *f, 
                 ctx.births = &g->births;
         ctx.report = wants_report(g, d, first_of_episode) ? reports_begin_action(g) : NULL;
         int r = context_actuator(g)->execute(&ctx, d);
+        /* Written after the tick's decisions (reports_flush). A rule that
+         * keeps finding no victim is reported once an episode, not at
+         * every post_kill_delay. */
         if (ctx.report)
-                reports_finish(g, false); /* after the action, and its wait for the victim's exit */
+                reports_keep(g, ctx.report, r >= 0 || first_of_episode);
         /* Only what was done counts toward the kill cap ("no victim" is
          * not a kill); post_kill_delay counts from the end of the wait. */
         uint64_t end = now_ns();
@@ -109,6 +112,8 @@ static bool paced(struct guard *g, const struct decision *d, struct firing *f, u
  * reclaimed, so that memory has changed (no victim changes nothing). */
 static bool handle_decision(struct guard *g, const struct decision *d, uint64_t now, bool stale) {
         struct firing *f = firing_of(g, d);
+        if (!d->cgroup) /* what holds the episode open between trigger signals (tick_state.c) */
+                g->global_by_psi = g->snap.machine.psi_trigger_fired;
         if (!f->active) { /* a new episode; a hold may remain (pacing_target_cleared) */
                 f->active = true;
                 f->since_ns = now;
@@ -199,6 +204,7 @@ size_t tick_run(struct guard *g, bool act) {
                 bool acted = false;
                 for (size_t i = 0; i < g->n_decisions; i++)
                         acted |= handle_decision(g, &g->decisions[i], now, acted);
+                reports_flush(g, false); /* after every action of the tick */
                 tick_clear_stale(g, g->n_decisions);
         }
         tick_arm_and_heat(g, g->n_decisions);

@@ -10,7 +10,7 @@
 
 #define TICK_REPEAT_LOG_NS (30 * NSEC_PER_SEC) /* "still firing" reminder */
 #define TICK_FAST_POLL_NS (10 * NSEC_PER_MSEC) /* while something is close */
-#define TICK_COLD_READ_NS (5 * NSEC_PER_SEC)   /* full read of a cold cgroup */
+#define TICK_COLD_READ_NS (5 * NSEC_PER_SEC)   /* probe of a cold cgroup with an armed eventfd */
 
 /* Read everything, evaluate; when act is true hand decisions to the
  * actuator. Returns the number of decisions. */

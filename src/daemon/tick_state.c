@@ -23,10 +23,11 @@ static void clear_firing(struct firing *f, const char *rule, const char *target)
  * That stall is one episode until a quiet stretch of two windows, so
  * that post_kill_delay holds after a kill (measured in the VM: the
  * trigger fires again ~1 s after the hog died, while its memory is
- * still coming back). */
+ * still coming back). Only an episode the trigger itself fired: one of
+ * MemAvailable clears as soon as memory is back. */
 static bool machine_stall_goes_on(const struct guard *g) {
         uint64_t window_ns = (g->wake.machine_psi_window_us ? g->wake.machine_psi_window_us : USEC_PER_SEC) * 1000;
-        return g->wake.machine_psi_fd >= 0 && g->machine_psi_fired_ns &&
+        return g->wake.machine_psi_fd >= 0 && g->global_by_psi && g->global_firing.active && g->machine_psi_fired_ns &&
                now_ns() - g->machine_psi_fired_ns < 2 * window_ns;
 }
 

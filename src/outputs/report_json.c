@@ -114,7 +114,10 @@ static void victim(struct json_buf *b, const struct report_victim *v) {
         str(b, "comm", v->comm);
         str(b, "cmdline", v->cmdline);
         boolean(b, "cmdline_cut", v->cmdline_cut);
-        u64(b, "uid", v->uid);
+        if (v->uid == (uid_t)-1) /* not known (a kernel kill whose line had no UID) */
+                json_buf_printf(b, "\"uid\":null,");
+        else
+                u64(b, "uid", v->uid);
         state(b, "state", v->state);
         u64(b, "rss_bytes", v->rss_bytes);
         u64(b, "swap_bytes", v->swap_bytes);

@@ -99,7 +99,7 @@ static void read_victim(const struct rd *p, int root, struct report_victim *v) {
         get_str(p, o, "comm", v->comm, sizeof(v->comm));
         get_str(p, o, "cmdline", v->cmdline, sizeof(v->cmdline));
         v->cmdline_cut = get_bool(p, o, "cmdline_cut");
-        v->uid = (uid_t)get_u64(p, o, "uid", 0);
+        v->uid = (uid_t)get_u64(p, o, "uid", (uint64_t)(uid_t)-1); /* null: unknown */
         v->state = get_state(p, o, "state");
         v->rss_bytes = get_u64(p, o, "rss_bytes", 0);
         v->swap_bytes = get_u64(p, o, "swap_bytes", 0);

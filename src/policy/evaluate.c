@@ -57,14 +57,18 @@ static bool check_failcnt(double above, const struct cgroup_view *cg, char *reas
 }
 
 /* The PSI thresholds: avg10, or the cgroup's trigger that fired; on v2 a
- * cgroup throttled at oomguard's memory.high tripwire counts as
- * stalling: the kernel makes its tasks wait there, and between the
+ * cgroup throttled at oomguard's memory.high tripwire, its working set
+ * at that level, counts as stalling: the kernel makes its tasks wait there, and between the
  * tripwire and memory.max a fast allocator stalls for less than the
  * trigger's window before the kernel kills it (measured in the VM:
  * 0 of 10 hogs caught by pressure alone). */
 static bool check_cgroup_psi(struct verdict *v, const struct thresholds *th, const struct cgroup_view *cg) {
         bool psi_set = th->psi_some_avg10_above >= 0 || th->psi_full_avg10_above >= 0;
-        if (psi_set && cg->tripwire_hit)
+        /* The working set itself at the tripwire: what reclaim there
+         * cannot free (a cgroup whose cache is reclaimed at memory.high
+         * raises "high" too, without stalling). */
+        bool throttled = cg->tripwire_hit && cg->stats.high != BYTES_UNLIMITED && cg->d.working_set >= cg->stats.high;
+        if (psi_set && throttled)
                 return verdict_add(v, true, true, "throttled at its memory.high tripwire");
         return verdict_add_psi(v, th, cg->stats.has_psi, &cg->stats.psi, false, cg->psi_trigger_fired);
 }

@@ -3,8 +3,9 @@
  * Reading every file of every cgroup at every tick costs 7 preads per
  * cgroup (35 % of a core for 1,000 cgroups at 100 ms). A cgroup far below
  * the level its rule cares about is "cold": below half its wake level, it
- * cannot hit its limit, so its failcnt and rates stay still and only two
- * numbers matter: its usage (still below half?) and its limit (the level
+ * cannot hit its limit, so its failcnt and rates do not matter (the view
+ * drops them and its PSI until the next full read) and only two numbers
+ * matter: its usage (still below half?) and its limit (the level
  * moves with it). A cold cgroup whose v1 usage eventfd is armed is probed
  * for them every cold_ns (the kernel wakes us at the crossing; the probe
  * sees a changed limit, which the eventfd does not), any other cold
@@ -56,6 +57,16 @@ static bool still_cold(const struct watched_cgroup *w, const struct cgroup_view 
         return limit == v->stats.limit;
 }
 
+/* A cold cgroup's view keeps its last numbers, but not its rates nor its
+ * PSI: those of the last full read (often the one right after a kill,
+ * the failcnt rate and avg10 of the hog still in them) would fire a rule
+ * at every tick on values nobody re-reads. */
+static void forget_rates(struct cgroup_view *v) {
+        v->d.has_rates = false;
+        v->d.failcnt_rate = v->d.usage_slope = 0;
+        v->stats.has_psi = false;
+}
+
 void cgroup_set_read(struct cgroup_set *set, uint64_t now, uint64_t cold_ns, int woken, char *scratch, size_t size) {
         for (size_t i = 0; i < set->n; i++) {
                 struct watched_cgroup *w = &set->items[i];
@@ -64,6 +75,7 @@ void cgroup_set_read(struct cgroup_set *set, uint64_t now, uint64_t cold_ns, int
                         continue;
                 }
                 if (w->has_prev && w->cold && (int)i != woken && cold_ns) {
+                        forget_rates(&set->views[i]);
                         if (w->level_fd >= 0 && now - w->probed_ns < cold_ns)
                                 continue; /* the kernel signals the crossing */
                         w->probed_ns = now;

@@ -484,9 +484,15 @@ static void test_all_with_trigger_and_tripwire(void **state) {
         assert_non_null(strstr(reason, "memory pressure trigger: full stall"));
         v.psi_trigger_fired = false;
         v.tripwire_hit = true;
+        v.stats.high = 98; /* the tripwire, and the working set (97) below it: cache was reclaimed there */
+        assert_false(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
+        v = cgroup(99, 100, 0);
+        v.stats.high = 98;
+        v.tripwire_hit = true;
         assert_true(thresholds_check_cgroup(&th, &v, reason, sizeof(reason)));
         assert_non_null(strstr(reason, "throttled at its memory.high tripwire"));
         struct cgroup_view cache = cgroup(99, 100, 20); /* working set 79 % */
+        cache.stats.high = 98;
         cache.tripwire_hit = cache.psi_trigger_fired = true;
         assert_false(thresholds_check_cgroup(&th, &cache, reason, sizeof(reason)));
 }

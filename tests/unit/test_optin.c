@@ -238,6 +238,48 @@ static void test_restore_replay(void **state) {
         assert_int_equal(system(cmd), 0);
 }
 
+/* Appending: one line per new entry; a tail a failed write left (no
+ * newline) makes the next append rewrite the whole file, so every entry
+ * still parses. */
+static void test_restore_append(void **state) {
+        char dir[] = "/tmp/test_optin.XXXXXX", file[4096], p[3][4096];
+        assert_non_null(mkdtemp(dir));
+        for (int i = 0; i < 3; i++)
+                snprintf(p[i], sizeof(p[i]), "%s/c%d.oom", dir, i);
+        struct restore_entry e[3];
+        for (int i = 0; i < 3; i++)
+                e[i] = (struct restore_entry){
+                        .key = RESTORE_OOM_KILL_DISABLE, .original = "0", .ours = "1", .path = p[i]
+                };
+        snprintf(file, sizeof(file), "%s/restore", dir);
+        assert_int_equal(restore_file_append(file, e, 1), 0); /* no file yet: written whole */
+        assert_int_equal(restore_file_append(file, e, 2), 0);
+        FILE *f = fopen(file, "a");
+        assert_non_null(f);
+        fputs("oom_kill_disable 0 1 /half", f); /* a short write's tail */
+        fclose(f);
+        assert_int_equal(restore_file_append(file, e, 3), 0);
+        char text[4096];
+        f = fopen(file, "r");
+        size_t n = fread(text, 1, sizeof(text) - 1, f);
+        fclose(f);
+        text[n] = '\0';
+        assert_null(strstr(text, "/half"));
+        int lines = 0;
+        for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
+                struct restore_entry got;
+                if (l[0] == '#')
+                        continue;
+                assert_int_equal(restore_parse_line(l, &got), 0);
+                assert_string_equal(got.path, p[lines]);
+                lines++;
+        }
+        assert_int_equal(lines, 3);
+        char cmd[4200];
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+        assert_int_equal(system(cmd), 0);
+}
+
 static void test_oom_handler_check(void **state) {
         struct rule r = { .oom_handler = true };
         struct cgroup_view cg = { .valid = true,
@@ -301,11 +343,17 @@ static void test_config_keys(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_tripwire_level),         cmocka_unit_test(test_tripwire_level_definition),
-                cmocka_unit_test(test_tripwire_edges),         cmocka_unit_test(test_tripwire_should_set),
-                cmocka_unit_test(test_restore_line_roundtrip), cmocka_unit_test(test_restore_line_bad),
-                cmocka_unit_test(test_restore_holds),          cmocka_unit_test(test_restore_replay),
-                cmocka_unit_test(test_oom_handler_check),      cmocka_unit_test(test_config_keys),
+                cmocka_unit_test(test_tripwire_level),
+                cmocka_unit_test(test_tripwire_level_definition),
+                cmocka_unit_test(test_tripwire_edges),
+                cmocka_unit_test(test_tripwire_should_set),
+                cmocka_unit_test(test_restore_line_roundtrip),
+                cmocka_unit_test(test_restore_line_bad),
+                cmocka_unit_test(test_restore_holds),
+                cmocka_unit_test(test_restore_replay),
+                cmocka_unit_test(test_restore_append),
+                cmocka_unit_test(test_oom_handler_check),
+                cmocka_unit_test(test_config_keys),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,7 +24,7 @@ wait_gone "$pid" 120
 check "$name: the kernel killed the hog (vmstat oom_kill $before -> $(kv /proc/vmstat oom_kill))" [ "$(kv /proc/vmstat oom_kill)" -gt "$before" ]
 check "$name: logged as a miss" wait_for "grep -q 'kernel OOM kill: pid $pid (hog)' $log" 10
 wait_for "grep -l kernel-oom-kill $TMP/reports/*.json >/dev/null 2>&1" 10
-r=$(grep -l '"kernel-oom-kill"' "$TMP"/reports/*.json 2>/dev/null | head -n 1)
+r=$(for f in "$TMP"/reports/*.json; do jq_e ".kind == \"kernel-oom-kill\" and .victim.pid == $pid" "$f" && echo "$f"; done 2>/dev/null | head -n 1)
 check "$name: a kernel-oom-kill report" [ -n "$r" ]
 [ -n "$r" ] || diag "reports: $(ls "$TMP/reports" 2>&1 | head -3)" "$(grep -iE 'report|kmsg|kernel OOM' "$log" | head -5 | cut -c1-300)"
 if [ -n "$r" ]; then
