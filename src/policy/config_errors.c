@@ -89,3 +89,11 @@ void config_warning_at(struct loader *L, int line, const char *fmt, ...) {
         else
                 free(msg);
 }
+
+int config_refuse(char *why, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(why, CONFIG_WHY_MAX, fmt, ap);
+        va_end(ap);
+        return -EINVAL;
+}

@@ -72,6 +72,9 @@ int config_value_parse(const struct config_key *k, const char *v, void *p, char 
  * as root), also owned by root and writable by no one else, and so is
  * every directory above it, symlinks resolved. 0, or -EINVAL with the
  * reason in why. */
+/* Writes why a value is refused into why (CONFIG_WHY_MAX); returns -EINVAL. */
+_printf_(2, 3) int config_refuse(char *why, const char *fmt, ...);
+
 int config_program_check(const char *path, bool strict, char why[static CONFIG_WHY_MAX]);
 
 /* config_old_keys.c: the section's old selector keys (L->old_terms) into

@@ -31,28 +31,21 @@ static const char *name_of(struct named *n, const char *path, const char *resolv
         return n->text;
 }
 
-_printf_(2, 3) static int refuse(char *why, const char *fmt, ...) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, CONFIG_WHY_MAX, fmt, ap);
-        va_end(ap);
-        return -EINVAL;
-}
-
 /* Owned by root and not writable by group or others. */
 static int check_safe(const struct stat *st, const char *what, const char *dir, char *why) {
         char d[CONFIG_SHOWN_MAX + 4];
         if (st->st_uid != 0) {
                 if (dir)
-                        return refuse(why, "%s: its directory \"%s\" is owned by uid %u, not root", what,
-                                      config_shown(d, dir), (unsigned)st->st_uid);
-                return refuse(why, "%s is owned by uid %u, not root", what, (unsigned)st->st_uid);
+                        return config_refuse(why, "%s: its directory \"%s\" is owned by uid %u, not root", what,
+                                             config_shown(d, dir), (unsigned)st->st_uid);
+                return config_refuse(why, "%s is owned by uid %u, not root", what, (unsigned)st->st_uid);
         }
         if (st->st_mode & (S_IWGRP | S_IWOTH)) {
                 if (dir)
-                        return refuse(why, "%s: its directory \"%s\" is group- or world-writable (mode %04o)", what,
-                                      config_shown(d, dir), (unsigned)(st->st_mode & 07777));
-                return refuse(why, "%s is group- or world-writable (mode %04o)", what, (unsigned)(st->st_mode & 07777));
+                        return config_refuse(why, "%s: its directory \"%s\" is group- or world-writable (mode %04o)",
+                                             what, config_shown(d, dir), (unsigned)(st->st_mode & 07777));
+                return config_refuse(why, "%s is group- or world-writable (mode %04o)", what,
+                                     (unsigned)(st->st_mode & 07777));
         }
         return 0;
 }
@@ -68,7 +61,7 @@ static int check_directories(const char *resolved, const char *what, char *why) 
                 slash[slash == dir] = '\0'; /* "/a/b" -> "/a", "/a" -> "/" */
                 struct stat st;
                 if (stat(dir, &st) < 0)
-                        return refuse(why, "%s: cannot stat its directory: %s", what, strerror(errno));
+                        return config_refuse(why, "%s: cannot stat its directory: %s", what, strerror(errno));
                 int r = check_safe(&st, what, dir, why);
                 if (r < 0 || strcmp(dir, "/") == 0)
                         return r;
@@ -79,19 +72,20 @@ int config_program_check(const char *path, bool strict, char why[static CONFIG_W
         char shown[CONFIG_SHOWN_MAX + 4], resolved[PATH_MAX];
         struct named n;
         if (path[0] != '/')
-                return refuse(why, "\"%s\" is not absolute (a program's full path, e.g. /usr/local/sbin/oomguard-hook)",
-                              config_shown(shown, path));
+                return config_refuse(
+                        why, "\"%s\" is not absolute (a program's full path, e.g. /usr/local/sbin/oomguard-hook)",
+                        config_shown(shown, path));
         if (!realpath(path, resolved))
-                return refuse(why, "cannot use \"%s\": %s", config_shown(shown, path), strerror(errno));
+                return config_refuse(why, "cannot use \"%s\": %s", config_shown(shown, path), strerror(errno));
         const char *what = name_of(&n, path, resolved);
         struct stat st;
         if (stat(resolved, &st) < 0)
-                return refuse(why, "cannot use %s: %s", what, strerror(errno));
+                return config_refuse(why, "cannot use %s: %s", what, strerror(errno));
         if (!S_ISREG(st.st_mode))
-                return refuse(why, "%s is not a regular file", what);
+                return config_refuse(why, "%s is not a regular file", what);
         /* As root access(X_OK) says yes to any file with one x bit: ask the bits. */
         if (strict ? !(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) : access(resolved, X_OK) < 0)
-                return refuse(why, "%s is not executable", what);
+                return config_refuse(why, "%s is not executable", what);
         if (!strict)
                 return 0;
         int r = check_safe(&st, what, NULL, why);

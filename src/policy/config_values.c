@@ -16,25 +16,17 @@
 #include "config_internal.h"
 #include "policy_internal.h"
 
-/* Writes why the value is refused; returns -EINVAL. */
-_printf_(2, 3) static int refuse(char *why, const char *fmt, ...) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, CONFIG_WHY_MAX, fmt, ap);
-        va_end(ap);
-        return -EINVAL;
-}
-
 static int to_duration(const struct config_key *k, const char *v, uint64_t *p, char *why) {
         char s[CONFIG_SHOWN_MAX + 4];
         uint64_t ns;
         int r = parse_duration(v, &ns);
         if (r == -ERANGE)
-                return refuse(why, "duration \"%s\" too large", config_shown(s, v));
+                return config_refuse(why, "duration \"%s\" too large", config_shown(s, v));
         if (r < 0)
-                return refuse(why, "invalid duration \"%s\" (e.g. 500us, 100ms, 2s, 1.5m, 1h)", config_shown(s, v));
+                return config_refuse(why, "invalid duration \"%s\" (e.g. 500us, 100ms, 2s, 1.5m, 1h)",
+                                     config_shown(s, v));
         if (ns == 0 && (k->flags & CONFIG_F_NONZERO))
-                return refuse(why, "must be greater than 0");
+                return config_refuse(why, "must be greater than 0");
         *p = ns;
         return 0;
 }
@@ -42,7 +34,8 @@ static int to_duration(const struct config_key *k, const char *v, uint64_t *p, c
 static int to_bool(const char *v, bool *p, char *why) {
         char s[CONFIG_SHOWN_MAX + 4];
         if (parse_bool(v, p) < 0)
-                return refuse(why, "invalid boolean \"%s\" (yes/no, true/false, on/off, 1/0)", config_shown(s, v));
+                return config_refuse(why, "invalid boolean \"%s\" (yes/no, true/false, on/off, 1/0)",
+                                     config_shown(s, v));
         return 0;
 }
 
@@ -71,7 +64,7 @@ static int to_old_term(const struct config_key *k, const char *v, struct matcher
         char msg[CONFIG_WHY_MAX];
         enum match_field field;
         if (match_field_from_string(k->name, &field) < 0)
-                return refuse(why, "no field \"%s\"", k->name); /* a table bug */
+                return config_refuse(why, "no field \"%s\"", k->name); /* a table bug */
         int r = matcher_add_term(m, field, v, msg, sizeof(msg));
         if (r == -EINVAL)
                 sanitize_copy(why, CONFIG_WHY_MAX, msg);
@@ -90,11 +83,11 @@ static int to_uint(const struct config_key *k, const char *v, unsigned *p, char 
                         big = true;
         }
         if (!ok)
-                return refuse(why, "invalid number \"%s\" (a whole number, e.g. 10)", config_shown(s, v));
+                return config_refuse(why, "invalid number \"%s\" (a whole number, e.g. 10)", config_shown(s, v));
         if (big)
-                return refuse(why, "\"%s\" too large", config_shown(s, v));
+                return config_refuse(why, "\"%s\" too large", config_shown(s, v));
         if (n == 0 && (k->flags & CONFIG_F_NONZERO))
-                return refuse(why, "must be greater than 0");
+                return config_refuse(why, "must be greater than 0");
         *p = (unsigned)n;
         return 0;
 }
@@ -103,18 +96,19 @@ static int to_size_pct(const struct config_key *k, const char *v, struct size_or
         char s[CONFIG_SHOWN_MAX + 4];
         int r = parse_size_or_pct(v, p);
         if (r == -ERANGE && v[strlen(v) - 1] == '%')
-                return refuse(why, "percentage \"%s\" out of range (0..100%%)", config_shown(s, v));
+                return config_refuse(why, "percentage \"%s\" out of range (0..100%%)", config_shown(s, v));
         if (r == -ERANGE)
-                return refuse(why, "size \"%s\" too large", config_shown(s, v));
+                return config_refuse(why, "size \"%s\" too large", config_shown(s, v));
         if (r < 0)
-                return refuse(why, "invalid size or percentage \"%s\" (e.g. 512M, 1.5G, 5%%)", config_shown(s, v));
+                return config_refuse(why, "invalid size or percentage \"%s\" (e.g. 512M, 1.5G, 5%%)",
+                                     config_shown(s, v));
         if ((k->flags & CONFIG_F_INSIDE_LIMIT) &&
             (p->kind == SIZE_PERCENT ? p->percent <= 0 || p->percent >= 100 : p->bytes == 0)) {
                 p->kind = SIZE_UNSET;
-                return refuse(why,
-                              "\"%s\" must lie inside the limit (a size above 0 "
-                              "or a percentage above 0%% and below 100%%)",
-                              config_shown(s, v));
+                return config_refuse(why,
+                                     "\"%s\" must lie inside the limit (a size above 0 "
+                                     "or a percentage above 0%% and below 100%%)",
+                                     config_shown(s, v));
         }
         return 0;
 }
@@ -132,9 +126,9 @@ static int to_percent(const char *v, double *p, char *why) {
                 r = parse_double(num, &d);
         }
         if (r == -ERANGE || (r == 0 && d > 100))
-                return refuse(why, "\"%s\" out of range (0..100)", config_shown(s, v));
+                return config_refuse(why, "\"%s\" out of range (0..100)", config_shown(s, v));
         if (r < 0)
-                return refuse(why, "invalid number \"%s\" (a percentage 0..100)", config_shown(s, v));
+                return config_refuse(why, "invalid number \"%s\" (a percentage 0..100)", config_shown(s, v));
         *p = d;
         return 0;
 }
@@ -143,9 +137,10 @@ static int to_rate(const char *v, double *p, char *why) {
         char s[CONFIG_SHOWN_MAX + 4];
         int r = parse_double(v, p);
         if (r == -ERANGE)
-                return refuse(why, "\"%s\" too large", config_shown(s, v));
+                return config_refuse(why, "\"%s\" too large", config_shown(s, v));
         if (r < 0)
-                return refuse(why, "invalid number \"%s\" (events per second, e.g. 100 or 0.5)", config_shown(s, v));
+                return config_refuse(why, "invalid number \"%s\" (events per second, e.g. 100 or 0.5)",
+                                     config_shown(s, v));
         return 0;
 }
 
@@ -153,7 +148,7 @@ static int to_watermark(const char *v, enum watermark_level *p, char *why) {
         char s[CONFIG_SHOWN_MAX + 4];
         enum watermark_level w;
         if (watermark_level_from_string(v, &w) < 0 || w == WATERMARK_NONE)
-                return refuse(why, "invalid watermark \"%s\" (min, low or high)", config_shown(s, v));
+                return config_refuse(why, "invalid watermark \"%s\" (min, low or high)", config_shown(s, v));
         *p = w;
         return 0;
 }
@@ -162,12 +157,12 @@ static int to_action(const struct config_key *k, const char *v, enum action_kind
         char s[CONFIG_SHOWN_MAX + 4];
         enum action_kind a;
         if (action_kind_from_string(v, &a) < 0)
-                return refuse(why, "invalid action \"%s\" (warn, kill, kill-cgroup, reclaim, stop)",
-                              config_shown(s, v));
+                return config_refuse(why, "invalid action \"%s\" (warn, kill, kill-cgroup, reclaim, stop)",
+                                     config_shown(s, v));
         if (a == ACTION_KILL_CGROUP && (k->flags & CONFIG_F_NO_KILL_CGROUP))
-                return refuse(why, "kill-cgroup is only valid in [cgroup:NAME]");
+                return config_refuse(why, "kill-cgroup is only valid in [cgroup:NAME]");
         if ((k->flags & CONFIG_F_KILL_OR_WARN) && a != ACTION_KILL && a != ACTION_WARN)
-                return refuse(why, "invalid zombie action \"%s\" (kill, warn)", config_shown(s, v));
+                return config_refuse(why, "invalid zombie action \"%s\" (kill, warn)", config_shown(s, v));
         *p = a;
         return 0;
 }
@@ -175,7 +170,7 @@ static int to_action(const struct config_key *k, const char *v, enum action_kind
 static int to_path(const char *v, char **p, char *why) {
         char s[CONFIG_SHOWN_MAX + 4];
         if (v[0] != '/')
-                return refuse(why, "\"%s\" is not absolute (a cgroup path starts with '/')", config_shown(s, v));
+                return config_refuse(why, "\"%s\" is not absolute (a cgroup path starts with '/')", config_shown(s, v));
         char *copy = strdup(v);
         if (!copy)
                 return -ENOMEM;
@@ -205,9 +200,9 @@ static int to_dir(const char *v, char *p, char *why) {
         char s[CONFIG_SHOWN_MAX + 4];
         size_t n = strlen(v);
         if (n && v[0] != '/')
-                return refuse(why, "\"%s\" is not absolute (a directory starts with '/')", config_shown(s, v));
+                return config_refuse(why, "\"%s\" is not absolute (a directory starts with '/')", config_shown(s, v));
         if (n >= REPORT_DIR_MAX)
-                return refuse(why, "path too long (at most %d bytes)", REPORT_DIR_MAX - 1);
+                return config_refuse(why, "path too long (at most %d bytes)", REPORT_DIR_MAX - 1);
         for (; n > 1 && v[n - 1] == '/'; n--)
                 ;
         memcpy(p, v, n);
@@ -219,18 +214,19 @@ static int to_size(const struct config_key *k, const char *v, uint64_t *p, char 
         char s[CONFIG_SHOWN_MAX + 4];
         int r = parse_size(v, p);
         if (r == -ERANGE)
-                return refuse(why, "size \"%s\" too large", config_shown(s, v));
+                return config_refuse(why, "size \"%s\" too large", config_shown(s, v));
         if (r < 0)
-                return refuse(why, "invalid size \"%s\" (e.g. 64M, 1.5G, 4096)", config_shown(s, v));
+                return config_refuse(why, "invalid size \"%s\" (e.g. 64M, 1.5G, 4096)", config_shown(s, v));
         if (*p == 0 && (k->flags & CONFIG_F_NONZERO))
-                return refuse(why, "must be greater than 0");
+                return config_refuse(why, "must be greater than 0");
         return 0;
 }
 
 static int to_restart_action(const char *v, enum restart_action *p, char *why) {
         char s[CONFIG_SHOWN_MAX + 4];
         if (restart_action_from_string(v, p) < 0)
-                return refuse(why, "invalid restart action \"%s\" (warn, stop, kill, cap-forks)", config_shown(s, v));
+                return config_refuse(why, "invalid restart action \"%s\" (warn, stop, kill, cap-forks)",
+                                     config_shown(s, v));
         return 0;
 }
 
@@ -247,9 +243,9 @@ static int to_oom_adj(const char *v, int *p, char *why) {
                         n = n * 10 + (*c - '0');
         }
         if (!ok)
-                return refuse(why, "invalid number \"%s\" (a whole number, -1000..1000)", config_shown(s, v));
+                return config_refuse(why, "invalid number \"%s\" (a whole number, -1000..1000)", config_shown(s, v));
         if (n > OOM_ADJ_MAX)
-                return refuse(why, "\"%s\" out of range (-1000..1000)", config_shown(s, v));
+                return config_refuse(why, "\"%s\" out of range (-1000..1000)", config_shown(s, v));
         *p = (int)(*v == '-' ? -n : n);
         return 0;
 }
@@ -257,7 +253,7 @@ static int to_oom_adj(const char *v, int *p, char *why) {
 static int to_thresholds_mode(const char *v, enum thresholds_mode *p, char *why) {
         char s[CONFIG_SHOWN_MAX + 4];
         if (thresholds_mode_from_string(v, p) < 0)
-                return refuse(why, "invalid value \"%s\" (any, all)", config_shown(s, v));
+                return config_refuse(why, "invalid value \"%s\" (any, all)", config_shown(s, v));
         return 0;
 }
 
@@ -298,5 +294,5 @@ int config_value_parse(const struct config_key *k, const char *v, void *p, char 
         case CONFIG_SIZE:
                 return to_size(k, v, p, why);
         }
-        return refuse(why, "unknown key type %d", (int)k->type); /* a table bug */
+        return config_refuse(why, "unknown key type %d", (int)k->type); /* a table bug */
 }

@@ -20,27 +20,7 @@
 #include "outputs/report_store.h"
 #include "sources/meminfo.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define COUNTING 0
-#else
-#define COUNTING 1
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-static unsigned long n_allocs;
-void *malloc(size_t n) {
-        n_allocs++;
-        return __libc_malloc(n);
-}
-void *calloc(size_t a, size_t b) {
-        n_allocs++;
-        return __libc_calloc(a, b);
-}
-void *realloc(void *p, size_t n) {
-        n_allocs++;
-        return __libc_realloc(p, n);
-}
-#endif
+#include "alloc_count.h"
 
 static char scratch[REPORT_GATHER_SCRATCH];
 static struct report r;

@@ -17,27 +17,7 @@
 #include "daemon/tick.h"
 #include "policy/config.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define COUNTING 0
-#else
-#define COUNTING 1
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-static unsigned long n_allocs;
-void *malloc(size_t n) {
-        n_allocs++;
-        return __libc_malloc(n);
-}
-void *calloc(size_t a, size_t b) {
-        n_allocs++;
-        return __libc_calloc(a, b);
-}
-void *realloc(void *p, size_t n) {
-        n_allocs++;
-        return __libc_realloc(p, n);
-}
-#endif
+#include "alloc_count.h"
 
 #define SCEN "tests/scenarios/v2-pod-over-limit"
 
