@@ -57,8 +57,12 @@ static ssize_t find(const struct optin_state *s, enum restore_key key, const cha
         return -1;
 }
 
-static int save(struct optin_state *s) {
-        int r = restore_file_write(s->restore_file, s->changes, s->n_changes);
+/* The whole list into the state file; appended: only the last entry is
+ * new, one line appended (a full rewrite per cgroup made taking 1,000
+ * cgroups quadratic). */
+static int save(struct optin_state *s, bool appended) {
+        int r = appended ? restore_file_append(s->restore_file, s->changes, s->n_changes)
+                         : restore_file_write(s->restore_file, s->changes, s->n_changes);
         if (r < 0)
                 log_warning("cannot write %s: %s", s->restore_file, strerror(-r));
         return r;
@@ -98,13 +102,7 @@ int optin_record(struct optin_state *s, enum restore_key key, const char *path, 
         char before[sizeof(e->ours)];
         snprintf(before, sizeof(before), "%s", e->ours);
         snprintf(e->ours, sizeof(e->ours), "%s", ours);
-        /* A new entry is one more line (a full rewrite per cgroup made
-         * taking 1,000 cgroups quadratic); a changed one rewrites it. */
-        r = added ? restore_file_append(s->restore_file, s->changes, s->n_changes)
-                  : restore_file_write(s->restore_file, s->changes, s->n_changes);
-        if (r < 0)
-                log_warning("cannot write %s: %s", s->restore_file, strerror(-r));
-        if (r < 0) {
+        if ((r = save(s, added)) < 0) {
                 /* Not saved: not made. An entry that was there already keeps
                  * its original (and the value we had written). */
                 if (added)
@@ -133,7 +131,7 @@ static int put_back_unsaved(struct optin_state *s, size_t i, const char *why) {
 int optin_put_back_at(struct optin_state *s, size_t i, const char *why) {
         int r = put_back_unsaved(s, i, why);
         if (r >= 0)
-                (void)save(s);
+                (void)save(s, false);
         return r;
 }
 
@@ -144,7 +142,7 @@ void optin_put_back_where(struct optin_state *s, bool (*put)(const struct restor
                 if (put(&s->changes[i], ud))
                         (void)put_back_unsaved(s, i, why);
         if (s->n_changes != before)
-                (void)save(s);
+                (void)save(s, false);
 }
 
 int optin_put_back(struct optin_state *s, enum restore_key key, const char *path, const char *why) {
