@@ -41,6 +41,8 @@ struct log_field {
 #define MSGID_ZOMBIES "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a65"
 #define MSGID_ADJUST "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a66"
 #define MSGID_KERNEL_OOM_KILL "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a67" /* the kernel killed first: a miss */
+#define MSGID_WARNING "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a68"         /* an early warning (outputs/warning.h) */
+#define MSGID_WARNING_CLEARED "5c1f0a3e7b2d4e8a9f6b1c2d3e4f5a69" /* its episode ended */
 
 void log_event(int priority, const char *message_id, const struct log_field *fields, size_t n_fields, const char *fmt,
                ...) _printf_(5, 6);
