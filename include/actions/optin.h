@@ -31,6 +31,7 @@ struct optin_state {
         struct restore_entry *changes;
         size_t n_changes, cap_changes;
         struct guardian guardian;
+        int owner_fd; /* this instance's claim on restore_file (actions/restore_owner.h), -1 = none */
 };
 
 /* What the modes work on: the watched cgroups (their per-cgroup mode

@@ -37,7 +37,9 @@ static void report(const struct restore_entry *e, int r, void *ud) {
                     strerror(-r));
 }
 
-_Noreturn static void guardian_main(int rfd, const char *state_file) {
+int guardian_run(const char *state_file) {
+        const int rfd =
+                GUARDIAN_PIPE_FD; /* fd 4, when there, is the claim (actions/restore_owner.h): kept to the end */
         static const int ignored[] = { SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT };
         for (size_t i = 0; i < ELEMENTSOF(ignored); i++)
                 signal(ignored[i], SIG_IGN);
@@ -54,7 +56,7 @@ _Noreturn static void guardian_main(int rfd, const char *state_file) {
                 say("oomguard guardian: the daemon is gone; restored %d cgroup values from %s", r, state_file);
         if (lock >= 0)
                 close(lock);
-        _exit(0);
+        return 0;
 }
 
 static bool alive(struct guardian *gd) {
@@ -71,16 +73,29 @@ static bool alive(struct guardian *gd) {
         return false;
 }
 
-int guardian_ensure(struct guardian *gd, const char *state_file) {
+/* The guardian is this program again, exec'd: forked, it would share the
+ * daemon's pages copy-on-write, and the daemon's first write to each
+ * after the fork (on the kill path, maybe) would allocate a copy. */
+static int spawn_guardian(int read_end, int owner_fd, const char *state_file, pid_t *ret_pid) {
+        char *argv[] = { "oomguard", "--guardian", (char *)state_file, NULL };
+        const int fds[] = { read_end, owner_fd };
+        return spawn_self(argv, fds, owner_fd >= 0 ? 2 : 1, ret_pid);
+}
+
+int guardian_ensure(struct guardian *gd, const char *state_file, int owner_fd) {
         if (alive(gd))
                 return 0;
-        int fd;
-        pid_t pid = fork_piped(false, &fd); /* the daemon holds the write end */
-        if (pid < 0)
-                return pid;
-        if (pid == 0)
-                guardian_main(fd, state_file);
-        *gd = (struct guardian){ .pid = pid, .fd = fd };
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) < 0)
+                return -errno;
+        pid_t pid;
+        int r = spawn_guardian(p[0], owner_fd, state_file, &pid);
+        close(p[0]);
+        if (r < 0) {
+                close(p[1]);
+                return r;
+        }
+        *gd = (struct guardian){ .pid = pid, .fd = p[1] }; /* the daemon holds the only write end */
         return 0;
 }
 

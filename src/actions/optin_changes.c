@@ -8,7 +8,7 @@
 #include "outputs/log.h"
 
 void optin_state_init(struct optin_state *s, const char *restore_file) {
-        *s = (struct optin_state){ .restore_file = restore_file, .guardian = { .fd = -1 } };
+        *s = (struct optin_state){ .restore_file = restore_file, .guardian = { .fd = -1 }, .owner_fd = -1 };
 }
 
 void optin_state_free(struct optin_state *s) {
@@ -89,7 +89,7 @@ static int append(struct optin_state *s, enum restore_key key, const char *path,
  * original: the file holds our older value. */
 int optin_record(struct optin_state *s, enum restore_key key, const char *path, const char *original,
                  const char *ours) {
-        int r = guardian_ensure(&s->guardian, s->restore_file);
+        int r = guardian_ensure(&s->guardian, s->restore_file, s->owner_fd);
         if (r < 0)
                 return log_error_errno(r, "cannot start the guardian process: %m; not changing %s", path);
         ssize_t i = find(s, key, path);

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "actions/guardian.h"
 #include "actions/optin.h"
+#include "actions/restore_owner.h"
 #include "guard.h"
 #include "outputs/hook.h"
 #include "loop.h"
@@ -217,6 +219,29 @@ static int check_config(const char *path) {
         return 0;
 }
 
+/* How long a new instance waits for the guardian of a dead one to finish
+ * putting back (a replay takes milliseconds). */
+#define OWNER_WAIT_MS 5000
+
+/* One instance per restore file (actions/restore_owner.h). Returns the
+ * claim's fd, -EBUSY when another instance holds it (said), or another
+ * -errno: then nothing can be listed in the file either, so nothing will
+ * be changed: warned, and the daemon goes on. */
+static int claim_restore_file(const char *file, const char *who) {
+        pid_t owner;
+        int fd = restore_owner_claim(file, OWNER_WAIT_MS, &owner);
+        if (fd == -EBUSY && owner > 0)
+                log_error(
+                        "%s: oomguard (pid %d) is running with the restore file %s; refusing to run beside it: "
+                        "it would put back the values the running one guards with",
+                        who, (int)owner, file);
+        else if (fd == -EBUSY)
+                log_error("%s: another oomguard holds %s.owner; refusing to run beside it", who, file);
+        else if (fd < 0)
+                log_warning("%s: cannot claim %s.owner: %s", who, file, strerror(-fd));
+        return fd;
+}
+
 /* --restore (ExecStopPost=), and the daemon's start: what an oomguard
  * before left changed goes back before anything is applied. */
 static int restore_leftover(const char *file, const char *who) {
@@ -226,6 +251,18 @@ static int restore_leftover(const char *file, const char *who) {
         if (r > 0)
                 log_notice("%s: put back %d cgroup values listed in %s", who, r, file);
         return r < 0 || access(file, F_OK) == 0 ? -EIO : 0; /* the file stays while some failed */
+}
+
+/* --restore refuses while an instance runs: it puts its values back
+ * itself when it stops, and what it guards with now must stay. */
+static int restore_command(const char *file) {
+        int fd = claim_restore_file(file, "--restore");
+        if (fd == -EBUSY)
+                return 1;
+        int r = restore_leftover(file, "--restore");
+        if (fd >= 0)
+                close(fd);
+        return r < 0 ? 1 : 0;
 }
 
 /* --report: the directory from --report-dir, else the policy's report_dir
@@ -250,6 +287,8 @@ int main(int argc, char **argv) {
         /* Internal, not in --help: the hook runner the guard spawns (outputs/hook.h). */
         if (argc == 3 && strcmp(argv[1], "--hook-runner") == 0)
                 return hook_runner_main(argv[2]);
+        if (argc == 3 && strcmp(argv[1], "--guardian") == 0) /* actions/guardian.h */
+                return guardian_run(argv[2]);
         if (parse_args(argc, argv, &o) < 0)
                 return 2;
         if (o.check_config)
@@ -262,10 +301,7 @@ int main(int argc, char **argv) {
                 o.restore_file = RESTORE_DEFAULT_FILE;
         log_setup(o.status || o.restore ? LOG_TARGET_STDERR : o.log_target, o.verbose);
         if (o.restore)
-                return restore_leftover(o.restore_file, "--restore") < 0 ? 1 : 0;
-        bool daemon = !o.status && strcmp(o.root, "/") == 0;
-        if (daemon)
-                (void)restore_leftover(o.restore_file, "start-up");
+                return restore_command(o.restore_file);
         raise_fd_limit();
         /* --status needs no policy: without -c and without the default
          * file it lists what the kernel says, and no rule. */
@@ -275,11 +311,22 @@ int main(int argc, char **argv) {
                 policy_free(&p); /* the defaults, no rule */
         else if (load_policy(o.config, &p) < 0)
                 return 1;
+        /* Only an instance that may change cgroup files claims the restore
+         * file and replays it: a dry run, --status and -n leave it alone. */
+        bool changes_files = !o.status && strcmp(o.root, "/") == 0 && !o.dry_run && !p.daemon.dry_run;
+        int owner_fd = changes_files ? claim_restore_file(o.restore_file, "start-up") : -1;
+        if (owner_fd == -EBUSY) {
+                policy_free(&p);
+                return 1;
+        }
+        if (changes_files)
+                (void)restore_leftover(o.restore_file, "start-up");
         struct guard g;
         if (guard_init(&g, o.root, &p, o.dry_run, o.restore_file) < 0) {
                 guard_free(&g);
                 return 1;
         }
+        g.optin.owner_fd = owner_fd; /* the guardian inherits it */
         int r;
         if (o.status) {
                 const struct status_options so = { .json = o.json,
@@ -294,5 +341,7 @@ int main(int argc, char **argv) {
                 r = loop_run(&g, &lo) < 0 ? 1 : 0;
         }
         guard_free(&g);
+        if (owner_fd >= 0)
+                close(owner_fd);
         return r;
 }

@@ -6,7 +6,6 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -18,39 +17,17 @@
 #include "outputs/log.h"
 #include "util.h"
 
-extern char **environ;
-
-#define RUNNER_FD 3 /* the runner's end, as the runner sees it */
+#define RUNNER_FD SPAWN_FIRST_FD /* the runner's end, as the runner sees it */
 
 void hook_runner_init(struct hook_runner *hr) { *hr = (struct hook_runner){ .pidfd = -1, .fd = -1 }; }
 
-/* posix_spawn: a vfork, then exec; the child keeps 0, 1, 2 and its end
- * of the socket as fd 3, no signal blocked or ignored. */
+/* A vfork, then exec: the child keeps 0, 1, 2 and its end of the socket
+ * as fd 3, no signal blocked or ignored. */
 static int spawn_runner(int child_end, pid_t *ret_pid) {
-        posix_spawn_file_actions_t fa;
-        posix_spawnattr_t attr;
-        sigset_t none, all;
-        sigemptyset(&none);
-        sigfillset(&all);
         char fd_arg[12];
         snprintf(fd_arg, sizeof(fd_arg), "%d", RUNNER_FD);
         char *argv[] = { "oomguard", "--hook-runner", fd_arg, NULL };
-        posix_spawn_file_actions_init(&fa);
-        posix_spawnattr_init(&attr);
-        int r = posix_spawn_file_actions_adddup2(&fa, child_end, RUNNER_FD);
-        if (r == 0)
-                r = posix_spawn_file_actions_addclosefrom_np(&fa, RUNNER_FD + 1);
-        if (r == 0)
-                r = posix_spawnattr_setsigmask(&attr, &none);
-        if (r == 0)
-                r = posix_spawnattr_setsigdefault(&attr, &all);
-        if (r == 0)
-                r = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-        if (r == 0)
-                r = posix_spawn(ret_pid, "/proc/self/exe", &fa, &attr, argv, environ);
-        posix_spawn_file_actions_destroy(&fa);
-        posix_spawnattr_destroy(&attr);
-        return -r;
+        return spawn_self(argv, &child_end, 1, ret_pid);
 }
 
 static bool send_config(struct hook_runner *hr) {
@@ -64,13 +41,7 @@ static int spawn(struct hook_runner *hr) {
         int sv[2];
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0)
                 return log_error_errno(-errno, "hook: socketpair: %m");
-        /* Its end above 3, so that dup2 onto 3 always happens (and clears CLOEXEC). */
-        int child_end = fcntl(sv[1], F_DUPFD_CLOEXEC, RUNNER_FD + 1);
-        close(sv[1]);
-        if (child_end < 0) {
-                close(sv[0]);
-                return log_error_errno(-errno, "hook: dup: %m");
-        }
+        int child_end = sv[1];
         pid_t pid;
         int r = spawn_runner(child_end, &pid);
         close(child_end);
