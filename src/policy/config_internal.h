@@ -76,6 +76,9 @@ int config_value_parse(const struct config_key *k, const char *v, void *p, char 
 _printf_(2, 3) int config_refuse(char *why, const char *fmt, ...);
 
 int config_program_check(const char *path, bool strict, char why[static CONFIG_WHY_MAX]);
+/* The policy file (open as fd) as root: owned by root and writable by no
+ * one else, nor its directories. Returns 0 or -EINVAL with why. */
+int config_file_check_trusted(const char *path, int fd, char why[static CONFIG_WHY_MAX]);
 
 /* config_old_keys.c: the section's old selector keys (L->old_terms) into
  * its match lines: added to every line, or the one line when there is

@@ -1,10 +1,11 @@
-/* A program oomguard will run (the [daemon] hook), checked when the file
- * is loaded: a hook runs as oomguard's user after every event, so as
- * root it must be a file only root can change, in directories only root
- * can change (what OpenSSH's safe_path() asks of an
- * AuthorizedKeysCommand): anyone who could rewrite or rename it would
- * run as root at the next OOM. Reads the file system; knows nothing of
- * lines or keys (the caller puts "file:line: hook: " in front). */
+/* The files a root oomguard trusts, checked when the policy is loaded:
+ * the policy file itself (what it says is killed) and a program it will
+ * run (the [daemon] hook, after every event, as oomguard's user). As root
+ * each must be a file only root can change, in directories only root can
+ * change (what OpenSSH's StrictModes and safe_path() ask): anyone who
+ * could rewrite or rename one would choose, as root, what dies or runs.
+ * Reads the file system; knows nothing of lines or keys (the caller puts
+ * "file:line: hook: " or "file: " in front). */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -90,4 +91,26 @@ int config_program_check(const char *path, bool strict, char why[static CONFIG_W
                 return 0;
         int r = check_safe(&st, what, NULL, why);
         return r < 0 ? r : check_directories(resolved, what, why);
+}
+
+/* The policy file, open as fd: the file checked is the one read (fstat),
+ * its directories by its resolved path. */
+int config_file_check_trusted(const char *path, int fd, char why[static CONFIG_WHY_MAX]) {
+        char resolved[PATH_MAX], what[CONFIG_SHOWN_MAX + 32];
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+                return config_refuse(why, "cannot stat: %s", strerror(errno));
+        if (!realpath(path, resolved))
+                return config_refuse(why, "cannot resolve: %s", strerror(errno));
+        snprintf(what, sizeof(what), "the policy file");
+        int r = check_safe(&st, what, NULL, why);
+        if (r == 0)
+                r = check_directories(resolved, what, why);
+        if (r < 0) {
+                size_t n = strlen(why);
+                snprintf(why + n, CONFIG_WHY_MAX - n,
+                         "; a root oomguard trusts a policy only root can change (chown root, chmod go-w, "
+                         "or move it)");
+        }
+        return r;
 }
