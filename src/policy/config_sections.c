@@ -11,6 +11,7 @@
 
 #include "config_internal.h"
 #include "policy_internal.h"
+#include "policy/tripwire.h"
 
 static unsigned section_mask(enum config_sec s) {
         switch (s) {
@@ -113,11 +114,26 @@ static bool flagged_key_given(const struct loader *L, unsigned flag) {
 
 /* ---- the end of a section ---- */
 
+/* The line a key of the current section was set on (0 = not set). */
+static int key_line_of(const struct loader *L, const char *name) {
+        const struct config_key *k = config_key_find(name, section_mask(L->sec));
+        return k ? L->key_line[k - config_keys] : 0;
+}
+
+static void check_tripwire(struct loader *L) {
+        char why[CONFIG_WHY_MAX];
+        const struct rule *r = &L->rule;
+        if (r->tripwire.kind != SIZE_UNSET &&
+            tripwire_hides_threshold(&r->tripwire, &r->th.usage_above, &r->th.headroom_below, why, sizeof(why)))
+                config_error_at(L, key_line_of(L, "tripwire"), "tripwire", "%s", why);
+}
+
 static void end_rule(struct loader *L) {
         if (L->sec == SEC_CGROUP && !L->rule.path_glob)
                 config_error_at(L, L->header_line, L->header, "missing path");
         if (!thresholds_any_set(&L->rule.th) && !L->rule.oom_handler)
                 config_error_at(L, L->header_line, L->header, "no threshold set; the rule would never fire");
+        check_tripwire(L);
         if (L->discard) {
                 rule_free(&L->rule);
         } else if (L->sec == SEC_GLOBAL) {
