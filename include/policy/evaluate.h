@@ -27,6 +27,7 @@ size_t policy_evaluate(const struct policy *p, const struct snapshot *s, struct 
  * named in reason, joined by " and "). A threshold that cannot be
  * evaluated (no PSI there, no rate yet, no limit) is not crossed. */
 bool thresholds_check_cgroup(const struct thresholds *th, const struct cgroup_view *cg, char *reason, size_t size);
-/* oom_handler: a v1 cgroup under OOM with the kernel's killer disabled. */
+/* oom_handler: a v1 cgroup under OOM with the kernel's killer disabled by
+ * oomguard (cg->oom_handler_ours): one an admin disabled is theirs. */
 bool oom_handler_check(const struct rule *r, const struct cgroup_view *cg, char *reason, size_t size);
 bool thresholds_check_machine(const struct thresholds *th, const struct machine_view *m, char *reason, size_t size);

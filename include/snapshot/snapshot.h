@@ -53,6 +53,10 @@ struct cgroup_view {
          * rose while memory.high is oomguard's tripwire (the kernel
          * throttles it there, near its limit). */
         bool psi_trigger_fired, tripwire_hit;
+        /* v1: the oom_kill_disable = 1 it reads is oomguard's own (the
+         * opt-in oom_handler took the cgroup's OOM), not an admin's whose
+         * own handler waits on it. */
+        bool oom_handler_ours;
         struct memcg_stats stats;
         struct cgroup_derived d;
 };

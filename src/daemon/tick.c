@@ -181,6 +181,7 @@ static void note_cgroup_events(struct guard *g, bool act) {
                 struct watched_cgroup *w = &g->cgroups.items[i];
                 g->cgroups.views[i].psi_trigger_fired = act && w->psi_woke;
                 g->cgroups.views[i].tripwire_hit = act && w->tripwire_rose;
+                g->cgroups.views[i].oom_handler_ours = w->oom_handled;
                 w->psi_woke = w->tripwire_rose = false;
         }
 }

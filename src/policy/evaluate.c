@@ -95,7 +95,7 @@ bool thresholds_check_cgroup(const struct thresholds *th, const struct cgroup_vi
 
 bool oom_handler_check(const struct rule *r, const struct cgroup_view *cg, char *reason, size_t size) {
         if (!r->oom_handler || !cg->valid || cg->stats.version != CGROUP_V1 || !cg->stats.oom_kill_disable ||
-            !cg->stats.oom)
+            !cg->oom_handler_ours || !cg->stats.oom)
                 return false;
         snprintf(reason, size, "under OOM, the kernel's OOM killer disabled (oom_handler)");
         return true;

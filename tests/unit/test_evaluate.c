@@ -452,6 +452,7 @@ static void test_evaluate_oom_topmost_only(void **state) {
                 views[i].path = paths[i];
                 views[i].stats.version = CGROUP_V1;
                 views[i].stats.oom_kill_disable = true;
+                views[i].oom_handler_ours = true;
                 views[i].stats.oom = 1;
         }
         struct snapshot s = { .machine = machine(100, 50, 0, 0), .cgroups = views, .n_cgroups = 4 };
@@ -464,6 +465,26 @@ static void test_evaluate_oom_topmost_only(void **state) {
         views[0].stats.oom = 0;
         assert_int_equal(policy_evaluate(&p, &s, out, 4), 2);
         assert_ptr_equal(out[0].cgroup, &views[1]);
+}
+
+/* An oom_kill_disable = 1 oomguard did not write is an admin's, whose own
+ * handler waits on the OOM: the rule leaves that OOM alone. */
+static void test_evaluate_oom_not_ours(void **state) {
+        struct rule rule = {
+                .name = "limits", .scope = RULE_CGROUP, .th = none(), .action = ACTION_KILL, .oom_handler = true
+        };
+        struct policy p = { .cgroups = &rule, .n_cgroups = 1 };
+        struct cgroup_view v = cgroup(10, 100, 0);
+        v.path = "/theirs";
+        v.stats.version = CGROUP_V1;
+        v.stats.oom_kill_disable = true;
+        v.stats.oom = 1;
+        struct snapshot s = { .machine = machine(100, 50, 0, 0), .cgroups = &v, .n_cgroups = 1 };
+        struct decision out[1];
+        assert_int_equal(policy_evaluate(&p, &s, out, 1), 0);
+        v.oom_handler_ours = true;
+        assert_int_equal(policy_evaluate(&p, &s, out, 1), 1);
+        assert_true(out[0].oom);
 }
 
 /* The shipped [cgroup:limits] shape on v2: usage and full pressure, all
@@ -521,6 +542,7 @@ int main(void) {
                 cmocka_unit_test(test_all_machine),
                 cmocka_unit_test(test_evaluate_all_decision),
                 cmocka_unit_test(test_evaluate_oom_topmost_only),
+                cmocka_unit_test(test_evaluate_oom_not_ours),
                 cmocka_unit_test(test_all_with_trigger_and_tripwire),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
