@@ -21,11 +21,18 @@ static void full_read(struct cgroup_set *set, size_t i, uint64_t now, char *scra
         struct watched_cgroup *w = &set->items[i];
         struct cgroup_view *v = &set->views[i];
         *v = (struct cgroup_view){ .path = w->path, .rule_index = w->rule_index };
-        if (memcg_read(&w->files, scratch, size, &v->stats) < 0) {
+        int r = memcg_read(&w->files, scratch, size, &v->stats);
+        if (r < 0) {
                 /* Removed: its kernfs fds would poll as ready for ever;
-                 * close them now, rescan at the next tick. */
-                w->vanished = set->vanished = true;
-                watched_cgroup_disarm(w);
+                 * close them now, rescan at the next tick. Any other
+                 * error (a short read, the kernel out of memory in its
+                 * seq_file) leaves this tick without a view but keeps
+                 * every fd: closing the OOM eventfd of a cgroup whose
+                 * oom_kill_disable stays 1 would leave its OOM waiting. */
+                if (errno_is_vanished(r)) {
+                        w->vanished = set->vanished = true;
+                        watched_cgroup_disarm(w);
+                }
                 return;
         }
         v->valid = true;
