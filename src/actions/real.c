@@ -20,9 +20,16 @@ static int kill_victim(const struct action_ctx *ctx, struct action_report *rep) 
         rep->has_kill = true;
         if (ctx->killed)
                 ctx->killed(&rep->victim, ctx->restarted_ud);
-        snprintf(rep->outcome, sizeof(rep->outcome), "%s%s", rep->kill.exited ? "killed" : "signalled, still exiting",
+        bool reaped = !rep->kill.exited && rep->kill.mreleased;
+        snprintf(rep->outcome, sizeof(rep->outcome), "%s%s",
+                 rep->kill.exited ? "killed"
+                 : reaped         ? "signalled, still exiting, its memory reaped (process_mrelease)"
+                                  : "signalled, still exiting",
                  rep->kill.sent_kill ? "" : " (exited on SIGTERM)");
-        return rep->kill.exited ? 0 : ACTION_PENDING;
+        /* A victim that cannot exit (frozen, in D state) whose address
+         * space process_mrelease reaped gave its memory back: what
+         * post_kill_delay waits for has happened. */
+        return rep->kill.exited || reaped ? 0 : ACTION_PENDING;
 }
 
 static int stop_victim(const struct action_ctx *ctx, struct action_report *rep) {
