@@ -45,8 +45,8 @@ double alarm_rule_threshold(const struct alarm_rule *a, enum alarm_kind k);
 
 /* One cgroup × kind. Zeroed = nothing seen yet. */
 struct alarm_state {
-        bool has_base;         /* base, base_ns: where the current window began */
-        bool active;           /* an episode: fired, not cleared yet */
+        bool has_base; /* base, base_ns: where the current window began */
+        bool active;   /* an episode: fired, not cleared yet */
         uint64_t base, base_ns;
         uint64_t above_since_ns; /* the rate stopped being calm (0 = it is calm) */
         uint64_t since_ns;       /* the episode fired at */

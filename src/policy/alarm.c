@@ -117,9 +117,7 @@ enum alarm_change alarm_update(struct alarm_state *s, double threshold, uint64_t
 
 /* ---- the text ---- */
 
-static void format_rate(double r, char *buf, size_t size) {
-        snprintf(buf, size, r >= 10 ? "%.0f" : "%.2g", r);
-}
+static void format_rate(double r, char *buf, size_t size) { snprintf(buf, size, r >= 10 ? "%.0f" : "%.2g", r); }
 
 /* 40120 → "40,120": a person reads the size of a number at a glance. */
 static void format_count(uint64_t n, char *buf, size_t size) {

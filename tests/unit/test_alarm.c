@@ -180,8 +180,8 @@ static void test_text(void **state) {
         assert_string_equal(buf, "memory.failcnt calm for 60 s (peak 1200/s, 40,120 hits in the episode of 95 s)");
         struct alarm_result o = { .rate = 0.5, .duration_ns = 2 * S };
         alarm_describe(ALARM_OOM, true, ALARM_FIRED, &o, 0, buf, sizeof(buf));
-        assert_string_equal(buf,
-                            "memory.events.local oom rising 0.5/s (warn at any) for 2 s: the limit could not be met: OOM");
+        assert_string_equal(
+                buf, "memory.events.local oom rising 0.5/s (warn at any) for 2 s: the limit could not be met: OOM");
         struct alarm_result big = { .peak_rate = 2.5, .hits = 18446744073709551615u };
         alarm_describe(ALARM_HIGH, true, ALARM_CLEARED, &big, 1, buf, sizeof(buf));
         assert_string_equal(
