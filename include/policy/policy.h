@@ -7,6 +7,7 @@
 
 #include "units.h"
 #include "policy/adjust_rule.h"
+#include "policy/alarm.h"
 #include "policy/matcher.h"
 #include "sources/zoneinfo.h"
 
@@ -61,6 +62,8 @@ struct rule {
          * OOM killer disabled and oomguard acting on the cgroup's OOM. */
         struct size_or_pct tripwire;
         bool oom_handler;
+        /* [cgroup:]: limit-hit warnings (policy/alarm.h), apart from th and action */
+        struct alarm_rule alarms;
         /* Added to [daemon]'s lists for the victims this rule chooses. */
         struct matcher_list prefer, avoid, protect;
         int line; /* line of the section header */

@@ -56,6 +56,10 @@ struct watched_cgroup {
         bool optin_refused;               /* could not / must not apply: not retried until rescan */
         uint64_t oom_since_ns;            /* under OOM since (0 = not) */
         uint64_t oom_gave_up_ns;          /* handed to the kernel's killer at */
+        /* Limit-hit alarms (policy/alarm.h), fed by daemon/alarms_watch.c
+         * from each full read (prev, prev_ns). */
+        struct alarm_state alarms[_ALARM_KIND_MAX];
+        uint64_t alarms_fed_ns; /* the prev_ns last fed */
 };
 
 struct cgroup_set {

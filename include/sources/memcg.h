@@ -46,6 +46,8 @@ struct memcg_stats {
         uint64_t oom;          /* v2 events "oom"; v1 under_oom (0/1) */
         uint64_t oom_kill;     /* kernel OOM kills in this cgroup */
         uint64_t high_events;  /* v2 memory.events "high" (throttled over memory.high) */
+        uint64_t local_high;   /* v2 memory.events.local "high" and "oom": this cgroup's own */
+        uint64_t local_oom;    /* limits (memory.events without .local, before 5.2) */
         bool oom_kill_disable; /* v1 only */
         struct memcg_stat stat;
         bool has_psi;

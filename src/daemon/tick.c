@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "alarms_watch.h"
 #include "context.h"
 #include "outputs/log.h"
 #include "proc_events.h"
@@ -207,6 +208,7 @@ size_t tick_run(struct guard *g, bool act) {
                         acted |= handle_decision(g, &g->decisions[i], now, acted);
                 reports_flush(g, false); /* after every action of the tick */
                 tick_clear_stale(g, g->n_decisions);
+                alarms_watch_tick(g); /* off the kill path: after the actions */
         }
         tick_arm_and_heat(g, g->n_decisions);
         if (act) {

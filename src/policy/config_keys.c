@@ -62,6 +62,10 @@ const struct config_key config_keys[] = {
         RULE("protect", GLOBAL | CGROUP, CONFIG_MATCHERS, protect, 0),
         RULE("prefer", GLOBAL | CGROUP, CONFIG_MATCHERS, prefer, 0),
         RULE("avoid", GLOBAL | CGROUP, CONFIG_MATCHERS, avoid, 0),
+        RULE("warn_failcnt_rate", CGROUP, CONFIG_RATE, alarms.failcnt_rate, CONFIG_F_ANY_IS_ZERO),
+        RULE("warn_high_rate", CGROUP, CONFIG_RATE, alarms.high_rate, CONFIG_F_ANY_IS_ZERO),
+        RULE("warn_oom_rate", CGROUP, CONFIG_RATE, alarms.oom_rate, CONFIG_F_ANY_IS_ZERO),
+        RULE("warn_clear_after", CGROUP, CONFIG_DURATION, alarms.clear_after_ns, CONFIG_F_NONZERO),
         SUPERVISOR("match", CONFIG_MATCHERS, match, 0),
         OLD_TERM("cgroup", CONFIG_SEC_SUPERVISOR), /* now match = ... && cgroup:GLOB */
         SUPERVISOR("max_restarts", CONFIG_UINT, max_restarts, 0),

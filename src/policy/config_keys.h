@@ -44,6 +44,7 @@ enum config_type {
 #define CONFIG_F_SELECTOR 32u      /* says which processes an [adjust:] rule is for: one is needed */
 #define CONFIG_F_DEPRECATED 64u    /* an old spelling: read (and warned about), never printed */
 #define CONFIG_F_EMPTY_OK 128u     /* "key =" is a value: "" (report_dir = turns reports off) */
+#define CONFIG_F_ANY_IS_ZERO 256u  /* a rate: "any" is 0 (any event), printed as such */
 
 struct config_key {
         const char *name;

@@ -133,14 +133,29 @@ static int to_percent(const char *v, double *p, char *why) {
         return 0;
 }
 
-static int to_rate(const char *v, double *p, char *why) {
-        char s[CONFIG_SHOWN_MAX + 4];
+static int to_rate(const struct config_key *k, const char *v, double *p, char *why) {
+        char s[CONFIG_SHOWN_MAX + 4], num[64];
+        const char *given = v;
+        if ((k->flags & CONFIG_F_ANY_IS_ZERO) && strcmp(v, "any") == 0) {
+                *p = 0;
+                return 0;
+        }
+        /* "10/s" says its unit; a bare number is per second as well. */
+        size_t n = strlen(v);
+        if (n > 2 && n < sizeof(num) && strcmp(v + n - 2, "/s") == 0) {
+                memcpy(num, v, n - 2);
+                num[n - 2] = '\0';
+                v = num;
+        }
         int r = parse_double(v, p);
         if (r == -ERANGE)
-                return config_refuse(why, "\"%s\" too large", config_shown(s, v));
+                return config_refuse(why, "\"%s\" too large", config_shown(s, given));
+        if (r < 0 && (k->flags & CONFIG_F_ANY_IS_ZERO))
+                return config_refuse(why, "invalid rate \"%s\" (events per second: 100, 0.5, 10/s, or any)",
+                                     config_shown(s, given));
         if (r < 0)
                 return config_refuse(why, "invalid number \"%s\" (events per second, e.g. 100 or 0.5)",
-                                     config_shown(s, v));
+                                     config_shown(s, given));
         return 0;
 }
 
@@ -274,7 +289,7 @@ int config_value_parse(const struct config_key *k, const char *v, void *p, char 
         case CONFIG_PERCENT:
                 return to_percent(v, p, why);
         case CONFIG_RATE:
-                return to_rate(v, p, why);
+                return to_rate(k, v, p, why);
         case CONFIG_WATERMARK:
                 return to_watermark(v, p, why);
         case CONFIG_ACTION:

@@ -85,6 +85,7 @@ int rule_init(struct rule *r, enum rule_scope scope, const char *name) {
                 .scope = scope,
                 .th = thresholds_unset(),
                 .action = ACTION_KILL,
+                .alarms = alarm_rule_unset(),
         };
         if (scope == RULE_GLOBAL) /* see oomguard.conf(5), psi_mem_available_below */
                 r->th.psi_mem_available_below = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 20 };

@@ -84,8 +84,13 @@ static void print_value(const struct config_key *k, const void *base, FILE *out)
         case CONFIG_SIZE_PCT:
                 print_size_or_pct(out, CONFIG_AT(struct size_or_pct, base, k));
                 break;
-        case CONFIG_PERCENT:
         case CONFIG_RATE:
+                if ((k->flags & CONFIG_F_ANY_IS_ZERO) && *CONFIG_AT(double, base, k) == 0) {
+                        fputs("any", out);
+                        break;
+                }
+                /* fall through */
+        case CONFIG_PERCENT:
                 print_double(out, *CONFIG_AT(double, base, k));
                 break;
         case CONFIG_WATERMARK:

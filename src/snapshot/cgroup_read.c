@@ -2,7 +2,8 @@
  *
  * Reading every file of every cgroup at every tick costs 7 preads per
  * cgroup (35 % of a core for 1,000 cgroups at 100 ms). A cgroup far below
- * the level its rule cares about is "cold": below half its wake level, it
+ * the level its rule cares about is "cold": below half its wake level (or
+ * of a lower v2 memory.high, see cold_level), it
  * cannot hit its limit, so its failcnt and rates do not matter (the view
  * drops them and its PSI until the next full read) and only two numbers
  * matter: its usage (still below half?) and its limit (the level
@@ -16,6 +17,13 @@
 #include "snapshot/cgroup_set.h"
 #include "sources/kv.h"
 #include "util.h"
+
+/* Half of this is cold: the rule's wake level, or a v2 memory.high
+ * below it (an admin's MemoryHigh=), whose throttling counts "high"
+ * events that a limit-hit alarm must see while the level is far away. */
+static uint64_t cold_level(const struct watched_cgroup *w, const struct cgroup_view *v) {
+        return v->stats.high < w->armed_level ? v->stats.high : w->armed_level;
+}
 
 static void full_read(struct cgroup_set *set, size_t i, uint64_t now, char *scratch, size_t size) {
         struct watched_cgroup *w = &set->items[i];
@@ -40,7 +48,7 @@ static void full_read(struct cgroup_set *set, size_t i, uint64_t now, char *scra
         w->prev = v->stats;
         w->prev_ns = now;
         w->has_prev = true;
-        w->cold = w->armed_level && v->stats.usage < w->armed_level / 2;
+        w->cold = w->armed_level && v->stats.usage < cold_level(w, v) / 2;
         w->probed_ns = now;
 }
 
@@ -56,7 +64,7 @@ static bool read_u64(int fd, char *scratch, size_t size, uint64_t *ret) {
 /* The probe: still below half its wake level, under the same limit. */
 static bool still_cold(const struct watched_cgroup *w, const struct cgroup_view *v, char *scratch, size_t size) {
         uint64_t usage, limit;
-        if (!read_u64(w->files.fd[MEMCG_USAGE], scratch, size, &usage) || usage >= w->armed_level / 2 ||
+        if (!read_u64(w->files.fd[MEMCG_USAGE], scratch, size, &usage) || usage >= cold_level(w, v) / 2 ||
             !read_u64(w->files.fd[MEMCG_LIMIT], scratch, size, &limit))
                 return false;
         if (w->files.version == CGROUP_V1)

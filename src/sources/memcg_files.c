@@ -149,10 +149,17 @@ static int memcg_read_v2(const int *fd, char *buf, size_t size, struct memcg_sta
                 return r;
         const struct kv_field high = { "high", &m->high_events, NULL };
         (void)parse_kv(buf, (size_t)n, &high, 1);
-        uint64_t local_max, ignore_oom, ignore_kill;
+        m->local_high = m->high_events;
+        m->local_oom = m->oom;
+        uint64_t local_max, local_oom, ignore_kill;
         if (fd[MEMCG_EVENTS_LOCAL] >= 0 && read_text(fd[MEMCG_EVENTS_LOCAL], buf, size, &n) == 0 &&
-            parse_memcg_v2_events(buf, n, &local_max, &ignore_oom, &ignore_kill) == 0)
+            parse_memcg_v2_events(buf, n, &local_max, &local_oom, &ignore_kill) == 0) {
+                /* a child's storm is the child's alarm, not every ancestor's */
+                const struct kv_field local_high = { "high", &m->local_high, NULL };
+                (void)parse_kv(buf, (size_t)n, &local_high, 1);
                 m->failcnt = local_max;
+                m->local_oom = local_oom;
+        }
         if ((r = read_text(fd[MEMCG_STAT], buf, size, &n)) < 0)
                 return r;
         return parse_memcg_v2_stat(buf, n, &m->stat);

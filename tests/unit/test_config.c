@@ -1249,8 +1249,41 @@ static void test_print_format(void **state) {
                             "oom_handler = no\n"
                             "# protect = (unset)\n"
                             "prefer = cmdline:worker\n"
-                            "# avoid = (unset)\n");
+                            "# avoid = (unset)\n"
+                            "# warn_failcnt_rate = (unset)\n"
+                            "# warn_high_rate = (unset)\n"
+                            "# warn_oom_rate = (unset)\n"
+                            "warn_clear_after = 1m\n");
         free(out);
+        policy_free(&p);
+}
+
+/* Limit-hit alarms: a rule of alarms alone is a rule (a rule that kills
+ * may alarm too); "10/s", a bare number and "any" (0) are rates. */
+static void test_alarm_keys(void **state) {
+        struct config_errors e = { 0 };
+        struct policy p;
+        assert_int_equal(load("[cgroup:a]\npath = /a\nwarn_failcnt_rate = 10/s\nwarn_high_rate = 0.5\n"
+                              "warn_oom_rate = any\nwarn_clear_after = 20s\n",
+                              &p, &e),
+                         0);
+        assert_int_equal(p.n_cgroups, 1);
+        const struct alarm_rule *a = &p.cgroups[0].alarms;
+        assert_true(a->failcnt_rate == 10 && a->high_rate == 0.5 && a->oom_rate == 0);
+        assert_int_equal(a->clear_after_ns, 20 * NSEC_PER_SEC);
+        char *out = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&out, &len);
+        policy_print(&p, f);
+        fclose(f);
+        assert_non_null(strstr(out,
+                               "warn_failcnt_rate = 10\nwarn_high_rate = 0.5\nwarn_oom_rate = any\n"
+                               "warn_clear_after = 20s\n"));
+        free(out);
+        policy_free(&p);
+        assert_int_equal(load("[cgroup:a]\npath = /a\nusage_above = 90%\n", &p, &e), 0);
+        assert_false(alarm_rule_any_set(&p.cgroups[0].alarms));
+        assert_int_equal(p.cgroups[0].alarms.clear_after_ns, ALARM_CLEAR_AFTER_DEFAULT_NS);
         policy_free(&p);
 }
 
@@ -1296,6 +1329,7 @@ static void test_reload_twice(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_alarm_keys),
                 cmocka_unit_test(test_valid_full),
                 cmocka_unit_test(test_defaults),
                 cmocka_unit_test(test_action_names),

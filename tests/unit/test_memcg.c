@@ -353,6 +353,19 @@ static void test_read_v2(void **state) {
         assert_int_equal(memcg_read(&f, buf, sizeof(buf), &m), 0);
         assert_true(m.limit == BYTES_UNLIMITED);
         memcg_close(&f);
+        /* the alarms count this cgroup's own limits: memory.events.local
+         * (5.2+); without it, memory.events */
+        assert_int_equal(m.local_high, 12);
+        assert_int_equal(m.local_oom, 3);
+        tree_write(root, "system.slice/web.service/memory.events.local", "low 0\nhigh 5\nmax 7\noom 1\noom_kill 1\n");
+        assert_int_equal(memcg_open(CGROUP_V2, dir, dir, &f), 0);
+        assert_int_equal(memcg_read(&f, buf, sizeof(buf), &m), 0);
+        assert_int_equal(m.failcnt, 7);
+        assert_int_equal(m.local_high, 5);
+        assert_int_equal(m.local_oom, 1);
+        assert_int_equal(m.high_events, 12); /* the tripwire's, hierarchical */
+        assert_int_equal(m.oom, 3);
+        memcg_close(&f);
         tree_rm(root);
         free(root);
         free(dir);

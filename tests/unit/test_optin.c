@@ -283,9 +283,13 @@ static void test_restore_append(void **state) {
 static void test_oom_handler_check(void **state) {
         struct rule r = { .oom_handler = true };
         struct cgroup_view cg = { .valid = true,
+                                  .oom_handler_ours = true,
                                   .stats = { .version = CGROUP_V1, .oom_kill_disable = true, .oom = 1 } };
         char reason[DECISION_REASON_MAX];
         assert_true(oom_handler_check(&r, &cg, reason, sizeof(reason)));
+        cg.oom_handler_ours = false; /* an admin's oom_kill_disable: theirs */
+        assert_false(oom_handler_check(&r, &cg, reason, sizeof(reason)));
+        cg.oom_handler_ours = true;
         assert_string_equal(reason, "under OOM, the kernel's OOM killer disabled (oom_handler)");
         cg.stats.oom = 0;
         assert_false(oom_handler_check(&r, &cg, reason, sizeof(reason)));

@@ -185,10 +185,101 @@ static void test_firing_ticks_do_not_allocate(void **state) {
 #endif
 }
 
+#if COUNTING
+/* pod-a's memory.events with "max" (its limit hits) at n, same length
+ * every time: the guard keeps the file open. */
+static bool set_limit_hits(int fd, unsigned n) {
+        char buf[96];
+        int len = snprintf(buf, sizeof(buf), "low 0\nhigh 0\nmax %010u\noom 0\noom_kill 0\noom_group_kill 0\n", n);
+        return pwrite(fd, buf, (size_t)len, 0) == len;
+}
+
+struct alarm_counts {
+        int init;
+        size_t ticks;
+        unsigned long allocs; /* over the second episode */
+};
+
+/* One episode: a storm (500 hits in >= 1 s: one alarm), then calm for
+ * warn_clear_after (1 s: back to normal). Ticks every 100 ms. */
+static void alarm_episode(struct guard *g, int fd, unsigned *hits, struct alarm_counts *c) {
+        for (int i = 0; i < 11; i++, c->ticks++) {
+                *hits += 50;
+                (void)set_limit_hits(fd, *hits);
+                usleep(100 * 1000);
+                tick_run(g, true);
+        }
+        for (int i = 0; i < 22; i++, c->ticks++) {
+                usleep(100 * 1000);
+                tick_run(g, true);
+        }
+}
+
+/* Runs with stderr in the log file: no assert in here. */
+static void run_alarms(const struct firing_fixture *f, int fd, struct policy *p, struct alarm_counts *c) {
+        struct guard g;
+        unsigned hits = 0;
+        c->init = guard_init(&g, f->root, p, true, "/nonexistent/restore");
+        if (c->init == 0) {
+                tick_run(&g, true);
+                alarm_episode(&g, fd, &hits, c); /* the first: allowed to set things up */
+                unsigned long before = n_allocs;
+                alarm_episode(&g, fd, &hits, c);
+                c->allocs = n_allocs - before;
+        }
+        guard_free(&g);
+}
+#endif
+
+/* Limit-hit alarms in the tick (daemon/alarms_watch.c): an alarm, its
+ * end and their log lines without an allocation (a fixture tree has no
+ * reports: guard_arm sets them up for a live guard only). */
+static void test_alarm_ticks_do_not_allocate(void **state) {
+#if !COUNTING
+        skip();
+#else
+        static const char conf[] =
+                "[cgroup:pods]\npath = /kubepods/*\nwarn_failcnt_rate = 10/s\nwarn_clear_after = 1s\n";
+        struct firing_fixture f;
+        struct alarm_counts c = { 0 };
+        struct policy p;
+        char path[512];
+        fixture_setup(&f);
+        snprintf(path, sizeof(path), "%s/sys/fs/cgroup/kubepods/pod-a/memory.events", f.root);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        assert_true(fd >= 0 && set_limit_hits(fd, 0));
+        load_policy(conf, &p);
+        int log_fd = open(f.logfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        int saved_stderr = dup(STDERR_FILENO);
+        assert_true(log_fd >= 0 && saved_stderr >= 0);
+        dup2(log_fd, STDERR_FILENO);
+        run_alarms(&f, fd, &p, &c);
+        fflush(stderr);
+        dup2(saved_stderr, STDERR_FILENO);
+        close(saved_stderr);
+        close(log_fd);
+        close(fd);
+        static char log[1 << 16];
+        ssize_t n = read_file_at("/", f.logfile, log, sizeof(log));
+        size_t fired = n > 0 ? count_lines(log, "rule pods on /kubepods/pod-a: failcnt: memory.events.local max rising")
+                             : 0;
+        size_t cleared = n > 0 ? count_lines(log, "rule pods on /kubepods/pod-a: failcnt back to normal: ") : 0;
+        if (fired != 2 || cleared != 2)
+                fputs(n > 0 ? log : "(no log)\n", stderr);
+        fixture_teardown(&f);
+        assert_int_equal(c.init, 0);
+        assert_int_equal(fired, 2);
+        assert_int_equal(cleared, 2);
+        if (c.allocs)
+                fail_msg("%lu allocations over an alarm's episode (%zu ticks)", c.allocs, c.ticks / 2);
+#endif
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_ticks_do_not_allocate),
                 cmocka_unit_test(test_firing_ticks_do_not_allocate),
+                cmocka_unit_test(test_alarm_ticks_do_not_allocate),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
