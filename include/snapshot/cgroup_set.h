@@ -44,18 +44,19 @@ struct watched_cgroup {
         bool cold;                         /* usage below half its wake level at the last full read */
         uint64_t probed_ns;                /* last full read or cold probe (snapshot/cgroup_read.c) */
         /* Opt-in modes (actions/optin.h); 0/false/-1 = not applied. */
-        uint64_t tripwire;                /* v2: the memory.high oomguard wrote */
-        uint64_t tripwire_for;            /* the memory.max it was computed for */
-        uint64_t high_events;             /* memory.events "high" at the last look */
-        bool tripwire_rose;               /* it rose at our tripwire since the last evaluation */
-        bool psi_woke;                    /* its PSI trigger fired since the last evaluation */
-        int oom_fd;                       /* v1: eventfd on memory.oom_control */
-        int pressure_fd;                  /* v1 without PSI: eventfd on memory.pressure_level, -1 */
-        uint64_t pressure_quiet_until_ns; /* not polled again before (reclaim is chatty) */
-        bool oom_handled;                 /* v1: oom_kill_disable = 1 is ours */
-        bool optin_refused;               /* could not / must not apply: not retried until rescan */
-        uint64_t oom_since_ns;            /* under OOM since (0 = not) */
-        uint64_t oom_gave_up_ns;          /* handed to the kernel's killer at */
+        uint64_t tripwire;              /* v2: the memory.high oomguard wrote */
+        uint64_t tripwire_for;          /* the memory.max it was computed for */
+        uint64_t high_events;           /* memory.events "high" at the last look */
+        bool tripwire_rose;             /* it rose at our tripwire since the last evaluation */
+        bool psi_woke;                  /* its PSI trigger fired since the last evaluation */
+        int oom_fd;                     /* v1: eventfd on memory.oom_control */
+        int pressure_fd;                /* v1 without PSI: eventfd on memory.pressure_level, -1 */
+        uint64_t chatty_quiet_until_ns; /* its chatty wakeup (v1 vmpressure, v2 memory.events)
+                                           * is not polled again before (daemon/loop.c) */
+        bool oom_handled;               /* v1: oom_kill_disable = 1 is ours */
+        bool optin_refused;             /* could not / must not apply: not retried until rescan */
+        uint64_t oom_since_ns;          /* under OOM since (0 = not) */
+        uint64_t oom_gave_up_ns;        /* handed to the kernel's killer at */
         /* Limit-hit alarms (policy/alarm.h), fed by daemon/alarms_watch.c
          * from each full read (prev, prev_ns). */
         struct alarm_state alarms[_ALARM_KIND_MAX];

@@ -55,18 +55,33 @@ static void announce(const struct guard *g) {
         notify_ready();
 }
 
-/* After a vmpressure wakeup a cgroup's eventfd rests this long: at most
- * 10 ticks a second from one cgroup's reclaim. */
-#define PRESSURE_QUIET_NS (100 * NSEC_PER_MSEC)
+/* After a chatty wakeup (v1 vmpressure: every few hundred pages of
+ * reclaim; v2 memory.events: every change, up to 100 a second per file,
+ * a storm of "high" while throttled) the cgroup's fd rests this long: at
+ * most 10 ticks a second from one cgroup; what changes meanwhile is read
+ * by the next tick. */
+#define CHATTY_QUIET_NS (100 * NSEC_PER_MSEC)
+/* And all of them together tick at most this often: a hundred cgroups
+ * in reclaim at once must not make a thousand ticks a second. */
+#define CHATTY_MIN_GAP_NS (20 * NSEC_PER_MSEC)
+
+static bool is_chatty(enum wakeup_kind k) { return k == WAKE_V1_PRESSURE || k == WAKE_V2_EVENTS; }
+
+static uint64_t chatty_gap_left(uint64_t last_tick) {
+        uint64_t since = now_ns() - last_tick;
+        return since < CHATTY_MIN_GAP_NS ? CHATTY_MIN_GAP_NS - since : 0;
+}
 
 /* Events taken per wait; more stay ready for the next (level-triggered). */
 #define LOOP_EVENTS 64
 
 /* Which source woke us; eventfds are drained so they can fire again.
  * Returns false when only process events did (no reason to tick early);
- * *signal when the signalfd is readable. */
-static bool note_wakeup(struct guard *g, const struct epoll_event *evs, int r, bool *signal) {
+ * *signal when the signalfd is readable, *chatty_only when every memory
+ * event was a chatty one. */
+static bool note_wakeup(struct guard *g, const struct epoll_event *evs, int r, bool *signal, bool *chatty_only) {
         bool memory = r <= 0;
+        *chatty_only = r > 0;
         g->last_wake = (struct wakeup){ .kind = WAKE_TIMEOUT, .cgroup = -1 };
         for (int i = 0; i < r; i++) {
                 int fd;
@@ -76,8 +91,8 @@ static bool note_wakeup(struct guard *g, const struct epoll_event *evs, int r, b
                         trigger_drain_eventfd(fd);
                 if (w.kind == WAKE_CGROUP_PSI && on_cgroup)
                         g->cgroups.items[w.cgroup].psi_woke = true;
-                if (w.kind == WAKE_V1_PRESSURE && on_cgroup) /* reclaim signals every few hundred pages */
-                        g->cgroups.items[w.cgroup].pressure_quiet_until_ns = now_ns() + PRESSURE_QUIET_NS;
+                if (is_chatty(w.kind) && on_cgroup)
+                        g->cgroups.items[w.cgroup].chatty_quiet_until_ns = now_ns() + CHATTY_QUIET_NS;
                 if (w.kind == WAKE_SIGNAL)
                         *signal = true;
                 if (w.kind == WAKE_MACHINE_PSI) /* seen even when an OOM explains the tick */
@@ -93,6 +108,7 @@ static bool note_wakeup(struct guard *g, const struct epoll_event *evs, int r, b
                 if (w.cgroup >= 0 && !on_cgroup)
                         continue; /* registered before a rescan shrank the set */
                 memory = true;
+                *chatty_only &= is_chatty(w.kind);
                 /* An OOM (tasks waiting) explains the tick before anything else. */
                 if (g->last_wake.kind == WAKE_TIMEOUT || g->last_wake.kind == WAKE_SIGNAL || w.kind == WAKE_V1_OOM)
                         g->last_wake = w;
@@ -127,19 +143,30 @@ int loop_run(struct guard *g, const struct loop_options *o) {
         tick_run(g, true); /* first look at once; arms the cgroups */
         uint64_t last_tick = now_ns();
         struct epoll_event evs[LOOP_EVENTS];
+        bool deferred = false; /* a chatty event came too soon after a tick */
         for (uint64_t ticks = 1; !o->max_ticks || ticks < o->max_ticks;) {
                 int r = wakeups_fill(g, sfd);
                 if (r < 0)
                         return log_error_errno(r, "cannot set up the wait: %m");
-                r = wakeups_wait(&g->wake, timeout_of(g, last_tick, wd_period), evs, LOOP_EVENTS);
+                uint64_t timeout = timeout_of(g, last_tick, wd_period);
+                if (deferred) /* a chatty event waits for the gap's end, not longer */
+                        timeout = timeout < chatty_gap_left(last_tick) ? timeout : chatty_gap_left(last_tick);
+                r = wakeups_wait(&g->wake, timeout, evs, LOOP_EVENTS);
                 if (r < 0 && r != -EINTR)
                         return log_error_errno(r, "wait failed: %m");
-                bool signal = false, memory = note_wakeup(g, evs, r, &signal);
+                bool signal = false, chatty_only, memory = note_wakeup(g, evs, r, &signal, &chatty_only);
                 if (signal && handle_signals(sfd, g, o))
                         break;
                 uint64_t now = now_ns();
-                /* A host's fork/exec stream must not drive the tick. */
-                if (memory || now - last_tick >= tick_timeout_ns(g)) {
+                /* A host's fork/exec stream must not drive the tick, nor
+                 * many cgroups' chatty events (theirs rest meanwhile). */
+                if (memory && chatty_only && now - last_tick < CHATTY_MIN_GAP_NS) {
+                        memory = false;
+                        deferred = true;
+                }
+                bool due = now - last_tick >= tick_timeout_ns(g) || (deferred && now - last_tick >= CHATTY_MIN_GAP_NS);
+                if (memory || due) {
+                        deferred = false;
                         tick_run(g, true);
                         last_tick = now;
                         ticks++;

@@ -101,7 +101,7 @@ static void heat_cgroup(struct guard *g, const struct watched_cgroup *w, const s
                  * its eventfd rests after a wakeup). */
                 uint64_t ws = v->d.working_set,
                          room = v->stats.limit > v->stats.usage ? v->stats.limit - v->stats.usage : 0;
-                if (g->armed && w->pressure_fd >= 0 && now >= w->pressure_quiet_until_ns && ws + room < level)
+                if (g->armed && w->pressure_fd >= 0 && now >= w->chatty_quiet_until_ns && ws + room < level)
                         return;
                 g->hot = true;
                 c->near = min_u64(c->near, fill_ns(level, ws, FILL_BYTES_PER_SEC));

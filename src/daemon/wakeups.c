@@ -81,13 +81,14 @@ static void want(struct guard *g, int signal_fd) {
                 add(wk, w->oom_fd, POLLIN, WAKE_V1_OOM, (int)i);
                 add(wk, w->level_fd, POLLIN, WAKE_V1_THRESHOLD, (int)i);
                 add(wk, w->psi_fd, POLLPRI, WAKE_CGROUP_PSI, (int)i);
-                if (now >= w->pressure_quiet_until_ns)
+                int chatty_fd = w->files.version == CGROUP_V2 ? w->files.fd[MEMCG_FAILCNT_OR_EVENTS] : w->pressure_fd;
+                if (now >= w->chatty_quiet_until_ns) {
                         add(wk, w->pressure_fd, POLLIN, WAKE_V1_PRESSURE, (int)i);
-                else if (w->pressure_fd >= 0 &&
-                         (!wk->quiet_until_ns || w->pressure_quiet_until_ns < wk->quiet_until_ns))
-                        wk->quiet_until_ns = w->pressure_quiet_until_ns;
-                if (w->files.version == CGROUP_V2)
-                        add(wk, w->files.fd[MEMCG_FAILCNT_OR_EVENTS], POLLPRI, WAKE_V2_EVENTS, (int)i);
+                        if (w->files.version == CGROUP_V2)
+                                add(wk, chatty_fd, POLLPRI, WAKE_V2_EVENTS, (int)i);
+                } else if (chatty_fd >= 0 && (!wk->quiet_until_ns || w->chatty_quiet_until_ns < wk->quiet_until_ns)) {
+                        wk->quiet_until_ns = w->chatty_quiet_until_ns;
+                }
         }
 }
 

@@ -41,7 +41,7 @@ struct wakeups {
         unsigned long generation_seen; /* of the watched set the registered list comes from */
         int machine_psi_fd;            /* -1 = none */
         uint64_t machine_psi_window_us;
-        uint64_t quiet_until_ns; /* the first resting vmpressure eventfd is wanted again (0: none) */
+        uint64_t quiet_until_ns; /* the first resting chatty fd is wanted again (0: none) */
         int *close_fds;          /* for wakeups_release_slow */
         size_t cap_close;
         /* Arming (tick_state.c): since when (start, reload; 0 = reported),
