@@ -55,6 +55,7 @@ struct cgroup_view {
         bool psi_trigger_fired, tripwire_hit;
         struct memcg_stats stats;
         struct cgroup_derived d;
+        double time_to_limit_s; /* the leak forecast (the working set's trend), seconds; < 0 = none */
 };
 
 struct snapshot {

@@ -20,7 +20,7 @@
 static void full_read(struct cgroup_set *set, size_t i, uint64_t now, char *scratch, size_t size) {
         struct watched_cgroup *w = &set->items[i];
         struct cgroup_view *v = &set->views[i];
-        *v = (struct cgroup_view){ .path = w->path, .rule_index = w->rule_index };
+        *v = (struct cgroup_view){ .path = w->path, .rule_index = w->rule_index, .time_to_limit_s = -1 };
         if (memcg_read(&w->files, scratch, size, &v->stats) < 0) {
                 /* Removed: its kernfs fds would poll as ready for ever;
                  * close them now, rescan at the next tick. */
