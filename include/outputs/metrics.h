@@ -74,12 +74,20 @@ void metrics_count_warning(struct metrics_counters *c, const char *rule, enum wa
 void metrics_count_kernel_kill(struct metrics_counters *c, const char *cgroup);
 void metrics_observe_tick(struct metrics_counters *c, uint64_t ns);
 
+/* Where a view's labels are in the text already written: the first
+ * family's, copied into the others (escaping and the container/pod
+ * parse are most of the cost, once a view instead of once a sample). */
+struct metrics_label_ref {
+        uint32_t off, len; /* len 0: not written (yet) */
+};
+
 /* What one write shows: the tick's views (only the valid ones are
  * written), the machine, the counters, and the names of the actions
  * (action_kind_to_string() of 0.._ACTION_MAX-1). */
 struct metrics_input {
         const struct cgroup_view *views;
         size_t n_views;
+        struct metrics_label_ref *labels; /* n_views of scratch, or NULL: each sample's labels made anew */
         const struct machine_view *machine;
         const struct metrics_counters *counters;
         const char *const *action_names;

@@ -51,32 +51,79 @@ static size_t utf8_len(const unsigned char *s) {
         return cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? 0 : n;
 }
 
+/* The escaped text of the character at p: *ret_piece, its length
+ * returned; *ret_in: the bytes of p it stands for. */
+static size_t escape_piece(const unsigned char *p, const char **ret_piece, size_t *ret_in) {
+        size_t in = utf8_len(p);
+        *ret_piece = (const char *)p;
+        *ret_in = in;
+        if (*p == '\\' || *p == '"' || *p == '\n') {
+                *ret_piece = *p == '\\' ? "\\\\" : *p == '"' ? "\\\"" : "\\n";
+                return 2;
+        }
+        if (!in) { /* not UTF-8: U+FFFD, one per byte */
+                *ret_piece = "\xef\xbf\xbd";
+                *ret_in = 1;
+                return 3;
+        }
+        return in;
+}
+
 size_t metrics_escape_label(const char *s, char *out, size_t size) {
-        size_t len = 0;
-        for (const unsigned char *p = (const unsigned char *)s; *p;) {
-                const char *piece = (const char *)p;
-                size_t in = utf8_len(p), n = in;
-                if (*p == '\\' || *p == '"' || *p == '\n')
-                        piece = *p == '\\' ? "\\\\" : *p == '"' ? "\\\"" : "\\n", n = 2;
-                else if (!in) /* not UTF-8: U+FFFD, one per byte */
-                        piece = "\xef\xbf\xbd", n = 3, in = 1;
+        size_t len = 0, in, n;
+        const char *piece;
+        for (const unsigned char *p = (const unsigned char *)s; *p; p += in) {
+                n = escape_piece(p, &piece, &in);
                 if (len + n >= size)
                         break;
                 memcpy(out + len, piece, n);
                 len += n;
-                p += in;
         }
         out[len] = '\0';
         return len;
 }
 
-/* Room for a whole cgroup path (PATH_MAX) escaped: 3 bytes a byte at most. */
-#define ESCAPED_MAX (3 * 4096 + 1)
+/* The cost of a write is its strings: copied, not through printf. */
+static void put_mem(struct out *o, const char *s, size_t n) {
+        size_t room = o->len + 1 < o->size ? o->size - o->len - 1 : 0; /* one byte kept for the NUL */
+        if (n && room)
+                memcpy(o->buf + o->len, s, n < room ? n : room); /* cut: what fits, as snprintf */
+        o->len += n;
+}
+
+static void put_str(struct out *o, const char *s) { put_mem(o, s, strlen(s)); }
+
+static void put_u64(struct out *o, uint64_t v) {
+        char d[24], *p = d + sizeof(d);
+        do
+                *--p = (char)('0' + v % 10);
+        while (v /= 10);
+        put_mem(o, p, (size_t)(d + sizeof(d) - p));
+}
+
+/* A plain run (no escape, ASCII) is copied at once. */
+static void put_escaped(struct out *o, const char *s) {
+        const unsigned char *p = (const unsigned char *)s;
+        while (*p) {
+                const unsigned char *run = p;
+                while (*p >= 0x20 && *p < 0x80 && *p != '\\' && *p != '"')
+                        p++;
+                put_mem(o, (const char *)run, (size_t)(p - run));
+                if (!*p)
+                        break;
+                const char *piece;
+                size_t in, n = escape_piece(p, &piece, &in);
+                put_mem(o, piece, n);
+                p += in;
+        }
+}
 
 static void put_label(struct out *o, const char *sep, const char *name, const char *value) {
-        char esc[ESCAPED_MAX];
-        metrics_escape_label(value, esc, sizeof(esc));
-        put(o, "%s%s=\"%s\"", sep, name, esc);
+        put_str(o, sep);
+        put_str(o, name);
+        put_mem(o, "=\"", 2);
+        put_escaped(o, value);
+        put_mem(o, "\"", 1);
 }
 
 /* cgroup="/a/b", then container="ID" and pod="UID" when the path says. */
@@ -116,41 +163,68 @@ static const struct {
                      "Forecast time until the working set's trend reaches the limit; absent when none." },
 };
 
-/* The sample's value as text, or false when it has none. */
-static bool cg_value(enum cg_metric m, const struct cgroup_view *v, char *num, size_t size) {
+/* The sample's value: false when it has none. A whole number in *u, or
+ * a ratio in *ratio (*is_ratio). */
+static bool cg_value(enum cg_metric m, const struct cgroup_view *v, uint64_t *u, double *ratio, bool *is_ratio) {
         const struct memcg_stats *s = &v->stats;
+        *is_ratio = m == CG_PSI_SOME || m == CG_PSI_FULL;
         switch (m) {
         case CG_USAGE:
-                return snprintf(num, size, "%llu", (unsigned long long)s->usage) > 0;
+                return *u = s->usage, true;
         case CG_LIMIT:
-                return s->limit != BYTES_UNLIMITED && snprintf(num, size, "%llu", (unsigned long long)s->limit) > 0;
+                return *u = s->limit, s->limit != BYTES_UNLIMITED;
         case CG_WORKING_SET:
-                return snprintf(num, size, "%llu", (unsigned long long)v->d.working_set) > 0;
+                return *u = v->d.working_set, true;
         case CG_FAILCNT:
-                return snprintf(num, size, "%llu", (unsigned long long)s->failcnt) > 0;
+                return *u = s->failcnt, true;
         case CG_PSI_SOME:
-                return s->has_psi && snprintf(num, size, "%.4f", s->psi.some.avg10 / 100) > 0;
+                return *ratio = s->psi.some.avg10 / 100, s->has_psi;
         case CG_PSI_FULL:
-                return s->has_psi && s->psi.has_full && snprintf(num, size, "%.4f", s->psi.full.avg10 / 100) > 0;
-        case CG_TTL:
-                return v->time_to_limit_s >= 0 && snprintf(num, size, "%.0f", v->time_to_limit_s) > 0;
+                return *ratio = s->psi.full.avg10 / 100, s->has_psi && s->psi.has_full;
+        case CG_TTL: /* whole seconds: a forecast is not better than that */
+                return *u = v->time_to_limit_s >= 0 ? (uint64_t)(v->time_to_limit_s + 0.5) : 0, v->time_to_limit_s >= 0;
         case _CG_MAX:
                 break;
         }
         return false;
 }
 
+/* A view's labels: copied from where they were written whole before,
+ * else made (and where they are remembered, when they fit). */
+static void put_view_labels(struct out *o, const struct metrics_input *in, size_t i) {
+        struct metrics_label_ref *ref = in->labels ? &in->labels[i] : NULL;
+        if (ref && ref->len) {
+                put_mem(o, o->buf + ref->off, ref->len);
+                return;
+        }
+        size_t start = o->len;
+        put_cgroup_labels(o, in->views[i].path);
+        if (ref && o->len < o->size && o->len - start <= UINT32_MAX && start <= UINT32_MAX)
+                *ref = (struct metrics_label_ref){ .off = (uint32_t)start, .len = (uint32_t)(o->len - start) };
+}
+
 static void put_cgroups(struct out *o, const struct metrics_input *in) {
-        char num[64];
+        uint64_t u = 0;
+        double ratio = 0;
+        bool is_ratio;
+        for (size_t i = 0; in->labels && i < in->n_views; i++)
+                in->labels[i].len = 0;
         for (int m = 0; m < _CG_MAX; m++) {
                 family(o, cg_families[m].name, cg_families[m].type, cg_families[m].help);
                 for (size_t i = 0; i < in->n_views; i++) {
                         const struct cgroup_view *v = &in->views[i];
-                        if (!v->valid || !v->path || !cg_value((enum cg_metric)m, v, num, sizeof(num)))
+                        if (!v->valid || !v->path || !cg_value((enum cg_metric)m, v, &u, &ratio, &is_ratio))
                                 continue;
-                        put(o, "%s{", cg_families[m].name);
-                        put_cgroup_labels(o, v->path);
-                        put(o, "} %s\n", num);
+                        put_str(o, cg_families[m].name);
+                        put_mem(o, "{", 1);
+                        put_view_labels(o, in, i);
+                        put_mem(o, "} ", 2);
+                        if (is_ratio)
+                                put(o, "%.4f\n", ratio);
+                        else {
+                                put_u64(o, u);
+                                put_mem(o, "\n", 1);
+                        }
                 }
         }
 }

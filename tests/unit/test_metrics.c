@@ -207,6 +207,28 @@ static void test_histogram(void **state) {
         assert_true(first < last && last < inf && inf < sum && sum < count);
 }
 
+/* The labels' scratch: the same text, each view's labels copied from the
+ * first family; a cut first write remembers nothing it did not write. */
+static void test_label_cache(void **state) {
+        struct cgroup_view v[3] = { view("/a\"b", 1, 2), view("/kubepods/burstable/pod" UID "/" ID, 3, 4),
+                                    view("/c", 5, BYTES_UNLIMITED) };
+        struct metrics_label_ref refs[3];
+        static char plain[8192];
+        const struct metrics_input in = { .views = v, .n_views = 3 };
+        size_t n = metrics_format(&in, plain, sizeof(plain));
+        struct metrics_input cached = in;
+        cached.labels = refs;
+        assert_int_equal(metrics_format(&cached, text, sizeof(text)), n);
+        assert_string_equal(text, plain);
+        assert_int_equal(refs[1].len, strlen("cgroup=\"/kubepods/burstable/pod" UID "/" ID "\",container=\"" ID
+                                             "\",pod=\"" UID "\""));
+        for (size_t cut = 0; cut < n; cut += 97) {
+                char small[8192];
+                assert_int_equal(metrics_format(&cached, small, cut + 1), n);
+                assert_memory_equal(small, plain, cut);
+        }
+}
+
 /* Cut like snprintf: the length it needs, a NUL inside the buffer. */
 static void test_cut(void **state) {
         struct cgroup_view v = view("/web", 1, 2);
@@ -223,8 +245,9 @@ static void test_cut(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_escape), cmocka_unit_test(test_cgroups),   cmocka_unit_test(test_counters),
-                cmocka_unit_test(test_bounds), cmocka_unit_test(test_histogram), cmocka_unit_test(test_cut),
+                cmocka_unit_test(test_escape),      cmocka_unit_test(test_cgroups),   cmocka_unit_test(test_counters),
+                cmocka_unit_test(test_bounds),      cmocka_unit_test(test_histogram), cmocka_unit_test(test_cut),
+                cmocka_unit_test(test_label_cache),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
