@@ -59,6 +59,13 @@ static void announce(const struct guard *g) {
  * 10 ticks a second from one cgroup's reclaim. */
 #define PRESSURE_QUIET_NS (100 * NSEC_PER_MSEC)
 
+/* A tick, timed for the metrics, which are written after it (when due). */
+static void timed_tick(struct guard *g) {
+        uint64_t t0 = now_ns();
+        tick_run(g, true);
+        metrics_wire_after_tick(g, now_ns() - t0);
+}
+
 /* Events taken per wait; more stay ready for the next (level-triggered). */
 #define LOOP_EVENTS 64
 
@@ -124,7 +131,7 @@ int loop_run(struct guard *g, const struct loop_options *o) {
         guard_arm(g);
         announce(g);
         g->wake.arm_since_ns = now_ns();
-        tick_run(g, true); /* first look at once; arms the cgroups */
+        timed_tick(g); /* first look at once; arms the cgroups */
         uint64_t last_tick = now_ns();
         struct epoll_event evs[LOOP_EVENTS];
         for (uint64_t ticks = 1; !o->max_ticks || ticks < o->max_ticks;) {
@@ -140,7 +147,7 @@ int loop_run(struct guard *g, const struct loop_options *o) {
                 uint64_t now = now_ns();
                 /* A host's fork/exec stream must not drive the tick. */
                 if (memory || now - last_tick >= tick_timeout_ns(g)) {
-                        tick_run(g, true);
+                        timed_tick(g);
                         last_tick = now;
                         ticks++;
                 }
