@@ -33,9 +33,11 @@ FILL=$(realpath -m "$B")/metrics-fill-$$
 # that is not UTF-8 too (the file has U+FFFD for it).
 ODD=$'we"ird\\name{a="b",c}\t\xff'
 
+TINY=$TMP/tiny
 stop_guard() { [ -n "${og:-}" ] && kill "$og" 2>/dev/null && wait "$og" 2>/dev/null; og=; }
 cleanup() {
         stop_guard
+        mountpoint -q "$TINY" && umount "$TINY"
         for d in "$CG"/*/ "$CG"; do
                 [ -d "$d" ] || continue
                 for _ in 1 2 3; do while read -r p; do kill -9 "$p" 2>/dev/null; done < "$d/cgroup.procs"; done
@@ -175,18 +177,29 @@ check "live metrics: the tick histogram counts ticks ($n)" ge "$n" 3
 out=$("$PROMTOOL" check metrics < "$M" 2>&1)
 check "live metrics: promtool still accepts it after the counters moved" [ $? = 0 -a -z "$out" ]
 
-# A reload moves the file; the counters stay. Then an unwritable path:
-# one warning, and the guard goes on.
+# A reload moves the file; the counters stay. Then a full filesystem
+# (ENOSPC): one warning, the guard goes on, and the file comes back once
+# there is room. Then a path that cannot be made: one warning.
 M2=$TMP/m2/moved.prom
 sed -i "s|^metrics_file = .*|metrics_file = $M2|" "$TMP/conf"
 kill -HUP $og
 check "live metrics: after a reload the new metrics_file is written" wait_for "[ -s $M2 ]" 5
 check "live metrics: ... with the counters kept" \
         [ "$(value "$M2" oomguard_actions_total rule=kill action=kill outcome=done)" = 1 ]
-sed -i "s|^metrics_file = .*|metrics_file = /proc/oomguard-metrics/x.prom|" "$TMP/conf"
+mkdir -p "$TINY" && mount -t tmpfs -o size=4k oomguard-metrics-test "$TINY"
+sed -i "s|^metrics_file = .*|metrics_file = $TINY/full.prom|" "$TMP/conf"
 kill -HUP $og
 sleep 1.5 # 7 metrics intervals
-check "live metrics: an unwritable path is one warning" [ "$(grep -c 'metrics: .*oomguard-metrics' "$TMP/log")" = 1 ]
+check "live metrics: a full filesystem is one warning" \
+        [ "$(grep -c "metrics: $TINY/full.prom not written: No space left on device" "$TMP/log")" = 1 ]
+check "live metrics: ... with no temp file left" [ -z "$(ls -A "$TINY")" ]
+mount -o remount,size=1m "$TINY"
+check "live metrics: ... and the file is back once there is room" wait_for "[ -s $TINY/full.prom ]" 5
+check "live metrics: ... which is said once" logged "$TMP/log" "metrics: $TINY/full.prom written again"
+sed -i "s|^metrics_file = .*|metrics_file = /proc/oomguard-metrics/x.prom|" "$TMP/conf"
+kill -HUP $og
+sleep 1
+check "live metrics: a path that cannot be made is one warning" [ "$(grep -c 'metrics: .*oomguard-metrics' "$TMP/log")" = 1 ]
 check "live metrics: ... and the guard runs on" kill -0 $og
 stop_guard
 exit $((failures > 0))
