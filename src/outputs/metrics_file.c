@@ -9,7 +9,8 @@
 #include "outputs/metrics_file.h"
 #include "util.h"
 
-/* mkdir -p, every level 0755 (an unprivileged collector must read it). */
+/* mkdir -p, every level made here 0755 whatever the umask (an
+ * unprivileged collector must reach the file). */
 static int make_dirs(const char *dir) {
         char p[REPORT_DIR_MAX];
         snprintf(p, sizeof(p), "%s", dir);
@@ -18,7 +19,7 @@ static int make_dirs(const char *dir) {
                         continue;
                 char end = *c;
                 *c = '\0';
-                if (mkdir(p, 0755) < 0 && errno != EEXIST)
+                if (mkdir(p, 0755) == 0 ? chmod(p, 0755) < 0 : errno != EEXIST)
                         return -errno;
                 if (!end)
                         return 0;
