@@ -14,6 +14,8 @@
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 
+#define OOMGUARD_VERSION "0.1.0" /* --version, the metrics' oomguard_build_info */
+
 #define NSEC_PER_SEC UINT64_C(1000000000)
 #define NSEC_PER_MSEC UINT64_C(1000000)
 #define USEC_PER_SEC UINT64_C(1000000)

@@ -8,6 +8,8 @@ failures=0
 # in the machine's /var/lib/oomguard/reports (tests/t-live-report.sh
 # unsets it to test report_dir itself).
 export OOMGUARD_REPORT_DIR=${OOMGUARD_REPORT_DIR-$(realpath -m "$B")/test-reports}
+# Likewise their metrics file (tests/t-live-metrics.sh unsets it).
+export OOMGUARD_METRICS_FILE=${OOMGUARD_METRICS_FILE-$(realpath -m "$B")/test-metrics/oomguard.prom}
 # The policies tests write live under mktemp's /tmp, which a root oomguard
 # does not trust (world-writable): the tests' opt-out. tests/t-trust.sh
 # unsets it to test the check itself.

@@ -71,6 +71,7 @@ struct rule {
 
 #define REPORT_DIR_MAX 1024 /* report_dir, with its NUL */
 #define REPORT_DIR_DEFAULT "/var/lib/oomguard/reports"
+#define METRICS_FILE_DEFAULT "/run/oomguard/metrics/oomguard.prom"
 
 struct daemon_settings {
         uint64_t interval_ns;        /* fallback poll period */
@@ -87,6 +88,8 @@ struct daemon_settings {
         char report_dir[REPORT_DIR_MAX];   /* "" = no reports */
         unsigned report_max_files;         /* >= 1 */
         uint64_t report_max_bytes;         /* > 0 */
+        char metrics_file[REPORT_DIR_MAX]; /* Prometheus text, rewritten every metrics_interval; "" = off */
+        uint64_t metrics_interval_ns;      /* > 0 */
 };
 
 /* What to do with a supervisor that restarts killed children too often. */

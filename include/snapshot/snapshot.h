@@ -59,6 +59,7 @@ struct cgroup_view {
         bool oom_handler_ours;
         struct memcg_stats stats;
         struct cgroup_derived d;
+        double time_to_limit_s; /* the leak forecast (the working set's trend), seconds; < 0 = none */
 };
 
 struct snapshot {

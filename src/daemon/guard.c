@@ -51,7 +51,8 @@ static void guard_clear(struct guard *g) {
                              .pc_fd = -1,
                              .machine = { .meminfo_fd = -1, .psi_fd = -1, .zoneinfo_fd = -1, .vmstat_fd = -1 },
                              .last_wake = { .kind = WAKE_TIMEOUT, .cgroup = -1 },
-                             .reports = { .kmsg = { .fd = -1 } } };
+                             .reports = { .kmsg = { .fd = -1 } },
+                             .metrics = { .file = { .dir_fd = -1 } } };
         optin_state_init(&g->optin, NULL);
         hook_runner_init(&g->reports.hooks);
 }
@@ -111,6 +112,7 @@ void guard_arm(struct guard *g) {
         g->armed = true;
         announce_optin(g);
         reports_setup(g);
+        metrics_wire_setup(g);
         warm_up_kill_path(g);
 }
 
@@ -139,6 +141,7 @@ int guard_set_policy(struct guard *g, struct policy *policy) {
         if (g->armed) {
                 announce_optin(g);
                 reports_reload(g);
+                metrics_wire_reload(g);
                 wakeups_arm_machine(g);
                 proc_events_close(g);
                 proc_events_open(g);
@@ -150,6 +153,7 @@ void guard_free(struct guard *g) {
         restore_all(g, "stopping");
         optin_state_free(&g->optin);
         reports_free(g);
+        metrics_wire_free(g);
         cgroup_set_free(&g->cgroups);
         wakeups_free(&g->wake);
         proc_events_close(g);

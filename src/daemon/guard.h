@@ -18,6 +18,7 @@
 #include "snapshot/machine.h"
 #include "snapshot/snapshot.h"
 #include "sources/cgroup_tree.h"
+#include "metrics_wire.h"
 #include "reports.h"
 #include "wakeups.h"
 
@@ -43,6 +44,7 @@ struct guard {
         size_t decisions_cap, n_decisions;
         struct firing global_firing;
         struct reports reports;        /* forensic reports, hooks, kernel OOM kills (reports.c) */
+        struct metrics_wire metrics;   /* Prometheus counters and file (metrics_wire.c) */
         char self_memcg[512];          /* oomguard's own v1 memory cgroup, "" = unknown */
         uint64_t machine_psi_fired_ns; /* the [global] PSI trigger last woke the guard */
         bool machine_psi_woke;         /* it fired in this wait (with other events, maybe) */

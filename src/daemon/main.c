@@ -22,7 +22,6 @@
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
 #endif
-#define OOMGUARD_VERSION "0.1.0"
 
 struct options {
         const char *config, *root, *restore_file, *report, *report_dir;

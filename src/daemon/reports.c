@@ -156,6 +156,7 @@ static void report_kernel_kill(struct guard *g, const struct kmsg_oom_event *ev,
         char dir[4096], psi[4096], path[512];
         struct report_gather_args a;
         rs->kernel_kills++;
+        metrics_wire_kernel_kill(g, ev->oom_memcg[0] ? ev->oom_memcg : ev->task_memcg);
         sanitize_copy(path, sizeof(path), ev->task_memcg[0] ? ev->task_memcg : "/");
         const struct log_field fields[] = { { "OOMGUARD_CGROUP", path }, { "OOMGUARD_CONSTRAINT", ev->constraint } };
         char comm[KMSG_COMM_MAX];

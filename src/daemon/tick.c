@@ -54,6 +54,7 @@ static int execute(struct guard *g, const struct decision *d, struct firing *f, 
                 ctx.births = &g->births;
         ctx.report = wants_report(g, d, first_of_episode) ? reports_begin_action(g) : NULL;
         int r = context_actuator(g)->execute(&ctx, d);
+        metrics_wire_action(g, d, r, !context_acts_for_real(g));
         /* Written after the tick's decisions (reports_flush). A rule that
          * keeps finding no victim is reported once an episode, not at
          * every post_kill_delay. */

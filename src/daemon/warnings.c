@@ -24,5 +24,6 @@ static void report_warning(struct guard *g, const struct warning_event *e) {
 
 void warnings_emit(struct guard *g, const struct warning_event *e) {
         warning_log(e);
+        metrics_wire_warning(g, e);
         report_warning(g, e);
 }

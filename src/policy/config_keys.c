@@ -40,6 +40,8 @@ const struct config_key config_keys[] = {
         DAEMON("report_dir", CONFIG_DIR, report_dir, CONFIG_F_EMPTY_OK),
         DAEMON("report_max_files", CONFIG_UINT, report_max_files, CONFIG_F_NONZERO),
         DAEMON("report_max_bytes", CONFIG_SIZE, report_max_bytes, CONFIG_F_NONZERO),
+        DAEMON("metrics_file", CONFIG_DIR, metrics_file, CONFIG_F_EMPTY_OK | CONFIG_F_FILE),
+        DAEMON("metrics_interval", CONFIG_DURATION, metrics_interval_ns, CONFIG_F_NONZERO),
         RULE("path", CGROUP, CONFIG_PATH, path_glob, 0),
         RULE("mem_available_below", GLOBAL, CONFIG_SIZE_PCT, th.mem_available_below, 0),
         RULE("swap_free_below", GLOBAL, CONFIG_SIZE_PCT, th.swap_free_below, 0),

@@ -32,7 +32,7 @@ enum config_type {
         CONFIG_OOM_ADJ,        /* int -1000..1000, ADJUST_UNSET unset */
         CONFIG_THRESHOLDS,     /* enum thresholds_mode */
         CONFIG_PROGRAM,        /* char *, an absolute path to a program oomguard may run (config_program.c) */
-        CONFIG_DIR,            /* char[REPORT_DIR_MAX], an absolute directory */
+        CONFIG_DIR,            /* char[REPORT_DIR_MAX], an absolute directory (or file: CONFIG_F_FILE) */
         CONFIG_SIZE,           /* uint64_t bytes */
 };
 
@@ -45,6 +45,7 @@ enum config_type {
 #define CONFIG_F_DEPRECATED 64u    /* an old spelling: read (and warned about), never printed */
 #define CONFIG_F_EMPTY_OK 128u     /* "key =" is a value: "" (report_dir = turns reports off) */
 #define CONFIG_F_ANY_IS_ZERO 256u  /* a rate: "any" is 0 (any event), printed as such */
+#define CONFIG_F_FILE 512u         /* CONFIG_DIR that names a file: no trailing '/' (metrics_file) */
 
 struct config_key {
         const char *name;

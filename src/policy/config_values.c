@@ -209,13 +209,18 @@ static int to_program(const char *v, char **p, char *why) {
         return 0;
 }
 
-/* A directory oomguard writes in: absolute, trailing slashes dropped;
- * "" when the key allows it (off). */
-static int to_dir(const char *v, char *p, char *why) {
+/* A directory oomguard writes in (or a file: CONFIG_F_FILE): absolute,
+ * trailing slashes dropped; "" when the key allows it (off). */
+static int to_dir(const struct config_key *k, const char *v, char *p, char *why) {
         char s[CONFIG_SHOWN_MAX + 4];
         size_t n = strlen(v);
+        bool file = k->flags & CONFIG_F_FILE;
         if (n && v[0] != '/')
-                return config_refuse(why, "\"%s\" is not absolute (a directory starts with '/')", config_shown(s, v));
+                return config_refuse(why, "\"%s\" is not absolute (a %s starts with '/')", config_shown(s, v),
+                                     file ? "file's path" : "directory");
+        if (n && file && v[n - 1] == '/')
+                return config_refuse(why, "\"%s\" is a directory (a file's path does not end in '/')",
+                                     config_shown(s, v));
         if (n >= REPORT_DIR_MAX)
                 return config_refuse(why, "path too long (at most %d bytes)", REPORT_DIR_MAX - 1);
         for (; n > 1 && v[n - 1] == '/'; n--)
@@ -305,7 +310,7 @@ int config_value_parse(const struct config_key *k, const char *v, void *p, char 
         case CONFIG_PROGRAM:
                 return to_program(v, p, why);
         case CONFIG_DIR:
-                return to_dir(v, p, why);
+                return to_dir(k, v, p, why);
         case CONFIG_SIZE:
                 return to_size(k, v, p, why);
         }

@@ -68,6 +68,8 @@ void policy_init_defaults(struct policy *p) {
                         .report_dir = REPORT_DIR_DEFAULT,
                         .report_max_files = 1000,
                         .report_max_bytes = UINT64_C(64) << 20,
+                        .metrics_file = METRICS_FILE_DEFAULT,
+                        .metrics_interval_ns = 10 * NSEC_PER_SEC,
                 },
         };
         /* Not a rule until the loader sees [global], but keep it sane. */

@@ -28,7 +28,7 @@ static uint64_t cold_level(const struct watched_cgroup *w, const struct cgroup_v
 static void full_read(struct cgroup_set *set, size_t i, uint64_t now, char *scratch, size_t size) {
         struct watched_cgroup *w = &set->items[i];
         struct cgroup_view *v = &set->views[i];
-        *v = (struct cgroup_view){ .path = w->path, .rule_index = w->rule_index };
+        *v = (struct cgroup_view){ .path = w->path, .rule_index = w->rule_index, .time_to_limit_s = -1 };
         int r = memcg_read(&w->files, scratch, size, &v->stats);
         if (r < 0) {
                 /* Removed: its kernfs fds would poll as ready for ever;

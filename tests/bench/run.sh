@@ -35,7 +35,7 @@ say() { echo "bench: $*" >&2; }
 die() { say "$*"; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (it creates memory cgroups)"
 [ -f $MEMROOT/memory.limit_in_bytes ] || die "needs the cgroup v1 memory controller at $MEMROOT"
-for f in oomguard helpers/hog bench/race helpers/spawn helpers/adjlat bench/victimtime bench/execstorm bench/restartloop bench/armcost bench/reportcost; do
+for f in oomguard helpers/hog bench/race helpers/spawn helpers/adjlat bench/victimtime bench/execstorm bench/restartloop bench/armcost bench/reportcost bench/metricscost; do
         [ -x "$B/$f" ] || die "missing $B/$f (run: make bench)"
 done
 EARLYOOM=$(command -v earlyoom || true)
@@ -106,6 +106,7 @@ trap 'say interrupted; exit 130' INT TERM
 
 mkdir "$BASE" || die "cannot create $BASE"
 export OOMGUARD_REPORT_DIR=$TMP/reports   # the guards' reports: the bench's, not the machine's
+export OOMGUARD_METRICS_FILE=$TMP/metrics/oomguard.prom # likewise their metrics file
 
 # --- helpers ---------------------------------------------------------------
 # The hog under a name of its own, so that earlyoom's --prefer can only ever
@@ -249,6 +250,11 @@ fi
 say "reports: gather + write a machine-wide report with 1000 extra processes (reportcost)"
 fg "$B/bench/reportcost" gather 1000 10 "$TMP/reportcost" > "$LOGS/reportcost.txt" 2>&1
 row "report: gather + write, machine-wide, 1,000 more processes (tests/bench/reportcost)" "$(tail -n 1 "$LOGS/reportcost.txt")" "" "" ""
+say "metrics: format + write the metrics file of $NCG pods' cgroups, 50 times (metricscost)"
+mkdir -p "$TMP/metricscost"
+fg "$B/bench/metricscost" "$NCG" 50 "$TMP/metricscost" > "$LOGS/metricscost.txt" 2>&1
+row "metrics file: format + write, $NCG cgroups named as the kubelet names them (tests/bench/metricscost, $TMP's filesystem)" \
+        "$(tail -n 1 "$LOGS/metricscost.txt")" "" "" ""
 rmdir "$RACE" 2>/dev/null
 
 # --- 2. idle cost, and time to fully armed ----------------------------------

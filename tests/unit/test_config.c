@@ -221,6 +221,8 @@ static void test_defaults(void **state) {
         assert_string_equal(p.daemon.report_dir, "/var/lib/oomguard/reports");
         assert_int_equal(p.daemon.report_max_files, 1000);
         assert_int_equal(p.daemon.report_max_bytes, 64 << 20);
+        assert_string_equal(p.daemon.metrics_file, "/run/oomguard/metrics/oomguard.prom");
+        assert_int_equal(p.daemon.metrics_interval_ns, 10 * NSEC_PER_SEC);
         assert_int_equal(p.global.for_ns, 0);
         assert_int_equal(p.global.protect.n + p.global.prefer.n + p.global.avoid.n, 0);
         assert_int_equal(p.global.action, ACTION_KILL);
@@ -748,6 +750,8 @@ static void assert_policy_equal(const struct policy *a, const struct policy *b) 
         assert_string_equal(a->daemon.report_dir, b->daemon.report_dir);
         assert_int_equal(a->daemon.report_max_files, b->daemon.report_max_files);
         assert_int_equal(a->daemon.report_max_bytes, b->daemon.report_max_bytes);
+        assert_string_equal(a->daemon.metrics_file, b->daemon.metrics_file);
+        assert_int_equal(a->daemon.metrics_interval_ns, b->daemon.metrics_interval_ns);
         assert_int_equal(a->has_global, b->has_global);
         if (a->has_global)
                 assert_rule_equal(&a->global, &b->global);
@@ -1220,6 +1224,8 @@ static void test_print_format(void **state) {
                             "report_dir = /var/lib/oomguard/reports\n"
                             "report_max_files = 1000\n"
                             "report_max_bytes = 64M\n"
+                            "metrics_file = /run/oomguard/metrics/oomguard.prom\n"
+                            "metrics_interval = 10s\n"
                             "\n[global]\n"
                             "mem_available_below = 1536M\n"
                             "# swap_free_below = (unset)\n"
@@ -1315,6 +1321,33 @@ static void test_report_keys(void **state) {
         roundtrip("[daemon]\nreport_dir = /a b/c\nreport_max_bytes = 3G\n[global]\nmem_available_below = 5%\n");
 }
 
+/* metrics_file = (empty) is off; a file's path is absolute and does not
+ * end in '/'; metrics_interval above 0. */
+static void test_metrics_keys(void **state) {
+        struct config_errors e = { 0 };
+        struct policy p;
+        assert_int_equal(load("[daemon]\nmetrics_file =\n[global]\npsi_full_avg10_above = 40\n", &p, &e), 0);
+        assert_string_equal(p.daemon.metrics_file, "");
+        policy_free(&p);
+        assert_int_equal(load("[daemon]\nmetrics_file = /m/o.prom\nmetrics_interval = 1.5s\n"
+                              "[global]\npsi_full_avg10_above = 40\n",
+                              &p, &e),
+                         0);
+        assert_string_equal(p.daemon.metrics_file, "/m/o.prom");
+        assert_int_equal(p.daemon.metrics_interval_ns, 1500 * NSEC_PER_MSEC);
+        policy_free(&p);
+        expect_errors("[daemon]\nmetrics_file = m.prom\nmetrics_interval = 0\n[global]\npsi_full_avg10_above = 40\n",
+                      (const char *const[]){ "t.conf:2: metrics_file: \"m.prom\" is not absolute (a file's path starts "
+                                             "with '/')",
+                                             "t.conf:3: metrics_interval: must be greater than 0", NULL });
+        expect_errors("[daemon]\nmetrics_file = /run/m/\n[global]\npsi_full_avg10_above = 40\n",
+                      (const char *const[]){ "t.conf:2: metrics_file: \"/run/m/\" is a directory (a file's path "
+                                             "does not end in '/')",
+                                             NULL });
+        roundtrip("[daemon]\nmetrics_file =\nmetrics_interval = 1m\n[global]\nmem_available_below = 5%\n");
+        roundtrip("[daemon]\nmetrics_file = /a b/c.prom\n[global]\nmem_available_below = 5%\n");
+}
+
 static void test_reload_twice(void **state) {
         /* The loader sets inih's global knobs each time; a second load of
          * the same text gives the same result. */
@@ -1352,6 +1385,7 @@ int main(void) {
                 cmocka_unit_test(test_print_format),
                 cmocka_unit_test(test_thresholds_mode),
                 cmocka_unit_test(test_one_section_alone),
+                cmocka_unit_test(test_metrics_keys),
                 cmocka_unit_test(test_reload_twice),
                 cmocka_unit_test(test_report_keys),
                 cmocka_unit_test(test_matcher_terms),
