@@ -138,8 +138,8 @@ static uint64_t timeout_of(const struct guard *g, uint64_t last_tick, uint64_t w
 }
 
 int loop_run(struct guard *g, const struct loop_options *o) {
-        if (o->lock_memory)
-                self_protect();
+        if (o->lock_memory && self_protect() < 0)
+                return -ENOMEM;
         _cleanup_(closep) int sfd = signals_open();
         if (sfd < 0)
                 return log_error_errno(sfd, "cannot set up signal handling: %m");

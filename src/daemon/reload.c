@@ -1,5 +1,7 @@
 /* Loading the policy: at start and on SIGHUP (a bad file keeps the
  * running policy). --check-config prints errors itself (main.c). */
+#include <string.h>
+
 #include "reload.h"
 #include "outputs/log.h"
 #include "outputs/notify.h"
@@ -14,6 +16,8 @@ int load_policy(const char *path, struct policy *ret) {
                 log_warning("%s", errors.warnings[i]);
         if (errors.dropped)
                 log_error("%s: %zu more errors not shown", path, errors.dropped);
+        if (r < 0 && errors.n == 0 && !errors.dropped) /* out of memory for the message itself */
+                log_error("%s: cannot load: %s", path, strerror(-r));
         config_errors_free(&errors);
         return r;
 }

@@ -1,6 +1,7 @@
 #pragma once
 #include <string.h>
 /* mlockall and oom_score_adj = -1000 for oomguard itself. */
-void self_protect(void);
+/* Returns -ENOMEM (logged) when even its stack has no room. */
+int self_protect(void);
 /* Soft RLIMIT_NOFILE up to the hard limit (many watched cgroups). */
 void raise_fd_limit(void);

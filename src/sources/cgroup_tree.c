@@ -95,13 +95,18 @@ static void prefix_root(const char *root, char *path, size_t size) {
                 path[0] = '\0';
 }
 
+#define MOUNTS_MAX 65536
+
 int cgroup_mounts_discover(const char *root, struct cgroup_mounts *ret) {
-        char buf[65536];
-        ssize_t n = read_file_at(root, "/proc/self/mounts", buf, sizeof(buf));
-        if (n < 0)
-                return (int)n;
+        /* On the heap: start-up short of memory gets ENOMEM, not a stack
+         * that cannot grow (SIGSEGV). */
+        char *buf = malloc(MOUNTS_MAX);
+        if (!buf)
+                return -ENOMEM;
+        ssize_t n = read_file_at(root, "/proc/self/mounts", buf, MOUNTS_MAX);
         struct cgroup_mounts m;
-        int r = parse_cgroup_mounts(buf, (size_t)n, &m);
+        int r = n < 0 ? (int)n : parse_cgroup_mounts(buf, (size_t)n, &m);
+        free(buf);
         if (r < 0)
                 return r;
         if (m.layout == LAYOUT_V2 && !unified_has_memory(root, m.unified_mount))
