@@ -14,6 +14,9 @@ export OOMGUARD_METRICS_FILE=${OOMGUARD_METRICS_FILE-$(realpath -m "$B")/test-me
 # does not trust (world-writable): the tests' opt-out. tests/t-trust.sh
 # unsets it to test the check itself.
 export OOMGUARD_TEST_TRUST_ANY_CONFIG=1
+# And their restore file: one oomguard per file (a daemon of the machine,
+# or of another build's suite, would make theirs refuse to start).
+export OOMGUARD_RESTORE_FILE=${OOMGUARD_RESTORE_FILE-$(realpath -m "$B")/test-run/restore}
 
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; failures=$((failures + 1)); }

@@ -6,7 +6,7 @@ HOG=$B/helpers/hog
 TMP=$(mktemp -d)
 # The guest is a machine of its own (and the build folder read-only in
 # it): its daemons write their reports where their config says.
-unset OOMGUARD_REPORT_DIR OOMGUARD_METRICS_FILE
+unset OOMGUARD_REPORT_DIR OOMGUARD_RESTORE_FILE OOMGUARD_METRICS_FILE
 
 # The script itself must survive any OOM it provokes; children inherit the value,
 # so hogs are started through start_hog, which resets it.
