@@ -48,8 +48,8 @@ start_writer() {
         sh -c "echo \$\$ > $CG/cgroup.procs; while :; do dd if=/dev/zero of=$TMP/fill bs=1M count=100 2>/dev/null; done" &
         writer=$!
 }
-fired() { grep -c "warning: rule alarm on $REL: failcnt: memory.failcnt rising" "$TMP/log"; }
-cleared() { grep -c "warning: rule alarm on $REL: failcnt back to normal: memory.failcnt calm for" "$TMP/log"; }
+fired() { grep -c "rule alarm on $REL: failcnt: memory.failcnt rising" "$TMP/log"; }
+cleared() { grep -c "rule alarm on $REL: failcnt back to normal: memory.failcnt calm for" "$TMP/log"; }
 ctxt() { sed -n 's/^voluntary_ctxt_switches:[[:space:]]*//p' "/proc/$og/status"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$og/stat"; } # utime + stime (the comm has no space)
 kills_before=$(oom_kills)
@@ -58,12 +58,14 @@ kills_before=$(oom_kills)
 cat > "$TMP/conf" <<CONF
 [daemon]
 interval = 100ms
+metrics_file = $TMP/metrics/oomguard.prom
+metrics_interval = 200ms
 [cgroup:alarm]
 path = $REL
 warn_failcnt_rate = 10/s
 warn_clear_after = ${CLEAR}s
 CONF
-$OOMGUARD -c "$TMP/conf" --log stderr 2> "$TMP/log" &
+env -u OOMGUARD_METRICS_FILE $OOMGUARD -c "$TMP/conf" --log stderr 2> "$TMP/log" &
 og=$!
 wait_for "grep -q guarding $TMP/log" 5 || { not_ok "live alarms: the guard did not start"; diag "$(cat "$TMP/log")"; exit 1; }
 
@@ -107,6 +109,9 @@ start_writer
 logged "$TMP/log" "failcnt: memory.failcnt rising" 5
 sleep 0.5
 check "live alarms: a storm after the end pages again" [ "$(fired)" = 2 ]
+warned() { sed -n 's/^oomguard_warnings_total{rule="alarm",kind="failcnt"} //p' "$TMP/metrics/oomguard.prom"; }
+check "live alarms: the metrics count both alarms, not their end (oomguard_warnings_total $(warned))" \
+        wait_for "[ \"\$(sed -n 's/^oomguard_warnings_total{rule=\"alarm\",kind=\"failcnt\"} //p' $TMP/metrics/oomguard.prom)\" = 2 ]" 3
 stop_writer
 stop_guard
 check "live alarms: the kernel's oom_kill did not move" [ "$(oom_kills)" = "$kills_before" ]

@@ -46,6 +46,6 @@ void warning_log(const struct warning_event *e) {
         };
         bool cleared = e->transition == WARNING_CLEARED;
         log_event(cleared ? LOG_NOTICE : LOG_WARNING, cleared ? MSGID_WARNING_CLEARED : MSGID_WARNING, fields,
-                  ELEMENTSOF(fields), "warning: rule %s on %s: %s%s%s", e->rule, path, warning_kind_to_string(e->kind),
+                  ELEMENTSOF(fields), "rule %s on %s: %s%s%s", e->rule, path, warning_kind_to_string(e->kind),
                   cleared ? " back to normal: " : ": ", e->text);
 }
