@@ -106,9 +106,7 @@ check "live alarms: the report names the rule and the cgroup" \
 
 # After the end, a new storm is a new episode.
 start_writer
-logged "$TMP/log" "failcnt: memory.failcnt rising" 5
-sleep 0.5
-check "live alarms: a storm after the end pages again" [ "$(fired)" = 2 ]
+check "live alarms: a storm after the end pages again" wait_for '[ "$(fired)" = 2 ]' 5
 warned() { sed -n 's/^oomguard_warnings_total{rule="alarm",kind="failcnt"} //p' "$TMP/metrics/oomguard.prom"; }
 check "live alarms: the metrics count both alarms, not their end (oomguard_warnings_total $(warned))" \
         wait_for "[ \"\$(sed -n 's/^oomguard_warnings_total{rule=\"alarm\",kind=\"failcnt\"} //p' $TMP/metrics/oomguard.prom)\" = 2 ]" 3
