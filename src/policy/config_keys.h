@@ -44,6 +44,9 @@ enum config_type {
 #define CONFIG_F_SELECTOR 32u      /* says which processes an [adjust:] rule is for: one is needed */
 #define CONFIG_F_DEPRECATED 64u    /* an old spelling: read (and warned about), never printed */
 #define CONFIG_F_EMPTY_OK 128u     /* "key =" is a value: "" (report_dir = turns reports off) */
+#define CONFIG_F_TREND_WINDOW 256u /* a duration from CONFIG_TREND_WINDOW_MIN to _MAX (leak_window) */
+#define CONFIG_TREND_WINDOW_MIN_S 10
+#define CONFIG_TREND_WINDOW_MAX_S (30 * 24 * 3600)
 
 struct config_key {
         const char *name;

@@ -116,7 +116,7 @@ static bool flagged_key_given(const struct loader *L, unsigned flag) {
 static void end_rule(struct loader *L) {
         if (L->sec == SEC_CGROUP && !L->rule.path_glob)
                 config_error_at(L, L->header_line, L->header, "missing path");
-        if (!thresholds_any_set(&L->rule.th) && !L->rule.oom_handler)
+        if (!thresholds_any_set(&L->rule.th) && !L->rule.oom_handler && !L->rule.leak.warn_within_ns)
                 config_error_at(L, L->header_line, L->header, "no threshold set; the rule would never fire");
         if (L->discard) {
                 rule_free(&L->rule);
