@@ -8,8 +8,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "policy/leak_warn.h"
 #include "policy/policy.h"
 #include "snapshot/snapshot.h"
+#include "snapshot/trend.h"
 #include "sources/cgroup_tree.h"
 #include "sources/memcg.h"
 
@@ -56,6 +58,10 @@ struct watched_cgroup {
         bool optin_refused;               /* could not / must not apply: not retried until rescan */
         uint64_t oom_since_ns;            /* under OOM since (0 = not) */
         uint64_t oom_gave_up_ns;          /* handed to the kernel's killer at */
+        /* The leak forecast: the working set's trend over its rule's
+         * leak_window (fed by every read), and its warning's episode. */
+        struct trend trend;
+        struct leak_episode leak;
 };
 
 struct cgroup_set {
