@@ -102,24 +102,28 @@ static void swap_d(double *a, double *b) {
         *b = x;
 }
 
-/* The k-th smallest of a[0..n) (quickselect, Lomuto's partition;
- * reorders a). */
+/* The k-th smallest of a[0..n) (quickselect with a three-way partition:
+ * a steady leak's slopes are nearly all equal, and a two-way partition
+ * goes quadratic on equal keys; reorders a). */
 static double select_kth(double *a, size_t n, size_t k) {
-        size_t lo = 0, hi = n - 1;
-        while (lo < hi) {
-                swap_d(&a[lo + (hi - lo) / 2], &a[hi]); /* the middle as pivot: sorted input stays linear */
-                double pivot = a[hi];
-                size_t store = lo;
-                for (size_t i = lo; i < hi; i++)
+        size_t lo = 0, hi = n; /* [lo, hi) holds the k-th */
+        while (hi - lo > 1) {
+                double pivot = a[lo + (hi - lo) / 2];
+                size_t lt = lo, i = lo, gt = hi; /* [lo,lt) < pivot, [lt,i) == pivot, [gt,hi) > pivot */
+                while (i < gt) {
                         if (a[i] < pivot)
-                                swap_d(&a[i], &a[store++]);
-                swap_d(&a[store], &a[hi]);
-                if (k == store)
-                        return a[k];
-                if (k < store)
-                        hi = store - 1;
+                                swap_d(&a[lt++], &a[i++]);
+                        else if (a[i] > pivot)
+                                swap_d(&a[i], &a[--gt]);
+                        else
+                                i++;
+                }
+                if (k < lt)
+                        hi = lt;
+                else if (k >= gt)
+                        lo = gt;
                 else
-                        lo = store + 1;
+                        return pivot;
         }
         return a[k];
 }
