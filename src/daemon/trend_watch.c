@@ -71,6 +71,19 @@ static void watch_cgroup(struct guard *g, size_t i, uint64_t now) {
                 emit(g, r, w->path, "working set", t, &f, v->d.working_set, v->stats.limit);
 }
 
+static uint64_t cap_of(const struct rule *r) {
+        return r->leak.warn_within_ns ? r->leak.window_ns / TREND_BUCKETS / 4 : UINT64_MAX;
+}
+
+uint64_t trend_watch_poll_cap_ns(const struct guard *g) {
+        uint64_t cap = g->policy.has_global ? cap_of(&g->policy.global) : UINT64_MAX;
+        for (size_t i = 0; i < g->policy.n_cgroups; i++) {
+                uint64_t c = cap_of(&g->policy.cgroups[i]);
+                cap = c < cap ? c : cap;
+        }
+        return cap;
+}
+
 void trend_watch_tick(struct guard *g, uint64_t now) {
         refit_some(g);
         watch_machine(g, now);

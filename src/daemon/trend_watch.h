@@ -16,3 +16,11 @@ struct guard;
 #define TREND_REFITS_PER_TICK 16
 
 void trend_watch_tick(struct guard *g, uint64_t now);
+
+/* The longest the loop may sleep for the warning trends to see a few
+ * samples in every bucket: a quarter of the narrowest bucket of a rule
+ * with leak_warn_within (UINT64_MAX: none). Sampled once a bucket, a
+ * sawtooth aliases into a slow ramp (the tick's phase drifting along the
+ * saw) and looks like a leak; a 1h window's buckets (56 s) never bind
+ * the 1 s idle poll, a 30s window's (0.47 s) make it 117 ms. */
+uint64_t trend_watch_poll_cap_ns(const struct guard *g);
