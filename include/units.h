@@ -20,7 +20,7 @@ int parse_size(const char *s, uint64_t *ret);
 /* "90%" or a size as above. Percent must be in [0, 100]. */
 int parse_size_or_pct(const char *s, struct size_or_pct *ret);
 
-/* "100ms", "2s", "1m", "1.5s", "500us", "0" (bare numbers are seconds).
+/* "100ms", "2s", "1m", "1.5s", "500us", "1d", "0" (bare numbers are seconds).
  * Returns nanoseconds. */
 int parse_duration(const char *s, uint64_t *ret_ns);
 

@@ -49,6 +49,16 @@ struct thresholds {
 
 enum rule_scope { RULE_GLOBAL, RULE_CGROUP };
 
+/* The leak forecast (snapshot/trend.h, policy/leak_warn.h): a warning
+ * when the working set's trend over window reaches the limit within
+ * warn_within. Every watched cgroup (and the machine) keeps its trend,
+ * for --status and the metrics; only warn_within warns. */
+struct leak_rule {
+        uint64_t warn_within_ns; /* the horizon; 0 = no warning */
+        uint64_t window_ns;      /* how far back the trend looks */
+};
+#define LEAK_WINDOW_DEFAULT_NS (UINT64_C(3600) * 1000000000) /* 1h */
+
 struct rule {
         char *name; /* "global" or the NAME of [cgroup:NAME] */
         enum rule_scope scope;
@@ -64,6 +74,8 @@ struct rule {
         bool oom_handler;
         /* [cgroup:]: limit-hit warnings (policy/alarm.h), apart from th and action */
         struct alarm_rule alarms;
+        /* leak_warn_within / leak_window (policy/leak_warn.h) */
+        struct leak_rule leak;
         /* Added to [daemon]'s lists for the victims this rule chooses. */
         struct matcher_list prefer, avoid, protect;
         int line; /* line of the section header */

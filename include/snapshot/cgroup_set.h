@@ -8,8 +8,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "policy/leak_warn.h"
 #include "policy/policy.h"
 #include "snapshot/snapshot.h"
+#include "snapshot/trend.h"
 #include "sources/cgroup_tree.h"
 #include "sources/memcg.h"
 
@@ -61,6 +63,10 @@ struct watched_cgroup {
          * from each full read (prev, prev_ns). */
         struct alarm_state alarms[_ALARM_KIND_MAX];
         uint64_t alarms_fed_ns; /* the prev_ns last fed */
+        /* The leak forecast: the working set's trend over its rule's
+         * leak_window (fed by every read), and its warning's episode. */
+        struct trend trend;
+        struct leak_episode leak;
 };
 
 struct cgroup_set {

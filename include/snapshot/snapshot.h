@@ -31,6 +31,9 @@ struct machine_view {
         double mem_available_pct; /* of MemTotal */
         double swap_free_pct;     /* of SwapTotal; 100 when no swap */
         enum watermark_level worst_watermark;
+        /* The machine's leak forecast (RAM + swap in use against MemTotal
+         * + SwapTotal), set after the tick's decisions; < 0 = none. */
+        double time_to_limit_s;
 };
 
 struct cgroup_derived {
@@ -41,6 +44,9 @@ struct cgroup_derived {
         double usage_slope;   /* bytes per second since previous tick */
         bool has_rates;       /* false on the first tick and after a reset */
         bool reset;           /* a counter went backwards: recreated cgroup */
+        /* The leak forecast (snapshot/trend.h): when the working set's
+         * long trend reaches the limit, s from now; < 0 = none. */
+        double time_to_limit_s;
 };
 
 struct cgroup_view {
@@ -59,7 +65,6 @@ struct cgroup_view {
         bool oom_handler_ours;
         struct memcg_stats stats;
         struct cgroup_derived d;
-        double time_to_limit_s; /* the leak forecast (the working set's trend), seconds; < 0 = none */
 };
 
 struct snapshot {

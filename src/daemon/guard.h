@@ -64,6 +64,11 @@ struct guard {
         struct pacing pacing;
         struct rankings rankings;
         struct optin_state optin;
+        /* the leak forecast (trend_watch.c): the machine's trend, its
+         * episode, whose fit is next in turn among the cgroups */
+        struct trend machine_trend;
+        struct leak_episode machine_leak;
+        size_t trend_cursor;
 };
 
 /* Takes ownership of *policy (moved), also when it fails: then the

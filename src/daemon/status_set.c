@@ -81,7 +81,7 @@ void status_set_read(struct status_set *s, char *scratch, size_t size) {
                 struct status_cgroup *c = &s->items[i];
                 struct cgroup_view *v = &c->view;
                 uint64_t now = now_ns();
-                *v = (struct cgroup_view){ .path = c->path, .rule_index = -1, .time_to_limit_s = -1 };
+                *v = (struct cgroup_view){ .path = c->path, .rule_index = -1, .d = { .time_to_limit_s = -1 } };
                 if (memcg_read(&c->files, scratch, size, &v->stats) < 0) {
                         c->has_prev = false; /* removed meanwhile: shown as vanished */
                         continue;

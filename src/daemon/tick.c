@@ -9,6 +9,7 @@
 #include "outputs/log.h"
 #include "proc_events.h"
 #include "tick.h"
+#include "trend_watch.h"
 
 static bool acts_for_real(const struct guard *g, const struct decision *d) {
         return context_acts_for_real(g) && d->action != ACTION_WARN;
@@ -209,7 +210,8 @@ size_t tick_run(struct guard *g, bool act) {
                         acted |= handle_decision(g, &g->decisions[i], now, acted);
                 reports_flush(g, false); /* after every action of the tick */
                 tick_clear_stale(g, g->n_decisions);
-                alarms_watch_tick(g); /* off the kill path: after the actions */
+                alarms_watch_tick(g);     /* off the kill path: after the actions */
+                trend_watch_tick(g, now); /* leak forecasts: warnings, off the kill path */
         }
         tick_arm_and_heat(g, g->n_decisions);
         if (act) {

@@ -17,6 +17,7 @@ static void report_warning(struct guard *g, const struct warning_event *e) {
         if (e->cgroup) {
                 r->cgroup.has = true;
                 snprintf(r->cgroup.path, sizeof(r->cgroup.path), "%s", e->cgroup);
+                r->cgroup.derived.time_to_limit_s = e->time_to_limit_s;
         }
         reports_keep(g, r, true);
         reports_flush(g, true); /* off the kill path: now */

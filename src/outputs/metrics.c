@@ -182,7 +182,8 @@ static bool cg_value(enum cg_metric m, const struct cgroup_view *v, uint64_t *u,
         case CG_PSI_FULL:
                 return *ratio = s->psi.full.avg10 / 100, s->has_psi && s->psi.has_full;
         case CG_TTL: /* whole seconds: a forecast is not better than that */
-                return *u = v->time_to_limit_s >= 0 ? (uint64_t)(v->time_to_limit_s + 0.5) : 0, v->time_to_limit_s >= 0;
+                return *u = v->d.time_to_limit_s >= 0 ? (uint64_t)(v->d.time_to_limit_s + 0.5) : 0,
+                       v->d.time_to_limit_s >= 0;
         case _CG_MAX:
                 break;
         }

@@ -54,6 +54,7 @@ void report_begin(struct report *r, enum report_kind kind, uint64_t realtime_ns)
         char t[32];
         memset(r, 0, sizeof(*r));
         r->kind = kind;
+        r->cgroup.derived.time_to_limit_s = -1; /* no leak forecast known */
         r->time_ns = realtime_ns;
         report_format_time(realtime_ns, true, t, sizeof(t));
         snprintf(r->id, sizeof(r->id), "%s-%d-%04u", t, (int)getpid(), seq++ % 10000);

@@ -149,6 +149,7 @@ static void cgroup(struct json_buf *b, const struct report_cgroup *c) {
         dbl(b, "percent_of_limit", c->derived.pct_of_limit, c->derived.pct_of_limit >= 0);
         u64(b, "failcnt", s->failcnt);
         dbl(b, "failcnt_rate", c->derived.failcnt_rate, c->derived.has_rates);
+        dbl(b, "time_to_limit_s", c->derived.time_to_limit_s, c->derived.time_to_limit_s >= 0);
         u64(b, "oom", s->oom);
         u64(b, "oom_kill", s->oom_kill);
         bytes(b, "usage_after_bytes", c->has_usage_after ? c->usage_after : BYTES_UNLIMITED);

@@ -126,6 +126,7 @@ static void read_cgroup(const struct rd *p, int root, struct report_cgroup *c) {
         c->derived.pct_of_limit = get_dbl(p, o, "percent_of_limit", -1, NULL);
         s->failcnt = get_u64(p, o, "failcnt", 0);
         c->derived.failcnt_rate = get_dbl(p, o, "failcnt_rate", 0, &c->derived.has_rates);
+        c->derived.time_to_limit_s = get_dbl(p, o, "time_to_limit_s", -1, NULL);
         s->oom = get_u64(p, o, "oom", 0);
         s->oom_kill = get_u64(p, o, "oom_kill", 0);
         c->usage_after = get_u64(p, o, "usage_after_bytes", BYTES_UNLIMITED);

@@ -36,16 +36,19 @@ enum config_type {
         CONFIG_SIZE,           /* uint64_t bytes */
 };
 
-#define CONFIG_F_NONZERO 1u        /* 0 is refused (a zero poll interval spins) */
-#define CONFIG_F_ZERO_UNSET 2u     /* a duration of 0 means unset (printed as such) */
-#define CONFIG_F_INSIDE_LIMIT 4u   /* a size > 0, or a percentage strictly between 0 and 100 */
-#define CONFIG_F_NO_KILL_CGROUP 8u /* an action, not kill-cgroup ([global] has no cgroup) */
-#define CONFIG_F_KILL_OR_WARN 16u  /* an action, kill or warn only (zombie_action) */
-#define CONFIG_F_SELECTOR 32u      /* says which processes an [adjust:] rule is for: one is needed */
-#define CONFIG_F_DEPRECATED 64u    /* an old spelling: read (and warned about), never printed */
-#define CONFIG_F_EMPTY_OK 128u     /* "key =" is a value: "" (report_dir = turns reports off) */
-#define CONFIG_F_ANY_IS_ZERO 256u  /* a rate: "any" is 0 (any event), printed as such */
-#define CONFIG_F_FILE 512u         /* CONFIG_DIR that names a file: no trailing '/' (metrics_file) */
+#define CONFIG_F_NONZERO 1u         /* 0 is refused (a zero poll interval spins) */
+#define CONFIG_F_ZERO_UNSET 2u      /* a duration of 0 means unset (printed as such) */
+#define CONFIG_F_INSIDE_LIMIT 4u    /* a size > 0, or a percentage strictly between 0 and 100 */
+#define CONFIG_F_NO_KILL_CGROUP 8u  /* an action, not kill-cgroup ([global] has no cgroup) */
+#define CONFIG_F_KILL_OR_WARN 16u   /* an action, kill or warn only (zombie_action) */
+#define CONFIG_F_SELECTOR 32u       /* says which processes an [adjust:] rule is for: one is needed */
+#define CONFIG_F_DEPRECATED 64u     /* an old spelling: read (and warned about), never printed */
+#define CONFIG_F_EMPTY_OK 128u      /* "key =" is a value: "" (report_dir = turns reports off) */
+#define CONFIG_F_ANY_IS_ZERO 256u   /* a rate: "any" is 0 (any event), printed as such */
+#define CONFIG_F_FILE 512u          /* CONFIG_DIR that names a file: no trailing '/' (metrics_file) */
+#define CONFIG_F_TREND_WINDOW 1024u /* a duration from CONFIG_TREND_WINDOW_MIN to _MAX (leak_window) */
+#define CONFIG_TREND_WINDOW_MIN_S 10
+#define CONFIG_TREND_WINDOW_MAX_S (30 * 24 * 3600)
 
 struct config_key {
         const char *name;

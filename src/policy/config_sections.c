@@ -131,7 +131,8 @@ static void check_tripwire(struct loader *L) {
 static void end_rule(struct loader *L) {
         if (L->sec == SEC_CGROUP && !L->rule.path_glob)
                 config_error_at(L, L->header_line, L->header, "missing path");
-        if (!thresholds_any_set(&L->rule.th) && !L->rule.oom_handler && !alarm_rule_any_set(&L->rule.alarms))
+        if (!thresholds_any_set(&L->rule.th) && !L->rule.oom_handler && !alarm_rule_any_set(&L->rule.alarms) &&
+            !L->rule.leak.warn_within_ns)
                 config_error_at(L, L->header_line, L->header, "no threshold set; the rule would never fire");
         check_tripwire(L);
         if (L->discard) {

@@ -27,6 +27,10 @@ static int to_duration(const struct config_key *k, const char *v, uint64_t *p, c
                                      config_shown(s, v));
         if (ns == 0 && (k->flags & CONFIG_F_NONZERO))
                 return config_refuse(why, "must be greater than 0");
+        /* 64 buckets: below 10 s a bucket is shorter than a tick's spacing */
+        if ((k->flags & CONFIG_F_TREND_WINDOW) &&
+            (ns < CONFIG_TREND_WINDOW_MIN_S * NSEC_PER_SEC || ns > CONFIG_TREND_WINDOW_MAX_S * NSEC_PER_SEC))
+                return config_refuse(why, "\"%s\" out of range (a trend's window: 10s to 30d)", config_shown(s, v));
         *p = ns;
         return 0;
 }

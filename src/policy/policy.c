@@ -76,6 +76,7 @@ void policy_init_defaults(struct policy *p) {
         p->global.scope = RULE_GLOBAL;
         p->global.action = ACTION_KILL;
         p->global.th = thresholds_unset();
+        p->global.leak.window_ns = LEAK_WINDOW_DEFAULT_NS;
 }
 
 int rule_init(struct rule *r, enum rule_scope scope, const char *name) {
@@ -88,6 +89,7 @@ int rule_init(struct rule *r, enum rule_scope scope, const char *name) {
                 .th = thresholds_unset(),
                 .action = ACTION_KILL,
                 .alarms = alarm_rule_unset(),
+                .leak = { .window_ns = LEAK_WINDOW_DEFAULT_NS },
         };
         if (scope == RULE_GLOBAL) /* see oomguard.conf(5), psi_mem_available_below */
                 r->th.psi_mem_available_below = (struct size_or_pct){ .kind = SIZE_PERCENT, .percent = 20 };

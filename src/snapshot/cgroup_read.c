@@ -11,10 +11,18 @@
  * for them every cold_ns (the kernel wakes us at the crossing; the probe
  * sees a changed limit, which the eventfd does not), any other cold
  * cgroup at every tick; it is read in full again once the probe says it
- * is no longer cold, or when its event woke us. */
+ * is no longer cold, or when its event woke us.
+ *
+ * Every read feeds the cgroup's leak trend (snapshot/trend.h): a full
+ * read its working set, a cold probe its usage less the inactive_file of
+ * the last full read (what the probe does not read; a cold cgroup's
+ * cache changes slowly, and the trend keeps floors, so a stale estimate
+ * errs high for one bucket at most). The forecast of the last fit goes
+ * into the view, at the cost of a few multiplications. */
 #include <unistd.h>
 
 #include "snapshot/cgroup_set.h"
+#include "snapshot/trend.h"
 #include "sources/kv.h"
 #include "util.h"
 
@@ -25,10 +33,17 @@ static uint64_t cold_level(const struct watched_cgroup *w, const struct cgroup_v
         return v->stats.high < w->armed_level ? v->stats.high : w->armed_level;
 }
 
+static void feed_trend(struct watched_cgroup *w, struct cgroup_view *v, uint64_t now, uint64_t working_set) {
+        struct trend_forecast f;
+        trend_add(&w->trend, now, working_set);
+        trend_forecast(&w->trend, now, v->stats.limit, &f);
+        v->d.time_to_limit_s = f.time_to_limit_s;
+}
+
 static void full_read(struct cgroup_set *set, size_t i, uint64_t now, char *scratch, size_t size) {
         struct watched_cgroup *w = &set->items[i];
         struct cgroup_view *v = &set->views[i];
-        *v = (struct cgroup_view){ .path = w->path, .rule_index = w->rule_index, .time_to_limit_s = -1 };
+        *v = (struct cgroup_view){ .path = w->path, .rule_index = w->rule_index, .d = { .time_to_limit_s = -1 } };
         int r = memcg_read(&w->files, scratch, size, &v->stats);
         if (r < 0) {
                 /* Removed: its kernfs fds would poll as ready for ever;
@@ -45,6 +60,9 @@ static void full_read(struct cgroup_set *set, size_t i, uint64_t now, char *scra
         }
         v->valid = true;
         cgroup_derive(w->has_prev ? &w->prev : NULL, w->prev_ns, &v->stats, now, &v->d);
+        if (v->d.reset)
+                trend_reset(&w->trend); /* recreated: its old trend is another cgroup's */
+        feed_trend(w, v, now, v->d.working_set);
         w->prev = v->stats;
         w->prev_ns = now;
         w->has_prev = true;
@@ -61,11 +79,15 @@ static bool read_u64(int fd, char *scratch, size_t size, uint64_t *ret) {
         return n > 0 && n < PROBE_BYTES && parse_u64_or_max(scratch, (size_t)n, ret) == 0;
 }
 
-/* The probe: still below half its wake level, under the same limit. */
-static bool still_cold(const struct watched_cgroup *w, const struct cgroup_view *v, char *scratch, size_t size) {
+/* The probe: still below half its wake level, under the same limit.
+ * The usage it read goes into the trend. */
+static bool still_cold(struct watched_cgroup *w, struct cgroup_view *v, uint64_t now, char *scratch, size_t size) {
         uint64_t usage, limit;
-        if (!read_u64(w->files.fd[MEMCG_USAGE], scratch, size, &usage) || usage >= cold_level(w, v) / 2 ||
-            !read_u64(w->files.fd[MEMCG_LIMIT], scratch, size, &limit))
+        if (!read_u64(w->files.fd[MEMCG_USAGE], scratch, size, &usage))
+                return false;
+        uint64_t cache = v->stats.stat.inactive_file;
+        feed_trend(w, v, now, usage > cache ? usage - cache : 0);
+        if (usage >= cold_level(w, v) / 2 || !read_u64(w->files.fd[MEMCG_LIMIT], scratch, size, &limit))
                 return false;
         if (w->files.version == CGROUP_V1)
                 limit = memcg_v1_normalize_limit(limit);
@@ -94,7 +116,7 @@ void cgroup_set_read(struct cgroup_set *set, uint64_t now, uint64_t cold_ns, int
                         if (w->level_fd >= 0 && now - w->probed_ns < cold_ns)
                                 continue; /* the kernel signals the crossing */
                         w->probed_ns = now;
-                        if (still_cold(w, &set->views[i], scratch, size))
+                        if (still_cold(w, &set->views[i], now, scratch, size))
                                 continue;
                 }
                 full_read(set, i, now, scratch, size);

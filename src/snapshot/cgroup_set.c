@@ -67,6 +67,7 @@ static int add_watched(struct rescan_ctx *c, const char *rel, int rule) {
                                                               .oom_fd = -1,
                                                               .pressure_fd = -1,
                                                               .ino = stat(dir, &st) == 0 ? st.st_ino : 0 };
+        trend_init(&c->set->items[c->set->n - 1].trend, c->p->cgroups[rule].leak.window_ns);
         log_debug("watching cgroup %s (rule %s)", rel, c->p->cgroups[rule].name);
         return 0;
 }
@@ -87,6 +88,7 @@ static int visit(const char *rel, void *userdata) {
         if (w && !w->vanished && same_directory(c, w)) {
                 w->seen = true;
                 w->rule_index = rule;
+                trend_set_window(&w->trend, c->p->cgroups[rule].leak.window_ns); /* a reload may change it */
                 return 0;
         }
         /* New, or removed and created again under the same name (a

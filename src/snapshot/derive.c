@@ -22,6 +22,7 @@ void cgroup_derive(const struct memcg_stats *prev, uint64_t prev_ns, const struc
                 .working_set = working_set(cur),
                 .pct_of_limit = -1,
                 .bytes_left = BYTES_UNLIMITED,
+                .time_to_limit_s = -1, /* the read sets it from the trend */
         };
         if (cur->limit != BYTES_UNLIMITED && cur->limit > 0) {
                 d.pct_of_limit = 100.0 * (double)d.working_set / (double)cur->limit;
@@ -44,6 +45,7 @@ void machine_derive(struct machine_view *m) {
         m->mem_available_pct = 100.0;
         m->swap_free_pct = 100.0;
         m->worst_watermark = WATERMARK_NONE;
+        m->time_to_limit_s = -1;
         if (m->has_mem && m->mem.mem_total > 0)
                 m->mem_available_pct = 100.0 * (double)m->mem.mem_available / (double)m->mem.mem_total;
         if (m->has_mem && m->mem.swap_total > 0)

@@ -142,6 +142,7 @@ static uint64_t duration_multiplier(const char *u) {
                 { "m", 60 * NSEC_PER_SEC },
                 { "min", 60 * NSEC_PER_SEC },
                 { "h", 3600 * NSEC_PER_SEC },
+                { "d", 86400 * NSEC_PER_SEC },
         };
         for (size_t i = 0; i < ELEMENTSOF(table); i++)
                 if (strcmp(u, table[i].suffix) == 0)

@@ -28,7 +28,9 @@ static struct cgroup_view *make_views(size_t n) {
                          "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod%08zx_6b1d_4b3a_9c1e_"
                          "2a4f6d8e0b1c.slice/cri-containerd-%064zx.scope",
                          i, i * 7919);
-                v[i] = (struct cgroup_view){ .path = p, .valid = true, .time_to_limit_s = i % 2 ? 86400.0 : -1 };
+                v[i] = (struct cgroup_view){ .path = p,
+                                             .valid = true,
+                                             .d = { .time_to_limit_s = i % 2 ? 86400.0 : -1 } };
                 v[i].stats = (struct memcg_stats){ .usage = (i + 1) << 20, .limit = 1ULL << 30, .failcnt = i };
                 v[i].stats.has_psi = true;
                 v[i].stats.psi = (struct psi){ .some = { .avg10 = 1.5 }, .full = { .avg10 = 0.5 }, .has_full = true };

@@ -35,7 +35,7 @@ say() { echo "bench: $*" >&2; }
 die() { say "$*"; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (it creates memory cgroups)"
 [ -f $MEMROOT/memory.limit_in_bytes ] || die "needs the cgroup v1 memory controller at $MEMROOT"
-for f in oomguard helpers/hog bench/race helpers/spawn helpers/adjlat bench/victimtime bench/execstorm bench/restartloop bench/armcost bench/reportcost bench/metricscost; do
+for f in oomguard helpers/hog bench/race helpers/spawn helpers/adjlat bench/victimtime bench/execstorm bench/restartloop bench/armcost bench/reportcost bench/metricscost bench/trendcost; do
         [ -x "$B/$f" ] || die "missing $B/$f (run: make bench)"
 done
 EARLYOOM=$(command -v earlyoom || true)
@@ -256,6 +256,14 @@ fg "$B/bench/metricscost" "$NCG" 50 "$TMP/metricscost" > "$LOGS/metricscost.txt"
 row "metrics file: format + write, $NCG cgroups named as the kubelet names them (tests/bench/metricscost, $TMP's filesystem)" \
         "$(tail -n 1 "$LOGS/metricscost.txt")" "" "" ""
 rmdir "$RACE" 2>/dev/null
+# The leak trend (issue 14): what every watched cgroup's ring adds to a
+# tick, every bucket closing at once (the idle rows below run with the
+# rings on: their RSS includes them).
+say "trend: $NCG rings fed a tick, refitted as trend_watch does (trendcost)"
+fg "$B/bench/trendcost" "$NCG" 2000 > "$LOGS/trendcost.txt" 2>&1
+tc() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" "$LOGS/trendcost.txt"; }
+row "leak trend, $NCG rings: a tick's feed (trend_add + forecast each) + its refits (16 of ~$(tc refit_us) µs), p99 tick; memory" \
+        "$(tc feed_us_per_tick) µs + $(tc refits_tick_us) µs, p99 $(tc p99_tick_us) µs; $(tc ring_bytes) bytes a ring ($(awk -v b="$(tc ring_bytes)" -v n="$NCG" 'BEGIN {printf "%.2f", b * n / 1048576}') MiB)" "(no trend)" "" "< 1 ms"
 
 # --- 2. idle cost, and time to fully armed ----------------------------------
 # A node's limited cgroups: NCG of them under one parent (64 MiB each),

@@ -50,9 +50,11 @@ static inline void fixture_report(struct report *r, uint64_t time_ns) {
                 .has_psi = true,
                 .psi = { .some = { 12.3, 5.1, 1.2, 987654 }, .full = { 8, 3.25, 0.5, 123 }, .has_full = true }
         };
-        c->derived = (struct cgroup_derived){
-                .working_set = 262144000, .pct_of_limit = 97.66, .failcnt_rate = 12.5, .has_rates = true
-        };
+        c->derived = (struct cgroup_derived){ .working_set = 262144000,
+                                              .pct_of_limit = 97.66,
+                                              .failcnt_rate = 12.5,
+                                              .has_rates = true,
+                                              .time_to_limit_s = 93600 };
         const char *keys[] = { "cache", "rss", "mapped_file", "inactive_file", "total_rss" };
         for (size_t i = 0; i < 5; i++) {
                 snprintf(c->stat[i].key, sizeof(c->stat[i].key), "%s", keys[i]);

@@ -709,6 +709,8 @@ static void assert_rule_equal(const struct rule *a, const struct rule *b) {
         assert_int_equal(a->th.watermark_below, b->th.watermark_below);
         assert_true(size_equal(&a->th.headroom_below, &b->th.headroom_below));
         assert_int_equal(a->th.forecast_below_ns, b->th.forecast_below_ns);
+        assert_int_equal(a->leak.warn_within_ns, b->leak.warn_within_ns);
+        assert_int_equal(a->leak.window_ns, b->leak.window_ns);
         assert_int_equal(a->th.mode, b->th.mode);
         assert_int_equal(a->action, b->action);
         assert_int_equal(a->supervisor_first, b->supervisor_first);
@@ -814,6 +816,9 @@ static void test_print_roundtrip(void **state) {
                 "[cgroup:f]\npath = /f\nforecast_below = 1ns\nfor = 1h\n"
                 "avoid = ^x$\navoid = ^y$\nprefer = user:root\nprotect = cgroup:/f/keep\n"
                 "[cgroup:h]\npath = /h\nheadroom_below = 0.5%\n");
+        roundtrip(
+                "[global]\nleak_warn_within = 1d\nleak_window = 6h\n"
+                "[cgroup:l]\npath = /l\nleak_warn_within = 90s\nleak_window = 10s\n");
         roundtrip(
                 "[adjust:db]\ncomm = ^(postgres|mysqld)$\nuser = root\noom_score_adj = -500\n"
                 "[adjust:w]\ncmdline = --type=renderer\nexe = /usr/lib/*/chrome\ncgroup = /user.slice/*/\n"
@@ -1236,6 +1241,8 @@ static void test_print_format(void **state) {
                             "thresholds = any\n"
                             "for = 0\n"
                             "action = kill\n"
+                            "# leak_warn_within = (unset)\n"
+                            "leak_window = 1h\n"
                             "# protect = (unset)\n"
                             "# prefer = (unset)\n"
                             "# avoid = (unset)\n"
@@ -1253,6 +1260,8 @@ static void test_print_format(void **state) {
                             "supervisor_first = no\n"
                             "# tripwire = (unset)\n"
                             "oom_handler = no\n"
+                            "# leak_warn_within = (unset)\n"
+                            "leak_window = 1h\n"
                             "# protect = (unset)\n"
                             "prefer = cmdline:worker\n"
                             "# avoid = (unset)\n"
@@ -1291,6 +1300,34 @@ static void test_alarm_keys(void **state) {
         assert_false(alarm_rule_any_set(&p.cgroups[0].alarms));
         assert_int_equal(p.cgroups[0].alarms.clear_after_ns, ALARM_CLEAR_AFTER_DEFAULT_NS);
         policy_free(&p);
+}
+
+/* The leak forecast: a horizon alone is a rule (a warning), the window
+ * defaults to 1h and lies between 10s and 30d; days are a unit. */
+static void test_leak_keys(void **state) {
+        struct config_errors e = { 0 };
+        struct policy p;
+        assert_int_equal(load("[global]\nleak_warn_within = 1d\n"
+                              "[cgroup:a]\npath = /a\nleak_warn_within = 24h\nleak_window = 6h\n"
+                              "[cgroup:b]\npath = /b\nusage_above = 90%\n",
+                              &p, &e),
+                         0);
+        assert_int_equal(p.global.leak.warn_within_ns, 86400 * NSEC_PER_SEC);
+        assert_int_equal(p.global.leak.window_ns, 3600 * NSEC_PER_SEC);
+        assert_int_equal(p.cgroups[0].leak.warn_within_ns, 86400 * NSEC_PER_SEC);
+        assert_int_equal(p.cgroups[0].leak.window_ns, 6 * 3600 * NSEC_PER_SEC);
+        assert_int_equal(p.cgroups[1].leak.warn_within_ns, 0);
+        assert_int_equal(p.cgroups[1].leak.window_ns, 3600 * NSEC_PER_SEC);
+        policy_free(&p);
+        EXPECT_ERRORS(
+                "[cgroup:a]\npath = /a\nleak_warn_within = 0\nleak_window = 9s\n"
+                "[cgroup:b]\npath = /b\nleak_warn_within = 1h\nleak_window = 31d\n"
+                "[cgroup:c]\npath = /c\nleak_window = 1h\n",
+                "t.conf:3: leak_warn_within: must be greater than 0",
+                "t.conf:4: leak_window: \"9s\" out of range (a trend's window: 10s to 30d)",
+                "t.conf:1: [cgroup:a]: no threshold set; the rule would never fire",
+                "t.conf:8: leak_window: \"31d\" out of range (a trend's window: 10s to 30d)",
+                "t.conf:9: [cgroup:c]: no threshold set; the rule would never fire");
 }
 
 /* report_dir = (empty) is a value, reports off; a directory is absolute,
@@ -1388,6 +1425,7 @@ int main(void) {
                 cmocka_unit_test(test_metrics_keys),
                 cmocka_unit_test(test_reload_twice),
                 cmocka_unit_test(test_report_keys),
+                cmocka_unit_test(test_leak_keys),
                 cmocka_unit_test(test_matcher_terms),
                 cmocka_unit_test(test_matcher_every_key),
                 cmocka_unit_test(test_old_adjust_selectors),

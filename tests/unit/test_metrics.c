@@ -20,8 +20,7 @@ static struct cgroup_view view(const char *path, uint64_t usage, uint64_t limit)
         return (struct cgroup_view){ .path = path,
                                      .valid = true,
                                      .stats = { .usage = usage, .limit = limit, .failcnt = 7 },
-                                     .d = { .working_set = usage / 2 },
-                                     .time_to_limit_s = -1 };
+                                     .d = { .working_set = usage / 2, .time_to_limit_s = -1 } };
 }
 
 static size_t format(const struct cgroup_view *v, size_t n, const struct metrics_counters *c) {
@@ -76,7 +75,7 @@ static void test_cgroups(void **state) {
                 view("/kubepods.slice/kubepods-pod" UID ".slice/cri-containerd-" ID ".scope", 3, 4),
         };
         v[2].valid = false;
-        v[0].time_to_limit_s = 3600.4;
+        v[0].d.time_to_limit_s = 3600.4;
         v[0].stats.has_psi = true;
         v[0].stats.psi = (struct psi){ .some = { .avg10 = 50 }, .full = { .avg10 = 1.5 }, .has_full = true };
         format(v, 4, NULL);

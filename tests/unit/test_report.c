@@ -190,9 +190,11 @@ static void test_json_worst_case(void **state) {
                                                 .psi = { .some = { 100, 100, 100, UINT64_MAX },
                                                          .full = { 100, 100, 100, UINT64_MAX },
                                                          .has_full = true } };
-        r->cgroup.derived = (struct cgroup_derived){
-                .working_set = UINT64_MAX, .pct_of_limit = 1e300, .failcnt_rate = 1e300, .has_rates = true
-        };
+        r->cgroup.derived = (struct cgroup_derived){ .working_set = UINT64_MAX,
+                                                     .pct_of_limit = 1e300,
+                                                     .failcnt_rate = 1e300,
+                                                     .has_rates = true,
+                                                     .time_to_limit_s = 1e300 };
         for (size_t i = 0; i < REPORT_STAT_MAX; i++) {
                 fill(r->cgroup.stat[i].key, sizeof(r->cgroup.stat[i].key));
                 r->cgroup.stat[i].value = UINT64_MAX;

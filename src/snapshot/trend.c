@@ -1,0 +1,228 @@
+/* The working set's long trend: bucket floors in a fixed ring and a
+ * Theil–Sen line through their lower envelope. Pure, no allocation.
+ *
+ * Why Theil–Sen and not least squares: the floors still hold outliers
+ * (a bucket that saw only the peak of a sawtooth, one sparse cold probe,
+ * a cache that filled for a few minutes), and least squares lets every
+ * one of them pull the slope; the median of the pairwise slopes ignores
+ * up to ~29 % of them. Its cost (up to 2,016 slopes and a selection) is
+ * paid once per closed bucket, after the tick's decisions, never per
+ * sample. */
+#include <math.h>
+#include <string.h>
+
+#include "snapshot/trend.h"
+#include "sources/meminfo.h"
+#include "util.h"
+
+#define FRAC_ONE 4294967296.0 /* at_frac's unit: 2^-32 of a bucket */
+
+void trend_init(struct trend *t, uint64_t window_ns) {
+        *t = (struct trend){ .width_ns = window_ns / TREND_BUCKETS };
+        for (size_t i = 0; i < TREND_BUCKETS; i++)
+                t->floor[i] = TREND_EMPTY;
+}
+
+void trend_set_window(struct trend *t, uint64_t window_ns) {
+        if (t->width_ns != window_ns / TREND_BUCKETS)
+                trend_init(t, window_ns);
+}
+
+void trend_reset(struct trend *t) { trend_init(t, t->width_ns * TREND_BUCKETS); }
+
+/* Bucket k is closed: the ones between the old head and k had no sample. */
+static void advance(struct trend *t, uint64_t k) {
+        uint64_t from = k - t->head > TREND_BUCKETS ? k - TREND_BUCKETS : t->head;
+        for (uint64_t b = from + 1; b <= k; b++)
+                t->floor[b % TREND_BUCKETS] = TREND_EMPTY;
+        t->head = k;
+        if (t->first + TREND_BUCKETS <= k) /* slid out of the window */
+                t->first = k - TREND_BUCKETS + 1;
+        t->dirty = true;
+}
+
+void trend_add(struct trend *t, uint64_t now_ns, uint64_t value) {
+        if (!t->width_ns)
+                return;
+        if (t->started && now_ns < t->last_ns)
+                trend_reset(t); /* a clock that went back: nothing before is comparable */
+        if (!t->started) {
+                t->started = true;
+                t->origin_ns = now_ns;
+        }
+        uint64_t off = now_ns - t->origin_ns;
+        uint64_t k = off / t->width_ns;
+        if (k > t->head)
+                advance(t, k);
+        size_t slot = k % TREND_BUCKETS;
+        if (value < t->floor[slot]) {
+                t->floor[slot] = value;
+                t->at_frac[slot] = (uint32_t)((double)(off - k * t->width_ns) / (double)t->width_ns * (FRAC_ONE - 1));
+        }
+        t->last_ns = now_ns;
+}
+
+struct point {
+        double t, v; /* seconds after the origin, bytes */
+};
+
+static double point_time(const struct trend *t, uint64_t b) {
+        return ((double)b + (double)t->at_frac[b % TREND_BUCKETS] / FRAC_ONE) * (double)t->width_ns /
+               (double)NSEC_PER_SEC;
+}
+
+/* The lower envelope of the closed buckets from t->first on: each
+ * bucket's floor replaced by the lowest of it and its two neighbours,
+ * each bucket kept once. A sawtooth whose period is up to three buckets
+ * leaves a trough in every such triple; a bucket that saw only a peak
+ * drops out. Returns the number of points, their bucket numbers in bs. */
+static size_t envelope(const struct trend *t, uint64_t bs[TREND_BUCKETS]) {
+        uint64_t closed[TREND_BUCKETS];
+        size_t n = 0, m = 0;
+        for (uint64_t b = t->first; b < t->head; b++)
+                if (t->floor[b % TREND_BUCKETS] != TREND_EMPTY)
+                        closed[n++] = b;
+        for (size_t i = 0; i < n; i++) {
+                uint64_t best = closed[i];
+                if (i > 0 && t->floor[closed[i - 1] % TREND_BUCKETS] < t->floor[best % TREND_BUCKETS])
+                        best = closed[i - 1];
+                if (i + 1 < n && t->floor[closed[i + 1] % TREND_BUCKETS] < t->floor[best % TREND_BUCKETS])
+                        best = closed[i + 1];
+                /* best never goes back (a tie keeps the bucket itself): a
+                 * bucket met twice is met twice in a row */
+                if (!m || bs[m - 1] != best)
+                        bs[m++] = best;
+        }
+        return m;
+}
+
+static void swap_d(double *a, double *b) {
+        double x = *a;
+        *a = *b;
+        *b = x;
+}
+
+/* The k-th smallest of a[0..n) (quickselect with a three-way partition:
+ * a steady leak's slopes are nearly all equal, and a two-way partition
+ * goes quadratic on equal keys; reorders a). */
+static double select_kth(double *a, size_t n, size_t k) {
+        size_t lo = 0, hi = n; /* [lo, hi) holds the k-th */
+        while (hi - lo > 1) {
+                double pivot = a[lo + (hi - lo) / 2];
+                size_t lt = lo, i = lo, gt = hi; /* [lo,lt) < pivot, [lt,i) == pivot, [gt,hi) > pivot */
+                while (i < gt) {
+                        if (a[i] < pivot)
+                                swap_d(&a[lt++], &a[i++]);
+                        else if (a[i] > pivot)
+                                swap_d(&a[i], &a[--gt]);
+                        else
+                                i++;
+                }
+                if (k < lt)
+                        hi = lt;
+                else if (k >= gt)
+                        lo = gt;
+                else
+                        return pivot;
+        }
+        return a[k];
+}
+
+static double median(double *a, size_t n) {
+        double upper = select_kth(a, n, n / 2);
+        if (n % 2)
+                return upper;
+        double lower = a[0]; /* the largest of a[0..n/2) after the selection */
+        for (size_t i = 1; i < n / 2; i++)
+                lower = a[i] > lower ? a[i] : lower;
+        return (lower + upper) / 2;
+}
+
+static void theil_sen(const struct point *p, size_t n, struct trend_fit *f) {
+        double slopes[TREND_BUCKETS * (TREND_BUCKETS - 1) / 2];
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+                for (size_t j = i + 1; j < n; j++)
+                        if (p[j].t > p[i].t)
+                                slopes[m++] = (p[j].v - p[i].v) / (p[j].t - p[i].t);
+        if (!m)
+                return;
+        f->slope = median(slopes, m);
+        double rest[TREND_BUCKETS];
+        for (size_t i = 0; i < n; i++)
+                rest[i] = p[i].v - f->slope * p[i].t;
+        f->intercept = median(rest, n);
+        /* the scatter around the line: the median absolute residual */
+        for (size_t i = 0; i < n; i++)
+                rest[i] = fabs(p[i].v - f->intercept - f->slope * p[i].t);
+        f->scatter = median(rest, n);
+        f->valid = true;
+}
+
+/* Trust in a rise needs it to stand out of the scatter: a noisy flat
+ * floor fits a small slope either way, and with a limit far off even a
+ * small one would forecast it. */
+#define TREND_RISE_OVER_SCATTER 4
+
+/* The trend ended when the newest floor falls below the line by half of
+ * what it rose over the fit, and by more than the scatter allows (a
+ * cache dropped, a leak fixed, a job's phase over): count again from
+ * there. Only a fall that big: restarting at every low point would fit
+ * each following stretch from a low, a rise that noise alone makes. */
+static bool trend_ended(const struct trend_fit *f, const struct point *newest) {
+        double below = f->intercept + f->slope * newest->t - newest->v;
+        double rise = f->slope * (f->last_s - f->first_s);
+        return below > rise / 2 && below > TREND_RISE_OVER_SCATTER * f->scatter;
+}
+
+void trend_refit(struct trend *t) {
+        if (!t->dirty)
+                return;
+        t->dirty = false;
+        t->fit = (struct trend_fit){ 0 };
+        uint64_t bs[TREND_BUCKETS];
+        size_t n = envelope(t, bs);
+        struct point p[TREND_BUCKETS];
+        for (size_t i = 0; i < n; i++)
+                p[i] = (struct point){ point_time(t, bs[i]), (double)t->floor[bs[i] % TREND_BUCKETS] };
+        if (n < 3)
+                return;
+        t->fit.first_s = p[0].t;
+        t->fit.last_s = p[n - 1].t;
+        theil_sen(p, n, &t->fit);
+        if (t->fit.valid && trend_ended(&t->fit, &p[n - 1])) {
+                t->first = bs[n - 1]; /* forgotten for good */
+                t->fit = (struct trend_fit){ 0 };
+                return;
+        }
+        t->fit.n = (unsigned)n;
+        t->fit.valid = t->fit.valid && n >= TREND_MIN_POINTS;
+        t->fit.significant = t->fit.slope * (t->fit.last_s - t->fit.first_s) > TREND_RISE_OVER_SCATTER * t->fit.scatter;
+}
+
+bool trend_forecast(const struct trend *t, uint64_t now_ns, uint64_t limit, struct trend_forecast *ret) {
+        *ret = (struct trend_forecast){ .time_to_limit_s = -1 };
+        const struct trend_fit *f = &t->fit;
+        if (!t->width_ns || !t->started || !f->valid || now_ns < t->origin_ns)
+                return false;
+        double window_s = (double)t->width_ns * TREND_BUCKETS / (double)NSEC_PER_SEC;
+        double now_s = (double)(now_ns - t->origin_ns) / (double)NSEC_PER_SEC;
+        /* A quarter of the window followed, and not gone silent for longer. */
+        if (f->last_s - f->first_s < window_s / 4 || now_s - f->last_s > window_s / 4)
+                return false;
+        ret->valid = true;
+        ret->slope = f->slope;
+        ret->growing = f->slope > 0 && f->significant;
+        ret->level = f->intercept + f->slope * now_s;
+        ret->span_s = now_s - f->first_s;
+        if (ret->growing && limit && limit != BYTES_UNLIMITED)
+                ret->time_to_limit_s = fmax(0, ((double)limit - ret->level) / f->slope);
+        return true;
+}
+
+void trend_machine_level(const struct meminfo *m, uint64_t *level, uint64_t *limit) {
+        uint64_t ram = m->mem_total > m->mem_available ? m->mem_total - m->mem_available : 0;
+        uint64_t swap = m->swap_total > m->swap_free ? m->swap_total - m->swap_free : 0;
+        *level = ram + swap;
+        *limit = m->mem_total + m->swap_total;
+}
