@@ -4,6 +4,7 @@
 #pragma once
 
 struct report;
+struct optin_state;
 
 #include <sys/types.h>
 
@@ -38,6 +39,22 @@ struct action_ctx {
          * the actuator fills its part (actions/report_capture.h); NULL =
          * reports off. */
         struct report *report;
+        /* The undo log of the cgroup files oomguard changes (actions/optin.h):
+         * a v1 reclaim's limit step is listed there while it lasts. NULL:
+         * no v1 step (only v2 memory.reclaim). */
+        struct optin_state *undo;
+};
+
+/* A reclaim (action = reclaim, or reclaim_first before the action). */
+struct reclaim_result {
+        bool tried;
+        bool escalated;         /* still over the rule's thresholds: the action ran */
+        int error;              /* of the write; -EAGAIN/-EBUSY: less than asked */
+        uint64_t usage_before;  /* bytes */
+        uint64_t usage_after;   /* re-read after the reclaim (and the v1 limit's return) */
+        uint64_t asked_bytes;   /* the plan's amount */
+        uint64_t v1_limit;      /* the step's limit (v1); 0: memory.reclaim (v2) */
+        uint64_t ns;            /* from the write to the re-read */
 };
 
 #define ACTION_CANDIDATES_MAX 10 /* the ranking kept for the report */
@@ -63,6 +80,7 @@ struct action_report {
         struct victim supervisor; /* (no pidfd kept) */
         unsigned family_size;     /* workers killed with it */
         char sequence[256];       /* "123 (nginx) then 124 125 ..." */
+        struct reclaim_result reclaim;
         char outcome[160];
 };
 

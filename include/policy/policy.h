@@ -61,6 +61,10 @@ struct rule {
          * OOM killer disabled and oomguard acting on the cgroup's OOM. */
         struct size_or_pct tripwire;
         bool oom_handler;
+        /* Before kill, kill-cgroup or stop: a cgroup whose usage is mostly
+         * reclaimable file cache is reclaimed first, and the action runs
+         * only when it is still over its thresholds (policy/reclaim_plan.h). */
+        bool reclaim_first;
         /* Added to [daemon]'s lists for the victims this rule chooses. */
         struct matcher_list prefer, avoid, protect;
         int line; /* line of the section header */

@@ -59,6 +59,7 @@ const struct config_key config_keys[] = {
         RULE("supervisor_first", CGROUP, CONFIG_BOOL, supervisor_first, 0),
         RULE("tripwire", CGROUP, CONFIG_SIZE_PCT, tripwire, CONFIG_F_INSIDE_LIMIT),
         RULE("oom_handler", CGROUP, CONFIG_BOOL, oom_handler, 0),
+        RULE("reclaim_first", CGROUP, CONFIG_BOOL, reclaim_first, 0),
         RULE("protect", GLOBAL | CGROUP, CONFIG_MATCHERS, protect, 0),
         RULE("prefer", GLOBAL | CGROUP, CONFIG_MATCHERS, prefer, 0),
         RULE("avoid", GLOBAL | CGROUP, CONFIG_MATCHERS, avoid, 0),

@@ -1247,6 +1247,7 @@ static void test_print_format(void **state) {
                             "supervisor_first = no\n"
                             "# tripwire = (unset)\n"
                             "oom_handler = no\n"
+                            "reclaim_first = no\n"
                             "# protect = (unset)\n"
                             "prefer = cmdline:worker\n"
                             "# avoid = (unset)\n");
