@@ -23,7 +23,15 @@ STATE=$TMP/run/restore
 LIMIT=268435456
 HOGS=${OOMGUARD_RECLAIM_HOGS:-5}
 
-stop_guard() { [ -n "${og:-}" ] && kill "$og" 2>/dev/null && wait "$og" 2>/dev/null; og=; }
+# Under strace ($og is strace) the daemon itself is stopped: strace ends with it.
+stop_guard() {
+        [ -n "${og:-}" ] || return 0
+        local d
+        d=$(pgrep -x oomguard -P "$og")
+        kill "${d:-$og}" 2>/dev/null
+        wait "$og" 2>/dev/null
+        og=
+}
 empty_cgroup() {
         for _ in 1 2 3; do while read -r p; do kill -9 "$p" 2>/dev/null; done < "$CG/cgroup.procs"; done
         wait 2>/dev/null
@@ -109,7 +117,7 @@ check "live reclaim: (b) the hog is gone" wait_for "! kill -0 $hog 2>/dev/null" 
 check "live reclaim: (b) its limit is back to 256 MiB" limit_is $LIMIT
 check "live reclaim: (b) kernel oom_kill unchanged" [ "$(oom_kills)" = "$oom0" ]
 stop_guard
-wait $hog 2>/dev/null
+kill -9 $hog 2>/dev/null; wait $hog 2>/dev/null
 
 # (b) A full-speed hog (anonymous only): not cache, so no reclaim delays
 #     the kill; oomguard must win every race.
