@@ -95,6 +95,14 @@ check "live reclaim: (a) working set $(mib $ws) MiB, under the rule's 179 MiB" [
 check "live reclaim: (a) no kill: not by oomguard" eval "! grep -q 'kill pid' $TMP/log"
 check "live reclaim: (a) not by the kernel" [ "$(oom_kills)" = "$oom0" ]
 check "live reclaim: (a) nothing left in the restore file" [ ! -s "$STATE" ]
+# the_report ESCALATED: this cgroup's newest report with a reclaim says so.
+the_report() {
+        local f
+        f=$(grep -l "\"reclaim\":{" "$OOMGUARD_REPORT_DIR"/*.json 2>/dev/null | xargs -r grep -l "oomguard-reclaim-$$\"" |
+                xargs -r ls -t | head -n 1)
+        [ -n "$f" ] && jq -e ".reclaim.escalated == $1 and .reclaim.reclaimed_bytes > 0 and .reclaim.v1_limit_bytes > 0" "$f" > /dev/null
+}
+check "live reclaim: (a) the report: reclaimed, not escalated" wait_for "the_report false" 3
 stop_guard
 kill $sleeper; wait $sleeper 2>/dev/null
 
@@ -113,6 +121,7 @@ check "live reclaim: (b) reclaimed first, still over: escalated to the kill" log
 grep -m1 "still over its thresholds" "$TMP/log" | cut -c1-300 | sed 's/^/# /'
 check "live reclaim: (b) the event says it escalated" [ "$(field OOMGUARD_ESCALATED)" = yes ]
 diag "(b) reclaimed $(mib "$(field OOMGUARD_RECLAIMED_BYTES)") MiB in $(field OOMGUARD_RECLAIM_MS) ms before the kill"
+check "live reclaim: (b) the report: reclaimed, escalated" wait_for "the_report true" 3
 check "live reclaim: (b) the hog is gone" wait_for "! kill -0 $hog 2>/dev/null" 3
 check "live reclaim: (b) its limit is back to 256 MiB" limit_is $LIMIT
 check "live reclaim: (b) kernel oom_kill unchanged" [ "$(oom_kills)" = "$oom0" ]
