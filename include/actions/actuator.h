@@ -48,13 +48,13 @@ struct action_ctx {
 /* A reclaim (action = reclaim, or reclaim_first before the action). */
 struct reclaim_result {
         bool tried;
-        bool escalated;         /* still over the rule's thresholds: the action ran */
-        int error;              /* of the write; -EAGAIN/-EBUSY: less than asked */
-        uint64_t usage_before;  /* bytes */
-        uint64_t usage_after;   /* re-read after the reclaim (and the v1 limit's return) */
-        uint64_t asked_bytes;   /* the plan's amount */
-        uint64_t v1_limit;      /* the step's limit (v1); 0: memory.reclaim (v2) */
-        uint64_t ns;            /* from the write to the re-read */
+        bool escalated;        /* still over the rule's thresholds: the action ran */
+        int error;             /* of the write; -EAGAIN/-EBUSY: less than asked */
+        uint64_t usage_before; /* bytes */
+        uint64_t usage_after;  /* re-read after the reclaim (and the v1 limit's return) */
+        uint64_t asked_bytes;  /* the plan's amount */
+        uint64_t v1_limit;     /* the step's limit (v1); 0: memory.reclaim (v2) */
+        uint64_t ns;           /* from the write to the re-read */
 };
 
 #define ACTION_CANDIDATES_MAX 10 /* the ranking kept for the report */

@@ -20,18 +20,18 @@ static struct size_or_pct bytes(uint64_t b) { return (struct size_or_pct){ .kind
 
 /* A 256 MiB cgroup at 240 MiB: 200 MiB of it active page cache. */
 static struct memcg_stats cache_cgroup(void) {
-        return (struct memcg_stats){ .version = CGROUP_V1,
-                                     .usage = 240 * MiB,
-                                     .limit = 256 * MiB,
-                                     .stat = { .anon = 36 * MiB,
-                                               .file = 200 * MiB,
-                                               .active_file = 190 * MiB,
-                                               .inactive_file = 10 * MiB } };
+        return (struct memcg_stats){
+                .version = CGROUP_V1,
+                .usage = 240 * MiB,
+                .limit = 256 * MiB,
+                .stat = { .anon = 36 * MiB, .file = 200 * MiB, .active_file = 190 * MiB, .inactive_file = 10 * MiB }
+        };
 }
 
 static void test_reclaimable(void **state) {
-        struct memcg_stat st = { .file = 200 * MiB, .shmem = 20 * MiB, .mapped = 30 * MiB, .dirty = 5 * MiB,
-                                 .writeback = 5 * MiB };
+        struct memcg_stat st = {
+                .file = 200 * MiB, .shmem = 20 * MiB, .mapped = 30 * MiB, .dirty = 5 * MiB, .writeback = 5 * MiB
+        };
         assert_int_equal(reclaim_reclaimable(&st), 140 * MiB);
         st.shmem = 300 * MiB; /* more than file (counters read at different moments) */
         assert_int_equal(reclaim_reclaimable(&st), 0);
@@ -44,7 +44,9 @@ static void test_cache_heavy(void **state) {
         assert_false(reclaim_cache_heavy(&c));
         c.stat.mapped = 80 * MiB; /* 120 of 240: exactly half */
         assert_true(reclaim_cache_heavy(&c));
-        struct memcg_stats hog = { .usage = 250 * MiB, .limit = 256 * MiB, .stat = { .anon = 248 * MiB, .file = 2 * MiB } };
+        struct memcg_stats hog = { .usage = 250 * MiB,
+                                   .limit = 256 * MiB,
+                                   .stat = { .anon = 248 * MiB, .file = 2 * MiB } };
         assert_false(reclaim_cache_heavy(&hog));
         struct memcg_stats tmpfs = { .usage = 200 * MiB, .stat = { .file = 190 * MiB, .shmem = 190 * MiB } };
         assert_false(reclaim_cache_heavy(&tmpfs)); /* tmpfs is file but not droppable */
@@ -115,8 +117,9 @@ static void test_plan_nothing(void **state) {
 }
 
 static void test_stat_dirty(void **state) {
-        static const char v1[] = "cache 100\nrss 5\nmapped_file 3\ndirty 7\nwriteback 1\n"
-                                 "total_cache 200\ntotal_rss 10\ntotal_dirty 17\ntotal_writeback 2\n";
+        static const char v1[] =
+                "cache 100\nrss 5\nmapped_file 3\ndirty 7\nwriteback 1\n"
+                "total_cache 200\ntotal_rss 10\ntotal_dirty 17\ntotal_writeback 2\n";
         struct memcg_stat st;
         assert_int_equal(parse_memcg_v1_stat(v1, strlen(v1), &st), 0);
         assert_int_equal(st.dirty, 17);
@@ -135,7 +138,8 @@ static void test_restore_limit_line(void **state) {
                                    .ours = "228589568",
                                    .path = "/sys/fs/cgroup/memory/t/memory.limit_in_bytes" };
         int n = restore_format_line(&e, buf, sizeof(buf));
-        assert_string_equal(buf, "memory.limit_in_bytes 268435456 228589568 /sys/fs/cgroup/memory/t/memory.limit_in_bytes\n");
+        assert_string_equal(
+                buf, "memory.limit_in_bytes 268435456 228589568 /sys/fs/cgroup/memory/t/memory.limit_in_bytes\n");
         memcpy(line, buf, (size_t)n - 1);
         line[n - 1] = '\0';
         struct restore_entry got;
@@ -160,7 +164,9 @@ static void test_restore_limit_replay(void **state) {
         assert_non_null(f);
         fputs("228589568\n", f);
         fclose(f);
-        struct restore_entry e = { .key = RESTORE_MEMORY_LIMIT, .original = "268435456", .ours = "228589568", .path = path };
+        struct restore_entry e = {
+                .key = RESTORE_MEMORY_LIMIT, .original = "268435456", .ours = "228589568", .path = path
+        };
         snprintf(file, sizeof(file), "%s/restore", dir);
         assert_int_equal(restore_file_append(file, &e, 1), 0);
         assert_int_equal(restore_file_replay(file, NULL, NULL), 1);
@@ -174,8 +180,9 @@ static void test_restore_limit_replay(void **state) {
 static void test_config_key(void **state) {
         struct policy p;
         struct config_errors e = { 0 };
-        static const char text[] = "[cgroup:a]\npath = /a\nusage_above = 90%\nreclaim_first = yes\n"
-                                   "[cgroup:b]\npath = /b\nusage_above = 90%\n";
+        static const char text[] =
+                "[cgroup:a]\npath = /a\nusage_above = 90%\nreclaim_first = yes\n"
+                "[cgroup:b]\npath = /b\nusage_above = 90%\n";
         FILE *f = fmemopen((void *)text, strlen(text), "r");
         assert_non_null(f);
         assert_int_equal(config_load_stream(f, "t.conf", &p, &e), 0);
@@ -188,11 +195,16 @@ static void test_config_key(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_reclaimable),        cmocka_unit_test(test_cache_heavy),
-                cmocka_unit_test(test_plan_usage_pct),     cmocka_unit_test(test_plan_floor),
-                cmocka_unit_test(test_plan_headroom_and_bytes), cmocka_unit_test(test_plan_nothing),
-                cmocka_unit_test(test_stat_dirty),         cmocka_unit_test(test_restore_limit_line),
-                cmocka_unit_test(test_restore_limit_replay), cmocka_unit_test(test_config_key),
+                cmocka_unit_test(test_reclaimable),
+                cmocka_unit_test(test_cache_heavy),
+                cmocka_unit_test(test_plan_usage_pct),
+                cmocka_unit_test(test_plan_floor),
+                cmocka_unit_test(test_plan_headroom_and_bytes),
+                cmocka_unit_test(test_plan_nothing),
+                cmocka_unit_test(test_stat_dirty),
+                cmocka_unit_test(test_restore_limit_line),
+                cmocka_unit_test(test_restore_limit_replay),
+                cmocka_unit_test(test_config_key),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

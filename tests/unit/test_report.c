@@ -102,8 +102,9 @@ static void test_json_roundtrip(void **state) {
                                               .v1_limit = 122880000,
                                               .ns = 5210000 };
         roundtrip(&ra);
-        assert_non_null(strstr(buf, "\"reclaim\":{\"reclaimed_bytes\":133693440,\"asked_bytes\":150000000,"
-                                    "\"v1_limit_bytes\":122880000,\"ms\":5.21,\"escalated\":true}"));
+        assert_non_null(strstr(buf,
+                               "\"reclaim\":{\"reclaimed_bytes\":133693440,\"asked_bytes\":150000000,"
+                               "\"v1_limit_bytes\":122880000,\"ms\":5.21,\"escalated\":true}"));
         assert_true(rb.reclaim.has && rb.reclaim.escalated);
         assert_int_equal(rb.reclaim.ns, 5210000);
         ra.reclaim.v1_limit = 0;
@@ -276,10 +277,10 @@ static void test_json_worst_case(void **state) {
         }
         r->n_candidates = REPORT_CANDIDATES_MAX;
         r->reclaim = (struct report_reclaim){ .has = true,
-                                             .reclaimed_bytes = UINT64_MAX,
-                                             .asked_bytes = UINT64_MAX,
-                                             .v1_limit = UINT64_MAX,
-                                             .ns = UINT64_MAX };
+                                              .reclaimed_bytes = UINT64_MAX,
+                                              .asked_bytes = UINT64_MAX,
+                                              .v1_limit = UINT64_MAX,
+                                              .ns = UINT64_MAX };
         r->has_freed = true;
         r->freed_bytes = INT64_MIN;
         r->gather_ns = UINT64_MAX;
