@@ -141,7 +141,8 @@ for i in $(seq "$HOGS"); do
         if logged "$TMP/log" "kill pid $pid (hog)" 2 && [ "$(oom_kills)" = "$oom0" ]; then
                 wins=$((wins + 1))
         else
-                diag "run $i: $out, kernel oom_kill $(oom_kills)"
+                diag "run $i: $out, kernel oom_kill $(oom_kills)" \
+                        "  oomguard: $(grep "pid $pid " "$TMP/log" | cut -c1-240)"
         fi
 done
 check "live reclaim: (b) full-speed hog killed by oomguard in $wins/$HOGS" [ "$wins" = "$HOGS" ]

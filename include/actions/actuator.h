@@ -85,12 +85,15 @@ struct action_report {
 };
 
 #define ACTION_PENDING 1 /* signalled, not seen gone yet (see struct actuator) */
+#define ACTION_RECLAIMED 2 /* reclaim_first was enough: nothing killed or stopped */
 
 struct actuator {
         const char *name; /* "real" | "dry-run" */
         /* Returns 0 when the action was carried out (or logged), and
          * every process it killed is gone; ACTION_PENDING when it was
-         * carried out but one had not exited within kill_timeout; -errno. */
+         * carried out but one had not exited within kill_timeout;
+         * ACTION_RECLAIMED when reclaim_first brought the cgroup back under
+         * its thresholds and the action was not needed; -errno. */
         int (*execute)(const struct action_ctx *ctx, const struct decision *d);
 };
 

@@ -89,7 +89,7 @@ static int real_execute(const struct action_ctx *ctx, const struct decision *d) 
         bool reclaimed = reclaim_first(ctx, d, &rep); /* cache-heavy and back under: no action */
         if (reclaimed || (d->action != ACTION_KILL && d->action != ACTION_STOP))
                 action_capture_before(ctx, d, &rep); /* kill-cgroup, reclaim, warn: the tasks before */
-        int r = reclaimed ? 0 : act(ctx, d, &rep);
+        int r = reclaimed ? ACTION_RECLAIMED : act(ctx, d, &rep);
         action_log_event(ctx, "real", d, &rep);
         if (ctx->report)
                 action_report_fill(ctx, "real", d, &rep, ctx->report);
