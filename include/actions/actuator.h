@@ -84,7 +84,7 @@ struct action_report {
         char outcome[160];
 };
 
-#define ACTION_PENDING 1 /* signalled, not seen gone yet (see struct actuator) */
+#define ACTION_PENDING 1   /* signalled, not seen gone yet (see struct actuator) */
 #define ACTION_RECLAIMED 2 /* reclaim_first was enough: nothing killed or stopped */
 
 struct actuator {
