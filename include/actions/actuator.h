@@ -4,6 +4,7 @@
 #pragma once
 
 struct report;
+struct optin_state;
 
 #include <sys/types.h>
 
@@ -38,6 +39,22 @@ struct action_ctx {
          * the actuator fills its part (actions/report_capture.h); NULL =
          * reports off. */
         struct report *report;
+        /* The undo log of the cgroup files oomguard changes (actions/optin.h):
+         * a v1 reclaim's limit step is listed there while it lasts. NULL:
+         * no v1 step (only v2 memory.reclaim). */
+        struct optin_state *undo;
+};
+
+/* A reclaim (action = reclaim, or reclaim_first before the action). */
+struct reclaim_result {
+        bool tried;
+        bool escalated;        /* still over the rule's thresholds: the action ran */
+        int error;             /* of the write; -EAGAIN/-EBUSY: less than asked */
+        uint64_t usage_before; /* bytes */
+        uint64_t usage_after;  /* re-read after the reclaim (and the v1 limit's return) */
+        uint64_t asked_bytes;  /* the plan's amount */
+        uint64_t v1_limit;     /* the step's limit (v1); 0: memory.reclaim (v2) */
+        uint64_t ns;           /* from the write to the re-read */
 };
 
 #define ACTION_CANDIDATES_MAX 10 /* the ranking kept for the report */
@@ -63,16 +80,20 @@ struct action_report {
         struct victim supervisor; /* (no pidfd kept) */
         unsigned family_size;     /* workers killed with it */
         char sequence[256];       /* "123 (nginx) then 124 125 ..." */
+        struct reclaim_result reclaim;
         char outcome[160];
 };
 
-#define ACTION_PENDING 1 /* signalled, not seen gone yet (see struct actuator) */
+#define ACTION_PENDING 1   /* signalled, not seen gone yet (see struct actuator) */
+#define ACTION_RECLAIMED 2 /* reclaim_first was enough: nothing killed or stopped */
 
 struct actuator {
         const char *name; /* "real" | "dry-run" */
         /* Returns 0 when the action was carried out (or logged), and
          * every process it killed is gone; ACTION_PENDING when it was
-         * carried out but one had not exited within kill_timeout; -errno. */
+         * carried out but one had not exited within kill_timeout;
+         * ACTION_RECLAIMED when reclaim_first brought the cgroup back under
+         * its thresholds and the action was not needed; -errno. */
         int (*execute)(const struct action_ctx *ctx, const struct decision *d);
 };
 

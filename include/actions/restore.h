@@ -1,11 +1,13 @@
 /* What oomguard changed in cgroup files for the opt-in modes (v2
- * memory.high tripwire, v1 oom_kill_disable), so that it can be put back:
+ * memory.high tripwire, v1 oom_kill_disable) and for a v1 reclaim's limit
+ * step (memory.limit_in_bytes, listed only while stepped down; see
+ * actions/reclaim.h), so that it can be put back:
  * when a cgroup stops being watched, on reload, at a clean stop, and after
  * a crash (the guardian process, `oomguard --restore`, the next start).
  *
  * The state file has one line per change, written before the change:
  *     KEY ORIGINAL OURS PATH
- * KEY: memory.high | oom_kill_disable; ORIGINAL, OURS: the value before
+ * KEY: memory.high | oom_kill_disable | memory.limit_in_bytes; ORIGINAL, OURS: the value before
  * and after oomguard's write ("max" or digits); PATH: the cgroup file
  * (absolute, to the end of the line). Lines starting with '#' are
  * comments. A change is put back only while the file still holds OURS:
@@ -16,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum restore_key { RESTORE_MEMORY_HIGH, RESTORE_OOM_KILL_DISABLE };
+enum restore_key { RESTORE_MEMORY_HIGH, RESTORE_OOM_KILL_DISABLE, RESTORE_MEMORY_LIMIT };
 
 #define RESTORE_VALUE_MAX 24 /* "max" or a u64 in decimal */
 #define RESTORE_LINE_MAX (4096 + 80)

@@ -13,7 +13,8 @@
 #include "snapshot/snapshot.h"
 
 /* What came of one run of an actuator, derived from its return value:
- * 0 done (every victim gone), ACTION_PENDING pending, -ESRCH no-victim,
+ * 0 done (every victim gone), ACTION_PENDING pending, ACTION_RECLAIMED
+ * reclaimed (reclaim_first brought the cgroup back: no kill), -ESRCH no-victim,
  * another -errno failed; a dry run (or --dry-run) is dry-run whatever it
  * returned. A warn rule's run is done. */
 enum metrics_outcome {
@@ -22,6 +23,7 @@ enum metrics_outcome {
         METRICS_NO_VICTIM,
         METRICS_FAILED,
         METRICS_DRY_RUN,
+        METRICS_RECLAIMED,
         _METRICS_OUTCOME_MAX
 };
 const char *metrics_outcome_to_string(enum metrics_outcome o);

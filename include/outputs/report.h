@@ -33,7 +33,7 @@
 #define REPORT_VERSION 1       /* the file's "version": raised when a field changes meaning */
 /* The JSON text of any report fits in this many bytes (a unit test fills
  * every field to its size with bytes that escape to 6 characters). */
-#define REPORT_JSON_MAX (128 * 1024) /* the largest is 97,679 bytes */
+#define REPORT_JSON_MAX (128 * 1024) /* the largest is 98,606 bytes */
 /* report_gather()'s scratch: 16 KiB to read files, then 12 bytes a
  * process of the scope (pid, ppid, process group) for the tree; with
  * this size the tree sees 9,557 processes (the top and counts see all). */
@@ -115,6 +115,16 @@ struct report_kernel {
         uint64_t kmsg_usec; /* the record's timestamp, since boot */
 };
 
+/* A reclaim: action = reclaim, or reclaim_first before the action. */
+struct report_reclaim {
+        bool has;
+        bool escalated;           /* still over the thresholds: the action ran */
+        uint64_t reclaimed_bytes; /* usage before minus after */
+        uint64_t asked_bytes;     /* what the plan asked for */
+        uint64_t v1_limit;        /* the v1 limit step; 0: v2 memory.reclaim */
+        uint64_t ns;              /* the write to the re-read */
+};
+
 struct report {
         enum report_kind kind;
         char id[REPORT_ID_MAX]; /* unique, sorts by time: "20261201T102233.123Z-4711-7" */
@@ -140,6 +150,7 @@ struct report {
         size_t n_tree;
         bool has_freed;
         int64_t freed_bytes; /* the scope's usage before minus after (may be < 0) */
+        struct report_reclaim reclaim;
         struct report_kernel kernel;
         /* report_gather(): */
         char hostname[65];

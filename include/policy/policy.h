@@ -76,6 +76,10 @@ struct rule {
         struct alarm_rule alarms;
         /* leak_warn_within / leak_window (policy/leak_warn.h) */
         struct leak_rule leak;
+        /* Before kill, kill-cgroup or stop: a cgroup whose usage is mostly
+         * reclaimable file cache is reclaimed first, and the action runs
+         * only when it is still over its thresholds (policy/reclaim_plan.h). */
+        bool reclaim_first;
         /* Added to [daemon]'s lists for the victims this rule chooses. */
         struct matcher_list prefer, avoid, protect;
         int line; /* line of the section header */

@@ -28,7 +28,8 @@ enum cgroup_version { CGROUP_V1 = 1, CGROUP_V2 = 2 };
 
 struct memcg_stat {
         uint64_t anon, file, active_file, inactive_file, shmem;
-        uint64_t mapped; /* file pages mapped by its processes (v1 mapped_file, v2 file_mapped) */
+        uint64_t mapped;           /* file pages mapped by its processes (v1 mapped_file, v2 file_mapped) */
+        uint64_t dirty, writeback; /* file pages not yet written back (v1 dirty, v2 file_dirty, ...) */
         uint64_t pgfault, pgmajfault;
 };
 

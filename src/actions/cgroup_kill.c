@@ -1,4 +1,4 @@
-/* kill-cgroup and reclaim. */
+/* kill-cgroup (reclaim is reclaim.c). */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -146,41 +146,4 @@ int cgroup_kill(const struct action_ctx *ctx, const struct decision *d, struct a
                  : s.froze                                ? ", frozen first"
                                                           : "");
         return r;
-}
-
-/* How much to give back: down to 5 points below the rule's usage level,
- * or a tenth of the usage when the rule has no usage level. */
-static uint64_t reclaim_amount(const struct decision *d) {
-        const struct cgroup_view *cg = d->cgroup;
-        const struct size_or_pct *u = &d->rule->th.usage_above;
-        uint64_t target = cg->stats.usage - cg->stats.usage / 10;
-        if (u->kind == SIZE_PERCENT && cg->stats.limit != BYTES_UNLIMITED)
-                target = (uint64_t)((u->percent > 5 ? u->percent - 5 : 0) / 100.0 * (double)cg->stats.limit);
-        else if (u->kind == SIZE_BYTES)
-                target = u->bytes - u->bytes / 20;
-        return cg->stats.usage > target ? cg->stats.usage - target : 0;
-}
-
-int cgroup_reclaim(const struct action_ctx *ctx, const struct decision *d, struct action_report *rep) {
-        char dir[4096], path[4200], value[32];
-        if (!action_cgroup_dir(ctx, d, dir, sizeof(dir))) {
-                snprintf(rep->outcome, sizeof(rep->outcome), "reclaim needs a cgroup rule");
-                return -EINVAL;
-        }
-        int r;
-        if (ctx->mounts->memory_version == CGROUP_V2) {
-                snprintf(path, sizeof(path), "%s/memory.reclaim", dir);
-                snprintf(value, sizeof(value), "%llu", (unsigned long long)reclaim_amount(d));
-                r = write_file_at("/", path, value); /* -EAGAIN: less than asked */
-        } else {
-                /* v1 has no partial reclaim: force_empty drops every
-                 * reclaimable page of the cgroup (its cache, chiefly). */
-                snprintf(path, sizeof(path), "%s/memory.force_empty", dir);
-                r = write_file_at("/", path, "0");
-        }
-        snprintf(rep->outcome, sizeof(rep->outcome), "%s",
-                 r == 0         ? "reclaimed"
-                 : r == -EAGAIN ? "reclaimed less than asked"
-                                : strerror(-r));
-        return r == -EAGAIN ? 0 : r;
 }

@@ -4,6 +4,7 @@
 
 #include "actions/actuator.h"
 #include "actions/report_capture.h"
+#include "reclaim.h"
 
 static int dry_run_execute(const struct action_ctx *ctx, const struct decision *d) {
         struct action_report rep = { 0 };
@@ -15,6 +16,9 @@ static int dry_run_execute(const struct action_ctx *ctx, const struct decision *
                          "not acted on (dry run): would kill its supervisor "
                          "%d first, then its workers",
                          (int)rep.supervisor.pid);
+        if (reclaim_first_wanted(d))
+                snprintf(rep.outcome, sizeof(rep.outcome),
+                         "not acted on (dry run): mostly reclaimable cache: would reclaim it first");
         action_capture_before(ctx, d, &rep);
         action_log_event(ctx, "dry-run", d, &rep);
         if (ctx->report)

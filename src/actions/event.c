@@ -118,6 +118,16 @@ void action_log_event(const struct action_ctx *ctx, const char *actuator, const 
                 if (rep->sequence[0])
                         add(&e, "OOMGUARD_SEQUENCE", rep->sequence);
         }
+        char freed[24], ms[24];
+        const struct reclaim_result *rc = &rep->reclaim;
+        if (rc->tried) { /* reclaim, or reclaim_first before the action */
+                uint64_t b = rc->usage_before > rc->usage_after ? rc->usage_before - rc->usage_after : 0;
+                snprintf(freed, sizeof(freed), "%llu", (unsigned long long)b);
+                snprintf(ms, sizeof(ms), "%.1f", (double)rc->ns / 1e6);
+                add(&e, "OOMGUARD_RECLAIMED_BYTES", freed);
+                add(&e, "OOMGUARD_RECLAIM_MS", ms);
+                add(&e, "OOMGUARD_ESCALATED", rc->escalated ? "yes" : "no");
+        }
         add(&e, "OOMGUARD_OUTCOME", rep->outcome);
         bool dry = actuator[0] == 'd';
         char victim[COMM_MAX + 32] = "";

@@ -22,6 +22,8 @@ static const struct rule *rule_of(const struct optin_ctx *c, const struct watche
 /* Whether entry e is still wanted: a watched cgroup owns its file and
  * its rule still has the mode. */
 static bool wanted(const struct optin_ctx *c, const struct restore_entry *e) {
+        if (e->key == RESTORE_MEMORY_LIMIT)
+                return false; /* a reclaim's step that failed to go back: now */
         const char *name = e->key == RESTORE_MEMORY_HIGH ? "memory.high" : "memory.oom_control";
         for (size_t i = 0; i < c->cgroups->n; i++) {
                 const struct watched_cgroup *w = &c->cgroups->items[i];
@@ -70,6 +72,11 @@ bool optin_tick(struct optin_state *s, const struct optin_ctx *c, int woken, uin
                         tripwire_woke = true;
                 if (r->oom_handler && w->files.version == CGROUP_V1)
                         optin_oom_tick(s, c, i, now);
+                /* A v1 reclaim steps the limit down (actions/reclaim.h): the
+                 * guardian forked now, not on the way to a kill. */
+                if ((r->reclaim_first || r->action == ACTION_RECLAIM) && w->files.version == CGROUP_V1 &&
+                    !s->guardian.pid)
+                        (void)guardian_ensure(&s->guardian, s->restore_file, s->owner_fd);
         }
         return tripwire_woke;
 }

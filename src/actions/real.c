@@ -1,5 +1,6 @@
 /* The real actuator: signal the chosen process (kill, stop), empty a
- * cgroup (kill-cgroup, see cgroup_kill.c), or log (warn). */
+ * cgroup (kill-cgroup, see cgroup_kill.c), reclaim (reclaim.c; also
+ * first, for a rule with reclaim_first), or log (warn). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include "actions/actuator.h"
 #include "actions/report_capture.h"
 #include "cgroup_kill.h"
+#include "reclaim.h"
 
 static int kill_victim(const struct action_ctx *ctx, struct action_report *rep) {
         const struct daemon_settings *s = ctx->settings;
@@ -53,30 +55,48 @@ static int act_on_victim(const struct action_ctx *ctx, const struct decision *d,
         return r;
 }
 
-static int real_execute(const struct action_ctx *ctx, const struct decision *d) {
-        struct action_report rep = { 0 };
+/* reclaim_first escalated: the action's outcome after what was tried. */
+static void note_escalation(struct action_report *rep) {
+        char what[128], then[sizeof(rep->outcome)];
+        if (!rep->reclaim.tried)
+                return;
+        reclaim_describe(&rep->reclaim, what, sizeof(what));
+        snprintf(then, sizeof(then), "%s", rep->outcome);
+        if (snprintf(rep->outcome, sizeof(rep->outcome), "%s, still over its thresholds: %s", what, then) >=
+            (int)sizeof(rep->outcome))
+                return; /* cut: the fields carry the numbers */
+}
+
+static int act(const struct action_ctx *ctx, const struct decision *d, struct action_report *rep) {
         int r = 0;
-        if (d->action != ACTION_KILL && d->action != ACTION_STOP)
-                action_capture_before(ctx, d, &rep); /* kill-cgroup, reclaim, warn: the tasks before */
         switch (d->action) {
         case ACTION_WARN:
-                snprintf(rep.outcome, sizeof(rep.outcome), "warned");
+                snprintf(rep->outcome, sizeof(rep->outcome), "warned");
                 break;
         case ACTION_KILL:
         case ACTION_STOP:
-                r = act_on_victim(ctx, d, &rep);
+                r = act_on_victim(ctx, d, rep);
                 break;
         case ACTION_KILL_CGROUP:
-                r = cgroup_kill(ctx, d, &rep);
+                r = cgroup_kill(ctx, d, rep);
                 if (r == -EBUSY)
                         r = ACTION_PENDING; /* signalled, the cgroup not empty yet */
                 break;
         case ACTION_RECLAIM:
-                r = cgroup_reclaim(ctx, d, &rep);
-                break;
+                return cgroup_reclaim(ctx, d, rep);
         default:
-                r = -EINVAL;
+                return -EINVAL;
         }
+        note_escalation(rep);
+        return r;
+}
+
+static int real_execute(const struct action_ctx *ctx, const struct decision *d) {
+        struct action_report rep = { 0 };
+        bool reclaimed = reclaim_first(ctx, d, &rep); /* cache-heavy and back under: no action */
+        if (reclaimed || (d->action != ACTION_KILL && d->action != ACTION_STOP))
+                action_capture_before(ctx, d, &rep); /* kill-cgroup, reclaim, warn: the tasks before */
+        int r = reclaimed ? ACTION_RECLAIMED : act(ctx, d, &rep);
         action_log_event(ctx, "real", d, &rep);
         if (ctx->report)
                 action_report_fill(ctx, "real", d, &rep, ctx->report);

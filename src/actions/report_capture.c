@@ -72,6 +72,16 @@ void action_report_fill(const struct action_ctx *ctx, const char *actuator, cons
         for (size_t i = 0; i < rep->n_candidates && i < REPORT_CANDIDATES_MAX; i++)
                 describe_candidate(&rep->candidates[i], i == 0 && rep->has_victim, &out->candidates[i]);
         out->n_candidates = rep->n_candidates < REPORT_CANDIDATES_MAX ? rep->n_candidates : REPORT_CANDIDATES_MAX;
+        const struct reclaim_result *rc = &rep->reclaim;
+        if (rc->tried)
+                out->reclaim = (struct report_reclaim){ .has = true,
+                                                        .escalated = rc->escalated,
+                                                        .reclaimed_bytes = rc->usage_before > rc->usage_after
+                                                                                   ? rc->usage_before - rc->usage_after
+                                                                                   : 0,
+                                                        .asked_bytes = rc->asked_bytes,
+                                                        .v1_limit = rc->v1_limit,
+                                                        .ns = rc->ns };
         if (rep->has_tasks) {
                 out->has_tasks = true;
                 out->tasks = rep->tasks;

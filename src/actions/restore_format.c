@@ -11,6 +11,7 @@
 static const char *const key_names[] = {
         [RESTORE_MEMORY_HIGH] = "memory.high",
         [RESTORE_OOM_KILL_DISABLE] = "oom_kill_disable",
+        [RESTORE_MEMORY_LIMIT] = "memory.limit_in_bytes",
 };
 
 const char *restore_key_to_string(enum restore_key k) {

@@ -34,7 +34,8 @@ void context_action(struct guard *g, const char *wakeup, struct action_ctx *ret)
                                     .n_supervisors = g->policy.n_supervisors,
                                     .restarted = victim_parent_restarted,
                                     .killed = victim_killed,
-                                    .restarted_ud = g };
+                                    .restarted_ud = g,
+                                    .undo = &g->optin };
 }
 
 struct optin_ctx context_optin(struct guard *g) {

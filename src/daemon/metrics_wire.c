@@ -73,6 +73,8 @@ static enum metrics_outcome outcome_of(const struct decision *d, int r, bool dry
                 return METRICS_DRY_RUN;
         if (r == ACTION_PENDING)
                 return METRICS_PENDING;
+        if (r == ACTION_RECLAIMED)
+                return METRICS_RECLAIMED;
         if (r >= 0)
                 return METRICS_DONE;
         return r == -ESRCH ? METRICS_NO_VICTIM : METRICS_FAILED;

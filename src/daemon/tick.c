@@ -65,7 +65,7 @@ static int execute(struct guard *g, const struct decision *d, struct firing *f, 
          * not a kill); post_kill_delay counts from the end of the wait. */
         uint64_t end = now_ns();
         if (acts_for_real(g, d)) {
-                if (r >= 0)
+                if (r >= 0 && r != ACTION_RECLAIMED) /* a reclaim alone is no kill */
                         pacing_record(&g->pacing, end);
                 pacing_target_acted(f, &g->policy.daemon, end, r == ACTION_PENDING);
         }

@@ -14,7 +14,7 @@ const double metrics_tick_bounds[METRICS_TICK_BUCKETS] = { 0.0001, 0.00025, 0.00
 const char *metrics_outcome_to_string(enum metrics_outcome o) {
         static const char *const names[_METRICS_OUTCOME_MAX] = {
                 [METRICS_DONE] = "done",     [METRICS_PENDING] = "pending", [METRICS_NO_VICTIM] = "no-victim",
-                [METRICS_FAILED] = "failed", [METRICS_DRY_RUN] = "dry-run",
+                [METRICS_FAILED] = "failed", [METRICS_DRY_RUN] = "dry-run", [METRICS_RECLAIMED] = "reclaimed",
         };
         return (unsigned)o < _METRICS_OUTCOME_MAX ? names[o] : "unknown";
 }

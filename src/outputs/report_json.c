@@ -290,6 +290,22 @@ static void kernel(struct json_buf *b, const struct report_kernel *k) {
         end(b, '}');
 }
 
+static void reclaim(struct json_buf *b, const struct report_reclaim *rc) {
+        if (!rc->has)
+                return;
+        key(b, "reclaim");
+        json_buf_raw(b, "{");
+        u64(b, "reclaimed_bytes", rc->reclaimed_bytes);
+        u64(b, "asked_bytes", rc->asked_bytes);
+        if (rc->v1_limit)
+                u64(b, "v1_limit_bytes", rc->v1_limit);
+        else
+                json_buf_raw(b, "\"v1_limit_bytes\":null,");
+        dbl(b, "ms", (double)rc->ns / 1e6, true);
+        boolean(b, "escalated", rc->escalated);
+        end(b, '}');
+}
+
 static void head(struct json_buf *b, const struct report *r) {
         char t[40];
         json_buf_raw(b, "{");
@@ -326,6 +342,7 @@ int report_json(const struct report *r, char *buf, size_t size) {
                 i64(&b, "freed_bytes", r->freed_bytes);
         else
                 json_buf_raw(&b, "\"freed_bytes\":null,");
+        reclaim(&b, &r->reclaim);
         dbl(&b, "gather_ms", (double)r->gather_ns / 1e6, true);
         if (r->kind == REPORT_KERNEL_OOM_KILL)
                 kernel(&b, &r->kernel);

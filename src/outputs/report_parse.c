@@ -250,6 +250,19 @@ static void read_kernel(const struct rd *p, int root, struct report_kernel *k) {
         k->kmsg_usec = get_u64(p, o, "kmsg_usec", 0);
 }
 
+static void read_reclaim(const struct rd *p, int root, struct report_reclaim *rc) {
+        int o = at(p, root, "reclaim");
+        if (!present(p, o))
+                return;
+        rc->has = true;
+        rc->reclaimed_bytes = get_u64(p, o, "reclaimed_bytes", 0);
+        rc->asked_bytes = get_u64(p, o, "asked_bytes", 0);
+        rc->v1_limit = get_u64(p, o, "v1_limit_bytes", 0);
+        double ms = get_dbl(p, o, "ms", 0, NULL);
+        rc->ns = ms > 0 && ms < 1.8e13 ? (uint64_t)llround(ms * 1e6) : ms > 0 ? UINT64_MAX : 0;
+        rc->escalated = get_bool(p, o, "escalated");
+}
+
 static bool read_head(const struct rd *p, struct report *r) {
         char kind[32];
         get_str(p, 0, "kind", kind, sizeof(kind));
@@ -295,6 +308,7 @@ int report_parse(const char *text, size_t len, struct json_token *tokens, size_t
         r->tree_cut = get_bool(&p, 0, "tree_cut");
         r->has_freed = present(&p, at(&p, 0, "freed_bytes"));
         r->freed_bytes = get_i64(&p, 0, "freed_bytes", 0);
+        read_reclaim(&p, 0, &r->reclaim);
         double ms = get_dbl(&p, 0, "gather_ms", 0, NULL);
         r->gather_ns = ms > 0 && ms < 1.8e13 ? (uint64_t)llround(ms * 1e6) : ms > 0 ? UINT64_MAX : 0;
         if (r->kind == REPORT_KERNEL_OOM_KILL)

@@ -80,6 +80,14 @@ static void print_head(const struct report *r, const char *file, FILE *out) {
                 fprintf(out, "  freed     %s (%s)\n", signed_bytes(t, sizeof(t), r->freed_bytes),
                         r->cgroup.has ? "the cgroup's usage at the decision minus after the action"
                                       : "MemAvailable after the action minus at the decision");
+        const struct report_reclaim *rc = &r->reclaim;
+        char b[32];
+        if (rc->has)
+                fprintf(out, "  reclaimed %s of %s asked in %.1f ms (%s%s), %s\n",
+                        format_bytes(a, sizeof(a), rc->reclaimed_bytes), format_bytes(b, sizeof(b), rc->asked_bytes),
+                        (double)rc->ns / 1e6, rc->v1_limit ? "limit stepped to " : "memory.reclaim",
+                        rc->v1_limit ? format_bytes(t, sizeof(t), rc->v1_limit) : "",
+                        rc->escalated ? "still over its thresholds: escalated" : "under its thresholds: no action");
 }
 
 static void print_victim(const struct report *r, FILE *out) {

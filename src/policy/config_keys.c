@@ -64,6 +64,7 @@ const struct config_key config_keys[] = {
         RULE("leak_warn_within", GLOBAL | CGROUP, CONFIG_DURATION, leak.warn_within_ns,
              CONFIG_F_NONZERO | CONFIG_F_ZERO_UNSET),
         RULE("leak_window", GLOBAL | CGROUP, CONFIG_DURATION, leak.window_ns, CONFIG_F_TREND_WINDOW),
+        RULE("reclaim_first", CGROUP, CONFIG_BOOL, reclaim_first, 0),
         RULE("protect", GLOBAL | CGROUP, CONFIG_MATCHERS, protect, 0),
         RULE("prefer", GLOBAL | CGROUP, CONFIG_MATCHERS, prefer, 0),
         RULE("avoid", GLOBAL | CGROUP, CONFIG_MATCHERS, avoid, 0),

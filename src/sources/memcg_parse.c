@@ -14,7 +14,7 @@ uint64_t memcg_v1_normalize_limit(uint64_t raw) {
  * cgroup's own pages. Prefer total_*, fall back to local. */
 int parse_memcg_v1_stat(const char *buf, size_t len, struct memcg_stat *ret) {
         struct memcg_stat loc = { 0 }, tot = { 0 };
-        bool s[16] = { 0 };
+        bool s[20] = { 0 };
         const struct kv_field fields[] = {
                 { "cache", &loc.file, &s[0] },
                 { "total_cache", &tot.file, &s[1] },
@@ -32,6 +32,10 @@ int parse_memcg_v1_stat(const char *buf, size_t len, struct memcg_stat *ret) {
                 { "total_pgmajfault", &tot.pgmajfault, &s[13] },
                 { "mapped_file", &loc.mapped, &s[14] },
                 { "total_mapped_file", &tot.mapped, &s[15] },
+                { "dirty", &loc.dirty, &s[16] },
+                { "total_dirty", &tot.dirty, &s[17] },
+                { "writeback", &loc.writeback, &s[18] },
+                { "total_writeback", &tot.writeback, &s[19] },
         };
         int r = parse_kv(buf, len, fields, ELEMENTSOF(fields));
         if (r < 0)
@@ -47,6 +51,8 @@ int parse_memcg_v1_stat(const char *buf, size_t len, struct memcg_stat *ret) {
                 .pgfault = s[11] ? tot.pgfault : loc.pgfault,
                 .pgmajfault = s[13] ? tot.pgmajfault : loc.pgmajfault,
                 .mapped = s[15] ? tot.mapped : loc.mapped,
+                .dirty = s[17] ? tot.dirty : loc.dirty,
+                .writeback = s[19] ? tot.writeback : loc.writeback,
         };
         *ret = m;
         return 0;
@@ -65,6 +71,8 @@ int parse_memcg_v2_stat(const char *buf, size_t len, struct memcg_stat *ret) {
                 { "pgfault", &m.pgfault, NULL },
                 { "pgmajfault", &m.pgmajfault, NULL },
                 { "file_mapped", &m.mapped, NULL },
+                { "file_dirty", &m.dirty, NULL },
+                { "file_writeback", &m.writeback, NULL },
         };
         int r = parse_kv(buf, len, fields, ELEMENTSOF(fields));
         if (r < 0)

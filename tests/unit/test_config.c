@@ -1262,6 +1262,7 @@ static void test_print_format(void **state) {
                             "oom_handler = no\n"
                             "# leak_warn_within = (unset)\n"
                             "leak_window = 1h\n"
+                            "reclaim_first = no\n"
                             "# protect = (unset)\n"
                             "prefer = cmdline:worker\n"
                             "# avoid = (unset)\n"

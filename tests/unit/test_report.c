@@ -93,6 +93,28 @@ static void test_json_roundtrip(void **state) {
         assert_int_equal(rb.kind, REPORT_KERNEL_OOM_KILL);
         assert_int_equal(rb.kernel.anon_rss_kb, 1024);
         assert_int_equal(rb.freed_bytes, -4096);
+        /* reclaim_first: a v1 step, escalated; and v2 memory.reclaim, not */
+        fixture_report(&ra, T0);
+        ra.reclaim = (struct report_reclaim){ .has = true,
+                                              .escalated = true,
+                                              .reclaimed_bytes = 133693440,
+                                              .asked_bytes = 150000000,
+                                              .v1_limit = 122880000,
+                                              .ns = 5210000 };
+        roundtrip(&ra);
+        assert_non_null(strstr(buf,
+                               "\"reclaim\":{\"reclaimed_bytes\":133693440,\"asked_bytes\":150000000,"
+                               "\"v1_limit_bytes\":122880000,\"ms\":5.21,\"escalated\":true}"));
+        assert_true(rb.reclaim.has && rb.reclaim.escalated);
+        assert_int_equal(rb.reclaim.ns, 5210000);
+        ra.reclaim.v1_limit = 0;
+        ra.reclaim.escalated = false;
+        roundtrip(&ra);
+        assert_non_null(strstr(buf, "\"v1_limit_bytes\":null,\"ms\":5.21,\"escalated\":false}"));
+        assert_int_equal(rb.reclaim.v1_limit, 0);
+        fixture_report(&ra, T0); /* no reclaim: no key */
+        report_json(&ra, buf, sizeof(buf));
+        assert_null(strstr(buf, "\"reclaim\""));
 }
 
 /* The shape of the contract (oomguard(8), REPORTS), looked up the way a
@@ -256,6 +278,11 @@ static void test_json_worst_case(void **state) {
                 fill(r->candidates[i].why, sizeof(r->candidates[i].why));
         }
         r->n_candidates = REPORT_CANDIDATES_MAX;
+        r->reclaim = (struct report_reclaim){ .has = true,
+                                              .reclaimed_bytes = UINT64_MAX,
+                                              .asked_bytes = UINT64_MAX,
+                                              .v1_limit = UINT64_MAX,
+                                              .ns = UINT64_MAX };
         r->has_freed = true;
         r->freed_bytes = INT64_MIN;
         r->gather_ns = UINT64_MAX;
