@@ -68,6 +68,7 @@ struct rule {
 
 #define REPORT_DIR_MAX 1024 /* report_dir, with its NUL */
 #define REPORT_DIR_DEFAULT "/var/lib/oomguard/reports"
+#define METRICS_LISTEN_MAX 64 /* "[IPv6]:PORT" with its NUL */
 
 struct daemon_settings {
         uint64_t interval_ns;        /* fallback poll period */
@@ -84,6 +85,10 @@ struct daemon_settings {
         char report_dir[REPORT_DIR_MAX];   /* "" = no reports */
         unsigned report_max_files;         /* >= 1 */
         uint64_t report_max_bytes;         /* > 0 */
+        /* The Prometheus text file ("" = none), and the ADDR:PORT it is
+         * served at over HTTP (outputs/metrics_server.h; "" = off). */
+        char metrics_file[REPORT_DIR_MAX];
+        char metrics_listen[METRICS_LISTEN_MAX];
 };
 
 /* What to do with a supervisor that restarts killed children too often. */

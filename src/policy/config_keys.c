@@ -40,6 +40,8 @@ const struct config_key config_keys[] = {
         DAEMON("report_dir", CONFIG_DIR, report_dir, CONFIG_F_EMPTY_OK),
         DAEMON("report_max_files", CONFIG_UINT, report_max_files, CONFIG_F_NONZERO),
         DAEMON("report_max_bytes", CONFIG_SIZE, report_max_bytes, CONFIG_F_NONZERO),
+        DAEMON("metrics_file", CONFIG_DIR, metrics_file, CONFIG_F_EMPTY_OK),
+        DAEMON("metrics_listen", CONFIG_LISTEN, metrics_listen, 0),
         RULE("path", CGROUP, CONFIG_PATH, path_glob, 0),
         RULE("mem_available_below", GLOBAL, CONFIG_SIZE_PCT, th.mem_available_below, 0),
         RULE("swap_free_below", GLOBAL, CONFIG_SIZE_PCT, th.swap_free_below, 0),
@@ -138,6 +140,8 @@ bool config_value_is_set(const struct config_key *k, const void *base) {
                 return false; /* merged into match lines */
         case CONFIG_OOM_ADJ:
                 return *CONFIG_AT(int, base, k) != ADJUST_UNSET;
+        case CONFIG_LISTEN:
+                return *CONFIG_AT(char, base, k) != '\0';
         default:
                 return true; /* bools, numbers, actions always have a value */
         }

@@ -1220,6 +1220,8 @@ static void test_print_format(void **state) {
                             "report_dir = /var/lib/oomguard/reports\n"
                             "report_max_files = 1000\n"
                             "report_max_bytes = 64M\n"
+                            "metrics_file =\n"
+                            "# metrics_listen = (unset)\n"
                             "\n[global]\n"
                             "mem_available_below = 1536M\n"
                             "# swap_free_below = (unset)\n"
