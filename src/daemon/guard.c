@@ -54,6 +54,7 @@ static void guard_clear(struct guard *g) {
                              .reports = { .kmsg = { .fd = -1 } } };
         optin_state_init(&g->optin, NULL);
         hook_runner_init(&g->reports.hooks);
+        metrics_server_init(&g->metrics_server);
 }
 
 /* Every step that can fail is undone by guard_free, which takes a guard
@@ -111,6 +112,7 @@ void guard_arm(struct guard *g) {
         g->armed = true;
         announce_optin(g);
         reports_setup(g);
+        (void)metrics_server_start(&g->metrics_server, g->policy.daemon.metrics_listen, g->policy.daemon.metrics_file);
         warm_up_kill_path(g);
 }
 
@@ -139,6 +141,8 @@ int guard_set_policy(struct guard *g, struct policy *policy) {
         if (g->armed) {
                 announce_optin(g);
                 reports_reload(g);
+                (void)metrics_server_reload(&g->metrics_server, g->policy.daemon.metrics_listen,
+                                            g->policy.daemon.metrics_file);
                 wakeups_arm_machine(g);
                 proc_events_close(g);
                 proc_events_open(g);
@@ -150,6 +154,7 @@ void guard_free(struct guard *g) {
         restore_all(g, "stopping");
         optin_state_free(&g->optin);
         reports_free(g);
+        metrics_server_stop(&g->metrics_server);
         cgroup_set_free(&g->cgroups);
         wakeups_free(&g->wake);
         proc_events_close(g);
