@@ -13,7 +13,8 @@
  * for each request: the guard replaces it by rename, so an open sees one
  * whole file); 404 for another path, 405 for another method, 503 while
  * the file cannot be read. At most CONNECTIONS_MAX connections, each
- * closed after TIMEOUT_S idle seconds (a slow client holds no more).
+ * closed after TIMEOUT_S idle seconds (a slow client holds no more); at
+ * nice NICE, below the guard.
  * It exits on SIGTERM, and when the guard (--parent) is gone. */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -36,6 +38,7 @@
 #define CONNECTIONS_MAX 32 /* at once; more wait in the listen queue */
 #define TIMEOUT_S 5        /* an idle connection is closed after this */
 #define CONTENT_TYPE "text/plain; version=0.0.4"
+#define NICE 10 /* below the guard: a scraper storm must not take its CPU */
 
 struct options {
         const char *listen, *file, *user;
@@ -96,13 +99,15 @@ static int bind_listen(const struct listen_addr *a) {
 
 /* The guard runs with oom_score_adj -1000, which a child inherits: this
  * process is an ordinary one (root may raise its own; as another user
- * the write fails and nothing changes). */
-static void drop_oom_protection(void) {
+ * the write fails and nothing changes). And it yields the CPU to the
+ * guard: under a storm of scrapes the guard's tick must not wait. */
+static void drop_protection(void) {
         int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
         if (fd >= 0) {
                 (void)!write(fd, "0", 1);
                 close(fd);
         }
+        (void)setpriority(PRIO_PROCESS, 0, NICE);
 }
 
 /* Started as root: become user, for good. Otherwise already unprivileged. */
@@ -236,7 +241,7 @@ int main(int argc, char **argv) {
                 fprintf(stderr, "oomguard-metrics-httpd: cannot listen on %s: %s\n", o.listen, strerror(-fd));
                 return 1;
         }
-        drop_oom_protection();
+        drop_protection();
         if (drop_privileges(o.user) < 0)
                 return 1;
         if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) < 0 || parent_gone(&o))
