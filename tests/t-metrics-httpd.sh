@@ -38,7 +38,7 @@ cleanup() {
 }
 trap cleanup EXIT
 free_port() { $PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-# A metrics file by hand (the writer's format, ~1,000 cgroups: ~100 KiB),
+# A metrics file by hand (the writer's format, 1,000 cgroups: 64 KiB),
 # made the way the guard makes it: written aside, renamed over.
 write_metrics() {
         {
