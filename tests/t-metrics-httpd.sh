@@ -101,6 +101,35 @@ check "metrics httpd: no capabilities (CapEff, CapPrm 0), NoNewPrivs 1" \
 check "metrics httpd: not OOM-protected like the guard (oom_score_adj 0)" [ "$(cat "/proc/$pid/oom_score_adj")" = 0 ]
 check "metrics httpd: below the guard's CPU priority (nice 10)" [ "$(ps -o ni= -p "$pid" | tr -d ' ')" = 10 ]
 
+# 2b. Slow clients (slowloris): 40 connections that send half a request
+# and wait. The server holds at most 32 and closes each after 5 s idle;
+# the 8 beyond the limit wait in the listen queue, are taken then and
+# closed 5 s later; then scrapes are answered again.
+$PY - 127.0.0.1 "$PORT" > "$TMP/slow" 2>&1 <<'EOF'
+import socket, sys, time
+socks = []
+for _ in range(40):
+    s = socket.create_connection((sys.argv[1], int(sys.argv[2])))
+    s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
+    socks.append(s)
+t0 = time.monotonic()
+closed = []  # when the server closed each; one still open at 15 s is not
+for s in socks:
+    s.settimeout(max(0.01, t0 + 15 - time.monotonic()))
+    try:
+        s.recv(1)
+    except socket.timeout:
+        continue
+    except OSError:
+        pass
+    closed.append(time.monotonic() - t0)
+print("closed %d by_7s %d max_s %.1f" % (len(closed), sum(c < 7 for c in closed), max(closed, default=99)))
+EOF
+read -r _ nclosed _ by7 _ slow_max <<<"$(cat "$TMP/slow")"
+check "metrics httpd: 40 slow clients closed by the server, ${by7:-?} within 7 s, the last after ${slow_max:-?} s" \
+        $PY -c "import sys; sys.exit(not ('${nclosed:-0}' == '40' and 32 <= ${by7:-0} < 40 and 9 <= float('${slow_max:-99}') <= 12))"
+check "metrics httpd: after the slow clients, a scrape is answered" [ "$(code "$URL/metrics")" = 200 ]
+
 # 3. Killed: restarted (at most once a second), serving again.
 t0=$(date +%s%N)
 kill -9 "$pid"
