@@ -143,9 +143,11 @@ check "metrics httpd: the restart is logged" logged "$TMP/log" "metrics: restart
 # 4. A reload to another port replaces the process.
 PORT2=$(free_port)
 old=$(server_pid)
-sed -i "s/^metrics_listen = .*/metrics_listen = 127.0.0.1:$PORT2/" "$TMP/conf"
+sed -i "s/^metrics_listen = .*/metrics_listen = 127.0.0.1:$PORT2\nmetrics_user = daemon/" "$TMP/conf"
 kill -HUP "$og"
 check "metrics httpd: a reload to port $PORT2 serves there" wait_for "[ \$(code http://127.0.0.1:$PORT2/metrics) = 200 ]" 5
+check "metrics httpd: as metrics_user = daemon (uid $(id -u daemon))" \
+        grep -qP "^Uid:\t$(id -u daemon)\t" "/proc/$(server_pid)/status"
 check "metrics httpd: and no more on $PORT" sh -c "! kill -0 $old 2>/dev/null && [ \$(curl -s -o /dev/null -w '%{http_code}' $URL/metrics) = 000 ]"
 URL=http://127.0.0.1:$PORT2
 

@@ -25,18 +25,19 @@ struct metrics_server {
         int pidfd;                        /* its pidfd, -1 = none */
         char listen[64];                  /* "ADDR:PORT"; "" = off */
         char file[1024];                  /* the file it serves */
+        char user[33];                    /* the user it serves as (started as root) */
         uint64_t started_ns, next_try_ns; /* CLOCK_MONOTONIC */
         uint64_t restarts;
 };
 
 void metrics_server_init(struct metrics_server *ms);
-/* Starts the HTTP process for listen ("" or NULL: none) serving file.
- * Replaces one already there. Spawns: at start-up, never on the kill
- * path. Returns 0 or -errno (logged). */
-int metrics_server_start(struct metrics_server *ms, const char *listen, const char *file);
-/* After a reload: a changed address or file replaces the process, an
- * address gone stops it, one that appeared starts it; else as ensure. */
-int metrics_server_reload(struct metrics_server *ms, const char *listen, const char *file);
+/* Starts the HTTP process for listen ("" or NULL: none) serving file as
+ * user (NULL: nobody). Replaces one already there. Spawns: at start-up,
+ * never on the kill path. Returns 0 or -errno (logged). */
+int metrics_server_start(struct metrics_server *ms, const char *listen, const char *file, const char *user);
+/* After a reload: a changed address, file or user replaces the process,
+ * an address gone stops it, one that appeared starts it; else as ensure. */
+int metrics_server_reload(struct metrics_server *ms, const char *listen, const char *file, const char *user);
 /* Restarts a process that died: one poll of its pidfd when it lives.
  * Call it once a loop turn, off the kill path. Returns 1 restarted, 0
  * nothing to do (or not yet), -errno. */

@@ -69,6 +69,7 @@ struct rule {
 #define REPORT_DIR_MAX 1024 /* report_dir, with its NUL */
 #define REPORT_DIR_DEFAULT "/var/lib/oomguard/reports"
 #define METRICS_LISTEN_MAX 64 /* "[IPv6]:PORT" with its NUL */
+#define METRICS_USER_MAX 33   /* a user name (32) with its NUL */
 
 struct daemon_settings {
         uint64_t interval_ns;        /* fallback poll period */
@@ -89,6 +90,7 @@ struct daemon_settings {
          * served at over HTTP (outputs/metrics_server.h; "" = off). */
         char metrics_file[REPORT_DIR_MAX];
         char metrics_listen[METRICS_LISTEN_MAX];
+        char metrics_user[METRICS_USER_MAX]; /* the HTTP process's user; never root */
 };
 
 /* What to do with a supervisor that restarts killed children too often. */

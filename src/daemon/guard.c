@@ -112,7 +112,8 @@ void guard_arm(struct guard *g) {
         g->armed = true;
         announce_optin(g);
         reports_setup(g);
-        (void)metrics_server_start(&g->metrics_server, g->policy.daemon.metrics_listen, g->policy.daemon.metrics_file);
+        (void)metrics_server_start(&g->metrics_server, g->policy.daemon.metrics_listen, g->policy.daemon.metrics_file,
+                                   g->policy.daemon.metrics_user);
         warm_up_kill_path(g);
 }
 
@@ -142,7 +143,7 @@ int guard_set_policy(struct guard *g, struct policy *policy) {
                 announce_optin(g);
                 reports_reload(g);
                 (void)metrics_server_reload(&g->metrics_server, g->policy.daemon.metrics_listen,
-                                            g->policy.daemon.metrics_file);
+                                            g->policy.daemon.metrics_file, g->policy.daemon.metrics_user);
                 wakeups_arm_machine(g);
                 proc_events_close(g);
                 proc_events_open(g);

@@ -83,7 +83,8 @@ static int spawn_server(struct metrics_server *ms) {
                 return log_error_errno(-ENOENT, "metrics: %s not found next to oomguard nor in %s", METRICS_HTTPD_NAME,
                                        PKGLIBDIR);
         snprintf(parent, sizeof(parent), "%d", (int)getpid());
-        char *argv[] = { METRICS_HTTPD_NAME, "--listen", ms->listen, "--file", ms->file, "--parent", parent, NULL };
+        char *argv[] = { METRICS_HTTPD_NAME, "--listen", ms->listen, "--file", ms->file,
+                         "--user",           ms->user,   "--parent", parent,   NULL };
         pid_t pid;
         int r = spawn(prog, argv, &pid);
         if (r < 0)
@@ -100,7 +101,7 @@ static int spawn_server(struct metrics_server *ms) {
         return 0;
 }
 
-int metrics_server_start(struct metrics_server *ms, const char *listen, const char *file) {
+int metrics_server_start(struct metrics_server *ms, const char *listen, const char *file, const char *user) {
         if (ms->pid > 0)
                 metrics_server_stop(ms);
         uint64_t restarts = ms->restarts;
@@ -108,17 +109,22 @@ int metrics_server_start(struct metrics_server *ms, const char *listen, const ch
         ms->restarts = restarts;
         if (!listen || !*listen)
                 return 0;
-        if (strlen(listen) >= sizeof(ms->listen) || !file || file[0] != '/' || strlen(file) >= sizeof(ms->file))
+        user = user && *user ? user : "nobody";
+        if (strlen(listen) >= sizeof(ms->listen) || !file || file[0] != '/' || strlen(file) >= sizeof(ms->file) ||
+            strlen(user) >= sizeof(ms->user))
                 return log_error_errno(-EINVAL, "metrics: cannot serve \"%s\" at \"%s\"", file ? file : "", listen);
         snprintf(ms->listen, sizeof(ms->listen), "%s", listen);
         snprintf(ms->file, sizeof(ms->file), "%s", file);
+        snprintf(ms->user, sizeof(ms->user), "%s", user);
         return spawn_server(ms);
 }
 
-int metrics_server_reload(struct metrics_server *ms, const char *listen, const char *file) {
-        if (listen && *listen && file && strcmp(ms->listen, listen) == 0 && strcmp(ms->file, file) == 0)
+int metrics_server_reload(struct metrics_server *ms, const char *listen, const char *file, const char *user) {
+        const char *u = user && *user ? user : "nobody";
+        if (listen && *listen && file && strcmp(ms->listen, listen) == 0 && strcmp(ms->file, file) == 0 &&
+            strcmp(ms->user, u) == 0)
                 return metrics_server_ensure(ms) < 0 ? -EIO : 0;
-        return metrics_server_start(ms, listen, file);
+        return metrics_server_start(ms, listen, file, user);
 }
 
 static void log_exit(pid_t pid, int status) {

@@ -68,6 +68,7 @@ void policy_init_defaults(struct policy *p) {
                         .report_dir = REPORT_DIR_DEFAULT,
                         .report_max_files = 1000,
                         .report_max_bytes = UINT64_C(64) << 20,
+                        .metrics_user = "nobody",
                 },
         };
         /* Not a rule until the loader sees [global], but keep it sane. */

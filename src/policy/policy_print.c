@@ -109,6 +109,7 @@ static void print_value(const struct config_key *k, const void *base, FILE *out)
                 break;
         case CONFIG_DIR:
         case CONFIG_LISTEN:
+        case CONFIG_USER:
                 fputs(CONFIG_AT(char, base, k), out);
                 break;
         case CONFIG_SIZE:

@@ -12,11 +12,11 @@
 static void test_off(void **state) {
         struct metrics_server ms;
         metrics_server_init(&ms);
-        assert_int_equal(metrics_server_start(&ms, "", "/run/m.prom"), 0);
+        assert_int_equal(metrics_server_start(&ms, "", "/run/m.prom", NULL), 0);
         assert_int_equal(ms.pid, 0);
-        assert_int_equal(metrics_server_start(&ms, NULL, NULL), 0);
+        assert_int_equal(metrics_server_start(&ms, NULL, NULL, NULL), 0);
         assert_int_equal(metrics_server_ensure(&ms), 0);
-        assert_int_equal(metrics_server_reload(&ms, "", ""), 0);
+        assert_int_equal(metrics_server_reload(&ms, "", "", ""), 0);
         assert_int_equal(ms.pid, 0);
         metrics_server_stop(&ms);
         metrics_server_stop(&ms); /* twice: still nothing */
@@ -25,8 +25,8 @@ static void test_off(void **state) {
 static void test_bad_file(void **state) {
         struct metrics_server ms;
         metrics_server_init(&ms);
-        assert_int_equal(metrics_server_start(&ms, "127.0.0.1:9101", "relative.prom"), -EINVAL);
-        assert_int_equal(metrics_server_start(&ms, "127.0.0.1:9101", NULL), -EINVAL);
+        assert_int_equal(metrics_server_start(&ms, "127.0.0.1:9101", "relative.prom", NULL), -EINVAL);
+        assert_int_equal(metrics_server_start(&ms, "127.0.0.1:9101", NULL, NULL), -EINVAL);
         assert_int_equal(ms.pid, 0);
 }
 
@@ -37,7 +37,7 @@ static void test_missing_program(void **state) {
                 skip(); /* installed in PKGLIBDIR on this machine */
         struct metrics_server ms;
         metrics_server_init(&ms);
-        assert_int_equal(metrics_server_start(&ms, "127.0.0.1:9101", "/run/m.prom"), -ENOENT);
+        assert_int_equal(metrics_server_start(&ms, "127.0.0.1:9101", "/run/m.prom", "nobody"), -ENOENT);
         assert_int_equal(ms.pid, 0);
         assert_int_equal(metrics_server_ensure(&ms), -EIO); /* tried once more, at once */
         assert_true(ms.next_try_ns >= now_ns() + 9 * NSEC_PER_SEC);
