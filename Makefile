@@ -1,5 +1,5 @@
 # oomguard — cgroup-aware userspace OOM guard.
-#   make              build build/oomguard
+#   make              build build/oomguard and build/oomguard-metrics-httpd
 #   make tests        build the daemon, the unit tests, the test helpers and the benchmarks
 #   make check        run every test, plain (check-plain, build/) and ASan+UBSan (check-san, build-san/)
 #   make run          guard this machine with etc/oomguard.conf in the foreground
@@ -7,7 +7,7 @@
 #   make vmcheck      integration tests in qemu VMs; make vmbench: the guards compared in a VM
 #   make fuzz         the parsers under libFuzzer for FUZZ_SECONDS (build-fuzz/)
 #   make format       clang-format every C file; make format-check: list those it would change
-#   make install      PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc; make uninstall
+#   make install      PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc PKGLIBDIR=$PREFIX/lib/oomguard; make uninstall
 #   make clean        remove the build folders
 # Each target first installs the Debian packages it needs that are missing
 # (as non-root it stops and prints the command to run); make deps: those of make check.
@@ -17,6 +17,7 @@ SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
+PKGLIBDIR  ?= $(PREFIX)/lib/oomguard
 DESTDIR    ?=
 
 CC      ?= cc
@@ -24,10 +25,10 @@ B       ?= build
 PKGS    := libcgroup inih libsystemd
 # Debian packages, by what needs them. Each target first installs the missing
 # ones of the lists it needs (the deps-* targets below, tests/install-deps.sh).
-DEB_BUILD_DEPS      := gcc make pkg-config libcgroup-dev libinih-dev libsystemd-dev
-DEB_RUN_DEPS        := libcgroup2 libinih1 libsystemd0
+DEB_BUILD_DEPS      := gcc make pkg-config libcgroup-dev libinih-dev libsystemd-dev libmicrohttpd-dev
+DEB_RUN_DEPS        := libcgroup2 libinih1 libsystemd0 libmicrohttpd12
 DEB_TEST_BUILD_DEPS := libcmocka-dev
-DEB_TEST_DEPS       := procps util-linux jq nginx strace prometheus python3-prometheus-client
+DEB_TEST_DEPS       := procps util-linux jq nginx strace curl prometheus python3-prometheus-client
 DEB_BENCH_DEPS      := earlyoom
 DEB_VM_DEPS         := qemu-system-x86 linux-image-amd64 busybox-static cpio kmod xz-utils earlyoom
 DEB_FUZZ_DEPS       := clang libclang-rt-dev
@@ -37,23 +38,29 @@ DEB_FORMAT_DEPS     := clang-format
 # check has installed the -dev packages, not when make reads this file.
 PKG_CFLAGS  = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $$(PKGS) 2>/dev/null))$(PKG_CFLAGS)
 PKG_LIBS    = $(eval PKG_LIBS := $$(shell pkg-config --libs $$(PKGS) 2>/dev/null || echo -lcgroup -linih -lsystemd))$(PKG_LIBS)
+# libmicrohttpd: the metrics HTTP process only (src/httpd/), never the guard.
+MHD_CFLAGS  = $(eval MHD_CFLAGS := $$(shell pkg-config --cflags libmicrohttpd 2>/dev/null))$(MHD_CFLAGS)
+MHD_LIBS    = $(eval MHD_LIBS := $$(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd))$(MHD_LIBS)
 CMOCKA_LIBS = $(eval CMOCKA_LIBS := $$(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka))$(CMOCKA_LIBS)
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
            -Wstrict-prototypes -Wvla -Wpointer-arith -Wundef -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DSYSCONFDIR='"$(SYSCONFDIR)"' $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DSYSCONFDIR='"$(SYSCONFDIR)"' -DPKGLIBDIR='"$(PKGLIBDIR)"' $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 # The library sees the interfaces between stages (include/); the tests, the
 # helpers and the benchmarks also see headers private to src/ ("daemon/guard.h").
 LIB_INC  := -Iinclude
 TEST_INC := -Iinclude -Isrc
 LDLIBS  += $(PKG_LIBS) -lm
 
-# Every .c under src/ but the daemon's main() goes into liboomguard.a, which
-# the daemon, the unit tests and the benchmarks link.
+# Every .c under src/ but the daemon's main() and the metrics HTTP process
+# (src/httpd/, a program of its own) goes into liboomguard.a, which the
+# daemon, the unit tests and the benchmarks link.
 MAIN_SRC := src/daemon/main.c
 MAIN_OBJ := $(MAIN_SRC:%.c=$(B)/%.o)
-LIB_SRC  := $(sort $(filter-out $(MAIN_SRC),$(shell find src -name '*.c')))
+HTTPD_SRC := $(sort $(shell find src/httpd -name '*.c'))
+HTTPD_OBJ := $(HTTPD_SRC:%.c=$(B)/%.o)
+LIB_SRC  := $(sort $(filter-out $(MAIN_SRC) $(HTTPD_SRC),$(shell find src -name '*.c')))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/%.o)
@@ -71,7 +78,7 @@ BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 # so that $(B)/tests/ and $(B)/helpers/ hold only programs.
 DEP      = $(@:$(B)/%=$(B)/.deps/%.d)
 DEPFLAGS = -MMD -MP -MF $(DEP)
-DEP_TARGETS := $(LIB_OBJ) $(MAIN_OBJ) $(UNIT_OBJ) $(BENCH_OBJ) $(HELPER_BIN)
+DEP_TARGETS := $(LIB_OBJ) $(MAIN_OBJ) $(HTTPD_OBJ) $(UNIT_OBJ) $(BENCH_OBJ) $(HELPER_BIN)
 .DEFAULT_GOAL := all
 -include $(wildcard $(DEP_TARGETS:$(B)/%=$(B)/.deps/%.d))
 $(B)/.deps/%.d: ;
@@ -79,13 +86,14 @@ $(B)/.deps/%.d: ;
 .PHONY: fuzz all deps check check-plain check-san tests run bench install uninstall clean format format-check \
         deps-build deps-tests deps-check deps-run deps-bench deps-vm deps-fuzz deps-format
 
-all: $(B)/oomguard
+all: $(B)/oomguard $(B)/oomguard-metrics-httpd
 
 # Objects of the library and of the daemon: $(B)/src/...; of the unit tests
 # and the benchmarks: $(B)/tests/unit/... and $(B)/tests/bench/..., which also
 # see src/ and tests/unit/.
 INC = $(LIB_INC)
 $(B)/tests/%.o: INC = $(TEST_INC) -Itests/unit
+$(HTTPD_OBJ): INC = $(LIB_INC) $(MHD_CFLAGS)
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@) $(dir $(DEP))
 	@echo "  CC      $@"
@@ -98,6 +106,12 @@ $(B)/liboomguard.a: $(LIB_OBJ)
 $(B)/oomguard: $(MAIN_OBJ) $(B)/liboomguard.a
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The metrics HTTP process: the one program linking libmicrohttpd (it takes
+# only the address parser from the library).
+$(B)/oomguard-metrics-httpd: $(HTTPD_OBJ) $(B)/liboomguard.a
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(MHD_LIBS)
 
 $(UNIT_BIN): $(B)/tests/%: $(B)/tests/unit/%.o $(B)/liboomguard.a
 	@echo "  LD      $@"
@@ -134,13 +148,13 @@ $(B)/helpers/hookdrive: tests/helpers/hookdrive.c $(B)/liboomguard.a
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) $(TEST_INC) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(B)/liboomguard.a $(LDLIBS)
 
-tests: $(B)/oomguard $(UNIT_BIN) $(HELPER_BIN) $(BENCH_BIN)
+tests: $(B)/oomguard $(B)/oomguard-metrics-httpd $(UNIT_BIN) $(HELPER_BIN) $(BENCH_BIN)
 
 # Missing Debian packages are installed before anything is compiled (as
 # non-root: stop with the command to run), so that a fresh machine never
 # gets as far as a compiler error about a missing header. Quiet, and one
 # dpkg-query, when all are there. Chained: one apt-get at a time.
-$(LIB_OBJ) $(MAIN_OBJ) $(BENCH_OBJ) $(HELPER_BIN): | deps-build
+$(LIB_OBJ) $(MAIN_OBJ) $(HTTPD_OBJ) $(BENCH_OBJ) $(HELPER_BIN): | deps-build
 $(UNIT_OBJ): | deps-tests
 deps-build:
 	@tests/install-deps.sh $(DEB_BUILD_DEPS)
@@ -218,8 +232,9 @@ format-check: deps-format
 	echo "format-check: $(CLANG_FORMAT) would change these files (run make format):"; \
 	printf '  %s\n' $$files; exit 1
 
-install: $(B)/oomguard
+install: $(B)/oomguard $(B)/oomguard-metrics-httpd
 	install -Dm755 $(B)/oomguard $(DESTDIR)$(SBINDIR)/oomguard
+	install -Dm755 $(B)/oomguard-metrics-httpd $(DESTDIR)$(PKGLIBDIR)/oomguard-metrics-httpd
 	install -Dm644 etc/oomguard.conf $(DESTDIR)$(SYSCONFDIR)/oomguard.conf
 	install -Dm644 man/oomguard.8 $(DESTDIR)$(MANDIR)/man8/oomguard.8
 	install -Dm644 man/oomguard.conf.5 $(DESTDIR)$(MANDIR)/man5/oomguard.conf.5
@@ -228,7 +243,8 @@ install: $(B)/oomguard
 		systemd/oomguard.service.in > $(DESTDIR)$(UNITDIR)/oomguard.service
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/oomguard $(DESTDIR)$(MANDIR)/man8/oomguard.8 \
+	rm -f $(DESTDIR)$(SBINDIR)/oomguard $(DESTDIR)$(PKGLIBDIR)/oomguard-metrics-httpd \
+	      $(DESTDIR)$(MANDIR)/man8/oomguard.8 \
 	      $(DESTDIR)$(MANDIR)/man5/oomguard.conf.5 $(DESTDIR)$(UNITDIR)/oomguard.service
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/oomguard.conf (your configuration)"
 

@@ -33,3 +33,15 @@ int parse_double(const char *s, double *ret);
 /* Resolve a size_or_pct against a base (for percent). BYTES_UNLIMITED
  * base with a percent gives BYTES_UNLIMITED (no limit, no threshold). */
 uint64_t size_or_pct_resolve(const struct size_or_pct *t, uint64_t base);
+
+/* A numeric listening address, "ADDR:PORT": an IPv4 address
+ * ("127.0.0.1:9101", "0.0.0.0:9101") or an IPv6 one in brackets
+ * ("[::1]:9101", "[::]:9101"); no host names (nothing is looked up).
+ * family is AF_INET or AF_INET6, addr the address in network order
+ * (4 or 16 bytes). -EINVAL on syntax, -ERANGE for a port not 1..65535. */
+struct listen_addr {
+        int family;
+        uint8_t addr[16];
+        uint16_t port;
+};
+int parse_listen_addr(const char *s, struct listen_addr *ret);

@@ -88,6 +88,8 @@ struct rule {
 #define REPORT_DIR_MAX 1024 /* report_dir, with its NUL */
 #define REPORT_DIR_DEFAULT "/var/lib/oomguard/reports"
 #define METRICS_FILE_DEFAULT "/run/oomguard/metrics/oomguard.prom"
+#define METRICS_LISTEN_MAX 64 /* "[IPv6]:PORT" with its NUL */
+#define METRICS_USER_MAX 33   /* a user name (32) with its NUL */
 
 struct daemon_settings {
         uint64_t interval_ns;        /* fallback poll period */
@@ -104,8 +106,13 @@ struct daemon_settings {
         char report_dir[REPORT_DIR_MAX];   /* "" = no reports */
         unsigned report_max_files;         /* >= 1 */
         uint64_t report_max_bytes;         /* > 0 */
-        char metrics_file[REPORT_DIR_MAX]; /* Prometheus text, rewritten every metrics_interval; "" = off */
-        uint64_t metrics_interval_ns;      /* > 0 */
+        /* The Prometheus text file ("" = none), rewritten every
+         * metrics_interval, and the ADDR:PORT it is served at over HTTP
+         * (outputs/metrics_server.h; "" = off). */
+        char metrics_file[REPORT_DIR_MAX];
+        uint64_t metrics_interval_ns; /* > 0 */
+        char metrics_listen[METRICS_LISTEN_MAX];
+        char metrics_user[METRICS_USER_MAX]; /* the HTTP process's user; never root */
 };
 
 /* What to do with a supervisor that restarts killed children too often. */

@@ -55,6 +55,7 @@ static void guard_clear(struct guard *g) {
                              .metrics = { .file = { .dir_fd = -1 } } };
         optin_state_init(&g->optin, NULL);
         hook_runner_init(&g->reports.hooks);
+        metrics_server_init(&g->metrics_server);
 }
 
 /* Every step that can fail is undone by guard_free, which takes a guard
@@ -113,6 +114,8 @@ void guard_arm(struct guard *g) {
         announce_optin(g);
         reports_setup(g);
         metrics_wire_setup(g);
+        (void)metrics_server_start(&g->metrics_server, g->policy.daemon.metrics_listen, g->policy.daemon.metrics_file,
+                                   g->policy.daemon.metrics_user);
         warm_up_kill_path(g);
 }
 
@@ -142,6 +145,8 @@ int guard_set_policy(struct guard *g, struct policy *policy) {
                 announce_optin(g);
                 reports_reload(g);
                 metrics_wire_reload(g);
+                (void)metrics_server_reload(&g->metrics_server, g->policy.daemon.metrics_listen,
+                                            g->policy.daemon.metrics_file, g->policy.daemon.metrics_user);
                 wakeups_arm_machine(g);
                 proc_events_close(g);
                 proc_events_open(g);
@@ -154,6 +159,7 @@ void guard_free(struct guard *g) {
         optin_state_free(&g->optin);
         reports_free(g);
         metrics_wire_free(g);
+        metrics_server_stop(&g->metrics_server);
         cgroup_set_free(&g->cgroups);
         wakeups_free(&g->wake);
         proc_events_close(g);

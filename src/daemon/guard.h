@@ -11,6 +11,7 @@
 #include "actions/optin.h"
 #include "actions/pacing.h"
 #include "actions/rankings.h"
+#include "outputs/metrics_server.h"
 #include "policy/evaluate.h"
 #include "policy/policy.h"
 #include "policy/supervise.h"
@@ -43,6 +44,8 @@ struct guard {
         struct decision *decisions; /* capacity: n cgroups + 1 */
         size_t decisions_cap, n_decisions;
         struct firing global_firing;
+        /* metrics_listen's HTTP process (outputs/metrics_server.h) */
+        struct metrics_server metrics_server;
         struct reports reports;        /* forensic reports, hooks, kernel OOM kills (reports.c) */
         struct metrics_wire metrics;   /* Prometheus counters and file (metrics_wire.c) */
         char self_memcg[512];          /* oomguard's own v1 memory cgroup, "" = unknown */

@@ -42,6 +42,8 @@ const struct config_key config_keys[] = {
         DAEMON("report_max_bytes", CONFIG_SIZE, report_max_bytes, CONFIG_F_NONZERO),
         DAEMON("metrics_file", CONFIG_DIR, metrics_file, CONFIG_F_EMPTY_OK | CONFIG_F_FILE),
         DAEMON("metrics_interval", CONFIG_DURATION, metrics_interval_ns, CONFIG_F_NONZERO),
+        DAEMON("metrics_listen", CONFIG_LISTEN, metrics_listen, 0),
+        DAEMON("metrics_user", CONFIG_USER, metrics_user, 0),
         RULE("path", CGROUP, CONFIG_PATH, path_glob, 0),
         RULE("mem_available_below", GLOBAL, CONFIG_SIZE_PCT, th.mem_available_below, 0),
         RULE("swap_free_below", GLOBAL, CONFIG_SIZE_PCT, th.swap_free_below, 0),
@@ -148,6 +150,8 @@ bool config_value_is_set(const struct config_key *k, const void *base) {
                 return false; /* merged into match lines */
         case CONFIG_OOM_ADJ:
                 return *CONFIG_AT(int, base, k) != ADJUST_UNSET;
+        case CONFIG_LISTEN:
+                return *CONFIG_AT(char, base, k) != '\0';
         default:
                 return true; /* bools, numbers, actions always have a value */
         }

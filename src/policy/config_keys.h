@@ -34,6 +34,8 @@ enum config_type {
         CONFIG_PROGRAM,        /* char *, an absolute path to a program oomguard may run (config_program.c) */
         CONFIG_DIR,            /* char[REPORT_DIR_MAX], an absolute directory (or file: CONFIG_F_FILE) */
         CONFIG_SIZE,           /* uint64_t bytes */
+        CONFIG_LISTEN,         /* char[METRICS_LISTEN_MAX], a numeric ADDR:PORT (parse_listen_addr) */
+        CONFIG_USER,           /* char[METRICS_USER_MAX], an existing user other than root */
 };
 
 #define CONFIG_F_NONZERO 1u         /* 0 is refused (a zero poll interval spins) */

@@ -184,11 +184,21 @@ static void end_adjust(struct loader *L) {
         L->adj = (struct adjust_rule){ 0 };
 }
 
+/* Keys that need another: metrics_listen serves metrics_file. */
+static void end_daemon(struct loader *L) {
+        const struct config_key *k = config_key_find("metrics_listen", CONFIG_SEC_DAEMON);
+        int line = k ? L->key_line[k - config_keys] : 0;
+        const struct daemon_settings *d = L->discard ? &L->scratch : &L->pol.daemon;
+        if (line && d->metrics_listen[0] && !d->metrics_file[0])
+                config_error_at(L, line, "metrics_listen", "needs metrics_file (the file it serves)");
+        if (L->discard)
+                daemon_settings_free(&L->scratch);
+}
+
 void config_section_end(struct loader *L) {
         switch (L->sec) {
         case SEC_DAEMON:
-                if (L->discard)
-                        daemon_settings_free(&L->scratch);
+                end_daemon(L);
                 break;
         case SEC_GLOBAL:
         case SEC_CGROUP:

@@ -8,6 +8,7 @@
  * path, a compiled regex). */
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,6 +247,39 @@ static int to_size(const struct config_key *k, const char *v, uint64_t *p, char 
         return 0;
 }
 
+/* metrics_listen: numeric, so that nothing is looked up; kept as text
+ * for the HTTP process, which parses it again to bind. */
+static int to_listen(const char *v, char *p, char *why) {
+        char s[CONFIG_SHOWN_MAX + 4];
+        struct listen_addr a;
+        int r = strlen(v) < METRICS_LISTEN_MAX ? parse_listen_addr(v, &a) : -EINVAL;
+        if (r == -ERANGE)
+                return config_refuse(why, "port of \"%s\" out of range (1..65535)", config_shown(s, v));
+        if (r < 0)
+                return config_refuse(why,
+                                     "invalid address \"%s\" (ADDR:PORT, numeric: 127.0.0.1:9101, "
+                                     "0.0.0.0:9101, [::1]:9101)",
+                                     config_shown(s, v));
+        memcpy(p, v, strlen(v) + 1);
+        return 0;
+}
+
+/* metrics_user: looked up now, so that a typo is a load error and not a
+ * server that never starts; root is refused (it would serve as root). */
+static int to_user(const char *v, char *p, char *why) {
+        char s[CONFIG_SHOWN_MAX + 4];
+        if (strlen(v) >= METRICS_USER_MAX)
+                return config_refuse(why, "user name too long (at most %d bytes)", METRICS_USER_MAX - 1);
+        const struct passwd *pw = getpwnam(v);
+        if (!pw)
+                return config_refuse(why, "no user \"%s\" on this machine", config_shown(s, v));
+        if (pw->pw_uid == 0 || pw->pw_gid == 0)
+                return config_refuse(why, "\"%s\" is root (uid or gid 0): the HTTP process never serves as root",
+                                     config_shown(s, v));
+        memcpy(p, v, strlen(v) + 1);
+        return 0;
+}
+
 static int to_restart_action(const char *v, enum restart_action *p, char *why) {
         char s[CONFIG_SHOWN_MAX + 4];
         if (restart_action_from_string(v, p) < 0)
@@ -317,6 +351,10 @@ int config_value_parse(const struct config_key *k, const char *v, void *p, char 
                 return to_dir(k, v, p, why);
         case CONFIG_SIZE:
                 return to_size(k, v, p, why);
+        case CONFIG_LISTEN:
+                return to_listen(v, p, why);
+        case CONFIG_USER:
+                return to_user(v, p, why);
         }
         return config_refuse(why, "unknown key type %d", (int)k->type); /* a table bug */
 }

@@ -70,6 +70,7 @@ void policy_init_defaults(struct policy *p) {
                         .report_max_bytes = UINT64_C(64) << 20,
                         .metrics_file = METRICS_FILE_DEFAULT,
                         .metrics_interval_ns = 10 * NSEC_PER_SEC,
+                        .metrics_user = "nobody",
                 },
         };
         /* Not a rule until the loader sees [global], but keep it sane. */

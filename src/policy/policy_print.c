@@ -113,6 +113,8 @@ static void print_value(const struct config_key *k, const void *base, FILE *out)
                 fprintf(out, "%d", *CONFIG_AT(int, base, k));
                 break;
         case CONFIG_DIR:
+        case CONFIG_LISTEN:
+        case CONFIG_USER:
                 fputs(CONFIG_AT(char, base, k), out);
                 break;
         case CONFIG_SIZE:

@@ -1231,6 +1231,8 @@ static void test_print_format(void **state) {
                             "report_max_bytes = 64M\n"
                             "metrics_file = /run/oomguard/metrics/oomguard.prom\n"
                             "metrics_interval = 10s\n"
+                            "# metrics_listen = (unset)\n"
+                            "metrics_user = nobody\n"
                             "\n[global]\n"
                             "mem_available_below = 1536M\n"
                             "# swap_free_below = (unset)\n"
