@@ -5,7 +5,7 @@
 #   make run          guard this machine with etc/oomguard.conf in the foreground
 #   make bench        benchmarks (not timed tests)
 #   make vmcheck      integration tests in qemu VMs; make vmbench: the guards compared in a VM
-#   make fuzz         the parsers under libFuzzer for FUZZ_SECONDS (build-fuzz/)
+#   make fuzz         every libFuzzer target (tests/fuzz/) for FUZZ_SECONDS each (build-fuzz/)
 #   make format       clang-format every C file; make format-check: list those it would change
 #   make install      PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc PKGLIBDIR=$PREFIX/lib/oomguard; make uninstall
 #   make clean        remove the build folders
@@ -214,7 +214,7 @@ vmbench: deps-vm
 	@$(MAKE) --no-print-directory B=build tests
 	@tests/vm/vmbench.sh build
 
-# Parsers under libFuzzer (clang) for FUZZ_SECONDS (default 60).
+# Every libFuzzer target (clang) for FUZZ_SECONDS each (default 60): tests/fuzz/run.sh.
 fuzz: deps-fuzz
 	@tests/fuzz/run.sh
 

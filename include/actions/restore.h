@@ -22,6 +22,7 @@ enum restore_key { RESTORE_MEMORY_HIGH, RESTORE_OOM_KILL_DISABLE, RESTORE_MEMORY
 
 #define RESTORE_VALUE_MAX 24 /* "max" or a u64 in decimal */
 #define RESTORE_LINE_MAX (4096 + 80)
+#define RESTORE_REPLAY_MAX (2 * RESTORE_LINE_MAX) /* the replay's line buffer */
 #define RESTORE_DEFAULT_FILE "/run/oomguard/restore"
 
 struct restore_entry {
@@ -50,11 +51,17 @@ void restore_value_format(uint64_t v, char buf[static RESTORE_VALUE_MAX]);
  * gone, or someone else changed the value since), -errno. No allocation. */
 int restore_entry_apply(const struct restore_entry *e);
 
+/* How the replay puts one entry back: restore_entry_apply (the daemon, the
+ * guardian, --restore); the fuzzer's stand-in writes no cgroup file. */
+typedef int (*restore_apply_fn)(const struct restore_entry *e);
 typedef void (*restore_report_fn)(const struct restore_entry *e, int r, void *ud);
 /* Replay every entry of the state file, then remove it (kept when an entry
  * failed). Allocation-free (a static line buffer): the guardian runs it.
  * Returns how many were restored, -ENOENT when there is no file, -errno. */
 int restore_file_replay(const char *path, restore_report_fn report, void *ud);
+/* The same with apply in place of restore_entry_apply. A line longer than
+ * RESTORE_REPLAY_MAX - 2 bytes, or with a NUL byte, is refused whole. */
+int restore_file_replay_with(const char *path, restore_apply_fn apply, restore_report_fn report, void *ud);
 /* Write the entries to path (path.tmp, then rename: a reader sees the old
  * or the new file, never half); no entries removes it. Creates the
  * directory (one level). Returns 0 or -errno. */

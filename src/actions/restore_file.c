@@ -25,15 +25,25 @@ int restore_entry_apply(const struct restore_entry *e) {
         return 1;
 }
 
-static void replay_line(char *line, restore_report_fn report, void *ud, int *restored, int *failed) {
+/* One line without its '\n', len bytes: a line with a NUL byte in it is
+ * none the daemon wrote (a torn write may leave zeros), and is refused
+ * rather than cut at the NUL. */
+static void replay_line(char *line, size_t len, restore_apply_fn apply, restore_report_fn report, void *ud,
+                        int *restored, int *failed) {
         struct restore_entry e;
-        if (line[0] == '\0' || line[0] == '#')
+        if (len == 0)
+                return;
+        if (strlen(line) != len) {
+                (*failed)++;
+                return;
+        }
+        if (line[0] == '#')
                 return;
         if (restore_parse_line(line, &e) < 0) {
                 (*failed)++;
                 return;
         }
-        int r = restore_entry_apply(&e);
+        int r = apply(&e);
         if (r > 0)
                 (*restored)++;
         if (r < 0)
@@ -43,12 +53,20 @@ static void replay_line(char *line, restore_report_fn report, void *ud, int *res
 }
 
 int restore_file_replay(const char *path, restore_report_fn report, void *ud) {
-        static char buf[2 * RESTORE_LINE_MAX];
+        return restore_file_replay_with(path, restore_entry_apply, report, ud);
+}
+
+/* A line that does not fit the buffer is refused whole: its pieces are
+ * not lines (a tail could read as an entry the file never held), so the
+ * rest of it up to the next '\n' is skipped. */
+int restore_file_replay_with(const char *path, restore_apply_fn apply, restore_report_fn report, void *ud) {
+        static char buf[RESTORE_REPLAY_MAX];
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
         int restored = 0, failed = 0;
         size_t have = 0;
+        bool skipping = false; /* in the rest of a line too long */
         for (;;) {
                 ssize_t n = read(fd, buf + have, sizeof(buf) - 1 - have);
                 if (n < 0 && errno == EINTR)
@@ -62,18 +80,23 @@ int restore_file_replay(const char *path, restore_report_fn report, void *ud) {
                 char *start = buf, *nl;
                 while ((nl = memchr(start, '\n', have - (size_t)(start - buf)))) {
                         *nl = '\0';
-                        replay_line(start, report, ud, &restored, &failed);
+                        if (!skipping)
+                                replay_line(start, (size_t)(nl - start), apply, report, ud, &restored, &failed);
+                        skipping = false;
                         start = nl + 1;
                 }
                 have -= (size_t)(start - buf);
                 memmove(buf, start, have);
-                if (n == 0 || have == sizeof(buf) - 1) {
-                        if (have > 0) { /* a last line without '\n', or one too long */
-                                buf[have] = '\0';
-                                replay_line(buf, report, ud, &restored, &failed);
-                        }
-                        if (n == 0)
-                                break;
+                if (n == 0 && have > 0 && !skipping) { /* a last line without '\n' */
+                        buf[have] = '\0';
+                        replay_line(buf, have, apply, report, ud, &restored, &failed);
+                }
+                if (n == 0)
+                        break;
+                if (have == sizeof(buf) - 1) { /* no '\n' in a full buffer */
+                        if (!skipping)
+                                failed++;
+                        skipping = true;
                         have = 0;
                 }
         }

@@ -96,6 +96,11 @@ static int glob_compile(struct match_term *t, const char *pattern, char *msg, si
 }
 
 static int regex_compile(struct match_term *t, const char *pattern, char *msg, size_t size) {
+        if (regex_cost(pattern) > REGEX_COST_MAX) /* before regcomp, which would take it */
+                return say(msg, size,
+                           "regex \"%.*s%s\" too complex: its repetitions would compile to over %d "
+                           "copies (a repetition of a repetition multiplies: a++, (x{100}){100})",
+                           SHOWN(pattern), REGEX_COST_MAX);
         int r = regcomp(&t->re, pattern, REG_EXTENDED | REG_NOSUB);
         if (r != 0) {
                 char why[128];

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "policy/adjust_rule.h"
@@ -33,6 +34,12 @@ int adjust_rule_init(struct adjust_rule *r, const char *name);
 void adjust_rule_free(struct adjust_rule *r);
 /* Whether at least one selector is given. */
 bool adjust_rule_has_selector(const struct adjust_rule *r);
+
+/* regex_cost.c: an upper bound of the atoms glibc's regcomp makes of the
+ * extended regex re (each repetition copies what it repeats); above
+ * REGEX_COST_MAX (then REGEX_COST_MAX + 1) the matcher refuses it. */
+#define REGEX_COST_MAX 10000
+uint64_t regex_cost(const char *re);
 
 /* matcher.c: a user name or uid to a uid (NSS lookup: at load time
  * only). On error returns -EINVAL with a reason in err. */

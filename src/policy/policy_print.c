@@ -11,10 +11,13 @@
 #include "util.h"
 
 /* The fewest fixed decimals that read back as the same double (%g could
- * print an exponent, which parse_double rejects). */
+ * print an exponent, which parse_double rejects). A tiny value needs its
+ * zeros: 1e-24 within 20 decimals printed 0.000...0, which read back as
+ * 0 (the config fuzzer's print -> load -> print). DBL_TRUE_MIN is 4.9e-324:
+ * 330 decimals spell every double. */
 static void print_double(FILE *out, double v) {
-        char buf[400]; /* DBL_MAX has 309 integer digits */
-        for (int dec = 0; dec <= 20; dec++) {
+        char buf[700]; /* DBL_MAX has 309 integer digits, and the decimals */
+        for (int dec = 0; dec <= 330; dec++) {
                 snprintf(buf, sizeof(buf), "%.*f", dec, v);
                 if (strtod(buf, NULL) == v)
                         break;

@@ -27,6 +27,8 @@ int parse_kmsg_record(const char *buf, size_t len, struct kmsg_record *ret) {
             (++p, parse_u64_at(&p, end, &usec) < 0) || !kmsg_starts(p, end, ",") || end - p < 2)
                 return -EBADMSG;
         char flag = p[1];
+        if (flag == '\n') /* no flag: what follows is the next line's */
+                return -EBADMSG;
         p += 2;
         /* "Future extensions might add more comma separated values before
          * the terminating ';'" (caller=T123 with CONFIG_PRINTK_CALLER) */

@@ -800,6 +800,11 @@ static void roundtrip(const char *text) {
 static void test_print_roundtrip(void **state) {
         roundtrip(full_conf);
         roundtrip("[global]\nwatermark_below = min\n");
+        /* Found by the config fuzzer: within 20 decimals these printed as 0. */
+        roundtrip(
+                "[global]\npsi_some_avg10_above = 0.000000000000000000000001\n"
+                "[cgroup:a]\npath = /a\nfailcnt_rate_above = 0.0000000000000000000000000000000000000000000000017\n"
+                "usage_above = 0.00000000000000000000000000007%\n");
         roundtrip(
                 "[global]\nmem_available_below = 5%\npsi_some_avg10_above = 20\nthresholds = all\n"
                 "[cgroup:a]\npath = /a\nusage_above = 90%\npsi_some_avg10_above = 10\nthresholds = all\n");
