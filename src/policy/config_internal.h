@@ -26,10 +26,11 @@ struct loader {
         /* the reader's */
         FILE *f;
         const char *name;
-        char *line;
-        size_t cap;
+        char *line; /* CONFIG_MAX_LINE + 4 bytes */
+        bool too_big;
         int lineno;
         int read_errno;
+        size_t bytes; /* read so far: stops at CONFIG_MAX_BYTES */
         /* the messages' */
         struct config_errors *errors;
         size_t n_errors; /* added by this load */
