@@ -56,7 +56,7 @@ jqe() { jq -e "$@" > /dev/null; }
 # in_cg DIR CMD...: CMD inside cgroup DIR (background); pid in $!
 in_cg() { sh -c 'echo $$ > "$1/cgroup.procs"; shift; exec "$@"' sh "$@" & }
 # one_line_each FILE: every line is a whole log line with no control character
-one_line_each() { ! grep -qv '^oomguard: ' "$1" && ! LC_ALL=C grep -q "$CTRL" "$1"; }
+one_line_each() { ! grep -qEv '^oomguard( guardian)?: ' "$1" && ! LC_ALL=C grep -q "$CTRL" "$1"; }
 
 # Names the kernel refuses are cases we cannot build: said, not hidden.
 if mkdir "$CG/"$'nl\nx' 2> "$TMP/mkdir.err"; then
@@ -139,3 +139,46 @@ wait $long 2> /dev/null; rc=$?
 check "hostile: the 15-byte comm is no match for the full name: killed (status $rc)" [ $rc = 137 ]
 check "hostile: the event names it by its 15 bytes" logged "$TMP/log" "kill pid $long (a-very-long-hog): rule test"
 stop_guard
+
+# 3. The restore file of an oom_handler rule on the hostile cgroup: its
+#    line is "KEY ORIGINAL OURS PATH" to the end of the line (the space,
+#    CR and ESC in PATH kept), and the guardian puts the value back from
+#    it after a SIGKILL.
+printf '[daemon]\ninterval = 100ms\n[cgroup:oh]\npath = %s/we*\naction = kill\noom_handler = yes\n' "$REL" > "$TMP/conf"
+$OOMGUARD -c "$TMP/conf" --restore-file "$STATE" --log stderr 2> "$TMP/log3" &
+og=$!
+wait_for "grep -q guarding $TMP/log3" 5
+disabled() { grep -qx "oom_kill_disable $1" "$HCG/memory.oom_control"; }
+check "hostile: oom_handler on the hostile cgroup: oom_kill_disable set" wait_for "disabled 1" 3
+check "hostile: its restore line holds the whole path" grep -qxF "oom_kill_disable 0 1 $HCG/memory.oom_control" "$STATE"
+kill -9 $og; wait $og 2> /dev/null; og=
+check "hostile: after SIGKILL the guardian put oom_kill_disable back from that line" wait_for "disabled 0" 5
+check "hostile: oom_handler: every log line is one line" one_line_each "$TMP/log3"
+
+# 4. Churn: cgroups (named with spaces) and short-lived processes come
+#    and go under a dry-run daemon whose rule fires on each of them. It
+#    survives, logs no error, and its lines stay bounded.
+printf '[daemon]\ninterval = 20ms\nrescan_interval = 50ms\n[cgroup:churn]\npath = %s/ch */*\nusage_above = 1%%\naction = kill\n' "$REL" > "$TMP/conf"
+$OOMGUARD -c "$TMP/conf" --dry-run --restore-file "$STATE" --log stderr 2> "$TMP/log4" &
+og=$!
+wait_for "grep -q guarding $TMP/log4" 5
+N=40
+for i in $(seq $N); do
+        d="$CG/ch $((i % 4))"
+        mkdir -p "$d/c $i" && echo 64M > "$d/c $i/memory.limit_in_bytes"
+        in_cg "$d/c $i" "$HOG" 4 0 hold > /dev/null 2>&1; h=$!
+        shorts=""
+        for _ in 1 2 3 4 5; do in_cg "$d/c $i" true; shorts="$shorts $!"; done
+        sleep 0.05
+        kill -9 $h; wait $h $shorts 2> /dev/null # not the daemon
+        rmdir "$d/c $i"
+done
+sleep 0.3
+check "hostile: churn: the daemon survived $N cgroups and $((N * 6)) processes" kill -0 $og
+stop_guard
+lines=$(wc -l < "$TMP/log4")
+diag "churn: $lines log lines for $N cgroups: $(grep -c 'would kill' "$TMP/log4") would-kill, $(grep -c ': warning:' "$TMP/log4") warnings, $(grep -c ': error:' "$TMP/log4") errors"
+check "hostile: churn: no error logged" sh -c "! grep -q ': error:' '$TMP/log4'"
+check "hostile: churn: log lines bounded ($lines <= $((4 * N + 20)))" [ "$lines" -le $((4 * N + 20)) ]
+check "hostile: churn: rules fired (dry run)" grep -q "dry-run: would kill" "$TMP/log4"
+rmdir "$CG"/ch\ * 2> /dev/null
