@@ -182,3 +182,27 @@ check "hostile: churn: no error logged" sh -c "! grep -q ': error:' '$TMP/log4'"
 check "hostile: churn: log lines bounded ($lines <= $((4 * N + 20)))" [ "$lines" -le $((4 * N + 20)) ]
 check "hostile: churn: rules fired (dry run)" grep -q "dry-run: would kill" "$TMP/log4"
 rmdir "$CG"/ch\ * 2> /dev/null
+
+# 5. Hostile policy files: 100 MB refused fast and unread, 10,000
+#    sections load in well under 2 s, a 1 MiB line and a NUL byte are
+#    file:line errors, /dev/zero ends.
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+{ echo '[daemon]'; head -c 100000000 /dev/zero | tr '\0' '#' | fold -w 99; } > "$TMP/big.conf" 2> /dev/null
+t0=$EPOCHREALTIME; $OOMGUARD -c "$TMP/big.conf" --check-config > "$TMP/big.out" 2>&1; rc=$?; t1=$EPOCHREALTIME
+diag "100 MB policy: refused in $(secs "$t0" "$t1") s: $(head -1 "$TMP/big.out")"
+check "hostile: a 100 MB policy is refused (status $rc)" grep -q "^$TMP/big.conf: too big: 10[0-9]* bytes (max 16 MiB)$" "$TMP/big.out"
+check "hostile: ... in under 0.5 s" awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 0.5) }'
+awk -v r="$REL" 'BEGIN { for (i = 0; i < 10000; i++) printf "[cgroup:r%d]\npath = %s/r%d\nusage_above = 90%%\naction = warn\n\n", i, r, i }' > "$TMP/many.conf"
+t0=$EPOCHREALTIME; $OOMGUARD -c "$TMP/many.conf" --check-config > /dev/null 2> "$TMP/many.err"; rc=$?; t1=$EPOCHREALTIME
+diag "10,000 sections: loaded (--check-config) in $(secs "$t0" "$t1") s"
+check "hostile: 10,000 sections load (status $rc)" [ $rc = 0 ]
+check "hostile: ... in under 2 s" awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 2) }'
+{ printf '[daemon]\ninterval = '; head -c $((1 << 20)) /dev/zero | tr '\0' 1; printf '\n[cgroup:x]\npath = /x\nusage_above = 90%%\n'; } > "$TMP/long.conf"
+$OOMGUARD -c "$TMP/long.conf" --check-config > "$TMP/long.out" 2>&1
+check "hostile: a 1 MiB line is a file:line error" grep -qx "$TMP/long.conf:2: line too long (max 1024)" "$TMP/long.out"
+printf '[daemon]\ninterval = 1\0s\n[cgroup:x]\npath = /x\nusage_above = 90%%\n' > "$TMP/nul.conf"
+$OOMGUARD -c "$TMP/nul.conf" --check-config > "$TMP/nul.out" 2>&1
+check "hostile: a NUL byte is a file:line error" grep -qx "$TMP/nul.conf:2: line contains a NUL byte" "$TMP/nul.out"
+timeout 10 $OOMGUARD -c /dev/zero --check-config > "$TMP/zero.out" 2>&1; rc=$?
+check "hostile: -c /dev/zero ends, too big (status $rc)" grep -qx "/dev/zero: too big: more than 16 MiB" "$TMP/zero.out"
+rm -f "$TMP/big.conf"
