@@ -206,3 +206,35 @@ check "hostile: a NUL byte is a file:line error" grep -qx "$TMP/nul.conf:2: line
 timeout 10 $OOMGUARD -c /dev/zero --check-config > "$TMP/zero.out" 2>&1; rc=$?
 check "hostile: -c /dev/zero ends, too big (status $rc)" grep -qx "/dev/zero: too big: more than 16 MiB" "$TMP/zero.out"
 rm -f "$TMP/big.conf"
+
+# 6. /proc mounted hidepid=2 (a fresh proc in a private mount namespace:
+#    the host's /proc is untouched): root still sees every process; a
+#    non-root --status says what it cannot see instead of showing the
+#    cgroup empty.
+printf '[cgroup:hp]\npath = %s/we*\nusage_above = 90%%\naction = kill\n' "$REL" > "$TMP/hp.conf"
+chmod 644 "$TMP/hp.conf"
+HOG_COMM=hidden in_cg "$HCG" "$HOG" 30 0 hold > "$TMP/hp.out"; hp=$!
+wait_for "grep -q ready $TMP/hp.out" 5
+OG=$(realpath "$OOMGUARD")
+# shellcheck disable=SC2016
+if unshare --mount --propagation private --fork sh -c 'mount -t proc -o hidepid=2 proc /proc' 2> "$TMP/hp.err"; then
+        unshare --mount --propagation private --fork sh -c '
+                mount -t proc -o hidepid=2 proc /proc || exit 1
+                "$1" -c "$2/hp.conf" --status --json > "$2/hp-root.json" 2>&1
+                setpriv --reuid=65534 --regid=65534 --clear-groups "$1" -c "$2/hp.conf" --status > "$2/hp-user.txt" 2>&1
+                echo $? > "$2/hp-user.rc"
+                setpriv --reuid=65534 --regid=65534 --clear-groups "$1" -c "$2/hp.conf" --status --json > "$2/hp-user.json" 2>&1
+                grep -o "hidepid=[a-z0-9]*" /proc/mounts | head -1 > "$2/hp.mode"' sh "$OG" "$TMP"
+        diag "hidepid: /proc mounted $(cat "$TMP/hp.mode"); as uid 65534: $(grep '^processes:' "$TMP/hp-user.txt")"
+        check "hostile: hidepid=2: root's --status still sees the biggest process" \
+                jqe --argjson p $hp '[.cgroups[] | select(.biggest.pid == $p)] | length == 1' "$TMP/hp-root.json"
+        check "hostile: hidepid=2: root's --status: nothing said hidden" jqe '.processes_hidden == null' "$TMP/hp-root.json"
+        check "hostile: hidepid=2: a non-root --status works (status $(cat "$TMP/hp-user.rc"))" [ "$(cat "$TMP/hp-user.rc")" = 0 ]
+        check "hostile: hidepid=2: ... and says what it cannot see" \
+                grep -q "^processes: only uid 65534's own: /proc hides other users' processes (hidepid)" "$TMP/hp-user.txt"
+        check "hostile: hidepid=2: ... in its JSON too" jqe '.processes_hidden | startswith("only uid 65534")' "$TMP/hp-user.json"
+else
+        skip "hostile: hidepid=2: cannot mount a proc here ($(head -1 "$TMP/hp.err"))"
+fi
+kill $hp; wait $hp 2> /dev/null
+exit $((failures > 0))
