@@ -159,6 +159,7 @@ int config_load_stream(FILE *f, const char *name, struct policy *ret, struct con
         config_sections_check(&L);
         free(L.line);
         free(L.header);
+        config_names_free(&L.names);
 
         if (L.fatal || L.n_errors) {
                 policy_free(&L.pol);
