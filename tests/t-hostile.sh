@@ -105,9 +105,11 @@ wait_for "! kill -0 $rogue 2>/dev/null && ! kill -0 $grower 2>/dev/null" 15 || k
 wait $rogue 2> /dev/null; rc_rogue=$?
 wait $grower 2> /dev/null; rc_grower=$?
 logged "$TMP/log" "kill pid $grower" 3
-check "hostile: comm:^keep\$ does not protect 'keep\\nx ROGUE': killed (status $rc_rogue)" [ $rc_rogue = 137 ]
+# The status alone could be the deadline's kill -9: the event is the judge.
+check "hostile: comm:^keep\$ does not protect 'keep\\nx ROGUE': killed (status $rc_rogue)" \
+        grep -qF "kill pid $rogue (keep?x ROGUE): rule test" "$TMP/log"
 check "hostile: the real 'keep' (protected) lives" kill -0 $keep
-check "hostile: the grower 'ev\\nil) R 1 (' was killed (status $rc_grower)" [ $rc_grower = 137 ]
+check "hostile: the grower 'ev\\nil) R 1 (' was killed (status $rc_grower)" grep -q "kill pid $grower " "$TMP/log"
 check "hostile: its comm was parsed at the last ')'" grep -qF "kill pid $grower (ev?il) R 1 (" "$TMP/log"
 check "hostile: kernel oom_kill stayed $before" [ "$(oom_kills)" = "$before" ]
 check "hostile: every log line is one line: no forged line, no control character" one_line_each "$TMP/log"
@@ -136,8 +138,10 @@ wait_for "grep -q guarding $TMP/log" 5
 in_cg "$HCG" "$TMP/a-very-long-hog-name" 1024 300 > /dev/null 2>&1; long=$!
 wait_for "! kill -0 $long 2>/dev/null" 10 || kill -9 $long
 wait $long 2> /dev/null; rc=$?
-check "hostile: the 15-byte comm is no match for the full name: killed (status $rc)" [ $rc = 137 ]
-check "hostile: the event names it by its 15 bytes" logged "$TMP/log" "kill pid $long (a-very-long-hog): rule test"
+check "hostile: the 15-byte comm is no match for the full name: killed (status $rc)" \
+        logged "$TMP/log" "kill pid $long (a-very-long-hog): rule test"
+rep=$(for f in "$OOMGUARD_REPORT_DIR"/*.json; do jqe --argjson p $long '.victim.pid == $p' "$f" && echo "$f"; done | head -1)
+check "hostile: its report names it by its 15 bytes" jqe '.victim.comm == "a-very-long-hog"' "$rep"
 stop_guard
 
 # 3. The restore file of an oom_handler rule on the hostile cgroup: its

@@ -290,7 +290,10 @@ static void test_restore_newline_path_refused(void **state) {
         snprintf(file, sizeof(file), "%s/restore", dir);
         struct restore_entry e[2] = {
                 { .key = RESTORE_OOM_KILL_DISABLE, .original = "0", .ours = "1", .path = good },
-                { .key = RESTORE_OOM_KILL_DISABLE, .original = "0", .ours = "1", .path = "/x\noom_kill_disable 0 1 /y" },
+                { .key = RESTORE_OOM_KILL_DISABLE,
+                  .original = "0",
+                  .ours = "1",
+                  .path = "/x\noom_kill_disable 0 1 /y" },
         };
         assert_int_equal(restore_file_append(file, e, 1), 0);
         assert_int_equal(restore_file_append(file, e, 2), -EINVAL);
@@ -301,8 +304,10 @@ static void test_restore_newline_path_refused(void **state) {
         fclose(f);
         text[n] = '\0';
         char want[4200];
-        snprintf(want, sizeof(want), "# oomguard: cgroup values to put back (KEY ORIGINAL OURS PATH)\n"
-                 "oom_kill_disable 0 1 %s\n", good);
+        snprintf(want, sizeof(want),
+                 "# oomguard: cgroup values to put back (KEY ORIGINAL OURS PATH)\n"
+                 "oom_kill_disable 0 1 %s\n",
+                 good);
         assert_string_equal(text, want);
         char cmd[4200];
         snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
@@ -372,18 +377,12 @@ static void test_config_keys(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_tripwire_level),
-                cmocka_unit_test(test_tripwire_level_definition),
-                cmocka_unit_test(test_tripwire_edges),
-                cmocka_unit_test(test_tripwire_should_set),
-                cmocka_unit_test(test_restore_line_roundtrip),
-                cmocka_unit_test(test_restore_line_bad),
-                cmocka_unit_test(test_restore_holds),
-                cmocka_unit_test(test_restore_replay),
-                cmocka_unit_test(test_restore_append),
-                cmocka_unit_test(test_restore_newline_path_refused),
-                cmocka_unit_test(test_oom_handler_check),
-                cmocka_unit_test(test_config_keys),
+                cmocka_unit_test(test_tripwire_level),         cmocka_unit_test(test_tripwire_level_definition),
+                cmocka_unit_test(test_tripwire_edges),         cmocka_unit_test(test_tripwire_should_set),
+                cmocka_unit_test(test_restore_line_roundtrip), cmocka_unit_test(test_restore_line_bad),
+                cmocka_unit_test(test_restore_holds),          cmocka_unit_test(test_restore_replay),
+                cmocka_unit_test(test_restore_append),         cmocka_unit_test(test_restore_newline_path_refused),
+                cmocka_unit_test(test_oom_handler_check),      cmocka_unit_test(test_config_keys),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
