@@ -44,6 +44,7 @@ struct status_view {
         const char *root;                   /* where /proc is */
         const struct cgroup_mounts *mounts; /* NULL: no memory hierarchy */
         const char *process_events;         /* how processes are followed */
+        const char *hidden;                 /* NULL: every process is seen; else which are not */
         const char *config;                 /* the policy file; NULL = none */
         const char *default_config;         /* the path looked for without -c */
         const struct machine_view *machine;

@@ -10,6 +10,10 @@
 /* Longest accepted line, in characters without the newline. Longer lines
  * are an error ("file:N: line too long (max 1024)"), never truncated. */
 #define CONFIG_MAX_LINE 1024
+/* Largest accepted policy file: 10,000 rules are 0.6 MB. Bigger is refused
+ * unread ("file: too big"), and reading stops there on a pipe or device
+ * (-c /dev/zero would otherwise fill memory one endless line at a time). */
+#define CONFIG_MAX_BYTES (16 << 20)
 
 struct config_errors {
         char *msgs[CONFIG_MAX_ERRORS];

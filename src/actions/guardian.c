@@ -13,7 +13,9 @@
 #include "actions/guardian.h"
 #include "util.h"
 
-/* stderr without stdio or the journal module: the fds of both are gone. */
+/* stderr without stdio or the journal module: the fds of both are gone.
+ * Control characters (a CR or ESC in a cgroup's name) become '?', as in
+ * outputs/log.c: one message, one line. */
 static void say(const char *fmt, ...) _printf_(1, 2);
 static void say(const char *fmt, ...) {
         char line[RESTORE_LINE_MAX + 128];
@@ -25,6 +27,9 @@ static void say(const char *fmt, ...) {
                 return;
         if ((size_t)n > sizeof(line) - 2)
                 n = (int)sizeof(line) - 2;
+        for (int i = 0; i < n; i++)
+                if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+                        line[i] = '?';
         line[n++] = '\n';
         (void)!write(STDERR_FILENO, line, (size_t)n);
 }

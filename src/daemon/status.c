@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "actions/adjust.h"
 #include "outputs/log.h"
@@ -66,6 +67,21 @@ static struct status_row *make_rows(const struct guard *g, const struct status_s
         return rows;
 }
 
+/* A non-root --status under /proc hidepid= sees only its own processes:
+ * said, not shown as empty cgroups. Asked of the kernel: can we read
+ * /proc/1/stat (init's, root's)? NULL when we can. */
+static const char *hidden_processes(const char *root, char *buf, size_t size) {
+        char stat[512];
+        uid_t uid = geteuid();
+        if (uid == 0 || read_file_at(root, "/proc/1/stat", stat, sizeof(stat)) >= 0)
+                return NULL;
+        snprintf(buf, size,
+                 "only uid %u's own: /proc hides other users' processes (hidepid), so their counts, sizes and "
+                 "the biggest are missing; run as root to see them",
+                 (unsigned)uid);
+        return buf;
+}
+
 int status_show(struct guard *g, const struct status_options *o) {
         struct status_set s = { 0 };
         int r = status_set_build(&s, g);
@@ -87,12 +103,14 @@ int status_show(struct guard *g, const struct status_options *o) {
         for (size_t i = 0; i < shown; i++)
                 status_row_tasks(g, &rows[i]);
         struct adjust_rows a = { 0 };
+        char hidden[256];
         if (o->adjust)
                 (void)adjust_list(&g->adjuster, add_adjust_row, &a);
         const struct status_view v = {
                 .root = g->root,
                 .mounts = g->has_mounts ? &g->mounts : NULL,
                 .process_events = proc_events_mode(g),
+                .hidden = hidden_processes(g->root, hidden, sizeof(hidden)),
                 .config = o->config,
                 .default_config = o->default_config,
                 .machine = &g->snap.machine,

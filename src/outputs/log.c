@@ -43,6 +43,16 @@ static const char *priority_tag(int priority) {
         return tags[priority & 7];
 }
 
+/* Names in messages (cgroup paths, comms, file names) are chosen by other
+ * users: a control character could start a forged line on stderr or
+ * rewrite a terminal (ESC, CR). Callers replace them too; this is the
+ * last line of defence for every message. In place, no allocation. */
+static void defang(char *s) {
+        for (; *s; s++)
+                if ((unsigned char)*s < 0x20 || *s == 0x7f)
+                        *s = '?';
+}
+
 static void emit(int priority, const char *message_id, const struct log_field *fields, size_t n_fields,
                  const char *message) {
         if (priority == LOG_DEBUG && !verbose_enabled)
@@ -53,6 +63,7 @@ static void emit(int priority, const char *message_id, const struct log_field *f
                 for (size_t i = 0; i < n_fields && off < sizeof(line); i++)
                         off += (size_t)snprintf(line + off, sizeof(line) - off, " %s=%s", fields[i].key,
                                                 fields[i].value);
+                defang(line);
                 fprintf(stderr, "%s\n", line);
                 return;
         }
@@ -69,6 +80,8 @@ static void emit(int priority, const char *message_id, const struct log_field *f
         }
         for (size_t i = 0; i < n_fields && n < ELEMENTSOF(buf); i++, n++)
                 snprintf(buf[n], sizeof(buf[n]), "%s=%s", fields[i].key, fields[i].value);
+        for (size_t i = 0; i < n; i++)
+                defang(buf[i]);
         for (size_t i = 0; i < n; i++)
                 iov[i] = (struct iovec){ .iov_base = buf[i], .iov_len = strlen(buf[i]) };
         sd_journal_sendv(iov, (int)n);

@@ -129,6 +129,7 @@ void status_print_json(const struct status_view *v, FILE *out) {
                 v->mounts ? cgroup_layout_to_string(v->mounts->layout) : "none");
         json_print_string(out, v->process_events);
         fputc(',', out);
+        print_json_or_null(out, "processes_hidden", v->hidden, true);
         print_json_or_null(out, "config", v->config, true);
         print_machine(v->machine, out);
         fprintf(out, ",\"cgroups_total\":%zu,\"cgroups\":[", v->n_total);

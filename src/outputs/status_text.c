@@ -178,6 +178,8 @@ void status_print_text(const struct status_view *v, FILE *out) {
         fputc('\n', out);
         print_machine(v->machine, out);
         fprintf(out, "process events: %s\n", v->process_events);
+        if (v->hidden)
+                fprintf(out, "processes: %s\n", v->hidden);
         if (v->config)
                 fprintf(out, "policy: %s\n", v->config);
         else

@@ -22,14 +22,30 @@
 
 enum config_sec { SEC_NONE, SEC_IGNORED, SEC_DAEMON, SEC_GLOBAL, SEC_CGROUP, SEC_SUPERVISOR, SEC_ADJUST };
 
+/* config_names.c: the names of the sections already added, per kind
+ * (SEC_CGROUP, ...), each with its line. Names are borrowed from the
+ * policy being built. */
+struct config_name {
+        const char *name;
+        int kind, line;
+};
+struct config_names {
+        struct config_name *slots;
+        size_t cap, n; /* cap: a power of two, at least twice n */
+};
+int config_names_line(const struct config_names *s, int kind, const char *name);    /* 0: not taken */
+int config_names_add(struct config_names *s, int kind, const char *name, int line); /* -ENOMEM */
+void config_names_free(struct config_names *s);
+
 struct loader {
         /* the reader's */
         FILE *f;
         const char *name;
-        char *line;
-        size_t cap;
+        char *line; /* CONFIG_MAX_LINE + 4 bytes */
+        bool too_big;
         int lineno;
         int read_errno;
+        size_t bytes; /* read so far: stops at CONFIG_MAX_BYTES */
         /* the messages' */
         struct config_errors *errors;
         size_t n_errors; /* added by this load */
@@ -47,6 +63,7 @@ struct loader {
         struct daemon_settings scratch; /* a duplicate [daemon] */
         int key_line[CONFIG_KEYS_MAX];  /* line each key was set on; 0 = not yet */
         int daemon_line, global_line;
+        struct config_names names; /* the [cgroup:], [supervisor:] and [adjust:] names taken */
 };
 
 static inline bool has_prefix(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config_internal.h"
@@ -52,29 +53,57 @@ static bool line_for_inih(struct loader *L, const char *s) {
         return true;
 }
 
+/* One physical line into L->line, at most CONFIG_MAX_LINE + 3 bytes kept
+ * (the rest of a longer one is read and dropped, its length counted);
+ * -1 at the end, or once the file passes CONFIG_MAX_BYTES. getline would
+ * grow its buffer for as long as the line goes on. */
+static ssize_t read_line(struct loader *L, bool *nul) {
+        const size_t keep = CONFIG_MAX_LINE + 3;
+        if (!L->line && !(L->line = malloc(keep + 1)))
+                return L->read_errno = ENOMEM, -1;
+        size_t n = 0;
+        int c = EOF;
+        *nul = false;
+        while (L->bytes < CONFIG_MAX_BYTES && (c = getc_unlocked(L->f)) != EOF) {
+                L->bytes++;
+                *nul |= c == '\0';
+                if (n < keep)
+                        L->line[n] = (char)c;
+                n++;
+                if (c == '\n')
+                        break;
+        }
+        L->line[n < keep ? n : keep] = '\0';
+        if (c == EOF && ferror(L->f))
+                L->read_errno = errno ? errno : EIO;
+        if (L->bytes >= CONFIG_MAX_BYTES && c != '\n' && !L->too_big) {
+                L->too_big = true;
+                config_error_at(L, 0, NULL, "too big: more than %d MiB", CONFIG_MAX_BYTES >> 20);
+        }
+        return n == 0 || L->too_big ? -1 : (ssize_t)n;
+}
+
 /* inih's fgets-like reader: one physical line per call, so L->lineno is
  * the line of what the handler is called for. Lines we handled or
  * rejected are passed on as empty lines. */
 static char *reader(char *str, int num, void *stream) {
         struct loader *L = stream;
+        bool nul;
         errno = 0;
-        ssize_t n = getline(&L->line, &L->cap, L->f);
-        if (n < 0) {
-                if (!feof(L->f))
-                        L->read_errno = errno ? errno : EIO;
+        ssize_t n = read_line(L, &nul);
+        if (n < 0)
                 return NULL;
-        }
         L->lineno++;
         char *s = L->line;
-        bool ok = strlen(s) == (size_t)n;
-        while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+        size_t kept = strlen(s);
+        while (n > 0 && (size_t)n <= kept && (s[n - 1] == '\n' || s[n - 1] == '\r'))
                 s[--n] = '\0';
         if (L->lineno == 1 && has_prefix(s, "\xEF\xBB\xBF")) { /* UTF-8 BOM */
                 s += 3;
                 n -= 3;
         }
         int max = num - 3 < CONFIG_MAX_LINE ? num - 3 : CONFIG_MAX_LINE;
-        if (!ok)
+        if (nul)
                 config_error_at(L, L->lineno, NULL, "line contains a NUL byte");
         else if (n > max)
                 config_error_at(L, L->lineno, NULL, "line too long (max %d)", max);
@@ -130,6 +159,7 @@ int config_load_stream(FILE *f, const char *name, struct policy *ret, struct con
         config_sections_check(&L);
         free(L.line);
         free(L.header);
+        config_names_free(&L.names);
 
         if (L.fatal || L.n_errors) {
                 policy_free(&L.pol);
@@ -155,6 +185,13 @@ int config_load(const char *path, struct policy *ret, struct config_errors *erro
                 return L.fatal ? L.fatal : -e;
         }
         char why[CONFIG_WHY_MAX];
+        struct stat st;
+        if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > CONFIG_MAX_BYTES) {
+                fclose(f); /* refused unread */
+                config_error_at(&L, 0, NULL, "too big: %lld bytes (max %d MiB)", (long long)st.st_size,
+                                CONFIG_MAX_BYTES >> 20);
+                return -EFBIG;
+        }
         if (config_trust_required() && config_file_check_trusted(path, fileno(f), why) < 0) {
                 fclose(f);
                 config_error_at(&L, 0, NULL, "%s", why);

@@ -145,6 +145,8 @@ static void end_rule(struct loader *L) {
                 L->fatal = -ENOMEM;
         } else {
                 L->pol.cgroups[L->pol.n_cgroups++] = L->rule;
+                if (config_names_add(&L->names, SEC_CGROUP, L->rule.name, L->rule.line) < 0)
+                        L->fatal = -ENOMEM;
         }
         L->rule = (struct rule){ 0 };
 }
@@ -161,6 +163,8 @@ static void end_supervisor(struct loader *L) {
                 L->fatal = -ENOMEM;
         } else {
                 L->pol.supervisors[L->pol.n_supervisors++] = L->sup;
+                if (config_names_add(&L->names, SEC_SUPERVISOR, L->sup.name, L->sup.line) < 0)
+                        L->fatal = -ENOMEM;
         }
         L->sup = (struct supervisor_rule){ 0 };
 }
@@ -180,6 +184,8 @@ static void end_adjust(struct loader *L) {
                 L->fatal = -ENOMEM;
         } else {
                 L->pol.adjust[L->pol.n_adjust++] = L->adj;
+                if (config_names_add(&L->names, SEC_ADJUST, L->adj.name, L->adj.line) < 0)
+                        L->fatal = -ENOMEM;
         }
         L->adj = (struct adjust_rule){ 0 };
 }
@@ -278,9 +284,9 @@ static void begin_rule(struct loader *L, bool global, const char *name) {
                 return;
         }
         L->discard = rule_name_bad(L, name);
-        for (size_t i = 0; !L->discard && i < L->pol.n_cgroups; i++)
-                if (strcmp(L->pol.cgroups[i].name, name) == 0)
-                        duplicate(L, L->pol.cgroups[i].line);
+        int first = config_names_line(&L->names, SEC_CGROUP, name);
+        if (!L->discard && first)
+                duplicate(L, first);
         L->sec = SEC_CGROUP;
 }
 
@@ -293,9 +299,9 @@ static void begin_supervisor(struct loader *L, const char *name) {
         L->sup.line = L->lineno;
         L->sec = SEC_SUPERVISOR;
         L->discard = rule_name_bad(L, name);
-        for (size_t i = 0; !L->discard && i < L->pol.n_supervisors; i++)
-                if (strcmp(L->pol.supervisors[i].name, name) == 0)
-                        duplicate(L, L->pol.supervisors[i].line);
+        int first = config_names_line(&L->names, SEC_SUPERVISOR, name);
+        if (!L->discard && first)
+                duplicate(L, first);
 }
 
 static void begin_adjust(struct loader *L, const char *name) {
@@ -307,9 +313,9 @@ static void begin_adjust(struct loader *L, const char *name) {
         }
         L->adj.line = L->lineno;
         L->discard = rule_name_bad(L, name);
-        for (size_t i = 0; !L->discard && i < L->pol.n_adjust; i++)
-                if (strcmp(L->pol.adjust[i].name, name) == 0)
-                        duplicate(L, L->pol.adjust[i].line);
+        int first = config_names_line(&L->names, SEC_ADJUST, name);
+        if (!L->discard && first)
+                duplicate(L, first);
 }
 
 /* name is what stands between the brackets. */

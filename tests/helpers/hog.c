@@ -4,12 +4,15 @@
  * "hold" it then waits for a signal, else it exits 0.
  * HOG_RANDOM=1 fills every page with pseudo-random bytes instead of touching
  * one byte per page: zram compresses a page that is almost all zeros to next
- * to nothing, so only random pages really use up zram swap. */
+ * to nothing, so only random pages really use up zram swap.
+ * HOG_COMM=NAME renames it (prctl PR_SET_NAME, any bytes, the kernel cuts
+ * at 15): a process choosing a hostile name, as any user can. */
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,6 +48,9 @@ int main(int argc, char **argv) {
         int random_fill = rnd && *rnd && strcmp(rnd, "0") != 0;
         uint64_t x = 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
         signal(SIGTERM, on_term);
+        const char *comm = getenv("HOG_COMM");
+        if (comm && prctl(PR_SET_NAME, comm) < 0)
+                return 4;
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         for (long i = 0; i < mib; i++) {

@@ -1157,6 +1157,31 @@ static void test_old_cgroup_regex(void **state) {
 /* A cgroup: term with a plain path (no * ? [) is that cgroup and every
  * one below it: protect = cgroup:/system.slice/postgresql.service keeps
  * protecting what the old regex spelling protected there. */
+/* Many sections (the names' hash set grows and rehashes): a duplicate
+ * far down is still found with its first line, and the same name in
+ * another kind of section is no duplicate. */
+static void test_many_sections(void **state) {
+        enum { N = 30000 };
+        size_t size = (size_t)N * 64 + 256, len = 0;
+        char *text = malloc(size);
+        assert_non_null(text);
+        for (int i = 0; i < N; i++)
+                len += (size_t)snprintf(text + len, size - len, "[cgroup:r%d]\npath = /r%d\nusage_above = 90%%\n", i,
+                                        i);
+        len += (size_t)snprintf(
+                text + len, size - len,
+                "[adjust:r7]\nmatch = comm:x\noom_score_adj = 1\n[cgroup:r7]\npath = /x\nusage_above = 1%%\n");
+        struct config_errors e = { 0 };
+        struct policy p;
+        assert_int_equal(load(text, &p, &e), -EINVAL);
+        assert_int_equal(e.n, 1);
+        char want[128];
+        snprintf(want, sizeof(want), "t.conf:%d: [cgroup:r7]: duplicate section (first on line 22)", 3 * N + 4);
+        assert_string_equal(e.msgs[0], want);
+        config_errors_free(&e);
+        free(text);
+}
+
 static void test_cgroup_term_subtree(void **state) {
         struct config_errors e = { 0 };
         struct policy p;
@@ -1441,6 +1466,7 @@ int main(void) {
                 cmocka_unit_test(test_old_cgroup_regex),
                 cmocka_unit_test(test_matcher_syntax_errors),
                 cmocka_unit_test(test_cgroup_term_subtree),
+                cmocka_unit_test(test_many_sections),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

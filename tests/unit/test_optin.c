@@ -280,6 +280,40 @@ static void test_restore_append(void **state) {
         assert_int_equal(system(cmd), 0);
 }
 
+/* A path with a newline cannot be listed ("KEY ORIGINAL OURS PATH" to the
+ * end of the line): appending or rewriting refuses it and the file keeps
+ * exactly what it held, so the caller does not make the change. */
+static void test_restore_newline_path_refused(void **state) {
+        char dir[] = "/tmp/test_optin.XXXXXX", file[4096], good[4096], text[4096];
+        assert_non_null(mkdtemp(dir));
+        snprintf(good, sizeof(good), "%s/c0.oom", dir);
+        snprintf(file, sizeof(file), "%s/restore", dir);
+        struct restore_entry e[2] = {
+                { .key = RESTORE_OOM_KILL_DISABLE, .original = "0", .ours = "1", .path = good },
+                { .key = RESTORE_OOM_KILL_DISABLE,
+                  .original = "0",
+                  .ours = "1",
+                  .path = "/x\noom_kill_disable 0 1 /y" },
+        };
+        assert_int_equal(restore_file_append(file, e, 1), 0);
+        assert_int_equal(restore_file_append(file, e, 2), -EINVAL);
+        assert_int_equal(restore_file_write(file, e, 2), -EINVAL);
+        FILE *f = fopen(file, "r");
+        assert_non_null(f);
+        size_t n = fread(text, 1, sizeof(text) - 1, f);
+        fclose(f);
+        text[n] = '\0';
+        char want[4200];
+        snprintf(want, sizeof(want),
+                 "# oomguard: cgroup values to put back (KEY ORIGINAL OURS PATH)\n"
+                 "oom_kill_disable 0 1 %s\n",
+                 good);
+        assert_string_equal(text, want);
+        char cmd[4200];
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+        assert_int_equal(system(cmd), 0);
+}
+
 static void test_oom_handler_check(void **state) {
         struct rule r = { .oom_handler = true };
         struct cgroup_view cg = { .valid = true,
@@ -347,17 +381,12 @@ static void test_config_keys(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_tripwire_level),
-                cmocka_unit_test(test_tripwire_level_definition),
-                cmocka_unit_test(test_tripwire_edges),
-                cmocka_unit_test(test_tripwire_should_set),
-                cmocka_unit_test(test_restore_line_roundtrip),
-                cmocka_unit_test(test_restore_line_bad),
-                cmocka_unit_test(test_restore_holds),
-                cmocka_unit_test(test_restore_replay),
-                cmocka_unit_test(test_restore_append),
-                cmocka_unit_test(test_oom_handler_check),
-                cmocka_unit_test(test_config_keys),
+                cmocka_unit_test(test_tripwire_level),         cmocka_unit_test(test_tripwire_level_definition),
+                cmocka_unit_test(test_tripwire_edges),         cmocka_unit_test(test_tripwire_should_set),
+                cmocka_unit_test(test_restore_line_roundtrip), cmocka_unit_test(test_restore_line_bad),
+                cmocka_unit_test(test_restore_holds),          cmocka_unit_test(test_restore_replay),
+                cmocka_unit_test(test_restore_append),         cmocka_unit_test(test_restore_newline_path_refused),
+                cmocka_unit_test(test_oom_handler_check),      cmocka_unit_test(test_config_keys),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
