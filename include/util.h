@@ -79,12 +79,14 @@ int write_file_at(const char *root, const char *path, const char *value);
  * no other descriptor but 0, 1 and 2. */
 pid_t fork_piped(bool child_writes, int *ret_fd);
 
-/* Starts this program again (/proc/self/exe, an exec: none of the
- * caller's pages are shared with it copy-on-write) with argv; fds[i]
+/* Starts the program at path (posix_spawn: a vfork, then exec; none of
+ * the caller's pages are shared with it copy-on-write) with argv; fds[i]
  * becomes its descriptor SPAWN_FIRST_FD + i, and it keeps no other but 0,
- * 1 and 2; no signal blocked or ignored. Returns 0 or -errno. */
+ * 1 and 2; no signal blocked or ignored. Returns 0 or -errno. spawn_self:
+ * this program again (/proc/self/exe). */
 #define SPAWN_FIRST_FD 3
 #define SPAWN_FDS_MAX 4
+int spawn_program(const char *path, char *const argv[], const int *fds, size_t n_fds, pid_t *ret_pid);
 int spawn_self(char *const argv[], const int *fds, size_t n_fds, pid_t *ret_pid);
 
 /* "1.5GiB", "512.0MiB", "max" (BYTES_UNLIMITED). */

@@ -6,7 +6,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,8 +20,6 @@
 #ifndef PKGLIBDIR
 #define PKGLIBDIR "/usr/local/lib/oomguard"
 #endif
-
-extern char **environ;
 
 void metrics_server_init(struct metrics_server *ms) { *ms = (struct metrics_server){ .pidfd = -1 }; }
 
@@ -53,30 +50,6 @@ int metrics_server_find(char *buf, size_t size) {
         return -ENOENT;
 }
 
-/* posix_spawn: 0, 1 and 2 kept (its messages go where the guard's go),
- * every other descriptor closed, no signal blocked or ignored. */
-static int spawn(const char *prog, char *const argv[], pid_t *ret_pid) {
-        posix_spawn_file_actions_t fa;
-        posix_spawnattr_t attr;
-        sigset_t none, all;
-        sigemptyset(&none);
-        sigfillset(&all);
-        posix_spawn_file_actions_init(&fa);
-        posix_spawnattr_init(&attr);
-        int r = posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-        if (r == 0)
-                r = posix_spawnattr_setsigmask(&attr, &none);
-        if (r == 0)
-                r = posix_spawnattr_setsigdefault(&attr, &all);
-        if (r == 0)
-                r = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-        if (r == 0)
-                r = posix_spawn(ret_pid, prog, &fa, &attr, argv, environ);
-        posix_spawn_file_actions_destroy(&fa);
-        posix_spawnattr_destroy(&attr);
-        return -r;
-}
-
 static int spawn_server(struct metrics_server *ms) {
         char prog[PATH_MAX], parent[16];
         if (metrics_server_find(prog, sizeof(prog)) < 0)
@@ -86,7 +59,7 @@ static int spawn_server(struct metrics_server *ms) {
         char *argv[] = { METRICS_HTTPD_NAME, "--listen", ms->listen, "--file", ms->file,
                          "--user",           ms->user,   "--parent", parent,   NULL };
         pid_t pid;
-        int r = spawn(prog, argv, &pid);
+        int r = spawn_program(prog, argv, NULL, 0, &pid); /* 0, 1, 2: its messages go where ours go */
         if (r < 0)
                 return log_error_errno(r, "metrics: cannot start %s: %m", prog);
         ms->pid = pid;

@@ -1,4 +1,5 @@
-/* posix_spawn of this program again (see util.h spawn_self). */
+/* posix_spawn of a program of ours, this one again or another (see
+ * util.h spawn_program). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -9,8 +10,8 @@
 
 extern char **environ;
 
-static int spawn_with(posix_spawn_file_actions_t *fa, const int *moved, size_t n_fds, char *const argv[],
-                      pid_t *ret_pid) {
+static int spawn_with(const char *path, posix_spawn_file_actions_t *fa, const int *moved, size_t n_fds,
+                      char *const argv[], pid_t *ret_pid) {
         posix_spawnattr_t attr;
         sigset_t none, all;
         sigemptyset(&none);
@@ -28,12 +29,12 @@ static int spawn_with(posix_spawn_file_actions_t *fa, const int *moved, size_t n
         if (r == 0)
                 r = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
         if (r == 0)
-                r = posix_spawn(ret_pid, "/proc/self/exe", fa, &attr, argv, environ);
+                r = posix_spawn(ret_pid, path, fa, &attr, argv, environ);
         posix_spawnattr_destroy(&attr);
         return -r;
 }
 
-int spawn_self(char *const argv[], const int *fds, size_t n_fds, pid_t *ret_pid) {
+int spawn_program(const char *path, char *const argv[], const int *fds, size_t n_fds, pid_t *ret_pid) {
         int moved[SPAWN_FDS_MAX];
         if (n_fds > SPAWN_FDS_MAX)
                 return -EINVAL;
@@ -49,10 +50,14 @@ int spawn_self(char *const argv[], const int *fds, size_t n_fds, pid_t *ret_pid)
         if (r == 0) {
                 posix_spawn_file_actions_t fa;
                 posix_spawn_file_actions_init(&fa);
-                r = spawn_with(&fa, moved, n_fds, argv, ret_pid);
+                r = spawn_with(path, &fa, moved, n_fds, argv, ret_pid);
                 posix_spawn_file_actions_destroy(&fa);
         }
         while (n > 0)
                 close(moved[--n]);
         return r;
+}
+
+int spawn_self(char *const argv[], const int *fds, size_t n_fds, pid_t *ret_pid) {
+        return spawn_program("/proc/self/exe", argv, fds, n_fds, ret_pid);
 }
