@@ -311,8 +311,9 @@ int main(int argc, char **argv) {
         else if (load_policy(o.config, &p) < 0)
                 return 1;
         /* Only an instance that may change cgroup files claims the restore
-         * file and replays it: a dry run, --status and -n leave it alone. */
-        bool changes_files = !o.status && strcmp(o.root, "/") == 0 && !o.dry_run && !p.daemon.dry_run;
+         * file and replays it: --dry-run, --status and -n leave it alone.
+         * A policy's dry_run = yes does not: a reload may turn it off. */
+        bool changes_files = !o.status && strcmp(o.root, "/") == 0 && !o.dry_run;
         int owner_fd = changes_files ? claim_restore_file(o.restore_file, "start-up") : -1;
         if (owner_fd == -EBUSY) {
                 policy_free(&p);
