@@ -6,6 +6,9 @@
 # ~10 s, full-speed hogs in a v1 memory cgroup are still killed by the
 # guard before the kernel (its oom_kill counter is the judge).
 . "$(dirname "$0")/lib.sh"
+# The file served is the test's own (written by hand below; the guard
+# writes it once, at its first tick: metrics_interval = 1h).
+unset OOMGUARD_METRICS_FILE
 HTTPD=$B/oomguard-metrics-httpd
 PY=/usr/bin/python3
 MEMROOT=/sys/fs/cgroup/memory
@@ -57,7 +60,7 @@ server_pid() { pgrep -P "$og" -f "^oomguard-metrics-httpd " | head -1 | tee -a "
 # start_guard PORT [RULES]: oomguard serving $FILE at 127.0.0.1:PORT.
 start_guard() {
         local rules=${2:-$(printf '[global]\nmem_available_below = 1%%\naction = warn\n')}
-        printf '[daemon]\ninterval = 100ms\npost_kill_delay = 100ms\nmax_kills_per_minute = 100\nmetrics_file = %s\nmetrics_listen = 127.0.0.1:%s\n%s\n' \
+        printf '[daemon]\ninterval = 100ms\npost_kill_delay = 100ms\nmax_kills_per_minute = 100\nmetrics_file = %s\nmetrics_interval = 1h\nmetrics_listen = 127.0.0.1:%s\n%s\n' \
                 "$FILE" "$1" "$rules" > "$TMP/conf"
         : > "$TMP/log"
         "$B/oomguard" -c "$TMP/conf" --log stderr 2> "$TMP/log" &

@@ -114,7 +114,7 @@ void guard_arm(struct guard *g) {
         announce_optin(g);
         reports_setup(g);
         metrics_wire_setup(g);
-        (void)metrics_server_start(&g->metrics_server, g->policy.daemon.metrics_listen, g->policy.daemon.metrics_file,
+        (void)metrics_server_start(&g->metrics_server, g->policy.daemon.metrics_listen, metrics_wire_path(g),
                                    g->policy.daemon.metrics_user);
         warm_up_kill_path(g);
 }
@@ -145,8 +145,8 @@ int guard_set_policy(struct guard *g, struct policy *policy) {
                 announce_optin(g);
                 reports_reload(g);
                 metrics_wire_reload(g);
-                (void)metrics_server_reload(&g->metrics_server, g->policy.daemon.metrics_listen,
-                                            g->policy.daemon.metrics_file, g->policy.daemon.metrics_user);
+                (void)metrics_server_reload(&g->metrics_server, g->policy.daemon.metrics_listen, metrics_wire_path(g),
+                                            g->policy.daemon.metrics_user);
                 wakeups_arm_machine(g);
                 proc_events_close(g);
                 proc_events_open(g);

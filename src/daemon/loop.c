@@ -77,6 +77,9 @@ static void timed_tick(struct guard *g) {
         uint64_t t0 = now_ns();
         tick_run(g, true);
         metrics_wire_after_tick(g, now_ns() - t0);
+        /* A dead metrics_listen process is spawned again here, outside
+         * the tick: no fork or exec there. */
+        (void)metrics_server_ensure(&g->metrics_server);
 }
 
 /* Events taken per wait; more stay ready for the next (level-triggered). */
@@ -150,7 +153,8 @@ int loop_run(struct guard *g, const struct loop_options *o) {
         timed_tick(g); /* first look at once; arms the cgroups */
         uint64_t last_tick = now_ns();
         struct epoll_event evs[LOOP_EVENTS];
-        bool deferred = false; /* a chatty event came too soon after a tick */
+        bool deferred = false;       /* a chatty event came too soon after a tick */
+        struct wakeup deferred_wake; /* what it was: the tick it waits for says so */
         for (uint64_t ticks = 1; !o->max_ticks || ticks < o->max_ticks;) {
                 int r = wakeups_fill(g, sfd);
                 if (r < 0)
@@ -169,10 +173,14 @@ int loop_run(struct guard *g, const struct loop_options *o) {
                  * many cgroups' chatty events (theirs rest meanwhile). */
                 if (memory && chatty_only && now - last_tick < CHATTY_MIN_GAP_NS) {
                         memory = false;
+                        if (!deferred)
+                                deferred_wake = g->last_wake;
                         deferred = true;
                 }
                 bool due = now - last_tick >= tick_timeout_ns(g) || (deferred && now - last_tick >= CHATTY_MIN_GAP_NS);
                 if (memory || due) {
+                        if (deferred && !memory && g->last_wake.kind == WAKE_TIMEOUT)
+                                g->last_wake = deferred_wake; /* its cgroup is read in full */
                         deferred = false;
                         timed_tick(g);
                         last_tick = now;

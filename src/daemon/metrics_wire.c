@@ -17,12 +17,12 @@ _Static_assert(_ACTION_MAX <= METRICS_ACTIONS_MAX, "METRICS_ACTIONS_MAX too smal
 
 /* OOMGUARD_METRICS_FILE, when set, replaces metrics_file: the test suites
  * keep their files out of the machine's. */
-static void init_file(struct guard *g) {
-        const char *path = g->policy.daemon.metrics_file, *env = getenv("OOMGUARD_METRICS_FILE");
-        if (env && strlen(env) < REPORT_DIR_MAX)
-                path = env;
-        (void)metrics_file_init(&g->metrics.file, path);
+const char *metrics_wire_path(const struct guard *g) {
+        const char *env = getenv("OOMGUARD_METRICS_FILE");
+        return env && strlen(env) < REPORT_DIR_MAX ? env : g->policy.daemon.metrics_file;
 }
+
+static void init_file(struct guard *g) { (void)metrics_file_init(&g->metrics.file, metrics_wire_path(g)); }
 
 /* Every rule of the running policy, with its action. */
 static void declare_rules(struct guard *g) {

@@ -26,6 +26,9 @@ struct metrics_wire {
         uint64_t last_write_ns;
 };
 
+/* The file written: metrics_file, or OOMGUARD_METRICS_FILE when set (the
+ * metrics_listen process serves the same). */
+const char *metrics_wire_path(const struct guard *g);
 /* The live daemon (guard_arm): buffers, the file. Logs what fails. */
 void metrics_wire_setup(struct guard *g);
 /* After a reload: the new metrics_file and the new rules. */

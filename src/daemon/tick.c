@@ -217,7 +217,6 @@ size_t tick_run(struct guard *g, bool act) {
         if (act) {
                 keep_rankings(g);
                 reports_tick(g, now);
-                (void)metrics_server_ensure(&g->metrics_server); /* off the kill path: after the tick's decisions */
         }
         return g->n_decisions;
 }
