@@ -16,6 +16,7 @@
 #define TREND_BUCKETS 64
 /* Enough data: this many points and a quarter of the window. */
 #define TREND_MIN_POINTS 8
+#define TREND_AHEAD_WINDOWS 4 /* a forecast goes no further ahead: none beyond */
 #define TREND_EMPTY UINT64_MAX
 
 struct trend_fit {

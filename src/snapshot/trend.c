@@ -215,8 +215,14 @@ bool trend_forecast(const struct trend *t, uint64_t now_ns, uint64_t limit, stru
         ret->growing = f->slope > 0 && f->significant;
         ret->level = f->intercept + f->slope * now_s;
         ret->span_s = now_s - f->first_s;
-        if (ret->growing && limit && limit != BYTES_UNLIMITED)
-                ret->time_to_limit_s = fmax(0, ((double)limit - ret->level) / f->slope);
+        /* No further than TREND_AHEAD_WINDOWS windows: a line fitted to one
+         * window says little of what comes after several (and a slight
+         * slope under a huge limit would give ~1e19 s). */
+        if (ret->growing && limit && limit != BYTES_UNLIMITED) {
+                double ttl = fmax(0, ((double)limit - ret->level) / f->slope);
+                if (ttl <= TREND_AHEAD_WINDOWS * window_s)
+                        ret->time_to_limit_s = ttl;
+        }
         return true;
 }
 
