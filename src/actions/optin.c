@@ -73,7 +73,7 @@ bool optin_tick(struct optin_state *s, const struct optin_ctx *c, int woken, uin
                 if (r->oom_handler && w->files.version == CGROUP_V1)
                         optin_oom_tick(s, c, i, now);
                 /* A v1 reclaim steps the limit down (actions/reclaim.h): the
-                 * guardian forked now, not on the way to a kill. */
+                 * guardian started now, not on the way to a kill. */
                 if ((r->reclaim_first || r->action == ACTION_RECLAIM) && w->files.version == CGROUP_V1 &&
                     !s->guardian.pid)
                         (void)guardian_ensure(&s->guardian, s->restore_file, s->owner_fd);

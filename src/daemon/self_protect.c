@@ -25,6 +25,9 @@ static __attribute__((noinline)) void touch_stack(void) {
 /* Whether the address space has room for the reserve (RLIMIT_AS): a
  * stack that cannot grow is a SIGSEGV, not an error to report. */
 static bool room_for_stack(void) {
+        struct rlimit rl;
+        if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < 2 * STACK_RESERVE)
+                return false; /* the reserve, and what is in use already */
         void *p = mmap(NULL, STACK_RESERVE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (p == MAP_FAILED)
                 return false;
@@ -34,7 +37,8 @@ static bool room_for_stack(void) {
 
 int self_protect(void) {
         if (!room_for_stack())
-                return log_error_errno(-ENOMEM, "cannot reserve %d KiB of stack: %m", STACK_RESERVE / 1024);
+                return log_error_errno(-ENOMEM, "cannot reserve %d KiB of stack (RLIMIT_AS, RLIMIT_STACK): %m",
+                                       STACK_RESERVE / 1024);
         touch_stack();
         /* MCL_ONFAULT: lock what we touch without faulting in every
          * reserved-but-unused mapping (thread stacks, malloc arenas). */

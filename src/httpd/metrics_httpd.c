@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pwd.h>
@@ -30,6 +31,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -110,6 +112,25 @@ static void drop_protection(void) {
         (void)setpriority(PRIO_PROCESS, 0, NICE);
 }
 
+/* None left, whatever the uid change did: a guard with ambient
+ * capabilities (a unit's AmbientCapabilities=, not root) hands them down
+ * across the exec, and SECBIT_KEEP_CAPS keeps them over setresuid. The
+ * bounding set is not ours to need either. Then checked. */
+static int drop_capabilities(void) {
+        (void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+        struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+        struct __user_cap_data_struct data[2] = { { 0 } };
+        if (syscall(SYS_capset, &hdr, data) < 0 && errno != EPERM)
+                return -errno;
+        if (syscall(SYS_capget, &hdr, data) < 0)
+                return -errno;
+        if (data[0].permitted || data[1].permitted || data[0].effective || data[1].effective) {
+                fprintf(stderr, "oomguard-metrics-httpd: capabilities left after dropping them: refusing to serve\n");
+                return -EPERM;
+        }
+        return 0;
+}
+
 /* Started as root: become user, for good. Otherwise already unprivileged. */
 static int drop_privileges(const char *user) {
         if (geteuid() == 0) {
@@ -140,7 +161,7 @@ static int drop_privileges(const char *user) {
         }
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return -errno;
-        return 0;
+        return drop_capabilities();
 }
 
 /* A fixed text answer (404, 405, 503). */
