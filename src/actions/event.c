@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "actions/actuator.h"
+#include "reclaim.h"
 #include "sources/cgroup_identity.h"
 #include "sources/task_counts.h"
 #include "outputs/log.h"
@@ -121,8 +122,7 @@ void action_log_event(const struct action_ctx *ctx, const char *actuator, const 
         char freed[24], ms[24];
         const struct reclaim_result *rc = &rep->reclaim;
         if (rc->tried) { /* reclaim, or reclaim_first before the action */
-                uint64_t b = rc->usage_before > rc->usage_after ? rc->usage_before - rc->usage_after : 0;
-                snprintf(freed, sizeof(freed), "%llu", (unsigned long long)b);
+                snprintf(freed, sizeof(freed), "%llu", (unsigned long long)reclaim_freed(rc));
                 snprintf(ms, sizeof(ms), "%.1f", (double)rc->ns / 1e6);
                 add(&e, "OOMGUARD_RECLAIMED_BYTES", freed);
                 add(&e, "OOMGUARD_RECLAIM_MS", ms);

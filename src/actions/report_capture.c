@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "actions/actuator.h"
+#include "reclaim.h"
 #include "actions/report_capture.h"
 
 #define CAPTURE_MAX_STATS 64
@@ -76,9 +77,7 @@ void action_report_fill(const struct action_ctx *ctx, const char *actuator, cons
         if (rc->tried)
                 out->reclaim = (struct report_reclaim){ .has = true,
                                                         .escalated = rc->escalated,
-                                                        .reclaimed_bytes = rc->usage_before > rc->usage_after
-                                                                                   ? rc->usage_before - rc->usage_after
-                                                                                   : 0,
+                                                        .reclaimed_bytes = reclaim_freed(rc),
                                                         .asked_bytes = rc->asked_bytes,
                                                         .v1_limit = rc->v1_limit,
                                                         .ns = rc->ns };
