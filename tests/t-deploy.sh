@@ -2,7 +2,7 @@
 # deploy/: the Grafana dashboard is valid JSON whose every query is valid
 # PromQL; the Prometheus alert rules pass promtool check rules and their
 # unit tests (promtool test rules); both query only metrics oomguard
-# exports (tests/fixtures/metric-names, and man/oomguard.8 once it lists
+# exports (tests/fixtures/metric-names, and man/oomguard.conf.5 once it lists
 # them), and the dashboard shows every one. Each checker is also run on a
 # broken copy, which it must refuse: a check that cannot fail is none.
 . "$(dirname "$0")/lib.sh"
@@ -68,15 +68,32 @@ check "deploy: a misspelt metric in the dashboard is caught" [ "$(unknown "$TMP/
 missing=$(comm -13 <(names "$DASH") <(grep -v '^#' "$NAMES" | cut -d' ' -f1 | sort))
 check "deploy: the dashboard shows every exported metric" [ -z "$missing" ]
 [ -n "$missing" ] && diag "not on the dashboard: $missing"
-# The contract: once oomguard(8) lists the metrics, it lists every one.
-if grep -q 'oomguard_cgroup_memory_usage_bytes' man/oomguard.8; then
+# The contract: once oomguard.conf(5) lists the metrics, it lists every one.
+if grep -q 'oomguard_cgroup_memory_usage_bytes' man/oomguard.conf.5; then
         undocumented=$(grep -v '^#' "$NAMES" | cut -d' ' -f1 | while read -r n; do
-                grep -qF "$n" man/oomguard.8 || grep -qF "${n//_/\\_}" man/oomguard.8 || echo "$n"
+                grep -qF "$n" man/oomguard.conf.5 || grep -qF "${n//_/\\_}" man/oomguard.conf.5 || echo "$n"
         done)
-        check "deploy: man/oomguard.8 names every metric" [ -z "$undocumented" ]
-        [ -n "$undocumented" ] && diag "not in oomguard(8): $undocumented"
+        check "deploy: man/oomguard.conf.5 names every metric" [ -z "$undocumented" ]
+        [ -n "$undocumented" ] && diag "not in oomguard.conf(5): $undocumented"
 else
-        skip "deploy: man/oomguard.8 names every metric: it lists no metrics yet"
+        skip "deploy: man/oomguard.conf.5 names every metric: it lists no metrics yet"
+fi
+
+# The list is what the daemon writes: every family its file declares
+# (a live guard, [global] warn-only, its metrics file in the test's folder).
+if [ "$(id -u)" = 0 ]; then
+        printf '[daemon]\nmetrics_file = %s/m.prom\nmetrics_interval = 1s\n[global]\nmem_available_below = 1%%\naction = warn\n' \
+                "$TMP" > "$TMP/m.conf"
+        env -u OOMGUARD_METRICS_FILE "$OOMGUARD" -c "$TMP/m.conf" --log stderr 2> "$TMP/m.log" &
+        mpid=$!
+        wait_for "[ -s $TMP/m.prom ]" 5
+        kill "$mpid" 2> /dev/null; wait "$mpid" 2> /dev/null
+        declared=$(grep '^# TYPE' "$TMP/m.prom" 2> /dev/null | awk '{ print $3, $4 }' | sort)
+        listed=$(grep -v '^#' "$NAMES" | sort)
+        check "deploy: $NAMES is every family the daemon writes, with its type" [ "$declared" = "$listed" ]
+        [ "$declared" = "$listed" ] || diag "$(diff <(echo "$listed") <(echo "$declared"))"
+else
+        skip "deploy: the daemon's families: needs root (its live metrics file)"
 fi
 
 # 3. promtool: the rules, their unit tests, and the dashboard's queries.
