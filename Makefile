@@ -83,6 +83,8 @@ DEP_TARGETS := $(LIB_OBJ) $(MAIN_OBJ) $(HTTPD_OBJ) $(UNIT_OBJ) $(BENCH_OBJ) $(HE
 -include $(wildcard $(DEP_TARGETS:$(B)/%=$(B)/.deps/%.d))
 $(B)/.deps/%.d: ;
 
+
+.PHONY: soak
 .PHONY: fuzz all deps check check-plain check-san tests run bench install uninstall clean format format-check \
         deps-build deps-tests deps-check deps-run deps-bench deps-vm deps-fuzz deps-format
 
@@ -196,6 +198,11 @@ check-san: deps-check
 # under /tmp): the ownership check is for installed policies (oomguard(8)).
 run: deps-run $(B)/oomguard
 	OOMGUARD_TEST_TRUST_ANY_CONFIG=1 $(B)/oomguard -c etc/oomguard.conf -v
+
+# A bounded run under churn (SOAK_SECONDS, default 600; not in CI):
+# fds, RSS and the tick's p99 at the first and the last minute.
+soak: deps-check $(B)/oomguard $(HELPER_BIN)
+	@tests/soak/run.sh $(B)
 
 bench: deps-bench $(B)/oomguard $(HELPER_BIN) $(BENCH_BIN)
 	@tests/bench/run.sh $(B)
