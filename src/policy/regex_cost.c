@@ -4,7 +4,11 @@
  * "a" and 24 '+' (25 bytes) took 42 s and 12 GB to compile (the config
  * fuzzer found it), in the root daemon's --check-config or a SIGHUP
  * reload. The count is an upper bound of the atoms regcomp makes; the
- * matcher refuses a pattern above REGEX_COST_MAX. Pure, no allocation. */
+ * matcher refuses a pattern above REGEX_COST_MAX. Repetitions stacked on
+ * one item ("b*++", "((b*)+)+") are counted apart: their epsilon
+ * closures grow far faster than the atoms ("^a+++++++++++b*++++++++++++$",
+ * 4,000 atoms, took 18.5 s in regcomp; the fuzzer found it); more than
+ * REGEX_STACK_MAX is over the limit. Pure, no allocation. */
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,7 +16,8 @@
 
 #include "policy_internal.h"
 
-#define DEPTH_MAX 64 /* deeper nesting counts as over the limit */
+#define DEPTH_MAX 64      /* deeper nesting counts as over the limit */
+#define REGEX_STACK_MAX 2 /* repetitions of one item, directly or through groups ("(x+)*") */
 
 static uint64_t capped(uint64_t v) { return v > REGEX_COST_MAX ? REGEX_COST_MAX + 1 : v; }
 
@@ -59,6 +64,9 @@ uint64_t regex_cost(const char *re) {
         /* Per open group: the atoms so far and the size of the last item
          * (which a repetition that follows multiplies). */
         uint64_t sum[DEPTH_MAX + 1] = { 0 }, last[DEPTH_MAX + 1] = { 0 };
+        /* Per open group: repetitions on its last item, and the most on
+         * any item of it so far (a group inherits them). */
+        unsigned stacked[DEPTH_MAX + 1] = { 0 }, stacked_max[DEPTH_MAX + 1] = { 0 };
         int d = 0;
         for (const char *p = re; *p;) {
                 uint64_t times = 0, item = 1;
@@ -70,23 +78,31 @@ uint64_t regex_cost(const char *re) {
                 else if (*p == '{')
                         times = interval(p, &next);
                 if (times) {
+                        if (++stacked[d] > REGEX_STACK_MAX)
+                                return REGEX_COST_MAX + 1;
                         last[d] = capped(last[d] * times);
                         p = next;
                         continue;
                 }
+                if (stacked[d] > stacked_max[d])
+                        stacked_max[d] = stacked[d];
                 if (*p == '(') {
                         if (++d > DEPTH_MAX)
                                 return REGEX_COST_MAX + 1;
                         sum[d] = last[d] = 0;
+                        stacked[d] = stacked_max[d] = 0;
                         p++;
                         continue;
                 }
+                unsigned inherited = 0;
                 if (*p == ')' && d > 0) {
                         item = capped(sum[d] + last[d]);
+                        inherited = stacked_max[d];
                         d--;
                 } else if (*p == '|') {
                         sum[d] = capped(sum[d] + last[d]);
                         last[d] = 0;
+                        stacked[d] = 0;
                         p++;
                         continue;
                 } else if (*p == '[') {
@@ -96,6 +112,7 @@ uint64_t regex_cost(const char *re) {
                 }
                 sum[d] = capped(sum[d] + last[d]);
                 last[d] = item;
+                stacked[d] = inherited;
                 p = next;
         }
         for (; d > 0; d--) /* unclosed: regcomp refuses it anyway */

@@ -32,7 +32,7 @@ int config_program_check(const char *path, bool strict, char why[static CONFIG_W
 
 int config_file_check_trusted(const char *path, int fd, char why[static CONFIG_WHY_MAX]) { return 0; }
 
-/* user:NAME asks NSS (this machine's /etc/passwd) in the daemon; here a
+/* user:NAME and metrics_user ask NSS (this machine's /etc/passwd) in the daemon; here a
  * fixed table answers (the program's definition wins over the C library's). */
 struct passwd *getpwnam(const char *name) {
         static struct passwd pw;
@@ -42,7 +42,9 @@ struct passwd *getpwnam(const char *name) {
         } users[] = { { "root", 0 }, { "postgres", 70 }, { "nobody", 65534 } };
         for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++)
                 if (strcmp(name, users[i].name) == 0) {
-                        pw = (struct passwd){ .pw_name = (char *)users[i].name, .pw_uid = users[i].uid };
+                        pw = (struct passwd){ .pw_name = (char *)users[i].name,
+                                              .pw_uid = users[i].uid,
+                                              .pw_gid = users[i].uid };
                         return &pw;
                 }
         return NULL;
