@@ -1,5 +1,5 @@
 #!/bin/bash
-# vm: layout=v2 mem=512M swap=none timeout=300
+# vm: layout=v2 mem=512M swap=none timeout=400
 # reclaim_first on pure v2 (memory.reclaim, Linux >= 5.19): a 128 MiB cgroup
 # whose usage is active page cache (files of the 9p-shared /usr, cache=loose,
 # read twice from inside it: /tmp is tmpfs, whose pages are shmem, not
@@ -36,9 +36,12 @@ usage_above = 60%
 reclaim_first = yes
 action = kill
 CONF
-# About 100 MiB of files under /usr (the biggest first), read twice.
+# About 100 MiB of files under /usr (the biggest first, each under 16 MiB:
+# one file larger than the cgroup streams through it, each page read once
+# while resident, so nothing turns active; one directory: a walk of the
+# whole 9p /usr/lib takes minutes), read twice.
 files=$TMP/files
-find /usr/lib -type f -size +1M -printf '%s %p\n' 2>/dev/null | sort -rn |
+find /usr/lib/x86_64-linux-gnu -maxdepth 1 -type f -size +1M -size -16M -printf '%s %p\n' 2>/dev/null | sort -rn |
         awk '{ t += $1; print $2; if (t > 100 * 1048576) exit }' >"$files"
 diag "cache from $(wc -l <"$files") files of /usr/lib"
 sh -c "echo 0 >/proc/self/oom_score_adj; echo \$\$ >$cg/cgroup.procs; exec sleep 600" & # a victim a kill could take
