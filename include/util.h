@@ -77,6 +77,8 @@ int write_file_at(const char *root, const char *path, const char *value);
  * parent, 0 in the child, or -errno; *ret_fd is the caller's own end
  * (O_CLOEXEC), the other end is closed on each side, and the child keeps
  * no other descriptor but 0, 1 and 2. */
+static inline uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
 pid_t fork_piped(bool child_writes, int *ret_fd);
 
 /* Starts the program at path (posix_spawn: a vfork, then exec; none of

@@ -161,7 +161,7 @@ int loop_run(struct guard *g, const struct loop_options *o) {
                         return log_error_errno(r, "cannot set up the wait: %m");
                 uint64_t timeout = timeout_of(g, last_tick, wd_period);
                 if (deferred) /* a chatty event waits for the gap's end, not longer */
-                        timeout = timeout < chatty_gap_left(last_tick) ? timeout : chatty_gap_left(last_tick);
+                        timeout = min_u64(timeout, chatty_gap_left(last_tick));
                 r = wakeups_wait(&g->wake, timeout, evs, LOOP_EVENTS);
                 if (r < 0 && r != -EINTR)
                         return log_error_errno(r, "wait failed: %m");

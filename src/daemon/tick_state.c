@@ -70,8 +70,6 @@ static uint64_t fill_ns(uint64_t have, uint64_t level, double rate) {
         return have > level ? (uint64_t)((double)(have - level) / rate * 1e9) : 0;
 }
 
-static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
-
 /* The nearest values: *calm while nothing is near (floor: interval),
  * *near for what already is (floor: TICK_FAST_POLL_NS). */
 struct calm {

@@ -22,8 +22,6 @@ static uint64_t margin_of(uint64_t limit, uint64_t level) {
         return (limit != BYTES_UNLIMITED ? limit : level) / 100 * RECLAIM_MARGIN_PCT;
 }
 
-static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
-
 /* The usage under which every level threshold of th is clear, with the
  * margin; UINT64_MAX when th has none that applies. Below usage_above's
  * level in usage is below it in working set too (working set <= usage). */
