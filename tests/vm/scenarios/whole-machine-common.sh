@@ -53,6 +53,20 @@ sampler() {
         echo "${cross:--} $t $max $n $start $gmax $crossup" >"$out"
 }
 
+# bystander: one ordinary process the kernel may kill (oom_score_adj 0, a few
+# hundred KiB), as every real machine has. Without it everything but the hog is
+# -1000 (the script, the sampler, the guard): an allocation in the instant the
+# dying hog is hidden from the OOM killer (exit_mmap sets MMF_OOM_SKIP before
+# its last pages are back) finds nothing to kill and the guest panics, "System
+# is deadlocked on memory" (seen once in CI, in a trial oomguard was winning).
+# With it, that instant is a kernel kill, counted as the guard's loss.
+bystander() {
+        kill -0 "${BYSTANDER_PID:-0}" 2>/dev/null && return 0
+        sh -c 'echo 0 > /proc/self/oom_score_adj && exec sleep 100000' &
+        BYSTANDER_PID=$!
+}
+bystander
+
 # settle: wait until the machine has its memory back (MemAvailable within 40 MiB of
 # what it had at the start), so that every trial starts from the same place; with
 # settle P also until /proc/pressure/memory full avg10 is below P: the kernel's
@@ -122,6 +136,7 @@ race() {
                 [ "$crossup" != - ] && [ -n "$kt" ] && diag "  the kernel killed $(awk -v a="$crossup" -v b="$kt" 'BEGIN { printf "%d", (b - a) * 1000 }') ms after MemAvailable < 10% (then the hog took the rest to exit)"
                 diag "  dmesg: $(cut -c1-160 <<<"$kline")"
         fi
+        bystander
         settle ${PSI_SETTLE:+"$PSI_SETTLE"}
 }
 
