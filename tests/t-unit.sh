@@ -17,11 +17,14 @@ printf '%s\n' "$out" | grep '✗' | sed 's/  */ /g' | diag "$(cat)"
 check "unit: exposure ${score:-?} <= 2.0 (systemd-analyze security --offline=true)" \
         awk -v s="${score:-99}" 'BEGIN { exit !(s <= 2.0) }'
 # verify resolves ExecStart= on this machine's paths: point it at the tree.
-sed -e "s|^\(Exec[A-Za-z]*=\)/usr/sbin/|\1$D/usr/sbin/|" "$unit" > "$D/oomguard.service"
+sed -e "s|^\(Exec[A-Za-z]*=+\{0,1\}\)/usr/sbin/|\1$D/usr/sbin/|" "$unit" > "$D/oomguard.service"
 v=$(systemd-analyze verify --man=no "$D/oomguard.service" 2>&1 | grep -v 'Cannot add dependency job\|is not a valid\|^$')
 check "unit: systemd-analyze verify is clean" [ -z "$v" ]
 [ -z "$v" ] || diag "$v"
 check "unit: no kill binary in the unit" sh -c "! grep -q 'bin/kill' '$unit'"
-check "unit: ExecReload uses --reload-pid" grep -q '^ExecReload=/usr/sbin/oomguard --reload-pid \$MAINPID -c /etc/oomguard.conf$' "$unit"
+check "unit: ExecReload uses --reload-pid" grep -q '^ExecReload=+/usr/sbin/oomguard --reload-pid \$MAINPID -c /etc/oomguard.conf$' "$unit"
+# "+": the policy file is checked as root (ownership, modes); the daemon is not root.
+check "unit: the policy is checked as root before start and reload" \
+        sh -c "grep -q '^ExecStartPre=+/usr/sbin/oomguard --check-config' '$unit' && grep -q '^ExecReload=+' '$unit'"
 check "unit: process_mrelease allowed by the filter" grep -q '^SystemCallFilter=.*process_mrelease' "$unit"
 exit $((failures > 0))

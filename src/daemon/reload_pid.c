@@ -84,19 +84,18 @@ int reload_pid_command(const char *pid_arg, const char *path) {
                 fprintf(stderr, "oomguard: --reload-pid: expected a process id, got '%s'\n", pid_arg);
                 return 2;
         }
-        /* The same loader as the daemon's: a refused file is said here
-         * once (the daemon also logs it and keeps its running policy). */
+        /* The same loader as the daemon's (as root: with its ownership
+         * checks, which the daemon of the unit, not root, skips). A
+         * refused file is never sent: the daemon keeps its policy. */
         struct policy p;
         struct config_errors errors = { 0 };
-        int loaded = config_load(path, &p, &errors);
+        int r = config_load(path, &p, &errors);
+        config_errors_print(&errors, stderr);
         config_errors_free(&errors);
-        if (loaded == 0)
-                policy_free(&p);
-        if (send_and_wait((pid_t)pid) < 0)
-                return 1;
-        if (loaded < 0) {
+        if (r < 0) {
                 fprintf(stderr, "oomguard: reload of %s refused; pid %ld keeps its running policy\n", path, pid);
                 return 1;
         }
-        return 0;
+        policy_free(&p);
+        return send_and_wait((pid_t)pid) < 0 ? 1 : 0;
 }

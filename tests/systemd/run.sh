@@ -120,8 +120,14 @@ conf "bogus_key = 1"
 in_ct systemctl reload oomguard.service 2> /dev/null; rc=$?
 check "systemdcheck: reload of a bad file fails" [ $rc != 0 ]
 check "systemdcheck: ... and the guard keeps running" [ "$(prop ActiveState):$(prop MainPID)" = "active:$main" ]
-check "systemdcheck: ... with its running policy (logged)" logs 'keeping the running policy'
+check "systemdcheck: ... with its running policy (said, file:line)" \
+        eval "logs 'reload of /etc/oomguard/oomguard.conf refused' && logs 'oomguard.conf:[0-9]*: bogus_key'"
 conf
+chmod 666 "$W/etc/oomguard.conf"   # the checks oomguard makes as root (ExecReload=+)
+in_ct systemctl reload oomguard.service 2> /dev/null; rc=$?
+check "systemdcheck: reload of a world-writable file fails" [ $rc != 0 ]
+check "systemdcheck: ... said so" logs 'group- or world-writable'
+chmod 644 "$W/etc/oomguard.conf"
 
 # 3. the hardened guard kills a full-speed hog before the kernel.
 before=$(oom_kills)
