@@ -56,15 +56,20 @@ mount --bind /usr "$W/root/usr" && mount -o remount,bind,ro "$W/root/usr" || { n
 make -s install B="$B" DESTDIR="$W/inst" PREFIX=/opt/oomguard SYSCONFDIR=/etc/oomguard > "$W/install.log" 2>&1 ||
         { not_ok "systemdcheck: make install"; cat "$W/install.log"; exit 1; }
 unit=$W/inst/opt/oomguard/lib/systemd/system/oomguard.service
+# The build looks for its HTTP process in the PKGLIBDIR it was compiled
+# with (/usr/local/lib/oomguard, the host's read-only /usr here) or next
+# to itself: there.
+cp "$B/oomguard-metrics-httpd" "$W/inst/opt/oomguard/sbin/"
 cp "$B/helpers/hog" "$W/test/hog"
 mkdir "$CG" && echo 256M > "$CG/memory.limit_in_bytes" || { not_ok "systemdcheck: create $CG"; exit 1; }
 oom_kills() { sed -n 's/^oom_kill //p' "$CG/memory.oom_control"; }
 kill_disable() { sed -n 's/^oom_kill_disable //p' "$CG/memory.oom_control"; }
 
-# The policy: the hog's cgroup, opt-in oom_handler (a value to restore).
+# The policy: the hog's cgroup, opt-in oom_handler (a value to restore);
+# conf LINES adds LINES to [daemon].
 conf() {
-        printf '[daemon]\ninterval = 100ms\npost_kill_delay = 100ms\nprotect = ^(systemd.*|sh|nsenter)$\n[cgroup:hog]\npath = %s\nusage_above = 90%%\naction = kill\noom_handler = yes\n%s\n' \
-                "/oomguard-sd-$$" "${1:-}" > "$W/etc/oomguard.conf"
+        printf '[daemon]\ninterval = 100ms\npost_kill_delay = 100ms\nprotect = ^(systemd.*|sh|nsenter)$\n%s\n[cgroup:hog]\npath = %s\nusage_above = 90%%\naction = kill\noom_handler = yes\n' \
+                "${1:-}" "/oomguard-sd-$$" > "$W/etc/oomguard.conf"
 }
 conf
 printf '[Service]\nWatchdogSec=3s\nSystemCallErrorNumber=\n' > "$W/dropin/test.conf"
@@ -146,7 +151,26 @@ check "systemdcheck: SIGSTOPped guard restarted by the watchdog" \
 check "systemdcheck: ... journal says watchdog timeout" logs 'Watchdog timeout'
 main=$(prop MainPID)
 
-# 5. stop: ExecStopPost= --restore puts back what nobody else could.
+# 5. metrics_listen with the drop-in of oomguard(8), THE SERVICE: the
+# HTTP process serves, without a capability, under the kill-action filter.
+port=$((20000 + $$ % 20000))
+man -l "$(dirname "$0")/../../man/oomguard.8" 2> /dev/null | sed -n '/metrics-listen.conf$/,/SystemCallFilter=/p' |
+        sed -n 's/^ *\(\[Service\]\|[A-Za-z]*=.*\)$/\1/p' > "$W/dropin/metrics-listen.conf"
+diag "drop-in from the man page: $(tr '\n' ' ' < "$W/dropin/metrics-listen.conf")"
+conf "$(printf 'metrics_listen = 127.0.0.1:%s\nmetrics_interval = 1s' $port)"
+in_ct systemctl daemon-reload && in_ct systemctl restart oomguard.service
+main=$(prop MainPID)
+check "systemdcheck: metrics_listen: GET /metrics answers" \
+        wait_for "in_ct curl -sf http://127.0.0.1:$port/metrics 2>/dev/null | grep -q '^oomguard_'" 10
+[ $failures = 0 ] || diag "$(journal -n 60 | grep -i "metrics\\|httpd\\|listen" | grep -v " = ")"
+hp=$(in_ct pgrep -f oomguard-metrics-httpd | head -1)
+check "systemdcheck: ... from a process without capabilities" \
+        [ "$(in_ct sed -n 's/^CapEff:\t//p' /proc/${hp:-0}/status 2>/dev/null)" = 0000000000000000 ]
+rm -f "$W/dropin/metrics-listen.conf"; conf
+in_ct systemctl daemon-reload && in_ct systemctl restart oomguard.service
+main=$(prop MainPID)
+
+# 6. stop: ExecStopPost= --restore puts back what nobody else could.
 wait_for '[ "$(kill_disable)" = 1 ]' 5
 # The guardian first (it would put them back itself), then the daemon.
 in_ct pkill -KILL -x oomguard-guard
