@@ -113,7 +113,7 @@ in_ct systemctl restart oomguard.service; main=$(prop MainPID)
 diag "after a restart the guard sees $(in_ct nsenter -t $main -m findmnt -no OPTIONS $MEMROOT)"
 uid=$(in_ct stat -c %u "/proc/${main:-0}" 2>/dev/null)
 check "systemdcheck: the guard runs as a dynamic user (uid ${uid:-?})" [ "${uid:-0}" -gt 0 ]
-diag "guard: $(in_ct grep -h 'CapEff\|CapAmb\|CapBnd' /proc/$main/status | tr '\n\t' '  '), oom_score_adj $(in_ct cat /proc/$main/oom_score_adj), $(in_ct grep 'locked memory' /proc/$main/limits)" "host: $(tr '\n' ' ' < $CG/memory.oom_control)"
+diag "guard: $(in_ct grep -h 'CapEff\|CapAmb\|CapBnd\|VmRSS\|VmLck' /proc/$main/status | tr '\n\t' '  '), oom_score_adj $(in_ct cat /proc/$main/oom_score_adj), $(in_ct grep 'locked memory' /proc/$main/limits)" "host: $(tr '\n' ' ' < $CG/memory.oom_control)"
 check "systemdcheck: opt-in oom_handler set oom_kill_disable = 1" wait_for '[ "$(kill_disable)" = 1 ]' 5
 check "systemdcheck: proc connector open without CAP_NET_ADMIN (Linux >= 6.6)" eval "logs 'guarding:' && no_logs 'no proc connector'"
 
