@@ -81,7 +81,7 @@ static int parse_count(const char *s, uint64_t *ret) {
 /* One mode at a time; the --status options only with --status. */
 static int check_combination(const struct options *o) {
         if (o->check_config + o->status + o->restore + !!o->report + !!o->reload_pid > 1) {
-                fprintf(stderr, "oomguard: -n, --status, --restore and --report exclude each other\n");
+                fprintf(stderr, "oomguard: -n, --status, --restore, --report and --reload-pid exclude each other\n");
                 return -EINVAL;
         }
         if (!o->status && (o->all || o->adjust || (o->json && !o->report))) {
