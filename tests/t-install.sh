@@ -15,7 +15,7 @@ check "install: unit runs the installed binary" grep -q '^ExecStart=/opt/og/sbin
 check "install: unit is Type=notify" grep -q '^Type=notify$' "$unit"
 check "install: unit has OOMScoreAdjust=-1000 and ExecReload" \
         sh -c "grep -q '^OOMScoreAdjust=-1000$' '$unit' && grep -q '^ExecReload=' '$unit'"
-check "install: no placeholder left in the unit" sh -c "! grep -q @ '$unit'"
+check "install: no placeholder left in the unit" sh -c "! grep -q '@[A-Z_]*@' '$unit'"
 check "install: installed config passes --check-config" \
         sh -c "'$D/opt/og/sbin/oomguard' -n -c '$D/etc/og/oomguard.conf' | grep -q 'configuration OK'"
 make -s uninstall B="$B" DESTDIR="$D" PREFIX=/opt/og SYSCONFDIR=/etc/og > /dev/null 2>&1

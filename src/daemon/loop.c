@@ -52,7 +52,6 @@ static void announce(const struct guard *g) {
                 g->policy.n_adjust, context_actuator(g)->name,
                 (unsigned long long)(g->policy.daemon.interval_ns / NSEC_PER_MSEC));
         notify_status("watching %zu cgroups (%s)", g->cgroups.n, context_actuator(g)->name);
-        notify_ready();
 }
 
 /* After a chatty wakeup (v1 vmpressure: every few hundred pages of
@@ -150,7 +149,8 @@ int loop_run(struct guard *g, const struct loop_options *o) {
         guard_arm(g);
         announce(g);
         g->wake.arm_since_ns = now_ns();
-        timed_tick(g); /* first look at once; arms the cgroups */
+        timed_tick(g);  /* first look at once; arms the cgroups */
+        notify_ready(); /* after the first full snapshot: `systemctl start` returns guarded */
         uint64_t last_tick = now_ns();
         struct epoll_event evs[LOOP_EVENTS];
         bool deferred = false;       /* a chatty event came too soon after a tick */

@@ -16,6 +16,7 @@
 #include "policy/config.h"
 #include "proc_events.h"
 #include "reload.h"
+#include "reload_pid.h"
 #include "self_protect.h"
 #include "status.h"
 
@@ -24,7 +25,7 @@
 #endif
 
 struct options {
-        const char *config, *root, *restore_file, *report, *report_dir;
+        const char *config, *root, *restore_file, *report, *report_dir, *reload_pid;
         bool config_given, check_config, dry_run, verbose, status, json, adjust, all, restore;
         uint64_t ticks;
         enum log_target log_target;
@@ -37,6 +38,7 @@ static void usage(FILE *out) {
                 "       oomguard --status [--json] [--all] [--adjust] [-c FILE] [--root DIR]\n"
                 "       oomguard --restore [--restore-file FILE]\n"
                 "       oomguard --report list|last|ID [--json] [--report-dir DIR] [-c FILE]\n"
+                "       oomguard --reload-pid PID [-c FILE]\n"
                 "       oomguard -h|--help|--version\n"
                 "\n"
                 "  -c, --config FILE   policy file (default " SYSCONFDIR
@@ -56,6 +58,8 @@ static void usage(FILE *out) {
                 ")\n"
                 "      --report WHAT   the forensic reports: list, last, an ID (or its start)\n"
                 "      --report-dir DIR  where they are (default: report_dir of the policy file)\n"
+                "      --reload-pid PID  reload the oomguard PID (SIGHUP) and wait until it is back;\n"
+                "                      1 when FILE is refused (ExecReload=)\n"
                 "      --ticks N       stop after N ticks (tests)\n"
                 "      --log TARGET    auto | stderr | journal\n"
                 "  -v, --verbose       debug messages\n"
@@ -76,8 +80,8 @@ static int parse_count(const char *s, uint64_t *ret) {
 
 /* One mode at a time; the --status options only with --status. */
 static int check_combination(const struct options *o) {
-        if (o->check_config + o->status + o->restore + !!o->report > 1) {
-                fprintf(stderr, "oomguard: -n, --status, --restore and --report exclude each other\n");
+        if (o->check_config + o->status + o->restore + !!o->report + !!o->reload_pid > 1) {
+                fprintf(stderr, "oomguard: -n, --status, --restore, --report and --reload-pid exclude each other\n");
                 return -EINVAL;
         }
         if (!o->status && (o->all || o->adjust || (o->json && !o->report))) {
@@ -105,7 +109,8 @@ static int parse_args(int argc, char **argv, struct options *o) {
                 OPT_RESTORE_FILE,
                 OPT_ALL,
                 OPT_REPORT,
-                OPT_REPORT_DIR
+                OPT_REPORT_DIR,
+                OPT_RELOAD_PID
         };
         static const struct option longopts[] = { { "config", required_argument, NULL, 'c' },
                                                   { "check-config", no_argument, NULL, 'n' },
@@ -119,6 +124,7 @@ static int parse_args(int argc, char **argv, struct options *o) {
                                                   { "restore-file", required_argument, NULL, OPT_RESTORE_FILE },
                                                   { "report", required_argument, NULL, OPT_REPORT },
                                                   { "report-dir", required_argument, NULL, OPT_REPORT_DIR },
+                                                  { "reload-pid", required_argument, NULL, OPT_RELOAD_PID },
                                                   { "ticks", required_argument, NULL, OPT_TICKS },
                                                   { "log", required_argument, NULL, OPT_LOG },
                                                   { "verbose", no_argument, NULL, 'v' },
@@ -167,6 +173,9 @@ static int parse_args(int argc, char **argv, struct options *o) {
                         break;
                 case OPT_REPORT_DIR:
                         o->report_dir = optarg;
+                        break;
+                case OPT_RELOAD_PID:
+                        o->reload_pid = optarg;
                         break;
                 case OPT_TICKS:
                         if (parse_count(optarg, &o->ticks) < 0) {
@@ -294,6 +303,8 @@ int main(int argc, char **argv) {
                 return check_config(o.config);
         if (o.report)
                 return show_report(&o);
+        if (o.reload_pid)
+                return reload_pid_command(o.reload_pid, o.config);
         if (!o.restore_file)
                 o.restore_file = getenv("OOMGUARD_RESTORE_FILE");
         if (!o.restore_file || !*o.restore_file)
