@@ -48,24 +48,44 @@ oom_kills() { sed -n 's/^oom_kill //p' "$1/memory.oom_control"; }
 # second one in our own test's cgroup (the container's parent).
 sh -c "echo \$\$ > $SIB/cgroup.procs; exec $HOG 150 0 hold" > "$TMP/sib.out" 2>&1 &
 sib=$!
-wait_for "grep -q ready $TMP/sib.out" 10 || not_ok "live sidecar: the sibling's sleeper did not start"
+wait_for "grep -q ready $TMP/sib.out 2>/dev/null" 10 || not_ok "live sidecar: the sibling's sleeper did not start"
 
 # The container's script: fresh hierarchies, then what $1 says.
 cat > "$TMP/inside.sh" << 'EOF'
 set -u
-T=$1 OG=$2 HOG=$3 RUNS=$4 WHAT=$5
+T=$1 OG=$2 HOG=$3 RUNS=$4 WHAT=$5 CG=$6
 mount --make-rprivate /
-mount -t tmpfs tmpfs /sys/fs/cgroup
-mkdir /sys/fs/cgroup/memory /sys/fs/cgroup/unified
-mount -t cgroup -o memory memory /sys/fs/cgroup/memory
-mount -t cgroup2 cgroup2 /sys/fs/cgroup/unified 2>/dev/null
+if [ "$WHAT" = runc ]; then # no cgroup namespace: a bind mount of our directory, as runc makes it
+        mkdir "$T/bind" && mount --bind "$CG" "$T/bind"
+        mount -t tmpfs tmpfs /sys/fs/cgroup
+        mkdir /sys/fs/cgroup/memory && mount --move "$T/bind" /sys/fs/cgroup/memory
+else
+        mount -t tmpfs tmpfs /sys/fs/cgroup
+        mkdir /sys/fs/cgroup/memory /sys/fs/cgroup/unified
+        mount -t cgroup -o memory memory /sys/fs/cgroup/memory
+        mount -t cgroup2 cgroup2 /sys/fs/cgroup/unified 2>/dev/null
+fi
 grep -E '^[0-9]+:memory:' /proc/self/cgroup > "$T/$WHAT.cgroup"
 cat /sys/fs/cgroup/memory/memory.limit_in_bytes > "$T/$WHAT.limit"
-start() { # start LOG ARGS...: the guard, until it guards (or 10 s)
+oom_kills() { sed -n 's/^oom_kill //p' /sys/fs/cgroup/memory/memory.oom_control; }
+# hog_runs LOG N ARGS...: N hogs (ARGS after the hog's own), one line each
+# in $T/$WHAT.runs: pid, exit status, the cgroup's oom_kill before and after.
+hog_runs() {
+        local log=$1 n=$2 k0 pid rc; shift 2
+        for i in $(seq "$n"); do
+                k0=$(oom_kills)
+                "$@" > /dev/null 2>&1 &
+                pid=$!
+                wait $pid; rc=$?
+                echo "$pid $rc $k0 $(oom_kills)" >> "$T/$WHAT.runs"
+                for _ in $(seq 40); do grep -q "kill pid $pid " "$log" && break; sleep 0.05; done
+        done
+}
+start() { # start LOG ARGS...: the guard, until its wakeups are armed (or 10 s)
         local log=$1; shift
         "$@" 2> "$log" &
         og=$!
-        for _ in $(seq 200); do grep -q guarding "$log" && return 0; sleep 0.05; done
+        for _ in $(seq 200); do grep -q "info: armed:" "$log" 2>/dev/null && return 0; sleep 0.05; done
         return 1
 }
 case $WHAT in
@@ -73,28 +93,33 @@ kill)
         "$OG" --sidecar --status > "$T/status.txt" 2> "$T/status.err"
         "$OG" --sidecar --status --json > "$T/status.json" 2>> "$T/status.err"
         start "$T/kill.log" "$OG" --sidecar || exit 3
-        for i in $(seq "$RUNS"); do
-                k0=$(sed -n 's/^oom_kill //p' /sys/fs/cgroup/memory/memory.oom_control)
-                "$HOG" 1024 > /dev/null 2>&1 &
-                pid=$!
-                wait $pid; rc=$?
-                echo "$pid $rc $k0 $(sed -n 's/^oom_kill //p' /sys/fs/cgroup/memory/memory.oom_control)" >> "$T/kill.runs"
-                for _ in $(seq 40); do grep -q "kill pid $pid " "$T/kill.log" && break; sleep 0.05; done
-        done
+        hog_runs "$T/kill.log" "$RUNS" "$HOG" 1024
+        kill $og; wait $og ;;
+runc)
+        grep -E '^[0-9]+:memory:' /proc/self/cgroup > "$T/runc.cgroup"
+        "$OG" --sidecar --status > "$T/runc.status" 2>&1
+        start "$T/runc.log" "$OG" --sidecar || exit 3
+        hog_runs "$T/runc.log" 3 "$HOG" 1024
         kill $og; wait $og ;;
 auto)
         [ -e /etc/oomguard.conf ] && { echo present > "$T/auto.skip"; exit 0; }
         start "$T/auto.log" "$OG" --ticks 2; wait $og ;;
 nobody)
-        start "$T/nobody.log" setpriv --reuid=nobody --regid=nogroup --clear-groups "$OG" --sidecar --ticks 2
-        wait $og ;;
+        nobody="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+        start "$T/nobody.log" $nobody "$OG" --sidecar || exit 3
+        # No usage-threshold wakeup: the poll (10 ms near the limit) must
+        # still catch a leak of 100 MiB/s, the leaker nobody's too.
+        hog_runs "$T/nobody.log" 2 $nobody "$HOG" 1024 100
+        kill $og; wait $og ;;
 esac
 EOF
 # in_container WHAT: the script above in the container, as its PID 1.
 in_container() {
         local join="echo \$\$ > $CG/cgroup.procs"
         [ -n "$CG2" ] && join="$join; echo \$\$ > $CG2/cgroup.procs"
-        timeout 40 sh -c "$join; exec unshare --cgroup --mount --pid --fork --mount-proc sh $TMP/inside.sh $TMP $OG $HOG $RUNS $1"
+        local ns=--cgroup
+        [ "$1" = runc ] && ns=
+        timeout 40 sh -c "$join; exec unshare $ns --mount --pid --fork --mount-proc sh $TMP/inside.sh $TMP $OG $HOG $RUNS $1 $CG"
 }
 
 # 1. --sidecar, no policy file: full-speed hogs, oomguard first.
@@ -103,14 +128,20 @@ in_container kill; rc=$?
 check "live sidecar: the container script ran (exit $rc)" [ $rc = 0 ]
 check "live sidecar: /proc/self/cgroup inside says memory:/" grep -qx '[0-9]*:memory:/' "$TMP/kill.cgroup"
 check "live sidecar: the container's memory.limit_in_bytes is its limit" grep -qx 268435456 "$TMP/kill.limit"
-wins=0
-while read -r pid status k0 k1; do
-        if [ "$status" = 137 ] && [ "$k0" = "$k1" ] && grep -q "kill pid $pid (hog)" "$TMP/kill.log"; then
-                wins=$((wins + 1))
-        else
-                diag "run: pid $pid exit $status, kernel oom_kill $k0 -> $k1"
-        fi
-done < "$TMP/kill.runs"
+# wins WHAT: how many of $TMP/WHAT.runs oomguard won (killed, the
+# kernel's counter unmoved, the kill in its log).
+wins() {
+        local n=0 pid status k0 k1
+        while read -r pid status k0 k1; do
+                if [ "$status" = 137 ] && [ "$k0" = "$k1" ] && grep -q "kill pid $pid (hog)" "$TMP/$1.log"; then
+                        n=$((n + 1))
+                else
+                        diag "$1: pid $pid exit $status, kernel oom_kill $k0 -> $k1" >&2
+                fi
+        done < "$TMP/$1.runs"
+        echo $n
+}
+wins=$(wins kill)
 diag "sidecar: $wins/$RUNS full-speed hogs killed by oomguard; kernel oom_kill $before -> $(oom_kills "$CG")"
 check "live sidecar: full-speed hog killed by oomguard in $wins/$RUNS" [ "$wins" = "$RUNS" ]
 check "live sidecar: the container's kernel oom_kill unchanged" [ "$(oom_kills "$CG")" = "$before" ]
@@ -142,8 +173,21 @@ else
         check "live sidecar: auto mode guards the container" grep -q "guarding: 1 cgroup rules, 1 cgroups watched" "$TMP/auto.log"
 fi
 
-# 3. Unprivileged (nobody, no capabilities): it starts and says what it
-#    cannot do, one line each, once.
+# 3. runc's layout: no cgroup namespace, /proc/self/cgroup shows the
+#    host's path, /sys/fs/cgroup/memory a bind mount of our directory.
+before=$(oom_kills "$CG")
+in_container runc
+check "live sidecar: runc layout: /proc/self/cgroup shows the host's path" grep -q "memory:${CG#$MEMROOT}\$" "$TMP/runc.cgroup"
+check "live sidecar: runc layout: our cgroup is the mount's root" \
+        grep -q "guarding the container's cgroup / (v1 memory, /proc/self/cgroup: ${CG#$MEMROOT}, found by /proc/self/cgroup below the mount's root), limit 256.0MiB" "$TMP/runc.log"
+check "live sidecar: runc layout: --status shows the container's limit" grep -q "^sidecar: container cgroup / .*limit 256.0MiB" "$TMP/runc.status"
+wins=$(wins runc)
+check "live sidecar: runc layout: full-speed hog killed by oomguard in $wins/3" [ "$wins" = 3 ]
+check "live sidecar: runc layout: kernel oom_kill unchanged" [ "$(oom_kills "$CG")" = "$before" ]
+
+# 4. Unprivileged (nobody, no capabilities): it starts and says what it
+#    cannot do, one line each, once; it still kills a leak it can see.
+before=$(oom_kills "$CG")
 in_container nobody
 check "live sidecar: unprivileged run starts" grep -q "guarding: 1 cgroup rules, 1 cgroups watched" "$TMP/nobody.log"
 for what in "usage-threshold wakeups" "no proc connector" "CAP_KILL" "lock its memory" "oom_score_adj" "/dev/kmsg"; do
@@ -152,6 +196,9 @@ done
 check "live sidecar: unprivileged: the mechanisms do not say it again" \
         sh -c "! grep -qE 'mlockall failed|cannot set own oom_score_adj|cannot arm a usage threshold|kernel OOM kills are not recorded' $TMP/nobody.log"
 grep "sidecar" "$TMP/nobody.log" | sed 's/^/# /'
+wins=$(wins nobody)
+check "live sidecar: unprivileged: a 100 MiB/s leak killed by the poll in $wins/2" [ "$wins" = 2 ]
+check "live sidecar: unprivileged: kernel oom_kill unchanged" [ "$(oom_kills "$CG")" = "$before" ]
 check "live sidecar: the sibling's sleeper still untouched at the end" kill -0 $sib
 kill $sib 2>/dev/null
 exit $((failures > 0))
