@@ -85,15 +85,23 @@ start() { # start LOG ARGS...: the guard, until its wakeups are armed (or 10 s)
         local log=$1; shift
         "$@" 2> "$log" &
         og=$!
-        for _ in $(seq 200); do grep -q "info: armed:" "$log" 2>/dev/null && return 0; sleep 0.05; done
+        for _ in $(seq 1000); do grep -q "info: armed:" "$log" 2>/dev/null && return 0; sleep 0.01; done
         return 1
 }
 case $WHAT in
 kill)
         "$OG" --sidecar --status > "$T/status.txt" 2> "$T/status.err"
         "$OG" --sidecar --status --json > "$T/status.json" 2>> "$T/status.err"
+        u0=$(cat /sys/fs/cgroup/memory/memory.usage_in_bytes) t0=$(date +%s%N)
         start "$T/kill.log" "$OG" --sidecar || exit 3
+        t1=$(date +%s%N)
+        sleep 0.5
+        u1=$(cat /sys/fs/cgroup/memory/memory.usage_in_bytes)
         hog_runs "$T/kill.log" "$RUNS" "$HOG" 1024
+        # What the guard costs the container (its pages are charged to
+        # it): after the kills, which touched the kill path.
+        hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$og/status)
+        echo "$(( (t1 - t0) / 1000000 )) $hwm $(( (u1 - u0) / 1024 ))" > "$T/cost"
         kill $og; wait $og ;;
 runc)
         grep -E '^[0-9]+:memory:' /proc/self/cgroup > "$T/runc.cgroup"
@@ -145,6 +153,9 @@ wins=$(wins kill)
 diag "sidecar: $wins/$RUNS full-speed hogs killed by oomguard; kernel oom_kill $before -> $(oom_kills "$CG")"
 check "live sidecar: full-speed hog killed by oomguard in $wins/$RUNS" [ "$wins" = "$RUNS" ]
 check "live sidecar: the container's kernel oom_kill unchanged" [ "$(oom_kills "$CG")" = "$before" ]
+read -r startup_ms rss_kib charge_kib < "$TMP/cost"
+diag "sidecar: start-up to armed ${startup_ms} ms, VmHWM ${rss_kib} KiB after the kills, the container's charge +${charge_kib} KiB (its pages and kernel memory; the binary was read in by --status before)"
+check "live sidecar: the guard's peak RSS is under 16 MiB (${rss_kib} KiB)" [ "${rss_kib:-99999}" -lt 16384 ]
 check "live sidecar: the sibling's sleeper outside the container untouched" kill -0 $sib
 check "live sidecar: the sibling's kernel oom_kill is 0" [ "$(oom_kills "$SIB")" = 0 ]
 check "live sidecar: no kill named a process outside" [ "$(grep -c 'kill pid' "$TMP/kill.log")" = "$(grep -c 'kill pid [0-9]* (hog)' "$TMP/kill.log")" ]
