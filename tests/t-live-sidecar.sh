@@ -109,6 +109,8 @@ runc)
         start "$T/runc.log" "$OG" --sidecar || exit 3
         hog_runs "$T/runc.log" 3 "$HOG" 1024
         kill $og; wait $og ;;
+file) # -c: confined to the container
+        start "$T/file.log" "$OG" --sidecar -c "$T/psi.conf" --ticks 3; wait $og ;;
 auto)
         [ -e /etc/oomguard.conf ] && { echo present > "$T/auto.skip"; exit 0; }
         start "$T/auto.log" "$OG" --ticks 2; wait $og ;;
@@ -184,7 +186,22 @@ else
         check "live sidecar: auto mode guards the container" grep -q "guarding: 1 cgroup rules, 1 cgroups watched" "$TMP/auto.log"
 fi
 
-# 3. runc's layout: no cgroup namespace, /proc/self/cgroup shows the
+# 3. -c FILE: [global] and [adjust:] dropped (each said, with its
+#    line), the [cgroup:] rule on our cgroup, its PSI trigger armed
+#    (with a 2 s window when the kernel wants one: no CAP_SYS_RESOURCE).
+printf '[global]\nmem_available_below = 5%%\naction = kill\n[adjust:x]\nmatch = comm:^x$\noom_score_adj = 500\n[cgroup:c]\npath = /\npsi_some_avg10_above = 10\naction = warn\n' > "$TMP/psi.conf"
+in_container file
+check "live sidecar: -c: [global] ignored, with its line" grep -q "sidecar: $TMP/psi.conf:1: \[global\] ignored" "$TMP/file.log"
+check "live sidecar: -c: [adjust:] ignored" grep -q "sidecar: $TMP/psi.conf: 1 \[adjust:\] rules ignored" "$TMP/file.log"
+check "live sidecar: -c: only the container's rule" grep -q "guarding: 1 cgroup rules, 1 cgroups watched, \[global\] off, 0 supervisor and 0 adjust rules" "$TMP/file.log"
+if [ -n "$CG2" ]; then
+        check "live sidecar: -c: the container's PSI trigger armed" grep -q "armed: 1 cgroups watched, .* 1 PSI triggers" "$TMP/file.log"
+        if [ $(( 0x$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status) >> 24 & 1 )) = 0 ]; then
+                check "live sidecar: -c: says PSI windows are 2 s without CAP_SYS_RESOURCE" grep -q "sidecar: PSI triggers use 2 s windows" "$TMP/file.log"
+        fi
+fi
+
+# 4. runc's layout: no cgroup namespace, /proc/self/cgroup shows the
 #    host's path, /sys/fs/cgroup/memory a bind mount of our directory.
 before=$(oom_kills "$CG")
 in_container runc
@@ -196,7 +213,7 @@ wins=$(wins runc)
 check "live sidecar: runc layout: full-speed hog killed by oomguard in $wins/3" [ "$wins" = 3 ]
 check "live sidecar: runc layout: kernel oom_kill unchanged" [ "$(oom_kills "$CG")" = "$before" ]
 
-# 4. Unprivileged (nobody, no capabilities): it starts and says what it
+# 5. Unprivileged (nobody, no capabilities): it starts and says what it
 #    cannot do, one line each, once; it still kills a leak it can see.
 before=$(oom_kills "$CG")
 in_container nobody

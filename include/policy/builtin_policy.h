@@ -14,12 +14,13 @@
 
 /* The built-in policy's INI text. proc_view: our cgroup as
  * /proc/self/cgroup shows it (the [supervisor:] rule names the processes
- * of that cgroup only). -EINVAL for a path INI cannot carry (';', '#',
- * a newline), -ENOBUFS. */
-int builtin_policy_text(const char *proc_view, char *buf, size_t size);
+ * of that cgroup only); v2: the memory controller is cgroup v2 (then
+ * the memory.high tripwire too). -EINVAL for a path INI cannot carry
+ * (';', '#', a newline), -ENOBUFS. */
+int builtin_policy_text(const char *proc_view, bool v2, char *buf, size_t size);
 
 /* The text above, loaded as a file is (errors in *errors). */
-int builtin_policy_load(const char *proc_view, struct policy *ret, struct config_errors *errors);
+int builtin_policy_load(const char *proc_view, bool v2, struct policy *ret, struct config_errors *errors);
 
 /* What sidecar_confine changed, for the log. */
 struct confine_result {

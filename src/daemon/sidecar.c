@@ -66,7 +66,7 @@ int sidecar_confine_logged(const struct sidecar *s, struct policy *p) {
 
 int sidecar_builtin_policy(const struct sidecar *s, struct policy *ret) {
         struct config_errors e = { 0 };
-        int r = builtin_policy_load(s->self.proc_view, ret, &e);
+        int r = builtin_policy_load(s->self.proc_view, s->self.controller == NULL, ret, &e);
         for (size_t i = 0; i < e.n; i++) /* cannot happen but for a path INI cannot carry */
                 log_error("%s", e.msgs[i]);
         config_errors_free(&e);

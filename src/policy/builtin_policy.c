@@ -32,12 +32,13 @@ static const char builtin_head[] =
         "action = kill\n"
         "supervisor_first = yes\n"
         "reclaim_first = yes\n"
-
-        "tripwire = 98%\n"
         "warn_failcnt_rate = 10/s\n"
         "warn_oom_rate = any\n"
         "leak_warn_within = 24h\n"
-        "leak_window = 6h\n"
+        "leak_window = 6h\n";
+/* v2 only: v1 has no memory.high (the loader would warn). */
+static const char builtin_v2[] = "tripwire = 98%\n";
+static const char builtin_supervisor[] =
         "\n"
         "; every parent in the container: refuse a restart loop\n"
         "[supervisor:container]\n"
@@ -65,22 +66,24 @@ static int escape_glob(const char *s, char *buf, size_t size) {
         return 0;
 }
 
-int builtin_policy_text(const char *proc_view, char *buf, size_t size) {
+int builtin_policy_text(const char *proc_view, bool v2, char *buf, size_t size) {
         char glob[PATH_MAX * 2];
         if (strpbrk(proc_view, ";#\n\r") || proc_view[0] != '/')
                 return -EINVAL; /* INI would cut it, or it is not a path */
         if (escape_glob(proc_view, glob, sizeof(glob)) < 0)
                 return -ENOBUFS;
-        int n = snprintf(buf, size, "%s%s%s", builtin_head, glob, builtin_tail);
+        int n = snprintf(buf, size, "%s%s%s%s%s", builtin_head, v2 ? builtin_v2 : "", builtin_supervisor, glob,
+                         builtin_tail);
         return n < 0 || (size_t)n >= size ? -ENOBUFS : 0;
 }
 
-int builtin_policy_load(const char *proc_view, struct policy *ret, struct config_errors *errors) {
-        size_t size = sizeof(builtin_head) + sizeof(builtin_tail) + 2 * PATH_MAX;
+int builtin_policy_load(const char *proc_view, bool v2, struct policy *ret, struct config_errors *errors) {
+        size_t size = sizeof(builtin_head) + sizeof(builtin_v2) + sizeof(builtin_supervisor) + sizeof(builtin_tail) +
+                      2 * PATH_MAX;
         char *text = malloc(size);
         if (!text)
                 return -ENOMEM;
-        int r = builtin_policy_text(proc_view, text, size);
+        int r = builtin_policy_text(proc_view, v2, text, size);
         FILE *f = r == 0 ? fmemopen(text, strlen(text), "r") : NULL;
         if (r == 0 && !f)
                 r = -errno;

@@ -12,7 +12,7 @@ static void test_builtin_loads(void **state) {
         (void)state;
         struct policy p;
         struct config_errors e = { 0 };
-        assert_int_equal(builtin_policy_load("/", &p, &e), 0);
+        assert_int_equal(builtin_policy_load("/", false, &p, &e), 0);
         assert_int_equal(e.n, 0);
         assert_false(p.has_global); /* never machine-wide */
         assert_int_equal(p.n_adjust, 0);
@@ -22,13 +22,19 @@ static void test_builtin_loads(void **state) {
         assert_int_equal(r->action, ACTION_KILL);
         assert_true(r->supervisor_first);
         assert_true(r->reclaim_first);
-        assert_false(r->oom_handler); /* oomguard is in the cgroup: refused there */
+        assert_false(r->oom_handler);                   /* oomguard is in the cgroup: refused there */
+        assert_int_equal(r->tripwire.kind, SIZE_UNSET); /* v1 */
         assert_int_equal(r->th.usage_above.kind, SIZE_PERCENT);
         assert_true(r->th.usage_above.percent == 95);
         assert_int_equal(p.n_supervisors, 1);
         assert_int_equal(p.supervisors[0].restart_action, RESTART_STOP);
         assert_int_equal(p.supervisors[0].max_restarts, 5);
         assert_string_equal(p.source_file, BUILTIN_POLICY_NAME);
+        assert_int_equal(e.n_warnings, 0);
+        policy_free(&p);
+        assert_int_equal(builtin_policy_load("/", true, &p, &e), 0);
+        assert_int_equal(e.n_warnings, 0);
+        assert_int_equal(p.cgroups[0].tripwire.kind, SIZE_PERCENT); /* v2: memory.high at 98 % */
         policy_free(&p);
         config_errors_free(&e);
 }
@@ -37,18 +43,18 @@ static void test_builtin_text(void **state) {
         (void)state;
         char buf[4096];
         /* runc without a cgroup namespace: the host's path, glob characters escaped. */
-        assert_int_equal(builtin_policy_text("/k/pod[1]*", buf, sizeof(buf)), 0);
+        assert_int_equal(builtin_policy_text("/k/pod[1]*", false, buf, sizeof(buf)), 0);
         assert_non_null(strstr(buf, "match = cgroup:/k/pod\\[1\\]\\*\n"));
         assert_null(strstr(buf, "[global]"));
-        assert_int_equal(builtin_policy_text("/a;b", buf, sizeof(buf)), -EINVAL);
-        assert_int_equal(builtin_policy_text("/a#b", buf, sizeof(buf)), -EINVAL);
-        assert_int_equal(builtin_policy_text("/a\nb", buf, sizeof(buf)), -EINVAL);
-        assert_int_equal(builtin_policy_text("rel", buf, sizeof(buf)), -EINVAL);
-        assert_int_equal(builtin_policy_text("/", buf, 64), -ENOBUFS);
+        assert_int_equal(builtin_policy_text("/a;b", false, buf, sizeof(buf)), -EINVAL);
+        assert_int_equal(builtin_policy_text("/a#b", false, buf, sizeof(buf)), -EINVAL);
+        assert_int_equal(builtin_policy_text("/a\nb", false, buf, sizeof(buf)), -EINVAL);
+        assert_int_equal(builtin_policy_text("rel", false, buf, sizeof(buf)), -EINVAL);
+        assert_int_equal(builtin_policy_text("/", false, buf, 64), -ENOBUFS);
         /* The escaped path matches itself, and only itself. */
         struct policy p;
         struct config_errors e = { 0 };
-        assert_int_equal(builtin_policy_load("/k/pod[1]*", &p, &e), 0);
+        assert_int_equal(builtin_policy_load("/k/pod[1]*", false, &p, &e), 0);
         struct proc_facts self = { .comm = "sh", .cgroup = "/k/pod[1]*" };
         struct proc_facts other = { .comm = "sh", .cgroup = "/k/pod1x" };
         assert_true(matcher_list_match(&p.supervisors[0].match, &self));
