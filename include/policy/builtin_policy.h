@@ -11,6 +11,8 @@
 #include "policy/policy.h"
 
 #define BUILTIN_POLICY_NAME "built-in sidecar policy"
+/* Its report_dir: a container's /var/lib is rarely writable. */
+#define BUILTIN_REPORT_DIR "/tmp/oomguard/reports"
 
 /* The built-in policy's INI text. proc_view: our cgroup as
  * /proc/self/cgroup shows it (the [supervisor:] rule names the processes

@@ -13,6 +13,7 @@
 #include "outputs/log.h"
 #include "outputs/report_print.h"
 #include "outputs/status.h"
+#include "policy/builtin_policy.h"
 #include "policy/config.h"
 #include "proc_events.h"
 #include "reload.h"
@@ -40,7 +41,7 @@ struct options {
 static void usage(FILE *out) {
         fprintf(out,
                 "usage: oomguard [-c FILE] [--dry-run] [--root DIR] [--log TARGET] [-v]\n"
-                "       oomguard --sidecar [-c FILE] [--dry-run] [--status [--json]] [-n]\n"
+                "       oomguard --sidecar [-c FILE] [--dry-run] [--status [--json] | -n | --report WHAT]\n"
                 "       oomguard -n|--check-config [-c FILE]\n"
                 "       oomguard --status [--json] [--all] [--adjust] [-c FILE] [--root DIR]\n"
                 "       oomguard --restore [--restore-file FILE]\n"
@@ -127,9 +128,8 @@ static int check_combination(const struct options *o) {
                 fprintf(stderr, "oomguard: --json, --all and --adjust go with --status (--json also with --report)\n");
                 return -EINVAL;
         }
-        if (o->sidecar && (o->restore || o->report || strcmp(o->root, "/") != 0)) {
-                fprintf(stderr,
-                        "oomguard: --sidecar goes with the live system, not with --root, --restore, --report\n");
+        if (o->sidecar && (o->restore || strcmp(o->root, "/") != 0)) {
+                fprintf(stderr, "oomguard: --sidecar goes with the live system, not with --root or --restore\n");
                 return -EINVAL;
         }
         if (o->report_dir && !o->report) {
@@ -318,13 +318,17 @@ static int restore_command(const char *file) {
 }
 
 /* --report: the directory from --report-dir, else the policy's report_dir
- * (-c, or the default file when it exists), else the default. */
+ * (-c, or the default file when it exists), else the default, or the
+ * built-in policy's in sidecar mode (--sidecar, or chosen on its own). */
 static int show_report(const struct options *o) {
         struct policy p = { 0 };
         policy_free(&p); /* the defaults */
-        if (!o->report_dir && (o->config_given || access(o->config, F_OK) == 0) && load_policy(o->config, &p) < 0)
+        bool file = o->config_given || access(o->config, F_OK) == 0;
+        if (!o->report_dir && file && load_policy(o->config, &p) < 0)
                 return 1;
-        const char *dir = o->report_dir ? o->report_dir : p.daemon.report_dir;
+        struct sidecar sc;
+        bool builtin = !o->report_dir && !file && sidecar_detect(o->root, o->sidecar, true, o->config, &sc) > 0;
+        const char *dir = o->report_dir ? o->report_dir : builtin ? BUILTIN_REPORT_DIR : p.daemon.report_dir;
         int r = 1;
         if (!*dir)
                 fprintf(stderr, "oomguard: reports are off (report_dir is empty in %s)\n", o->config);

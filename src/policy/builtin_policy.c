@@ -21,7 +21,8 @@
 static const char builtin_head[] =
         "; oomguard --sidecar: the built-in policy (oomguard(8), SIDECAR)\n"
         "[daemon]\n"
-        "report_dir = /tmp/oomguard/reports\n"
+        "report_dir = " BUILTIN_REPORT_DIR
+        "\n"
         "report_max_files = 20\n"
         "report_max_bytes = 4M\n"
         "metrics_file =\n"
