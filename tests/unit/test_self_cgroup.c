@@ -114,6 +114,7 @@ static void fixture(char *root, size_t size, const char *proc_cgroup, const char
         put(root, rel, proc_cgroup);
         put(root, "/proc/self/mountinfo", mountinfo);
         put(root, "/sys/fs/cgroup/memory/memory.limit_in_bytes", limit);
+        put(root, "/sys/fs/cgroup/memory/memory.max", limit); /* read when the mount is made v2 */
         *m = (struct cgroup_mounts){ .layout = LAYOUT_HYBRID, .memory_version = CGROUP_V1 };
         snprintf(m->memory_mount, sizeof(m->memory_mount), "%s/sys/fs/cgroup/memory", root);
 }
@@ -153,6 +154,25 @@ static void test_find(void **state) {
         fixture(root, sizeof(root), "4:memory:/\n",
                 "54 50 0:32 /../../.. /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n", "268435456\n", &m);
         assert_int_equal(self_cgroup_find(root, &m, &s), -EXDEV);
+        remove_tree(root);
+        /* cgroup v2 with a cgroup namespace: the "0::" line, memory.max. */
+        fixture(root, sizeof(root), "0::/\n", "30 29 0:26 / /sys/fs/cgroup/memory rw - cgroup2 cgroup2 rw\n",
+                "536870912\n", &m);
+        m.layout = LAYOUT_V2;
+        m.memory_version = CGROUP_V2;
+        assert_int_equal(self_cgroup_find(root, &m, &s), 0);
+        assert_string_equal(s.rel, "/");
+        assert_null(s.controller);
+        assert_true(s.limit == 536870912);
+        assert_true(self_cgroup_is_container(&s));
+        remove_tree(root);
+        /* v2, "max": no limit of its own. */
+        fixture(root, sizeof(root), "0::/\n", "30 29 0:26 / /sys/fs/cgroup/memory rw - cgroup2 cgroup2 rw\n", "max\n",
+                &m);
+        m.memory_version = CGROUP_V2;
+        assert_int_equal(self_cgroup_find(root, &m, &s), 0);
+        assert_true(s.limit == BYTES_UNLIMITED);
+        assert_false(self_cgroup_is_container(&s));
         remove_tree(root);
 }
 
