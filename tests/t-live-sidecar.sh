@@ -108,7 +108,10 @@ runc)
         "$OG" --sidecar --status > "$T/runc.status" 2>&1
         start "$T/runc.log" "$OG" --sidecar || exit 3
         hog_runs "$T/runc.log" 3 "$HOG" 1024
-        kill $og; wait $og ;;
+        kill $og; wait $og
+        # runc's default: the cgroup mount read-only.
+        mount -o remount,bind,ro /sys/fs/cgroup/memory &&
+                start "$T/runc-ro.log" "$OG" --sidecar --ticks 2 && wait $og ;;
 file) # -c: confined to the container
         start "$T/file.log" "$OG" --sidecar -c "$T/psi.conf" --ticks 3; wait $og ;;
 auto)
@@ -214,6 +217,8 @@ check "live sidecar: runc layout: --status shows the container's limit" grep -q 
 wins=$(wins runc)
 check "live sidecar: runc layout: full-speed hog killed by oomguard in $wins/3" [ "$wins" = 3 ]
 check "live sidecar: runc layout: kernel oom_kill unchanged" [ "$(oom_kills "$CG")" = "$before" ]
+check "live sidecar: runc layout, read-only cgroup mount: says it polls" \
+        grep -q "sidecar: cannot register usage-threshold wakeups (cgroup.event_control: Read-only file system)" "$TMP/runc-ro.log"
 
 # 5. Unprivileged (nobody, no capabilities): it starts and says what it
 #    cannot do, one line each, once; it still kills a leak it can see.
