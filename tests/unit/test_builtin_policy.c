@@ -25,7 +25,7 @@ static void test_builtin_loads(void **state) {
         assert_false(r->oom_handler);                   /* oomguard is in the cgroup: refused there */
         assert_int_equal(r->tripwire.kind, SIZE_UNSET); /* v1 */
         assert_int_equal(r->th.usage_above.kind, SIZE_PERCENT);
-        assert_true(r->th.usage_above.percent == 95);
+        assert_true(r->th.usage_above.percent == 90);
         assert_int_equal(p.n_supervisors, 1);
         assert_int_equal(p.supervisors[0].restart_action, RESTART_STOP);
         assert_int_equal(p.supervisors[0].max_restarts, 5);
