@@ -174,6 +174,8 @@ check "live sidecar: start-up names the container's cgroup and its limit" \
 # sandboxes): one line each, then the count, or that nothing is missing.
 check "live sidecar: start-up says what it cannot do" \
         grep -qE "sidecar: (every kernel interface oomguard uses is available here|[0-9]+ things above cannot be done here)" "$TMP/kill.log"
+check "live sidecar: start-up says the container's PID 1 cannot be a victim" \
+        grep -q "sidecar: PID 1 (sh) is in the container and is never oomguard's victim" "$TMP/kill.log"
 check "live sidecar: no [global] rule" grep -q "guarding: 1 cgroup rules, 1 cgroups watched, \[global\] off" "$TMP/kill.log"
 check "live sidecar: woken by the v1 usage threshold" grep -q "OOMGUARD_WAKEUP=v1 usage threshold on /" "$TMP/kill.log"
 check "live sidecar: --status shows the container's limit" \

@@ -14,6 +14,7 @@
 #include "outputs/log.h"
 #include "policy/builtin_policy.h"
 #include "sidecar.h"
+#include "sources/proc_pid.h"
 
 static uint64_t cap_eff(void) {
         char buf[4096];
@@ -135,8 +136,23 @@ static void say_mode(const struct sidecar *s, const struct guard *g) {
                         "kernel's OOM killer acts machine-wide");
 }
 
+/* The kernel ignores SIGKILL sent to a pid namespace's init from inside
+ * the namespace, and victim choice never takes PID 1: a workload that is
+ * the container's PID 1 is the kernel's alone. */
+static void say_pid1(const struct sidecar *s, const struct guard *g) {
+        struct proc_stat st;
+        if (getpid() == 1 || !sidecar_owns(s, g->root, 1) || read_proc_stat(g->root, 1, &st) < 0)
+                return;
+        log_notice(
+                "sidecar: PID 1 (%s) is in the container and is never oomguard's victim (the kernel ignores "
+                "SIGKILL to a pid namespace's init from inside it): the workload must run below it "
+                "(docker run --init, tini, a pod with shareProcessNamespace)",
+                st.comm);
+}
+
 void sidecar_announce(const struct sidecar *s, const struct guard *g) {
         say_mode(s, g);
+        say_pid1(s, g);
         char dir[PATH_MAX];
         const struct rule *r = g->has_mounts ? rule_of_self(g, s->self.rel) : NULL;
         unsigned n = 0;
