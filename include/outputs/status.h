@@ -12,6 +12,7 @@
 #include "snapshot/snapshot.h"
 #include "sources/cgroup_tree.h"
 #include "sources/proc_pid.h"
+#include "sources/self_cgroup.h"
 #include "sources/task_counts.h"
 
 /* One process an [adjust:] rule matches (--adjust). */
@@ -47,6 +48,7 @@ struct status_view {
         const char *hidden;                 /* NULL: every process is seen; else which are not */
         const char *config;                 /* the policy file; NULL = none */
         const char *default_config;         /* the path looked for without -c */
+        const struct self_cgroup *sidecar;  /* sidecar mode: the container's cgroup; NULL otherwise */
         const struct machine_view *machine;
         /* The closest to its limit first; the first n_rows of n_total. */
         const struct status_row *rows;

@@ -59,6 +59,8 @@ struct rankings_ctx context_rankings(struct guard *g, const struct action_ctx *a
 
 static int act_on_finding(void *ud, const struct supervisor_finding *f) {
         struct guard *g = ud;
+        if (g->sidecar && !sidecar_owns(g->sidecar, g->root, f->target.pid))
+                return 0; /* a -c [supervisor:] rule named a process outside the container */
         struct action_ctx ctx;
         context_action(g, "process event", &ctx);
         ctx.report = reports_begin_action(g);

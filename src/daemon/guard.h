@@ -20,6 +20,7 @@
 #include "snapshot/snapshot.h"
 #include "sources/cgroup_tree.h"
 #include "metrics_wire.h"
+#include "sidecar.h"
 #include "reports.h"
 #include "wakeups.h"
 
@@ -72,6 +73,8 @@ struct guard {
         struct trend machine_trend;
         struct leak_episode machine_leak;
         size_t trend_cursor;
+        /* sidecar mode (sidecar.h): our container's cgroup; NULL otherwise */
+        const struct sidecar *sidecar;
 };
 
 /* Takes ownership of *policy (moved), also when it fails: then the

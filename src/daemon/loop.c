@@ -140,7 +140,7 @@ static uint64_t timeout_of(const struct guard *g, uint64_t last_tick, uint64_t w
 }
 
 int loop_run(struct guard *g, const struct loop_options *o) {
-        if (o->lock_memory && self_protect() < 0)
+        if (o->lock_memory && self_protect(g->sidecar != NULL) < 0)
                 return -ENOMEM;
         _cleanup_(closep) int sfd = signals_open();
         if (sfd < 0)

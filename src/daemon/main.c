@@ -13,12 +13,19 @@
 #include "outputs/log.h"
 #include "outputs/report_print.h"
 #include "outputs/status.h"
+#include "policy/builtin_policy.h"
 #include "policy/config.h"
 #include "proc_events.h"
 #include "reload.h"
 #include "reload_pid.h"
 #include "self_protect.h"
+#include "sidecar.h"
 #include "status.h"
+
+/* Where sidecar mode keeps its restore file unless told (a container's
+ * /run is rarely writable); the default's address tells them apart. */
+#define SIDECAR_RESTORE_FILE "/tmp/oomguard/restore"
+static const char default_restore_file[] = RESTORE_DEFAULT_FILE;
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -27,6 +34,7 @@
 struct options {
         const char *config, *root, *restore_file, *report, *report_dir, *reload_pid;
         bool config_given, check_config, dry_run, verbose, status, json, adjust, all, restore;
+        bool sidecar; /* --sidecar (sidecar.h) */
         uint64_t ticks;
         enum log_target log_target;
 };
@@ -34,6 +42,7 @@ struct options {
 static void usage(FILE *out) {
         fprintf(out,
                 "usage: oomguard [-c FILE] [--dry-run] [--root DIR] [--log TARGET] [-v]\n"
+                "       oomguard --sidecar [-c FILE] [--dry-run] [--status [--json] | -n | --report WHAT]\n"
                 "       oomguard -n|--check-config [-c FILE]\n"
                 "       oomguard --status [--json] [--all] [--adjust] [-c FILE] [--root DIR]\n"
                 "       oomguard --restore [--restore-file FILE]\n"
@@ -46,6 +55,9 @@ static void usage(FILE *out) {
                 "                      --status runs without one when the default is absent)\n"
                 "  -n, --check-config  check the policy, print it and exit\n"
                 "      --dry-run       log every decision, act on nothing\n"
+                "      --sidecar       guard the container oomguard runs in: its own cgroup and\n"
+                "                      limit, a built-in policy unless -c, logs on stderr (chosen\n"
+                "                      on its own in a container without -c and the default file)\n"
                 "      --root DIR      read /proc and /sys under DIR (tests)\n"
                 "      --status        the machine and every cgroup with a memory limit, the\n"
                 "                      closest to its limit first, and the rules that would fire\n"
@@ -68,6 +80,38 @@ static void usage(FILE *out) {
                 "exit: 0 done, 1 configuration or run-time error, 2 usage error (oomguard(8))\n");
 }
 
+/* Sidecar mode: the built-in policy unless -c, stderr for kubectl logs,
+ * the restore file where a container can write (unless given). */
+static void sidecar_settings(struct sidecar *sc, struct options *o) {
+        sc->builtin = !o->config_given;
+        if (o->log_target == LOG_TARGET_AUTO)
+                log_setup(LOG_TARGET_STDERR, o->verbose);
+        if (o->restore_file == default_restore_file)
+                o->restore_file = SIDECAR_RESTORE_FILE;
+}
+
+/* Sidecar mode's policy: -c FILE or the built-in one, confined. */
+static int sidecar_policy(const struct sidecar *sc, const char *config, struct policy *p) {
+        int r = config ? load_policy(config, p) : sidecar_builtin_policy(sc, p);
+        if (r < 0)
+                return r;
+        r = sidecar_confine_logged(sc, p);
+        if (r < 0)
+                policy_free(p);
+        return r;
+}
+
+/* -n in sidecar mode: the policy as it will run, confined. */
+static int sidecar_check_config(const struct sidecar *sc, const char *config) {
+        struct policy p;
+        if (sidecar_policy(sc, config, &p) < 0)
+                return 1;
+        policy_print(&p, stdout);
+        policy_free(&p);
+        printf("configuration OK\n");
+        return 0;
+}
+
 static int parse_count(const char *s, uint64_t *ret) {
         char *end;
         errno = 0;
@@ -86,6 +130,10 @@ static int check_combination(const struct options *o) {
         }
         if (!o->status && (o->all || o->adjust || (o->json && !o->report))) {
                 fprintf(stderr, "oomguard: --json, --all and --adjust go with --status (--json also with --report)\n");
+                return -EINVAL;
+        }
+        if (o->sidecar && (o->restore || strcmp(o->root, "/") != 0)) {
+                fprintf(stderr, "oomguard: --sidecar goes with the live system, not with --root or --restore\n");
                 return -EINVAL;
         }
         if (o->report_dir && !o->report) {
@@ -110,7 +158,8 @@ static int parse_args(int argc, char **argv, struct options *o) {
                 OPT_ALL,
                 OPT_REPORT,
                 OPT_REPORT_DIR,
-                OPT_RELOAD_PID
+                OPT_RELOAD_PID,
+                OPT_SIDECAR
         };
         static const struct option longopts[] = { { "config", required_argument, NULL, 'c' },
                                                   { "check-config", no_argument, NULL, 'n' },
@@ -126,6 +175,7 @@ static int parse_args(int argc, char **argv, struct options *o) {
                                                   { "report-dir", required_argument, NULL, OPT_REPORT_DIR },
                                                   { "reload-pid", required_argument, NULL, OPT_RELOAD_PID },
                                                   { "ticks", required_argument, NULL, OPT_TICKS },
+                                                  { "sidecar", no_argument, NULL, OPT_SIDECAR },
                                                   { "log", required_argument, NULL, OPT_LOG },
                                                   { "verbose", no_argument, NULL, 'v' },
                                                   { "help", no_argument, NULL, 'h' },
@@ -176,6 +226,9 @@ static int parse_args(int argc, char **argv, struct options *o) {
                         break;
                 case OPT_RELOAD_PID:
                         o->reload_pid = optarg;
+                        break;
+                case OPT_SIDECAR:
+                        o->sidecar = true;
                         break;
                 case OPT_TICKS:
                         if (parse_count(optarg, &o->ticks) < 0) {
@@ -274,13 +327,17 @@ static int restore_command(const char *file) {
 }
 
 /* --report: the directory from --report-dir, else the policy's report_dir
- * (-c, or the default file when it exists), else the default. */
+ * (-c, or the default file when it exists), else the default, or the
+ * built-in policy's in sidecar mode (--sidecar, or chosen on its own). */
 static int show_report(const struct options *o) {
         struct policy p = { 0 };
         policy_free(&p); /* the defaults */
-        if (!o->report_dir && (o->config_given || access(o->config, F_OK) == 0) && load_policy(o->config, &p) < 0)
+        bool file = o->config_given || access(o->config, F_OK) == 0;
+        if (!o->report_dir && file && load_policy(o->config, &p) < 0)
                 return 1;
-        const char *dir = o->report_dir ? o->report_dir : p.daemon.report_dir;
+        struct sidecar sc;
+        bool builtin = !o->report_dir && !file && sidecar_detect(o->root, o->sidecar, true, o->config, &sc) > 0;
+        const char *dir = o->report_dir ? o->report_dir : builtin ? BUILTIN_REPORT_DIR : p.daemon.report_dir;
         int r = 1;
         if (!*dir)
                 fprintf(stderr, "oomguard: reports are off (report_dir is empty in %s)\n", o->config);
@@ -299,7 +356,7 @@ int main(int argc, char **argv) {
                 return guardian_run(argv[2]);
         if (parse_args(argc, argv, &o) < 0)
                 return 2;
-        if (o.check_config)
+        if (o.check_config && !o.sidecar)
                 return check_config(o.config);
         if (o.report)
                 return show_report(&o);
@@ -308,18 +365,27 @@ int main(int argc, char **argv) {
         if (!o.restore_file)
                 o.restore_file = getenv("OOMGUARD_RESTORE_FILE");
         if (!o.restore_file || !*o.restore_file)
-                o.restore_file = RESTORE_DEFAULT_FILE;
+                o.restore_file = default_restore_file;
         log_setup(o.status || o.restore ? LOG_TARGET_STDERR : o.log_target, o.verbose);
         if (o.restore)
                 return restore_command(o.restore_file);
         raise_fd_limit();
+        struct sidecar sc;
+        bool no_default = !o.config_given && access(o.config, F_OK) < 0 && errno == ENOENT;
+        int sidecar = sidecar_detect(o.root, o.sidecar, no_default && strcmp(o.root, "/") == 0, o.config, &sc);
+        if (sidecar < 0)
+                return 1;
+        if (sidecar && o.check_config)
+                return sidecar_check_config(&sc, o.config_given ? o.config : NULL);
+        if (sidecar)
+                sidecar_settings(&sc, &o);
         /* --status needs no policy: without -c and without the default
          * file it lists what the kernel says, and no rule. */
-        bool no_policy = o.status && !o.config_given && access(o.config, F_OK) < 0 && errno == ENOENT;
+        bool no_policy = !sidecar && o.status && no_default;
         struct policy p = { 0 };
         if (no_policy)
                 policy_free(&p); /* the defaults, no rule */
-        else if (load_policy(o.config, &p) < 0)
+        else if (sidecar ? sidecar_policy(&sc, sc.builtin ? NULL : o.config, &p) < 0 : load_policy(o.config, &p) < 0)
                 return 1;
         /* Only an instance that may change cgroup files claims the restore
          * file and replays it: --dry-run, --status and -n leave it alone.
@@ -338,17 +404,23 @@ int main(int argc, char **argv) {
                 return 1;
         }
         g.optin.owner_fd = owner_fd; /* the guardian inherits it */
+        g.sidecar = sidecar ? &sc : NULL;
         int r;
         if (o.status) {
                 const struct status_options so = { .json = o.json,
                                                    .adjust = o.adjust,
                                                    .all = o.all,
-                                                   .config = no_policy ? NULL : o.config,
+                                                   .config = no_policy || (sidecar && sc.builtin) ? NULL : o.config,
+                                                   .sidecar = sidecar ? &sc.self : NULL,
                                                    .default_config = SYSCONFDIR "/oomguard.conf" };
                 r = status_show(&g, &so);
         } else {
                 bool live = strcmp(o.root, "/") == 0;
-                struct loop_options lo = { .config_path = o.config, .max_ticks = o.ticks, .lock_memory = live };
+                struct loop_options lo = { .config_path = sidecar && sc.builtin ? NULL : o.config,
+                                           .max_ticks = o.ticks,
+                                           .lock_memory = live };
+                if (sidecar)
+                        sidecar_announce(&sc, &g);
                 r = loop_run(&g, &lo) < 0 ? 1 : 0;
         }
         guard_free(&g);

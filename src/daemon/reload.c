@@ -5,6 +5,7 @@
 #include "reload.h"
 #include "outputs/log.h"
 #include "outputs/notify.h"
+#include "policy/builtin_policy.h"
 #include "policy/config.h"
 
 int load_policy(const char *path, struct policy *ret) {
@@ -25,7 +26,17 @@ int load_policy(const char *path, struct policy *ret) {
 void reload_policy(struct guard *g, const char *path) {
         struct policy fresh;
         notify_reloading();
+        if (!path) { /* sidecar mode's built-in policy: nothing to read again */
+                log_event(LOG_NOTICE, MSGID_RELOAD, NULL, 0, "reload: the %s has no file to read again",
+                          BUILTIN_POLICY_NAME);
+                notify_ready();
+                return;
+        }
         int r = load_policy(path, &fresh);
+        if (r == 0 && g->sidecar && sidecar_confine_logged(g->sidecar, &fresh) < 0) {
+                policy_free(&fresh); /* the running policy stays */
+                r = -EINVAL;
+        }
         if (r < 0)
                 log_event(LOG_ERR, MSGID_RELOAD, NULL, 0, "reload of %s failed; keeping the running policy", path);
         else {

@@ -28,7 +28,7 @@ static void open_kmsg(struct guard *g) {
         }
         kmsg_oom_parser_init(rs->parser);
         int r = kmsg_open(g->root, &rs->kmsg);
-        if (r < 0)
+        if (r < 0 && !g->sidecar) /* sidecar mode said so at start */
                 log_info("cannot read %s/dev/kmsg (%s): kernel OOM kills are not recorded",
                          strcmp(g->root, "/") ? g->root : "", strerror(-r));
 }

@@ -35,17 +35,17 @@ static bool room_for_stack(void) {
         return true;
 }
 
-int self_protect(void) {
+int self_protect(bool quiet) {
         if (!room_for_stack())
                 return log_error_errno(-ENOMEM, "cannot reserve %d KiB of stack (RLIMIT_AS, RLIMIT_STACK): %m",
                                        STACK_RESERVE / 1024);
         touch_stack();
         /* MCL_ONFAULT: lock what we touch without faulting in every
          * reserved-but-unused mapping (thread stacks, malloc arenas). */
-        if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) < 0 && mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+        if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) < 0 && mlockall(MCL_CURRENT | MCL_FUTURE) < 0 && !quiet)
                 log_warning("mlockall failed: %m; pages may be swapped out under pressure");
         int r = write_file_at("/", "/proc/self/oom_score_adj", "-1000");
-        if (r < 0)
+        if (r < 0 && !quiet)
                 log_warning("cannot set own oom_score_adj to -1000: %s", strerror(-r));
         return 0;
 }

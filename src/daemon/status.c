@@ -113,6 +113,7 @@ int status_show(struct guard *g, const struct status_options *o) {
                 .hidden = hidden_processes(g->root, hidden, sizeof(hidden)),
                 .config = o->config,
                 .default_config = o->default_config,
+                .sidecar = o->sidecar,
                 .machine = &g->snap.machine,
                 .rows = rows,
                 .n_rows = shown,

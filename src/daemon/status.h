@@ -14,8 +14,9 @@
 
 struct status_options {
         bool json, adjust, all;
-        const char *config;         /* the policy file loaded, NULL = none */
-        const char *default_config; /* the one looked for without -c */
+        const char *config;                /* the policy file loaded, NULL = none */
+        const char *default_config;        /* the one looked for without -c */
+        const struct self_cgroup *sidecar; /* sidecar mode: the container's cgroup, or NULL */
 };
 
 /* Prints the status of g (its policy may be empty) to stdout. Returns

@@ -150,9 +150,11 @@ size_t wakeups_arm_cgroups(struct guard *g) {
                 struct watched_cgroup *w = &g->cgroups.items[batch[j]];
                 w->level_fd = reqs[j].ret_fd;
                 w->level_armed_for = w->armed_limit;
-                if (w->level_fd < 0) {
+                bool said = g->sidecar && (w->level_fd == -EACCES || w->level_fd == -EPERM || w->level_fd == -EROFS);
+                if (w->level_fd < 0 && !said) /* sidecar mode said it at start, with what it costs */
                         log_warning("cgroup %s: cannot arm a usage threshold: %s (polling only)", w->path,
                                     strerror(-w->level_fd));
+                if (w->level_fd < 0) {
                         w->level_fd = -1;
                 }
         }

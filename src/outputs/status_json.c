@@ -124,6 +124,24 @@ static void print_cgroup(const struct status_row *row, FILE *out) {
         fputs("}", out);
 }
 
+/* "sidecar": the container's cgroup and its own limit (null: no limit),
+ * or null outside sidecar mode. */
+static void print_sidecar(const struct self_cgroup *s, FILE *out) {
+        fputs("\"sidecar\":", out);
+        if (!s) {
+                fputs("null,", out);
+                return;
+        }
+        fputs("{\"cgroup\":", out);
+        json_print_string(out, s->rel);
+        fputs(",\"proc_cgroup\":", out);
+        json_print_string(out, s->proc_view);
+        if (s->limit == BYTES_UNLIMITED)
+                fputs(",\"limit_bytes\":null},", out);
+        else
+                fprintf(out, ",\"limit_bytes\":%llu},", (unsigned long long)s->limit);
+}
+
 void status_print_json(const struct status_view *v, FILE *out) {
         fprintf(out, "{\"layout\":\"%s\",\"process_events\":",
                 v->mounts ? cgroup_layout_to_string(v->mounts->layout) : "none");
@@ -131,6 +149,7 @@ void status_print_json(const struct status_view *v, FILE *out) {
         fputc(',', out);
         print_json_or_null(out, "processes_hidden", v->hidden, true);
         print_json_or_null(out, "config", v->config, true);
+        print_sidecar(v->sidecar, out);
         print_machine(v->machine, out);
         fprintf(out, ",\"cgroups_total\":%zu,\"cgroups\":[", v->n_total);
         for (size_t i = 0; i < v->n_rows; i++) {

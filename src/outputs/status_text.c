@@ -2,6 +2,7 @@
  * closest to its limit first (fits `watch -n1 oomguard --status`). */
 #include <string.h>
 
+#include "policy/builtin_policy.h"
 #include "sources/cgroup_identity.h"
 #include "status_internal.h"
 #include "util.h"
@@ -169,6 +170,17 @@ static void print_decisions(const struct status_view *v, FILE *out) {
         }
 }
 
+/* Sidecar mode: the container's own limit, which is what counts (the
+ * machine's MemTotal below is the host's). */
+static void print_sidecar(const struct self_cgroup *s, FILE *out) {
+        char lim[32];
+        if (s->limit == BYTES_UNLIMITED)
+                snprintf(lim, sizeof(lim), "none");
+        else
+                format_bytes(lim, sizeof(lim), s->limit);
+        fprintf(out, "sidecar: container cgroup %s (/proc/self/cgroup: %s), limit %s\n", s->rel, s->proc_view, lim);
+}
+
 void status_print_text(const struct status_view *v, FILE *out) {
         const struct cgroup_mounts *m = v->mounts;
         fprintf(out, "cgroups: %s", m ? cgroup_layout_to_string(m->layout) : "none");
@@ -176,12 +188,16 @@ void status_print_text(const struct status_view *v, FILE *out) {
                 fprintf(out, " (memory at %s%s%s)", m->memory_mount, m->unified_mount[0] ? ", cgroup2 at " : "",
                         m->unified_mount);
         fputc('\n', out);
+        if (v->sidecar)
+                print_sidecar(v->sidecar, out);
         print_machine(v->machine, out);
         fprintf(out, "process events: %s\n", v->process_events);
         if (v->hidden)
                 fprintf(out, "processes: %s\n", v->hidden);
         if (v->config)
                 fprintf(out, "policy: %s\n", v->config);
+        else if (v->sidecar)
+                fprintf(out, "policy: %s\n", BUILTIN_POLICY_NAME);
         else
                 fprintf(out, "policy: none (%s does not exist; -c FILE names one)\n", v->default_config);
         print_cgroups(v, out);

@@ -1,0 +1,207 @@
+/* The guard's own memory cgroup as its container sees it (see
+ * sources/self_cgroup.h). Read once at start; allocates nothing. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sources/kv.h"
+#include "sources/proc_pid.h"
+#include "sources/self_cgroup.h"
+#include "util.h"
+
+/* mountinfo writes space, tab, newline and backslash as \ooo. */
+static int unescape_field(const char *s, size_t n, char *ret, size_t size) {
+        size_t o = 0;
+        for (size_t i = 0; i < n; i++) {
+                char c = s[i];
+                if (c == '\\' && i + 3 < n && s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' &&
+                    s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
+                        c = (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+                        i += 3;
+                }
+                if (o + 1 >= size)
+                        return -ENAMETOOLONG;
+                ret[o++] = c;
+        }
+        ret[o] = '\0';
+        return 0;
+}
+
+/* The n-th (0-based) space-separated field of line [p, end). */
+static bool field(const char *p, const char *end, int n, const char **ret, size_t *ret_len) {
+        for (int i = 0;; i++) {
+                while (p < end && *p == ' ')
+                        p++;
+                const char *s = p;
+                while (p < end && *p != ' ')
+                        p++;
+                if (s == p)
+                        return false;
+                if (i == n) {
+                        *ret = s;
+                        *ret_len = (size_t)(p - s);
+                        return true;
+                }
+        }
+}
+
+int parse_mountinfo_root(const char *buf, size_t len, const char *mount_point, char *ret, size_t size) {
+        const char *p = buf, *end = buf + len;
+        char point[PATH_MAX];
+        int found = -ENOENT;
+        while (p < end) {
+                const char *eol = memchr(p, '\n', (size_t)(end - p));
+                const char *line_end = eol ? eol : end;
+                const char *f, *r;
+                size_t fn, rn;
+                if (field(p, line_end, 4, &f, &fn) && field(p, line_end, 3, &r, &rn) &&
+                    unescape_field(f, fn, point, sizeof(point)) == 0 && strcmp(point, mount_point) == 0)
+                        found = unescape_field(r, rn, ret, size); /* the last one wins */
+                p = eol ? eol + 1 : end;
+        }
+        return found;
+}
+
+static bool above_namespace(const char *mount_root) {
+        return strcmp(mount_root, "/..") == 0 || strncmp(mount_root, "/../", 4) == 0;
+}
+
+int self_cgroup_resolve(const char *proc_view, const char *mount_root, char *ret, size_t size) {
+        if (!mount_root || !*mount_root)
+                mount_root = "/";
+        if (above_namespace(mount_root) || above_namespace(proc_view))
+                return -EXDEV;
+        if (proc_view[0] != '/' || mount_root[0] != '/' || !path_within(proc_view, mount_root))
+                return -ENOENT;
+        const char *rest = strcmp(mount_root, "/") == 0 ? proc_view : proc_view + strlen(mount_root);
+        if (!*rest)
+                rest = "/";
+        if (strlen(rest) >= size)
+                return -ENAMETOOLONG;
+        strcpy(ret, rest);
+        return 0;
+}
+
+/* The mount point as mountinfo lists it: memory_mount without the root. */
+static const char *mount_point_of(const char *root, const char *memory_mount) {
+        size_t n = strlen(root);
+        if (strcmp(root, "/") == 0 || strncmp(memory_mount, root, n) != 0)
+                return memory_mount;
+        return memory_mount[n] ? memory_mount + n : "/";
+}
+
+static bool dir_exists(const char *mount, const char *rel) {
+        char path[PATH_MAX];
+        struct stat st;
+        return path_join(path, sizeof(path), mount, rel) == 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static uint64_t read_limit(const struct cgroup_mounts *m, const char *rel) {
+        char dir[PATH_MAX], buf[64];
+        bool v1 = m->memory_version == CGROUP_V1;
+        uint64_t v;
+        if (path_join(dir, sizeof(dir), m->memory_mount, rel) < 0)
+                return BYTES_UNLIMITED;
+        ssize_t n = read_file_at(dir, v1 ? "memory.limit_in_bytes" : "memory.max", buf, sizeof(buf));
+        if (n <= 0 || parse_u64_or_max(buf, (size_t)n, &v) < 0)
+                return BYTES_UNLIMITED; /* the root of a v2 host has no memory.max */
+        return v1 ? memcg_v1_normalize_limit(v) : v;
+}
+
+int self_cgroup_find(const char *root, const struct cgroup_mounts *m, struct self_cgroup *ret) {
+        *ret = (struct self_cgroup){ .limit = BYTES_UNLIMITED };
+        ret->controller = m->memory_version == CGROUP_V1 ? "memory" : NULL;
+        int r = read_proc_cgroup(root, getpid(), ret->controller, ret->proc_view, sizeof(ret->proc_view));
+        if (r < 0)
+                return r;
+        char *info = malloc(256 * 1024); /* a host with many mounts: once, at start */
+        if (!info)
+                return -ENOMEM;
+        ssize_t n = read_file_at(root, "/proc/self/mountinfo", info, 256 * 1024);
+        if (n < 0 || parse_mountinfo_root(info, (size_t)n, mount_point_of(root, m->memory_mount), ret->mount_root,
+                                          sizeof(ret->mount_root)) < 0)
+                ret->mount_root[0] = '\0';
+        free(info);
+        r = self_cgroup_resolve(ret->proc_view, ret->mount_root, ret->rel, sizeof(ret->rel));
+        if (r < 0)
+                return r;
+        ret->how = strcmp(ret->mount_root[0] ? ret->mount_root : "/", "/") == 0
+                           ? "/proc/self/cgroup"
+                           : "/proc/self/cgroup below the mount's root";
+        if (!dir_exists(m->memory_mount, ret->rel)) {
+                /* The host's path, in a bind mount of our own directory
+                 * that mountinfo does not name: the mount root is ours. */
+                strcpy(ret->rel, "/");
+                ret->how = "the mount's root (our /proc/self/cgroup path is not in the mount)";
+        }
+        ret->limit = read_limit(m, ret->rel);
+        return 0;
+}
+
+bool self_cgroup_is_container(const struct self_cgroup *s) {
+        return strcmp(s->rel, "/") == 0 && s->limit != BYTES_UNLIMITED;
+}
+
+static void add_sign(char *buf, size_t size, const char *sign) {
+        size_t n = strlen(buf);
+        snprintf(buf + n, size - n, "%s%s", n ? ", " : "", sign);
+}
+
+/* PID 1's "container=" (readable by root or PID 1's user only). */
+static bool pid1_container_env(const char *root, char *val, size_t size) {
+        char env[8192];
+        ssize_t n = read_file_at(root, "/proc/1/environ", env, sizeof(env));
+        for (ssize_t i = 0; n > 0 && i < n; i += (ssize_t)strlen(env + i) + 1)
+                if (strncmp(env + i, "container=", 10) == 0) {
+                        snprintf(val, size, "%s", env + i + 10);
+                        return true;
+                }
+        return false;
+}
+
+void container_signs(const char *root, char *buf, size_t size) {
+        static const char *const files[] = { "/run/systemd/container", "/.dockerenv", "/run/.containerenv" };
+        char path[PATH_MAX], val[64], sign[128];
+        struct stat st;
+        buf[0] = '\0';
+        if (pid1_container_env(root, val, sizeof(val))) {
+                snprintf(sign, sizeof(sign), "PID 1 has container=%s", val);
+                add_sign(buf, size, sign);
+        }
+        for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+                if (path_join(path, sizeof(path), root, files[i]) == 0 && stat(path, &st) == 0)
+                        add_sign(buf, size, files[i]);
+        if (getenv("KUBERNETES_SERVICE_HOST"))
+                add_sign(buf, size, "KUBERNETES_SERVICE_HOST set");
+}
+
+int parse_status_cap_eff(const char *buf, size_t len, uint64_t *ret) {
+        static const char key[] = "CapEff:";
+        for (const char *p = buf, *end = buf + len; p < end;) {
+                const char *eol = memchr(p, '\n', (size_t)(end - p));
+                if (!eol)
+                        break; /* a line cut short */
+                if ((size_t)(eol - p) > sizeof(key) - 1 && memcmp(p, key, sizeof(key) - 1) == 0) {
+                        char hex[32];
+                        size_t n = (size_t)(eol - p) - (sizeof(key) - 1);
+                        if (n >= sizeof(hex))
+                                return -EINVAL;
+                        memcpy(hex, p + sizeof(key) - 1, n);
+                        hex[n] = '\0';
+                        char *e;
+                        errno = 0;
+                        unsigned long long v = strtoull(hex, &e, 16);
+                        while (*e == ' ' || *e == '\t')
+                                e++;
+                        if (errno || *e || e == hex)
+                                return -EINVAL;
+                        *ret = v;
+                        return 0;
+                }
+                p = eol + 1;
+        }
+        return -ENOENT;
+}
