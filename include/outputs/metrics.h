@@ -63,6 +63,10 @@ struct metrics_counters {
         uint64_t tick_buckets[METRICS_TICK_BUCKETS]; /* not cumulative: the formatter adds them up */
         uint64_t tick_count;
         double tick_sum_s;
+        /* oomguard_tick_gap_max_seconds: the longest time between the
+         * starts of two consecutive ticks since the file was last written
+         * (a stall of the guard shows here, not in a tick's duration) */
+        uint64_t tick_last_start_ns, tick_gap_max_ns;
 };
 
 void metrics_counters_init(struct metrics_counters *c);
@@ -75,6 +79,11 @@ void metrics_count_action(struct metrics_counters *c, const char *rule, int acti
 void metrics_count_warning(struct metrics_counters *c, const char *rule, enum warning_kind k);
 void metrics_count_kernel_kill(struct metrics_counters *c, const char *cgroup);
 void metrics_observe_tick(struct metrics_counters *c, uint64_t ns);
+/* A tick started at start_ns (CLOCK_MONOTONIC): the gap since the last
+ * start counts towards the gauge; metrics_tick_gap_reset() after each
+ * write of the file starts the next interval's maximum. */
+void metrics_observe_tick_start(struct metrics_counters *c, uint64_t start_ns);
+void metrics_tick_gap_reset(struct metrics_counters *c);
 
 /* Where a view's labels are in the text already written: the first
  * family's, copied into the others (escaping and the container/pod

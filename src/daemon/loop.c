@@ -75,7 +75,7 @@ static uint64_t chatty_gap_left(uint64_t last_tick) {
 static void timed_tick(struct guard *g) {
         uint64_t t0 = now_ns();
         tick_run(g, true);
-        metrics_wire_after_tick(g, now_ns() - t0);
+        metrics_wire_after_tick(g, t0, now_ns() - t0);
         /* A dead metrics_listen process is spawned again here, outside
          * the tick: no fork or exec there. */
         (void)metrics_server_ensure(&g->metrics_server);

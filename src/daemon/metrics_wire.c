@@ -130,10 +130,11 @@ static int render(struct guard *g, size_t *len) {
         return n < m->cap ? 0 : -ENOBUFS;
 }
 
-void metrics_wire_after_tick(struct guard *g, uint64_t tick_ns) {
+void metrics_wire_after_tick(struct guard *g, uint64_t start_ns, uint64_t tick_ns) {
         struct metrics_wire *m = &g->metrics;
         if (!m->counters)
                 return;
+        metrics_observe_tick_start(m->counters, start_ns);
         metrics_observe_tick(m->counters, tick_ns);
         uint64_t now = now_ns();
         if (!m->file.enabled || (m->last_write_ns && now - m->last_write_ns < g->policy.daemon.metrics_interval_ns))
@@ -145,4 +146,5 @@ void metrics_wire_after_tick(struct guard *g, uint64_t tick_ns) {
                 log_warning("metrics: not written: %s", strerror(-r));
         else
                 (void)metrics_file_write(&m->file, m->buf, len);
+        metrics_tick_gap_reset(m->counters); /* each write shows its own interval's gap */
 }

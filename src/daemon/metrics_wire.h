@@ -42,5 +42,6 @@ void metrics_wire_action(struct guard *g, const struct decision *d, int r, bool 
 void metrics_wire_warning(struct guard *g, const struct warning_event *e);
 /* The kernel killed in cgroup (the one whose limit was hit). */
 void metrics_wire_kernel_kill(struct guard *g, const char *cgroup);
-/* After each tick (loop.c): its duration, and the file when due. */
-void metrics_wire_after_tick(struct guard *g, uint64_t tick_ns);
+/* After each tick (loop.c): its start and duration (the gap since the
+ * last start and the histogram), and the file when due. */
+void metrics_wire_after_tick(struct guard *g, uint64_t start_ns, uint64_t tick_ns);

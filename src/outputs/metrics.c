@@ -311,6 +311,9 @@ static void put_ticks(struct out *o, const struct metrics_counters *c) {
         }
         put(o, "%s_bucket{le=\"+Inf\"} %llu\n", n, (unsigned long long)c->tick_count);
         put(o, "%s_sum %.9f\n%s_count %llu\n", n, c->tick_sum_s, n, (unsigned long long)c->tick_count);
+        family(o, "oomguard_tick_gap_max_seconds", "gauge",
+               "The longest time between the starts of two consecutive ticks since the file was last written.");
+        put(o, "oomguard_tick_gap_max_seconds %.6f\n", (double)c->tick_gap_max_ns / 1e9);
 }
 
 size_t metrics_format(const struct metrics_input *in, char *buf, size_t size) {

@@ -136,3 +136,15 @@ void metrics_observe_tick(struct metrics_counters *c, uint64_t ns) {
         c->tick_count++;
         c->tick_sum_s += s;
 }
+
+void metrics_observe_tick_start(struct metrics_counters *c, uint64_t start_ns) {
+        if (c->tick_last_start_ns && start_ns > c->tick_last_start_ns) {
+                uint64_t gap = start_ns - c->tick_last_start_ns;
+                if (gap > c->tick_gap_max_ns)
+                        c->tick_gap_max_ns = gap;
+        }
+        c->tick_last_start_ns = start_ns;
+}
+
+/* The last start stays: the gap across a write counts in the next interval. */
+void metrics_tick_gap_reset(struct metrics_counters *c) { c->tick_gap_max_ns = 0; }

@@ -206,6 +206,27 @@ static void test_histogram(void **state) {
         assert_true(first < last && last < inf && inf < sum && sum < count);
 }
 
+/* The gap between tick starts: the longest since the last reset, the
+ * gap across a reset counted after it; a clock that did not move is no gap. */
+static void test_tick_gap(void **state) {
+        static struct metrics_counters c;
+        metrics_counters_init(&c);
+        format(NULL, 0, &c);
+        has_line("# TYPE oomguard_tick_gap_max_seconds gauge");
+        has_line("oomguard_tick_gap_max_seconds 0.000000"); /* no tick yet */
+        metrics_observe_tick_start(&c, 5 * NSEC_PER_SEC);   /* the first: no gap */
+        metrics_observe_tick_start(&c, 5 * NSEC_PER_SEC + 100 * NSEC_PER_MSEC);
+        metrics_observe_tick_start(&c, 7 * NSEC_PER_SEC + 600 * NSEC_PER_MSEC); /* 2.5 s */
+        metrics_observe_tick_start(&c, 7 * NSEC_PER_SEC + 700 * NSEC_PER_MSEC);
+        metrics_observe_tick_start(&c, 7 * NSEC_PER_SEC + 700 * NSEC_PER_MSEC);
+        format(NULL, 0, &c);
+        has_line("oomguard_tick_gap_max_seconds 2.500000");
+        metrics_tick_gap_reset(&c);
+        metrics_observe_tick_start(&c, 8 * NSEC_PER_SEC); /* 0.3 s across the reset */
+        format(NULL, 0, &c);
+        has_line("oomguard_tick_gap_max_seconds 0.300000");
+}
+
 /* The labels' scratch: the same text, each view's labels copied from the
  * first family; a cut first write remembers nothing it did not write. */
 static void test_label_cache(void **state) {
@@ -246,7 +267,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_escape),      cmocka_unit_test(test_cgroups),   cmocka_unit_test(test_counters),
                 cmocka_unit_test(test_bounds),      cmocka_unit_test(test_histogram), cmocka_unit_test(test_cut),
-                cmocka_unit_test(test_label_cache),
+                cmocka_unit_test(test_label_cache), cmocka_unit_test(test_tick_gap),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
