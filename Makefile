@@ -38,6 +38,9 @@ DEB_SYSTEMD_DEPS    := systemd systemd-container util-linux procps jq
 DEB_FUZZ_DEPS       := clang libclang-rt-dev
 DEB_FORMAT_DEPS     := clang-format
 DEB_CONTAINER_DEPS  := runc jq
+# tests/t-kubernetes.sh's validator comes from npm: Debian's node and npm,
+# unless the machine has a node and npm of its own (the check is npm's).
+DEB_NODE_DEPS       := nodejs npm
 
 # Asked of pkg-config once, when a recipe first needs them: after the deps-*
 # check has installed the -dev packages, not when make reads this file.
@@ -169,6 +172,7 @@ deps-tests: deps-build
 	@tests/install-deps.sh $(DEB_TEST_BUILD_DEPS)
 deps-check: deps-tests
 	@tests/install-deps.sh $(DEB_TEST_DEPS)
+	@command -v npm > /dev/null 2>&1 || tests/install-deps.sh $(DEB_NODE_DEPS)
 deps-run: deps-build
 	@tests/install-deps.sh $(DEB_RUN_DEPS)
 deps-bench: deps-build
@@ -265,7 +269,7 @@ rootfs: $(B)/oomguard $(B)/oomguard-metrics-httpd
 	@deploy/image/rootfs.sh $(ROOTFS) $(B) $(SBINDIR) $(PKGLIBDIR) $(SYSCONFDIR)
 
 # That tree in a real OCI runtime (Debian's runc), and the Dockerfile's
-# tree against it (tests/container/README.md). About 3 minutes, root.
+# tree against it (README.md, In a container). About 2 minutes, root.
 containercheck: deps-container
 	@$(MAKE) --no-print-directory B=build tests rootfs
 	@tests/container/run.sh build
