@@ -19,13 +19,17 @@
 # failure. Root, a v1 memory controller and runc; else "skip - ...".
 . "$(dirname "$0")/../lib.sh"
 cd "$(dirname "$0")/../.." || exit 1
+# Ends with "containercheck: N passed, N failed" (the passes counted here).
+passes=0
+ok() { passes=$((passes + 1)); echo "ok - $*"; }
 TRIALS=${TRIALS:-10}
 MEMROOT=/sys/fs/cgroup/memory
 LIMIT=$((256 << 20))
 # How the container runs oomguard. Until --sidecar exists, a policy file
 # that names the container's own cgroup (/, as the container sees it);
-# with it, this line becomes: GUARD_ARGS='["/usr/local/sbin/oomguard", "--sidecar"]'
-GUARD_ARGS='["/usr/local/sbin/oomguard", "-c", "/etc/oomguard-test.conf"]'
+# with it, this line becomes: ...:-'["/usr/local/sbin/oomguard", "--sidecar"]'}
+# (GUARD_ARGS from the environment: e.g. a --dry-run guard, which must lose).
+GUARD_ARGS=${GUARD_ARGS:-'["/usr/local/sbin/oomguard", "-c", "/etc/oomguard-test.conf"]'}
 
 [ "$(id -u)" = 0 ] || { skip "container: needs root (runc)"; exit 0; }
 command -v runc > /dev/null || { skip "container: no runc (make deps-container)"; exit 0; }
@@ -33,7 +37,10 @@ command -v runc > /dev/null || { skip "container: no runc (make deps-container)"
 [ -x "$B/rootfs/usr/local/sbin/oomguard" ] || { not_ok "container: $B/rootfs missing (make rootfs)"; exit 1; }
 
 # 1. The Dockerfile's tree is make rootfs's tree.
-tests/container/dockerfile.sh "$B" || failures=$((failures + 1))
+out=$(tests/container/dockerfile.sh "$B" 2>&1)
+printf '%s\n' "$out"
+passes=$((passes + $(grep -c '^ok - ' <<< "$out")))
+failures=$((failures + $(grep -c '^not ok - ' <<< "$out")))
 
 SELF=$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)
 SELF=${SELF%/}
@@ -148,7 +155,7 @@ mkdir "$MEMROOT$SELF/oomguard-outside-$$"
 echo $LIMIT > "$MEMROOT$SELF/oomguard-outside-$$/memory.limit_in_bytes"
 sh -c "echo \$\$ > $MEMROOT$SELF/oomguard-outside-$$/cgroup.procs && exec $B/helpers/hog 240 0 hold" > "$WORK/outside.log" 2>&1 &
 OUTSIDE_PID=$!
-wait_for "grep -q ready $WORK/outside.log" 10 || not_ok "container: the outside hog got ready"
+wait_for "grep -qs ready $WORK/outside.log" 10 || not_ok "container: the outside hog got ready"
 
 # 3. With the capabilities it needs: CAP_DAC_OVERRIDE (cgroup.event_control
 # is root's, mode 0200, on this kernel), CAP_KILL, CAP_SYS_RESOURCE
@@ -207,4 +214,5 @@ check "container: the process outside the container is alive" kill -0 "$OUTSIDE_
 check "container: the outside cgroup's oom_kill is 0" test "$(awk '$1 == "oom_kill" { print $2 }' \
         "$MEMROOT$SELF/oomguard-outside-$$/memory.oom_control")" = 0
 
+echo "containercheck: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
