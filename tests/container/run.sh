@@ -82,7 +82,8 @@ note_parents() {
 
 # bundle NAME CAPS_JSON: a bundle whose rootfs is a copy of make rootfs's
 # tree plus the test's hog (the image itself stays clean), oomguard as
-# its process, uid 65532, LIMIT, a tmpfs /run (the restore file), the
+# its process, uid 65532, LIMIT, a tmpfs /run and /tmp (the restore file:
+# /run/oomguard with -c, /tmp/oomguard with --sidecar, and its reports), the
 # cgroup mount writable (a v1 usage threshold is a write to
 # cgroup.event_control).
 bundle() {
@@ -115,7 +116,9 @@ CONF
                 .linux.cgroupsPath = $cg |
                 (.mounts[] | select(.type == "cgroup") | .options) |= map(select(. != "ro")) |
                 .mounts += [{destination: "/run", type: "tmpfs", source: "tmpfs",
-                        options: ["nosuid", "nodev", "mode=1777", "size=1m"]}]' \
+                        options: ["nosuid", "nodev", "mode=1777", "size=1m"]},
+                        {destination: "/tmp", type: "tmpfs", source: "tmpfs",
+                        options: ["nosuid", "nodev", "mode=1777", "size=4m"]}]' \
                 "$dir/config.json" > "$dir/config.json.new" && mv "$dir/config.json.new" "$dir/config.json"
 }
 
