@@ -169,7 +169,9 @@ if (( 0x$(awk '$1 == "CapBnd:" { print $2 }' /proc/self/status) >> 24 & 1 )); th
         CAPS='["CAP_DAC_OVERRIDE", "CAP_KILL", "CAP_SYS_RESOURCE", "CAP_IPC_LOCK"]'
 fi
 bundle og-caps-$$ "$CAPS"
+t0=$(date +%s%N)
 if start og-caps-$$; then
+        diag "runc run -d to oomguard armed: $((($(date +%s%N) - t0) / 1000000)) ms (polled every 50 ms)"
         ok "container: oomguard starts and arms in runc (uid 65532, capabilities $(jq -r 'join(",")' <<< "$CAPS"))"
 else
         not_ok "container: oomguard starts and arms in runc"; diag "$(cat "$WORK/og-caps-$$.log")"
