@@ -14,8 +14,9 @@ RUN make -j"$(nproc)" rootfs B=/build ROOTFS=/rootfs
 
 FROM scratch
 COPY --from=build /rootfs/ /
-# Non-root (oomguard, 65532). Node-wide (deploy/kubernetes/) it runs as
-# root with the capabilities it needs; as a sidecar it keeps this user.
+# Non-root (oomguard, 65532), guarding its own container (--sidecar: the
+# built-in policy). Node-wide (deploy/kubernetes/) it runs as root with
+# the capabilities it needs and -c /etc/oomguard.conf.
 USER 65532:65532
 ENTRYPOINT ["/usr/local/sbin/oomguard"]
-CMD ["-c", "/etc/oomguard.conf"]
+CMD ["--sidecar"]

@@ -4,7 +4,7 @@
 # (a real v1 memory cgroup; no cgroup namespace, so /proc/self/cgroup inside
 # shows the host's path while /sys/fs/cgroup/memory is the container's own):
 #   - the Dockerfile builds the same tree (tests/container/dockerfile.sh);
-#   - oomguard, PID 1 of the container, non-root (uid 65532) with the
+#   - oomguard --sidecar, PID 1 of the container, non-root (uid 65532) with the
 #     capabilities it needs as ambient ones, --status shows the container's
 #     own limit, not the host's;
 #   - full-speed hogs started in the container (runc exec) are killed by
@@ -25,11 +25,10 @@ ok() { passes=$((passes + 1)); echo "ok - $*"; }
 TRIALS=${TRIALS:-10}
 MEMROOT=/sys/fs/cgroup/memory
 LIMIT=$((256 << 20))
-# How the container runs oomguard. Until --sidecar exists, a policy file
-# that names the container's own cgroup (/, as the container sees it);
-# with it, this line becomes: ...:-'["/usr/local/sbin/oomguard", "--sidecar"]'}
-# (GUARD_ARGS from the environment: e.g. a --dry-run guard, which must lose).
-GUARD_ARGS=${GUARD_ARGS:-'["/usr/local/sbin/oomguard", "-c", "/etc/oomguard-test.conf"]'}
+# How the container runs oomguard: --sidecar, no policy file (a file
+# would be GUARD_ARGS='[..., "--sidecar", "-c", FILE]'). From the
+# environment another, e.g. a --dry-run guard, which must lose.
+GUARD_ARGS=${GUARD_ARGS:-'["/usr/local/sbin/oomguard", "--sidecar"]'}
 
 [ "$(id -u)" = 0 ] || { skip "container: needs root (runc)"; exit 0; }
 command -v runc > /dev/null || { skip "container: no runc (make deps-container)"; exit 0; }
@@ -91,18 +90,6 @@ bundle() {
         mkdir -p "$dir"
         cp -a "$B/rootfs" "$dir/rootfs"
         install -D -m 755 "$B/helpers/hog" "$dir/rootfs/usr/local/bin/hog"
-        cat > "$dir/rootfs/etc/oomguard-test.conf" << 'CONF'
-; The container's own cgroup, as the container sees it; reports and the
-; metrics file off (the rootfs is read-only).
-[daemon]
-report_dir =
-metrics_file =
-
-[cgroup:container]
-path = /
-usage_above = 90%
-action = kill
-CONF
         (cd "$dir" && runc spec)
         note_parents "$SELF/$name"
         jq --arg cg "$SELF/$name" --argjson args "$GUARD_ARGS" --argjson caps "$caps" \
@@ -182,12 +169,12 @@ if grep -q 'armed: 1 cgroups watched, 1 usage thresholds' "$WORK/og-caps-$$.log"
 else
         not_ok "container: the container's cgroup watched, woken by a v1 usage threshold"
 fi
-status=$(runc --root "$RUNC_ROOT" exec og-caps-$$ /usr/local/sbin/oomguard --status --json 2> "$WORK/status.err")
+status=$(runc --root "$RUNC_ROOT" exec og-caps-$$ /usr/local/sbin/oomguard --sidecar --status --json 2> "$WORK/status.err")
 lim=$(jq -r '.cgroups[] | select(.path == "/") | .limit' <<< "$status" 2> /dev/null)
 n=$(jq -r '.cgroups | length' <<< "$status" 2> /dev/null)
 check "container: --status inside shows the container's own limit ($lim of $LIMIT, $n cgroups)" \
         test "$lim" = "$LIMIT" -a "$n" = 1
-diag "$(runc --root "$RUNC_ROOT" exec og-caps-$$ /usr/local/sbin/oomguard --status 2>&1 | grep -A2 '^cgroups with')"
+diag "$(runc --root "$RUNC_ROOT" exec og-caps-$$ /usr/local/sbin/oomguard --sidecar --status 2>&1 | grep -A2 '^cgroups with')"
 
 # All but one: on this shared 2-core machine, at a load of 8, one hog in
 # ten may fill the last 10 % (~15 ms) before the guard gets a CPU.
