@@ -9,6 +9,8 @@
 #   make fuzz         every libFuzzer target (tests/fuzz/) for FUZZ_SECONDS each (build-fuzz/)
 #   make format       clang-format every C file; make format-check: list those it would change
 #   make install      PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc PKGLIBDIR=$PREFIX/lib/oomguard; make uninstall
+#   make rootfs       the image's runtime tree in $(B)/rootfs (ROOTFS=), as the Dockerfile builds it
+#   make containercheck  the image's tree under a real OCI runtime (runc): tests/container/run.sh
 #   make clean        remove the build folders
 # Each target first installs the Debian packages it needs that are missing
 # (as non-root it stops and prints the command to run); make deps: those of make check.
@@ -35,6 +37,10 @@ DEB_VM_DEPS         := qemu-system-x86 linux-image-amd64 busybox-static cpio kmo
 DEB_SYSTEMD_DEPS    := systemd systemd-container util-linux procps jq
 DEB_FUZZ_DEPS       := clang libclang-rt-dev
 DEB_FORMAT_DEPS     := clang-format
+DEB_CONTAINER_DEPS  := runc jq
+# tests/t-kubernetes.sh's validator comes from npm: Debian's node and npm,
+# unless the machine has a node and npm of its own (the check is npm's).
+DEB_NODE_DEPS       := nodejs npm
 
 # Asked of pkg-config once, when a recipe first needs them: after the deps-*
 # check has installed the -dev packages, not when make reads this file.
@@ -166,6 +172,7 @@ deps-tests: deps-build
 	@tests/install-deps.sh $(DEB_TEST_BUILD_DEPS)
 deps-check: deps-tests
 	@tests/install-deps.sh $(DEB_TEST_DEPS)
+	@command -v npm > /dev/null 2>&1 || tests/install-deps.sh $(DEB_NODE_DEPS)
 deps-run: deps-build
 	@tests/install-deps.sh $(DEB_RUN_DEPS)
 deps-bench: deps-build
@@ -178,6 +185,8 @@ deps-systemd: deps-build
 	@tests/install-deps.sh $(DEB_SYSTEMD_DEPS)
 deps-format:
 	@tests/install-deps.sh $(DEB_FORMAT_DEPS)
+deps-container: deps-check
+	@tests/install-deps.sh $(DEB_CONTAINER_DEPS)
 # What `make check` needs.
 deps: deps-check
 
@@ -250,6 +259,20 @@ format-check: deps-format
 	[ -n "$$files" ] || { printf '%s\n' "$$out" >&2; exit 1; }; \
 	echo "format-check: $(CLANG_FORMAT) would change these files (run make format):"; \
 	printf '  %s\n' $$files; exit 1
+
+# The image's runtime tree (deploy/image/rootfs.sh): the two programs at
+# their installed paths, their shared libraries, the shipped policy, a
+# passwd and group; the Dockerfile's runtime stage is this tree alone.
+ROOTFS ?= $(B)/rootfs
+.PHONY: rootfs containercheck deps-container
+rootfs: $(B)/oomguard $(B)/oomguard-metrics-httpd
+	@deploy/image/rootfs.sh $(ROOTFS) $(B) $(SBINDIR) $(PKGLIBDIR) $(SYSCONFDIR)
+
+# That tree in a real OCI runtime (Debian's runc), and the Dockerfile's
+# tree against it (README.md, In a container). About 2 minutes, root.
+containercheck: deps-container
+	@$(MAKE) --no-print-directory B=build tests rootfs
+	@tests/container/run.sh build
 
 install: $(B)/oomguard $(B)/oomguard-metrics-httpd
 	install -Dm755 $(B)/oomguard $(DESTDIR)$(SBINDIR)/oomguard
