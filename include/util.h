@@ -66,6 +66,12 @@ int open_at_root(const char *root, const char *path, int flags);
  * within "/a/b2" nor "/a/"'s sibling "/ab"). Both absolute. */
 bool path_within(const char *path, const char *dir);
 
+/* A "." or ".." component ("/a/..", "/../b"). The kernel never writes one
+ * in a cgroup path of its own namespace: /proc/PID/cgroup shows "/../x"
+ * for a process in a cgroup outside the reader's cgroup namespace (another
+ * container), which is never within anything of ours. */
+bool path_has_dot_component(const char *path);
+
 /* Join root and path into buf ("/" root means none). -ENAMETOOLONG. */
 int path_join(char *buf, size_t size, const char *root, const char *path);
 

@@ -187,25 +187,11 @@ static int to_action(const struct config_key *k, const char *v, enum action_kind
         return 0;
 }
 
-/* A "." or ".." component: "/a/x/.." is /a to the kernel but never the
- * path the cgroup walk finds, so the rule would act on a cgroup under a
- * name that is not its own (or on none). */
-static bool has_dot_component(const char *v) {
-        for (const char *c = v; *c; c++) {
-                if (c[0] != '/')
-                        continue;
-                size_t n = strcspn(c + 1, "/");
-                if ((n == 1 && c[1] == '.') || (n == 2 && c[1] == '.' && c[2] == '.'))
-                        return true;
-        }
-        return false;
-}
-
 static int to_path(const char *v, char **p, char *why) {
         char s[CONFIG_SHOWN_MAX + 4];
         if (v[0] != '/')
                 return config_refuse(why, "\"%s\" is not absolute (a cgroup path starts with '/')", config_shown(s, v));
-        if (has_dot_component(v))
+        if (path_has_dot_component(v))
                 return config_refuse(why, "\"%s\" has a \".\" or \"..\" component (name the cgroup itself)",
                                      config_shown(s, v));
         char *copy = strdup(v);

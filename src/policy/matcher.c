@@ -393,6 +393,8 @@ static bool term_match(const struct match_term *t, const struct proc_facts *f) {
         const char *s = subject_of(t->field, f);
         if (!s)
                 return false;
+        if (t->field == MATCH_CGROUP && path_has_dot_component(s))
+                return false; /* another cgroup namespace's process: matches nothing of ours */
         if (t->kind == MATCH_GLOB && t->subtree) {
                 size_t n = strlen(t->pattern);
                 return strncmp(t->pattern, s, n) == 0 && (s[n] == '\0' || s[n] == '/' || t->pattern[n - 1] == '/');

@@ -15,7 +15,21 @@ int path_join(char *buf, size_t size, const char *root, const char *path) {
         return 0;
 }
 
+bool path_has_dot_component(const char *path) {
+        for (const char *c = path; *c; c++) {
+                if (c != path && c[0] != '/')
+                        continue;
+                const char *s = c[0] == '/' ? c + 1 : c;
+                size_t n = strcspn(s, "/");
+                if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+                        return true;
+        }
+        return false;
+}
+
 bool path_within(const char *path, const char *dir) {
+        if (path_has_dot_component(path) || path_has_dot_component(dir))
+                return false; /* "/../x" is outside "/", not below it */
         size_t n = strlen(dir);
         while (n > 0 && dir[n - 1] == '/')
                 n--; /* "/" and "/a/" as "" and "/a" */

@@ -61,6 +61,15 @@ static void test_builtin_text(void **state) {
         assert_false(matcher_list_match(&p.supervisors[0].match, &other));
         policy_free(&p);
         config_errors_free(&e);
+        /* With a cgroup namespace our cgroup is "/": a process of another
+         * container shows as "/../other.scope" and is never ours. */
+        assert_int_equal(builtin_policy_load("/", false, &p, &e), 0);
+        struct proc_facts inside = { .comm = "sh", .cgroup = "/app" };
+        struct proc_facts neighbour = { .comm = "sh", .cgroup = "/../other.scope" };
+        assert_true(matcher_list_match(&p.supervisors[0].match, &inside));
+        assert_false(matcher_list_match(&p.supervisors[0].match, &neighbour));
+        policy_free(&p);
+        config_errors_free(&e);
 }
 
 struct glob_case {

@@ -120,6 +120,15 @@ static void test_path_within(void **state) {
         assert_false(path_within("/ab", "/a"));
         assert_false(path_within("/a/b2", "/a/b"));
         assert_false(path_within("/a", "/a/b"));
+        /* Another cgroup namespace's process: /proc/PID/cgroup says "/../x". */
+        assert_false(path_within("/../x", "/"));
+        assert_false(path_within("/../x.scope/y", "/"));
+        assert_false(path_within("/a/../b", "/a"));
+        assert_false(path_within("/a/./b", "/a"));
+        assert_true(path_within("/a/..b", "/a"));
+        assert_true(path_within("/a/b..", "/a"));
+        assert_true(path_has_dot_component(".."));
+        assert_false(path_has_dot_component("/a.b/c"));
 }
 
 int main(void) {
