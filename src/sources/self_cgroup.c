@@ -1,5 +1,6 @@
 /* The guard's own memory cgroup as its container sees it (see
- * sources/self_cgroup.h). Read once at start; allocates nothing. */
+ * sources/self_cgroup.h). Read once at start (mountinfo into one buffer
+ * allocated for it). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,29 +112,38 @@ static uint64_t read_limit(const struct cgroup_mounts *m, const char *rel) {
         return v1 ? memcg_v1_normalize_limit(v) : v;
 }
 
+/* The mount's root as mountinfo names it; -errno when it cannot tell:
+ * then nothing is guessed (a guess of "/" could be a host's hierarchy). */
+static int read_mount_root(const char *root, const struct cgroup_mounts *m, char *ret, size_t size) {
+        enum { MOUNTINFO_MAX = 1024 * 1024 }; /* a node's thousands of mounts: once, at start */
+        char *info = malloc(MOUNTINFO_MAX);
+        if (!info)
+                return -ENOMEM;
+        ssize_t n = read_file_at(root, "/proc/self/mountinfo", info, MOUNTINFO_MAX);
+        int r = n < 0 ? (int)n
+                      : parse_mountinfo_root(info, (size_t)n, mount_point_of(root, m->memory_mount), ret, size);
+        free(info);
+        return r;
+}
+
 int self_cgroup_find(const char *root, const struct cgroup_mounts *m, struct self_cgroup *ret) {
         *ret = (struct self_cgroup){ .limit = BYTES_UNLIMITED };
         ret->controller = m->memory_version == CGROUP_V1 ? "memory" : NULL;
         int r = read_proc_cgroup(root, getpid(), ret->controller, ret->proc_view, sizeof(ret->proc_view));
         if (r < 0)
                 return r;
-        char *info = malloc(256 * 1024); /* a host with many mounts: once, at start */
-        if (!info)
-                return -ENOMEM;
-        ssize_t n = read_file_at(root, "/proc/self/mountinfo", info, 256 * 1024);
-        if (n < 0 || parse_mountinfo_root(info, (size_t)n, mount_point_of(root, m->memory_mount), ret->mount_root,
-                                          sizeof(ret->mount_root)) < 0)
-                ret->mount_root[0] = '\0';
-        free(info);
+        r = read_mount_root(root, m, ret->mount_root, sizeof(ret->mount_root));
+        if (r < 0)
+                return r;
         r = self_cgroup_resolve(ret->proc_view, ret->mount_root, ret->rel, sizeof(ret->rel));
         if (r < 0)
                 return r;
-        ret->how = strcmp(ret->mount_root[0] ? ret->mount_root : "/", "/") == 0
-                           ? "/proc/self/cgroup"
-                           : "/proc/self/cgroup below the mount's root";
+        ret->how = strcmp(ret->mount_root, "/") == 0 ? "/proc/self/cgroup" : "/proc/self/cgroup below the mount's root";
         if (!dir_exists(m->memory_mount, ret->rel)) {
                 /* The host's path, in a bind mount of our own directory
-                 * that mountinfo does not name: the mount root is ours. */
+                 * whose mountinfo root is "/": the mount root is ours. */
+                if (strcmp(ret->mount_root, "/") != 0 || strcmp(ret->proc_view, "/") == 0)
+                        return -ENOENT;
                 strcpy(ret->rel, "/");
                 ret->how = "the mount's root (our /proc/self/cgroup path is not in the mount)";
         }
