@@ -19,6 +19,7 @@ struct optin_state;
 struct action_ctx {
         const char *root; /* filesystem root ("/" live) */
         const struct cgroup_mounts *mounts;
+        const char *cgroup_proc_prefix; /* see victim_policy; NULL but for a sidecar */
         const struct daemon_settings *settings;
         const char *wakeup; /* what woke the guard ("v1 usage threshold") */
         pid_t self;

@@ -23,6 +23,9 @@ struct victim_policy {
         uint64_t scope_bytes;          /* cgroup limit (badness scale); 0 = machine-wide */
         const char *cgroup_rel;        /* the cgroup searched (membership re-check); NULL = machine */
         const char *cgroup_controller; /* "memory" (v1) or NULL (v2) for cgroup matchers */
+        /* What /proc/PID/cgroup shows before cgroup_rel ("" or NULL: nothing;
+         * a sidecar without a cgroup namespace: its host path, self_cgroup.h). */
+        const char *cgroup_proc_prefix;
 };
 
 struct victim {

@@ -26,6 +26,10 @@ struct self_cgroup {
         uint64_t limit;            /* its own memory.max / memory.limit_in_bytes; BYTES_UNLIMITED */
         const char *controller;    /* its line in /proc/PID/cgroup: "memory" (v1), NULL (v2) */
         const char *how;           /* how rel was found, for the log */
+        /* What /proc/PID/cgroup shows before a path in the mount: "" with a
+         * cgroup namespace, the host's path of our cgroup without one (runc
+         * here). Membership checks compare prefix + rel with /proc's view. */
+        char proc_prefix[PATH_MAX];
 };
 
 /* Pure: the root field (4th) of the LAST mountinfo line whose mount point

@@ -17,7 +17,7 @@ void action_victim_policy(const struct action_ctx *ctx, const struct decision *d
                 .cgroup_controller = ctx->mounts && ctx->mounts->memory_version == CGROUP_V1 ? "memory" : NULL,
         };
         if (d->cgroup)
-                ret->cgroup_rel = d->cgroup->path;
+                ret->cgroup_rel = d->cgroup->path, ret->cgroup_proc_prefix = ctx->cgroup_proc_prefix;
         if (d->cgroup)
                 ret->scope_bytes = d->cgroup->stats.limit != BYTES_UNLIMITED && d->cgroup->stats.limit
                                            ? d->cgroup->stats.limit

@@ -216,9 +216,13 @@ static int pin(const struct victim_policy *vp, struct victim *v) {
 bool victim_in_scope(const struct victim_policy *vp, pid_t pid) {
         if (!vp->cgroup_rel)
                 return true;
-        char path[1024];
+        char path[1024], scope[4096];
+        const char *prefix = vp->cgroup_proc_prefix ? vp->cgroup_proc_prefix : "";
+        const char *rel = *prefix && strcmp(vp->cgroup_rel, "/") == 0 ? "" : vp->cgroup_rel;
+        if (snprintf(scope, sizeof(scope), "%s%s", prefix, rel) >= (int)sizeof(scope))
+                return false;
         return read_proc_cgroup(vp->root, pid, vp->cgroup_controller, path, sizeof(path)) == 0 &&
-               path_within(path, vp->cgroup_rel);
+               path_within(path, scope);
 }
 
 static bool still_the_one(const struct victim_policy *vp, const struct victim *v) {

@@ -26,6 +26,7 @@ static void victim_killed(const struct victim *v, void *ud) {
 void context_action(struct guard *g, const char *wakeup, struct action_ctx *ret) {
         *ret = (struct action_ctx){ .root = g->root,
                                     .mounts = g->has_mounts ? &g->mounts : NULL,
+                                    .cgroup_proc_prefix = g->sidecar ? g->sidecar->self.proc_prefix : NULL,
                                     .settings = &g->policy.daemon,
                                     .wakeup = wakeup,
                                     .self = g->self,

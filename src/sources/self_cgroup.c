@@ -148,6 +148,11 @@ int self_cgroup_find(const char *root, const struct cgroup_mounts *m, struct sel
                 ret->how = "the mount's root (our /proc/self/cgroup path is not in the mount)";
         }
         ret->limit = read_limit(m, ret->rel);
+        /* proc_view = proc_prefix + rel ("/" as the empty path). */
+        size_t keep = strlen(ret->proc_view) - (strcmp(ret->rel, "/") == 0 ? 0 : strlen(ret->rel));
+        snprintf(ret->proc_prefix, sizeof(ret->proc_prefix), "%.*s", (int)keep, ret->proc_view);
+        if (strcmp(ret->proc_prefix, "/") == 0)
+                ret->proc_prefix[0] = '\0';
         return 0;
 }
 
