@@ -1,10 +1,11 @@
 #!/bin/bash
 # make rootfs (deploy/image/rootfs.sh): the image's runtime tree holds the
-# two programs, the policy, passwd and group, and shared libraries and
-# their symlinks, nothing else; made twice it is the same, byte for byte;
-# chrooted into it (as root) both programs run and the policy loads, and
-# without one of its libraries they do not; the Dockerfile's runtime stage
-# is that tree alone (FROM scratch, one COPY of it), as a non-root user.
+# two programs, the policy, passwd and group, shared libraries and their
+# symlinks and a /tmp (1777), nothing else; made twice it is the same,
+# byte for byte; chrooted into it (as root) both programs run and the
+# policy loads, and without one of its libraries they do not; the
+# Dockerfile's runtime stage is that tree alone (FROM scratch, one COPY
+# of it), as a non-root user.
 # Whether the Dockerfile's build stage makes the same tree: make
 # containercheck (tests/container/dockerfile.sh), which builds it afresh.
 . "$(dirname "$0")/lib.sh"
@@ -36,6 +37,8 @@ extra=$(awk '$1 == "f" { print $3 }' "$T/a.list" | grep -v -x -e ./usr/local/sbi
         -e ./etc/group -e './usr/lib/x86_64-linux-gnu/[^/]*\.so[.0-9]*' -e './usr/lib64/ld-linux[^/]*' \
         -e './usr/lib/[^/]*/[^/]*\.so[.0-9]*')
 check "image: nothing but the programs, the policy, passwd, group and libraries${extra:+ (also: $extra)}" test -z "$extra"
+# Sidecar mode writes /tmp/oomguard as 65532 (its reports, the restore file).
+check "image: /tmp is there, mode 1777" grep -qx 'd 1777 ./tmp ' "$T/a.list"
 check "image: the policy is etc/oomguard.conf" cmp -s "$T/a/etc/oomguard.conf" etc/oomguard.conf
 check "image: a non-root user 65532 and nobody" sh -c "grep -q '^oomguard:x:65532:65532:' $T/a/etc/passwd && grep -q '^nobody:x:65534:' $T/a/etc/passwd"
 
@@ -53,6 +56,8 @@ if [ "$(id -u)" = 0 ]; then
         check "image: the tree's policy loads in it" test $? = 0
         out=$(run "$T/a" /usr/local/lib/oomguard/oomguard-metrics-httpd 2>&1)
         check "image: oomguard-metrics-httpd runs in the tree" grep -q '^usage: oomguard-metrics-httpd' <<< "$out"
+        check "image: the image's user can make /tmp/oomguard in it" \
+                setpriv --reuid=65532 --regid=65532 --clear-groups mkdir "$T/a/tmp/oomguard"
         rm -f "$T/b/usr/lib/x86_64-linux-gnu/libinih.so."*
         out=$(run "$T/b" /usr/local/sbin/oomguard --version 2>&1)
         check "image: without libinih it does not ($out)" grep -q 'libinih.so.1' <<< "$out"

@@ -76,5 +76,10 @@ GROUP
 chmod 644 "$OUT/etc/passwd" "$OUT/etc/group"
 
 find "$OUT" -type d -exec chmod 755 {} +
+# Sidecar mode's built-in reports and restore file are under /tmp/oomguard
+# (main.c, SIDECAR_RESTORE_FILE): as 65532 it can only make that in a
+# /tmp anyone may write to, sticky as on any system.
+mkdir -p "$OUT/tmp"
+chmod 1777 "$OUT/tmp"
 find "$OUT" -exec touch -h -d "@${SOURCE_DATE_EPOCH:-0}" {} +
 echo "  ROOTFS  $OUT ($(find "$OUT" ! -type d | wc -l) files, $(du -sk "$OUT" | cut -f1) KiB)"

@@ -28,10 +28,20 @@ static bool hup_pending(const char *status) {
         return false;
 }
 
-/* The main thread sleeps in the loop's wait (daemon/wakeups.c). */
+/* The main thread sleeps in the loop's wait (daemon/wakeups.c). arm64 and
+ * riscv64 have no epoll_wait (only epoll_pwait), and old headers lack
+ * epoll_pwait2: test only the numbers this target has. */
 static bool in_wait(const char *syscall_line) {
         long nr = strtol(syscall_line, NULL, 10);
-        return nr == SYS_epoll_pwait2 || nr == SYS_epoll_wait || nr == SYS_epoll_pwait;
+#ifdef SYS_epoll_pwait2
+        if (nr == SYS_epoll_pwait2)
+                return true;
+#endif
+#ifdef SYS_epoll_wait
+        if (nr == SYS_epoll_wait)
+                return true;
+#endif
+        return nr == SYS_epoll_pwait;
 }
 
 /* 1 back, 0 not yet, -errno when /proc cannot tell. */

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "journal_socket.h"
+#include "log_stderr.h"
 #include "outputs/log.h"
 
 #define LOG_LINE_MAX 2048
@@ -67,7 +68,10 @@ static void emit(int priority, const char *message_id, const struct log_field *f
                         off += (size_t)snprintf(line + off, sizeof(line) - off, " %s=%s", fields[i].key,
                                                 fields[i].value);
                 defang(line);
-                fprintf(stderr, "%s\n", line);
+                if (off > sizeof(line) - 2)
+                        off = sizeof(line) - 2;
+                line[off++] = '\n';
+                log_stderr_write(line, off); /* never waits on a full pipe: a lost line is counted, and said */
                 return;
         }
         char buf[LOG_FIELDS_MAX + 3][LOG_LINE_MAX / 4];
