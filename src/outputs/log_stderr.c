@@ -37,9 +37,16 @@ static void look(void) {
         }
 }
 
+/* A signal arriving mid-write is no reason to lose the line: tried again
+ * (a few times: a signal storm must not hold the loop here). */
 static int put(const char *s, size_t len) {
-        ssize_t n = how == HOW_SEND ? send(fd, s, len, MSG_DONTWAIT | MSG_NOSIGNAL) : write(fd, s, len);
-        return n < 0 ? -errno : 0;
+        for (int tries = 0;; tries++) {
+                ssize_t n = how == HOW_SEND ? send(fd, s, len, MSG_DONTWAIT | MSG_NOSIGNAL) : write(fd, s, len);
+                if (n >= 0)
+                        return 0;
+                if (errno != EINTR || tries == 7)
+                        return -errno;
+        }
 }
 
 void log_stderr_write(const char *line, size_t len) {
