@@ -33,6 +33,11 @@ struct proc_status {
 
 int parse_proc_stat(const char *buf, size_t len, struct proc_stat *ret);
 int parse_proc_status(const char *buf, size_t len, struct proc_status *ret);
+/* A hex mask line of /proc/PID/status ("CapEff:", "SigPnd:", "ShdPnd:").
+ * -ENOENT when the line is missing or cut short, -EINVAL when not hex. */
+int parse_status_mask(const char *buf, size_t len, const char *key, uint64_t *ret);
+/* Its effective capability set (CapEff:). */
+int parse_status_cap_eff(const char *buf, size_t len, uint64_t *ret);
 /* oom_score and oom_score_adj: one signed decimal. */
 int parse_int_value(const char *buf, size_t len, int *ret);
 /* /proc/PID/cgroup: v1 line "4:memory:/a/b" or v2 line "0::/a/b". Finds

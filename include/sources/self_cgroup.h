@@ -56,7 +56,3 @@ bool self_cgroup_is_container(const struct self_cgroup *s);
  * /.dockerenv, /run/.containerenv) and KUBERNETES_SERVICE_HOST, as one
  * line for the log ("" when none); root is the filesystem root. */
 void container_signs(const char *root, char *buf, size_t size);
-
-/* Pure: the effective capability set (CapEff:) of /proc/PID/status.
- * -ENOENT when the line is missing. */
-int parse_status_cap_eff(const char *buf, size_t len, uint64_t *ret);

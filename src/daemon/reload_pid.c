@@ -13,16 +13,17 @@
 
 #include "policy/config.h"
 #include "reload_pid.h"
+#include "sources/proc_pid.h"
 #include "util.h"
 
 #define RELOAD_WAIT_NS (30 * NSEC_PER_SEC)
 
 /* "SigPnd:" / "ShdPnd:" of /proc/PID/status: is SIGHUP among them? */
-static bool hup_pending(const char *status) {
-        static const char *const keys[] = { "\nSigPnd:", "\nShdPnd:" };
+static bool hup_pending(const char *status, size_t len) {
+        static const char *const keys[] = { "SigPnd:", "ShdPnd:" };
         for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
-                const char *p = strstr(status, keys[i]);
-                if (p && strtoull(p + strlen(keys[i]), NULL, 16) & (1ULL << (SIGHUP - 1)))
+                uint64_t mask;
+                if (parse_status_mask(status, len, keys[i], &mask) == 0 && (mask & (UINT64_C(1) << (SIGHUP - 1))))
                         return true;
         }
         return false;
@@ -51,7 +52,7 @@ static int daemon_back(pid_t pid) {
         ssize_t n = read_file_at("/", path, status, sizeof(status));
         if (n < 0)
                 return (int)n;
-        if (hup_pending(status))
+        if (hup_pending(status, (size_t)n))
                 return 0;
         snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
         n = read_file_at("/", path, sc, sizeof(sc));

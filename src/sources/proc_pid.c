@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -150,6 +151,34 @@ int parse_proc_status(const char *buf, size_t len, struct proc_status *ret) {
         s.ns_pid = status_ns_pid(buf, len);
         *ret = s;
         return 0;
+}
+
+int parse_status_mask(const char *buf, size_t len, const char *key, uint64_t *ret) {
+        const char *p = buf, *end = buf + len, *line, *tok;
+        size_t n;
+        while (kv_next_line(&p, end, &line, &n)) {
+                const char *q = line;
+                size_t tn = kv_token(&q, line + n, &tok);
+                if (!kv_token_eq(tok, tn, key))
+                        continue;
+                char hex[32], *e;
+                tn = kv_token(&q, line + n, &tok);
+                if (tn == 0 || tn >= sizeof(hex) || kv_skip_blanks(q, line + n) != line + n)
+                        return -EINVAL;
+                memcpy(hex, tok, tn);
+                hex[tn] = '\0';
+                errno = 0;
+                unsigned long long v = strtoull(hex, &e, 16);
+                if (errno || *e)
+                        return -EINVAL;
+                *ret = v;
+                return 0;
+        }
+        return -ENOENT;
+}
+
+int parse_status_cap_eff(const char *buf, size_t len, uint64_t *ret) {
+        return parse_status_mask(buf, len, "CapEff:", ret);
 }
 
 static bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n'; }

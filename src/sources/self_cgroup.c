@@ -192,31 +192,3 @@ void container_signs(const char *root, char *buf, size_t size) {
         if (getenv("KUBERNETES_SERVICE_HOST"))
                 add_sign(buf, size, "KUBERNETES_SERVICE_HOST set");
 }
-
-int parse_status_cap_eff(const char *buf, size_t len, uint64_t *ret) {
-        static const char key[] = "CapEff:";
-        for (const char *p = buf, *end = buf + len; p < end;) {
-                const char *eol = memchr(p, '\n', (size_t)(end - p));
-                if (!eol)
-                        break; /* a line cut short */
-                if ((size_t)(eol - p) > sizeof(key) - 1 && memcmp(p, key, sizeof(key) - 1) == 0) {
-                        char hex[32];
-                        size_t n = (size_t)(eol - p) - (sizeof(key) - 1);
-                        if (n >= sizeof(hex))
-                                return -EINVAL;
-                        memcpy(hex, p + sizeof(key) - 1, n);
-                        hex[n] = '\0';
-                        char *e;
-                        errno = 0;
-                        unsigned long long v = strtoull(hex, &e, 16);
-                        while (*e == ' ' || *e == '\t')
-                                e++;
-                        if (errno || *e || e == hex)
-                                return -EINVAL;
-                        *ret = v;
-                        return 0;
-                }
-                p = eol + 1;
-        }
-        return -ENOENT;
-}

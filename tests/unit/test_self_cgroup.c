@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sources/proc_pid.h"
 #include "sources/self_cgroup.h"
 #include "util.h"
 
