@@ -47,3 +47,20 @@ logged() {
                 sleep 0.05
         done
 }
+# v1_oom_kills DIR: the kernel's OOM kills in the v1 memory cgroup DIR.
+v1_oom_kills() { sed -n 's/^oom_kill //p' "$1/memory.oom_control"; }
+# hog_race PREFIX NAME: a full-speed hog ($HOG 1024) in the v1 cgroup $CG;
+# ok when oomguard killed it (SIGKILL) and the cgroup's kernel oom_kill
+# did not move, within 10 s. Sets HOG_PID.
+hog_race() {
+        local before rc t0 t1
+        before=$(v1_oom_kills "$CG")
+        t0=$(date +%s%N)
+        sh -c "echo \$\$ > $CG/cgroup.procs; exec $HOG 1024" >/dev/null 2>&1 &
+        HOG_PID=$!
+        wait_for "! kill -0 $HOG_PID 2>/dev/null" 10
+        t1=$(date +%s%N)
+        wait $HOG_PID 2>/dev/null; rc=$?
+        diag "$2: hog exit $rc after $(( (t1 - t0) / 1000000 )) ms, kernel oom_kill $before -> $(v1_oom_kills "$CG")"
+        check "$1: $2: the hog killed by oomguard before the kernel" [ "$rc" = 137 -a "$(v1_oom_kills "$CG")" = "$before" ]
+}

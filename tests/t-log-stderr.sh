@@ -31,7 +31,6 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir "$CG" && echo 256M >"$CG/memory.limit_in_bytes" || { not_ok "live stderr: create $CG"; exit 1; }
-oom_kills() { sed -n 's/^oom_kill //p' "$CG/memory.oom_control"; }
 # fifo fill|drain: write until the pipe is full / read what is queued, never waiting.
 fifo() {
         $PY - "$TMP/fifo" "$1" <<'PYEOF'
@@ -58,20 +57,6 @@ else:
                 pass
 PYEOF
 }
-# hog_race NAME: as tests/t-live-journal.sh: ok when oomguard killed the
-# hog (SIGKILL, the kernel's oom_kill unmoved) within 10 s.
-hog_race() {
-        local before rc t0 t1
-        before=$(oom_kills)
-        t0=$(date +%s%N)
-        sh -c "echo \$\$ > $CG/cgroup.procs; exec $HOG 1024" >/dev/null 2>&1 &
-        HOG_PID=$!
-        wait_for "! kill -0 $HOG_PID 2>/dev/null" 10
-        t1=$(date +%s%N)
-        wait $HOG_PID 2>/dev/null; rc=$?
-        diag "$1: hog exit $rc after $(( (t1 - t0) / 1000000 )) ms, kernel oom_kill $before -> $(oom_kills)"
-        check "live stderr: $1: the hog killed by oomguard before the kernel" [ "$rc" = 137 -a "$(oom_kills)" = "$before" ]
-}
 # The loop's wait (epoll_wait, epoll_pwait, epoll_pwait2 on x86_64; any
 # epoll_pwait elsewhere): the daemon got past its start-up lines.
 case $(uname -m) in x86_64) WAITS=" 232 281 441 " ;; *) WAITS=" 22 441 " ;; esac
@@ -97,11 +82,11 @@ check "live stderr: pipe full: the daemon reaches its loop (wchan $(cat /proc/$o
 flags=$(sed -n 's/^flags:[[:space:]]*//p' /proc/$og/fdinfo/2)
 check "live stderr: fd 2's own file description stays blocking (flags $flags: the workload's stderr)" \
         [ $((0$flags & 04000)) = 0 ]
-hog_race "pipe full"
+hog_race "live stderr" "pipe full"
 check "live stderr: pipe full: oomguard still runs, not waiting on the pipe ($(cat /proc/$og/wchan 2>/dev/null))" \
         sh -c "kill -0 $og && ! grep -q pipe_write /proc/$og/wchan"
 fifo drain >/dev/null
-hog_race "pipe drained"
+hog_race "live stderr" "pipe drained"
 check "live stderr: drained: the kill's line arrives" wait_for "fifo drain >>$TMP/out; grep -q 'kill pid $HOG_PID (hog)' $TMP/out" 5
 check "live stderr: drained: a line says how many were lost" grep -q '^oomguard: warning: [0-9]* log lines lost while stderr was full' "$TMP/out"
 diag "$(grep -o '^oomguard: warning: [0-9]* log lines lost[^(]*' "$TMP/out" | head -n 1)"
