@@ -72,6 +72,11 @@ bool path_within(const char *path, const char *dir);
  * container), which is never within anything of ours. */
 bool path_has_dot_component(const char *path);
 
+/* base, then rel, with "." and ".." components resolved: the cgroup a
+ * namespace-relative path names ("/a/b" and "/../c" give "/a/c").
+ * -EXDEV when it climbs above "/", -ENAMETOOLONG. */
+int path_resolve(const char *base, const char *rel, char *ret, size_t size);
+
 /* Join root and path into buf ("/" root means none). -ENAMETOOLONG. */
 int path_join(char *buf, size_t size, const char *root, const char *path);
 

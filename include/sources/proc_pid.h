@@ -42,7 +42,8 @@ int parse_status_cap_eff(const char *buf, size_t len, uint64_t *ret);
 int parse_int_value(const char *buf, size_t len, int *ret);
 /* /proc/PID/cgroup: v1 line "4:memory:/a/b" or v2 line "0::/a/b". Finds
  * the path for the given v1 controller, or the v2 path when controller is
- * NULL. ret must hold size bytes. -ENOENT when absent. */
+ * NULL. ret must hold size bytes. -ENOENT when absent, -EBADMSG when the
+ * hierarchy has two lines (a newline in a cgroup's name). */
 int parse_proc_cgroup(const char *buf, size_t len, const char *controller, char *ret, size_t size);
 
 /* Readers: root is the fake or real filesystem root. -ESRCH when the
@@ -51,6 +52,7 @@ int read_proc_stat(const char *root, pid_t pid, struct proc_stat *ret);
 int read_proc_status(const char *root, pid_t pid, struct proc_status *ret);
 int read_proc_oom_score(const char *root, pid_t pid, int *ret);
 int read_proc_oom_score_adj(const char *root, pid_t pid, int *ret);
+/* The path as a path in the hierarchy's mount (sources/cgroup_view.h). */
 int read_proc_cgroup(const char *root, pid_t pid, const char *controller, char *ret, size_t size);
 /* The command line with its arguments joined by spaces (truncated to
  * size). Kernel threads give "". */

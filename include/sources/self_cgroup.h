@@ -32,11 +32,6 @@ struct self_cgroup {
         char proc_prefix[PATH_MAX];
 };
 
-/* Pure: the root field (4th) of the LAST mountinfo line whose mount point
- * (5th) is mount_point (a later mount hides an earlier one there), octal
- * escapes undone. -ENOENT when none, -ENAMETOOLONG. */
-int parse_mountinfo_root(const char *buf, size_t len, const char *mount_point, char *ret, size_t size);
-
 /* Pure: our cgroup in a mount whose root field is mount_root, from our
  * path in /proc/self/cgroup. -EXDEV when the mount's root lies above our
  * namespace ("/.."), -ENOENT when our path is not below the mount's root. */

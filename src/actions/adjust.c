@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "adjust_internal.h"
+#include "sources/cgroup_view.h"
 #include "sources/procs.h"
 #include "outputs/log.h"
 
@@ -104,7 +105,8 @@ static const char *read_exe(const struct adjuster *a, int dirfd) {
 static const char *read_cgroup(const struct adjuster *a, int dirfd) {
         char *raw = buf_of(a, BUF_RAW), *path = buf_of(a, BUF_CGROUP);
         ssize_t n = read_at(dirfd, "cgroup", raw, ADJUST_BUF_SIZE);
-        if (n < 0 || parse_proc_cgroup(raw, (size_t)n, a->cgroup_controller, path, ADJUST_BUF_SIZE) < 0)
+        if (n < 0 || parse_proc_cgroup(raw, (size_t)n, a->cgroup_controller, path, ADJUST_BUF_SIZE) < 0 ||
+            cgroup_view_map(a->cgroup_controller, path, ADJUST_BUF_SIZE) < 0)
                 return NULL;
         return path;
 }

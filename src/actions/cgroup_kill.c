@@ -40,10 +40,7 @@ static int check_member(pid_t pid, void *ud) {
 static bool still_member(const struct sweep *s, pid_t pid) {
         char path[1024];
         const char *ctl = s->ctx->mounts->memory_version == CGROUP_V1 ? "memory" : NULL;
-        if (read_proc_cgroup(s->ctx->root, pid, ctl, path, sizeof(path)) < 0)
-                return false;
-        size_t n = strlen(s->rel);
-        return strncmp(path, s->rel, n) == 0 && (path[n] == '\0' || path[n] == '/' || n == 1);
+        return read_proc_cgroup(s->ctx->root, pid, ctl, path, sizeof(path)) == 0 && path_within(path, s->rel);
 }
 
 static int kill_member(pid_t pid, void *ud) {

@@ -6,6 +6,7 @@
 #include "guard.h"
 #include "outputs/log.h"
 #include "proc_events.h"
+#include "sources/cgroup_namespace.h"
 
 /* Room for one decision per watched cgroup and one for [global]. */
 static int reserve_decisions(struct guard *g) { return GROW(g->decisions, g->decisions_cap, g->cgroups.n + 1); }
@@ -58,6 +59,37 @@ static void guard_clear(struct guard *g) {
         metrics_server_init(&g->metrics_server);
 }
 
+/* Under a cgroup namespace of our own, with a hierarchy mounted from
+ * outside it (a DaemonSet's hostPath), /proc's cgroup paths are relative
+ * to our namespace: map them into the mounts (sources/cgroup_view.h). */
+static void map_cgroup_namespace(const struct guard *g) {
+        const struct cgroup_mounts *m = &g->mounts;
+        bool v1 = m->memory_version == CGROUP_V1;
+        const struct {
+                const char *mount, *controller;
+        } hierarchies[] = { { m->memory_mount, v1 ? "memory" : NULL },
+                            { v1 ? m->unified_mount : "", NULL },
+                            { m->pids_mount, "pids" },
+                            { m->freezer_mount, "freezer" } };
+        for (size_t i = 0; i < sizeof(hierarchies) / sizeof(hierarchies[0]); i++) {
+                char ns_root[PATH_MAX];
+                const char *mount = hierarchies[i].mount;
+                int r = *mount ? cgroupns_map_mount(g->root, mount, hierarchies[i].controller, ns_root, sizeof(ns_root))
+                               : 0;
+                if (r > 0)
+                        log_info(
+                                "cgroup namespace: %s is mounted from above it; our namespace's root is %s "
+                                "there, and /proc's cgroup paths are read as paths below it",
+                                mount, ns_root);
+                else if (r < 0)
+                        log_warning(
+                                "cgroup namespace: %s is mounted from outside it and our cgroup cannot be "
+                                "found there (%s): processes outside our namespace match no [cgroup:] "
+                                "scope or cgroup: matcher (run in the host's cgroup namespace)",
+                                mount, strerror(-r));
+        }
+}
+
 /* Every step that can fail is undone by guard_free, which takes a guard
  * in any state this leaves it in. */
 int guard_init(struct guard *g, const char *root, struct policy *policy, bool force_dry_run, const char *restore_file) {
@@ -81,6 +113,8 @@ int guard_init(struct guard *g, const char *root, struct policy *policy, bool fo
                 return log_error_errno(r, "cannot read %s/proc/meminfo: %m", root);
         r = cgroup_mounts_discover(root, &g->mounts);
         g->has_mounts = r == 0;
+        if (g->has_mounts && g->live)
+                map_cgroup_namespace(g);
         if (r < 0)
                 log_warning("no memory cgroup hierarchy found (%s): only [global] applies", strerror(-r));
         if ((r = adjust_setup(g)) < 0)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sources/cgroup_view.h"
 #include "sources/kv.h"
 #include "sources/proc_pid.h"
 #include "util.h"
@@ -236,16 +237,24 @@ int parse_proc_cgroup(const char *buf, size_t len, const char *controller, char 
         size_t n, plen;
         if (controller && !*controller)
                 return -EINVAL;
+        const char *found = NULL;
+        size_t found_len = 0;
         while (kv_next_line(&p, end, &line, &n)) {
                 if (!cgroup_line_match(line, n, controller, &path, &plen))
                         continue;
-                if (plen + 1 > size)
-                        return -ENAMETOOLONG;
-                memcpy(ret, path, plen);
-                ret[plen] = '\0';
-                return 0;
+                /* A hierarchy has one line. Two: a cgroup name with a
+                 * newline in it spoofing a line of its own ("x\n0::/y"). */
+                if (found)
+                        return -EBADMSG;
+                found = path, found_len = plen;
         }
-        return -ENOENT;
+        if (!found)
+                return -ENOENT;
+        if (found_len + 1 > size)
+                return -ENAMETOOLONG;
+        memcpy(ret, found, found_len);
+        ret[found_len] = '\0';
+        return 0;
 }
 
 /* Reads ROOT/proc/PID/name. A missing file of a missing process is -ESRCH;
@@ -291,7 +300,8 @@ int read_proc_oom_score_adj(const char *root, pid_t pid, int *ret) {
 int read_proc_cgroup(const char *root, pid_t pid, const char *controller, char *ret, size_t size) {
         char buf[16384];
         ssize_t n = read_pid_file(root, pid, "cgroup", buf, sizeof(buf));
-        return n < 0 ? (int)n : parse_proc_cgroup(buf, (size_t)n, controller, ret, size);
+        int r = n < 0 ? (int)n : parse_proc_cgroup(buf, (size_t)n, controller, ret, size);
+        return r < 0 ? r : cgroup_view_map(controller, ret, size);
 }
 
 int read_proc_cmdline(const char *root, pid_t pid, char *buf, size_t size) {

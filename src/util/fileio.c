@@ -1,5 +1,6 @@
 /* File helpers: every reader goes through these so that a fixture root
  * works the same as "/". */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +26,50 @@ bool path_has_dot_component(const char *path) {
                         return true;
         }
         return false;
+}
+
+/* Appends component [s, s + n) of a path to out (length *o, "" = "/"),
+ * or takes the last one off for "..". */
+static int resolve_component(char *out, size_t *o, size_t cap, const char *s, size_t n) {
+        if (n == 1 && s[0] == '.')
+                return 0;
+        if (n == 2 && s[0] == '.' && s[1] == '.') {
+                if (*o == 0)
+                        return -EXDEV; /* above the root */
+                while (out[*o - 1] != '/')
+                        (*o)--;
+                out[--(*o)] = '\0';
+                return 0;
+        }
+        if (*o + 1 + n >= cap)
+                return -ENAMETOOLONG;
+        out[(*o)++] = '/';
+        memcpy(out + *o, s, n);
+        *o += n;
+        out[*o] = '\0';
+        return 0;
+}
+
+int path_resolve(const char *base, const char *rel, char *ret, size_t size) {
+        char out[4096];
+        size_t o = 0;
+        out[0] = '\0';
+        for (int part = 0; part < 2; part++)
+                for (const char *s = part ? rel : base; *s;) {
+                        while (*s == '/')
+                                s++;
+                        size_t n = strcspn(s, "/");
+                        int r = n ? resolve_component(out, &o, sizeof(out), s, n) : 0;
+                        if (r < 0)
+                                return r;
+                        s += n;
+                }
+        if (o == 0)
+                out[o++] = '/', out[o] = '\0';
+        if (o + 1 > size)
+                return -ENAMETOOLONG;
+        memcpy(ret, out, o + 1);
+        return 0;
 }
 
 bool path_within(const char *path, const char *dir) {

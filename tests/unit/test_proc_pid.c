@@ -308,6 +308,10 @@ static void test_cgroup_errors(void **state) {
         assert_int_equal(PARSE_X(parse_proc_cgroup, hybrid_cgroup, "mem", p, sizeof(p)), -ENOENT);
         assert_int_equal(PARSE_X(parse_proc_cgroup, hybrid_cgroup, "cpu,cpuacct", p, sizeof(p)), -ENOENT);
         assert_int_equal(PARSE_X(parse_proc_cgroup, "4:memory:/a\n", NULL, p, sizeof(p)), -ENOENT);
+        /* A cgroup named "x\n0::/y" spoofs a second line: refused, not read. */
+        assert_int_equal(PARSE_X(parse_proc_cgroup, "4:memory:/x\n0::/y\n0::/real\n", NULL, p, sizeof(p)), -EBADMSG);
+        assert_int_equal(PARSE_X(parse_proc_cgroup, "4:memory:/a\n4:memory:/b\n0::/\n", "memory", p, sizeof(p)),
+                         -EBADMSG);
         assert_int_equal(PARSE_X(parse_proc_cgroup, "", NULL, p, sizeof(p)), -ENOENT);
         assert_int_equal(PARSE_X(parse_proc_cgroup, "garbage\n", NULL, p, sizeof(p)), -ENOENT);
         assert_int_equal(PARSE_X(parse_proc_cgroup, "0::\n", NULL, p, sizeof(p)), -ENOENT);

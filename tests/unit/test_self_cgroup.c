@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sources/proc_pid.h"
+#include "sources/mountinfo.h"
 #include "sources/self_cgroup.h"
 #include "util.h"
 

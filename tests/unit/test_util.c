@@ -131,12 +131,39 @@ static void test_path_within(void **state) {
         assert_false(path_has_dot_component("/a.b/c"));
 }
 
+/* A namespace root's path joined with a /proc view relative to it. */
+static void test_path_resolve(void **state) {
+        char out[64];
+        assert_int_equal(path_resolve("/a/b", "/../c", out, sizeof(out)), 0);
+        assert_string_equal(out, "/a/c");
+        assert_int_equal(path_resolve("/a/b", "/", out, sizeof(out)), 0);
+        assert_string_equal(out, "/a/b");
+        assert_int_equal(path_resolve("/", "/", out, sizeof(out)), 0);
+        assert_string_equal(out, "/");
+        assert_int_equal(path_resolve("/a/b", "/../..", out, sizeof(out)), 0);
+        assert_string_equal(out, "/");
+        assert_int_equal(path_resolve("/a/b/", "/x//y/./z", out, sizeof(out)), 0);
+        assert_string_equal(out, "/a/b/x/y/z");
+        assert_int_equal(path_resolve("/a/b", "/../../x/..b", out, sizeof(out)), 0);
+        assert_string_equal(out, "/x/..b");
+        assert_int_equal(path_resolve("/a/b", "/../../..", out, sizeof(out)), -EXDEV);
+        assert_int_equal(path_resolve("/", "/..", out, sizeof(out)), -EXDEV);
+        assert_int_equal(path_resolve("/a/b", "/cdef", out, 9), -ENAMETOOLONG);
+        assert_int_equal(path_resolve("/a/b", "/cdef", out, 10), 0);
+        assert_string_equal(out, "/a/b/cdef");
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_path_join),        cmocka_unit_test(test_path_within),
-                cmocka_unit_test(test_format_bytes),     cmocka_unit_test(test_sanitize),
-                cmocka_unit_test(test_json_string),      cmocka_unit_test(test_json_string_utf8),
-                cmocka_unit_test(test_json_buf_bounded), cmocka_unit_test(test_pread_all_small_buffer),
+                cmocka_unit_test(test_path_join),
+                cmocka_unit_test(test_path_within),
+                cmocka_unit_test(test_path_resolve),
+                cmocka_unit_test(test_format_bytes),
+                cmocka_unit_test(test_sanitize),
+                cmocka_unit_test(test_json_string),
+                cmocka_unit_test(test_json_string_utf8),
+                cmocka_unit_test(test_json_buf_bounded),
+                cmocka_unit_test(test_pread_all_small_buffer),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
