@@ -243,7 +243,8 @@ int parse_proc_cgroup(const char *buf, size_t len, const char *controller, char 
                 if (!cgroup_line_match(line, n, controller, &path, &plen))
                         continue;
                 /* A hierarchy has one line. Two: a cgroup name with a
-                 * newline in it spoofing a line of its own ("x\n0::/y"). */
+                 * newline spoofing one ("x\n0::/y"; this kernel refuses
+                 * such names, tests/t-hostile.sh, an older one may not). */
                 if (found)
                         return -EBADMSG;
                 found = path, found_len = plen;
