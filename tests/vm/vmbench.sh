@@ -32,7 +32,7 @@ for name in "${SCENARIOS[@]}"; do
         echo "vmbench: $name ($layout $mem swap=$swap, $TRIALS trials per guard, up to ${timeout}s)"
         t0=$(date +%s)
         "$HERE/vm-run.sh" --layout "$layout" --mem "$mem" --swap "$swap" --timeout "$timeout" \
-                --env "TRIALS=$TRIALS" -- bash "${f#"$REPO"/}" "$BIN" >"$OUT/$name.log" 2>&1
+                --env "TRIALS=$TRIALS" --env "EO_TRIALS=$TRIALS" -- bash "${f#"$REPO"/}" "$BIN" >"$OUT/$name.log" 2>&1
         rc=$?
         echo "vmbench: $name: exit $rc after $(($(date +%s) - t0)) s, log $OUT/$name.log"
         grep -E '^not ok' "$OUT/$name.log" | sed 's/^/  /'
