@@ -9,7 +9,8 @@
 # the namespace: full-speed hogs in a sibling cgroup killed by oomguard
 # before the kernel (the cgroup's oom_kill counter), a cgroup: matcher of
 # an [adjust:] rule applied to a process in another sibling and to none
-# elsewhere. (tests/vm/scenarios/v2-cgroupns.sh: the same on pure v2.)
+# elsewhere; then --sidecar in the same layout, guarding its own cgroup.
+# (tests/vm/scenarios/v2-cgroupns.sh: the node-wide part on pure v2.)
 . "$(dirname "$0")/lib.sh"
 MEMROOT=/sys/fs/cgroup/memory
 if [ "$(id -u)" != 0 ]; then skip "live cgroupns: needs root for memory cgroups and a cgroup namespace"; exit 0; fi
@@ -25,9 +26,9 @@ og=''
 kill_all() { [ -f "$1/cgroup.procs" ] && while read -r p; do kill -9 "$p" 2>/dev/null; done < "$1/cgroup.procs"; }
 cleanup() {
         [ -n "$og" ] && kill "$og" 2>/dev/null && wait "$og" 2>/dev/null
-        for _ in 1 2 3; do for d in guard hogs marked plain; do kill_all "$TOP/$d"; done; done
+        for _ in 1 2 3; do for d in guard hogs marked plain side; do kill_all "$TOP/$d"; done; done
         wait 2>/dev/null
-        for d in guard hogs marked plain ""; do
+        for d in guard hogs marked plain side ""; do
                 [ -d "$TOP/$d" ] && ! wait_for "rmdir $TOP/$d 2>/dev/null" 5 && echo "# could not remove $TOP/$d"
         done
         rm -rf "$TMP"
@@ -76,4 +77,18 @@ adj() { cat /proc/$1/oom_score_adj; }
 check "live cgroupns: a cgroup: matcher in host paths applies to the sibling ($(adj $marked))" wait_for "[ \$(adj $marked) = 400 ]" 5
 check "live cgroupns: and to nothing beside it ($(adj $plain))" [ "$(adj $plain)" = 0 ]
 kill $marked $plain 2>/dev/null
+kill "$og" 2>/dev/null && wait "$og" 2>/dev/null
+og=''
+
+# The same layout for --sidecar (a container given the host's tree, e.g.
+# `docker run --cgroupns=private -v /sys/fs/cgroup:/sys/fs/cgroup`): its
+# cgroup is found in the host's tree, named by its host path, guarded.
+CG=$TOP/side
+mkdir "$CG" && echo 256M > "$CG/memory.limit_in_bytes" || { not_ok "live cgroupns: create $CG"; exit 1; }
+sh -c "echo \$\$ > $CG/cgroup.procs; exec unshare --cgroup $OOMGUARD --sidecar" > "$TMP/side.log" 2>&1 &
+og=$!
+check "live cgroupns: --sidecar finds its cgroup by its host path in the host's tree" \
+        wait_for "grep -q 'sidecar: guarding the container.s cgroup $REL/side (v1 memory.*host.s tree' $TMP/side.log" 10
+wait_for "grep -q 'armed' $TMP/side.log" 5
+for i in 1 2; do hog_race "live cgroupns" "--sidecar: hog $i in its own cgroup"; done
 exit $((failures > 0))

@@ -173,7 +173,7 @@ check "live sidecar: start-up names the container's cgroup and its limit" \
 # What root lacks depends on the machine (no CAP_SYS_RESOURCE in some
 # sandboxes): one line each, then the count, or that nothing is missing.
 check "live sidecar: start-up says what it cannot do" \
-        grep -qE "sidecar: (every kernel interface oomguard uses is available here|[0-9]+ things above cannot be done here)" "$TMP/kill.log"
+        grep -qE "sidecar: (every kernel interface oomguard uses is available here|[0-9]+ things? above cannot be done here)" "$TMP/kill.log"
 check "live sidecar: start-up says the container's PID 1 cannot be a victim" \
         grep -q "sidecar: PID 1 (sh) is in the container and is never oomguard's victim" "$TMP/kill.log"
 check "live sidecar: no [global] rule" grep -q "guarding: 1 cgroup rules, 1 cgroups watched, \[global\] off" "$TMP/kill.log"

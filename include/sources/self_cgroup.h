@@ -8,8 +8,11 @@
  * and what is left of our path below it is our cgroup in the mount. When
  * mountinfo does not say (root "/") and our path does not exist under the
  * mount, the mount root is ours. A mount whose root is above our
- * namespace's root ("/..", a hierarchy mounted before the namespace was
- * made) cannot tell which directory is ours: refused, never guessed. */
+ * namespace's root ("/..", the host's tree, mounted before the namespace
+ * was made or bind-mounted into the container) is searched for our
+ * namespace's root (sources/cgroup_namespace.h): found, /proc's views
+ * are paths in the mount from then on (sources/cgroup_view.h) and our
+ * cgroup is our own view; not found, refused, never guessed. */
 #pragma once
 
 #include <limits.h>

@@ -27,8 +27,8 @@ int sidecar_detect(const char *root, bool asked, bool may_choose, const char *de
         if (r == -EXDEV)
                 return log_error_errno(r,
                                        "--sidecar: the memory hierarchy at %s is rooted above this cgroup "
-                                       "namespace (%s): cannot tell which cgroup is ours; mount it afresh "
-                                       "inside the container",
+                                       "namespace (%s) and our cgroup is not found in it: cannot tell which "
+                                       "cgroup is ours; mount it afresh inside the container",
                                        m.memory_mount, ret->self.mount_root);
         if (r < 0)
                 return log_error_errno(r, "--sidecar: cannot find our own memory cgroup: %m");

@@ -165,5 +165,6 @@ void sidecar_announce(const struct sidecar *s, const struct guard *g) {
         if (n == 0)
                 log_notice("sidecar: every kernel interface oomguard uses is available here");
         else
-                log_notice("sidecar: %u things above cannot be done here; everything else is guarded as usual", n);
+                log_notice("sidecar: %u %s above cannot be done here; everything else is guarded as usual", n,
+                           n == 1 ? "thing" : "things");
 }

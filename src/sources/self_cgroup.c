@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sources/cgroup_namespace.h"
 #include "sources/kv.h"
 #include "sources/mountinfo.h"
 #include "sources/proc_pid.h"
@@ -52,6 +53,25 @@ static uint64_t read_limit(const struct cgroup_mounts *m, const char *rel) {
         return v1 ? memcg_v1_normalize_limit(v) : v;
 }
 
+/* The host's tree mounted in a cgroup namespace of our own: our
+ * namespace's root found in it (sources/cgroup_namespace.h), after which
+ * /proc's views, ours too, read as paths in the mount. -EXDEV when it
+ * is not found. */
+static int find_in_host_tree(const char *root, const struct cgroup_mounts *m, struct self_cgroup *ret) {
+        char ns_root[PATH_MAX];
+        if (cgroupns_map_mount(root, m->memory_mount, ret->controller, ns_root, sizeof(ns_root)) <= 0)
+                return -EXDEV;
+        int r = read_proc_cgroup(root, getpid(), ret->controller, ret->proc_view, sizeof(ret->proc_view));
+        if (r < 0)
+                return r;
+        if (!dir_exists(m->memory_mount, ret->proc_view))
+                return -ENOENT;
+        strcpy(ret->rel, ret->proc_view);
+        ret->how = "searching the host's tree mounted here for our cgroup namespace's root";
+        ret->limit = read_limit(m, ret->rel);
+        return 0;
+}
+
 int self_cgroup_find(const char *root, const struct cgroup_mounts *m, struct self_cgroup *ret) {
         *ret = (struct self_cgroup){ .limit = BYTES_UNLIMITED };
         ret->controller = m->memory_version == CGROUP_V1 ? "memory" : NULL;
@@ -61,6 +81,8 @@ int self_cgroup_find(const char *root, const struct cgroup_mounts *m, struct sel
         r = mountinfo_root_of(root, m->memory_mount, ret->mount_root, sizeof(ret->mount_root));
         if (r < 0)
                 return r;
+        if (above_namespace(ret->mount_root))
+                return find_in_host_tree(root, m, ret);
         r = self_cgroup_resolve(ret->proc_view, ret->mount_root, ret->rel, sizeof(ret->rel));
         if (r < 0)
                 return r;
