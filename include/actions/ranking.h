@@ -27,7 +27,11 @@
 #define RANK_MIN_PROCS 512 /* smaller scopes are scanned whole at choice */
 #define RANK_MAX_NEW 256   /* more newcomers than this: scan whole */
 #define RANK_MAX_AGE_NS (60ull * 1000000000ull)
-#define RANK_BIRTHS 256 /* forks and changes remembered (the proc connector) */
+/* Forks and changes remembered (the proc connector): every process of
+ * the host's, for as long as a ranking may answer after its walk began
+ * (a slow walk of 1,000 processes, seconds under ASan, on a host that
+ * forks ~500 a second: 256 overran, and the choice fell to a scan). */
+#define RANK_BIRTHS 4096
 
 /* Processes forked, exec'd, renamed or given another uid lately, from
  * the proc connector: what a walk could not have ranked as it is now is
@@ -55,10 +59,12 @@ void births_on_event(struct births *b, const struct pc_event *ev);
 uint64_t ranking_used_machine(const struct meminfo *m);
 uint64_t ranking_used_memcg(const struct memcg_stats *st);
 
-/* Pure: the pids born at or after since_ns, oldest first, into out (cap).
- * -EAGAIN when some may be missing (ring overrun, events dropped, not
- * active) or when they do not fit. */
-int births_since(const struct births *b, uint64_t since_ns, pid_t *out, size_t cap, size_t *ret_n);
+/* Pure: the pids born at or after since_ns, oldest first, into out (cap);
+ * with only (sorted, n_only of them) just those among them. -EAGAIN when
+ * some may be missing (ring overrun, events dropped, not active) or when
+ * they do not fit. */
+int births_since(const struct births *b, uint64_t since_ns, const pid_t *only, size_t n_only, pid_t *out, size_t cap,
+                 size_t *ret_n);
 
 struct ranking {
         char scope[4096];    /* cgroup directory; "" = the machine */

@@ -65,7 +65,8 @@ uint64_t ranking_used_memcg(const struct memcg_stats *st) {
         return st->stat.anon + st->stat.shmem + st->stat.mapped + st->swap_usage;
 }
 
-int births_since(const struct births *b, uint64_t since_ns, pid_t *out, size_t cap, size_t *ret_n) {
+int births_since(const struct births *b, uint64_t since_ns, const pid_t *only, size_t n_only, pid_t *out, size_t cap,
+                 size_t *ret_n) {
         if (!b->active || since_ns < b->since_ns || (b->lost_ns && b->lost_ns >= since_ns))
                 return -EAGAIN;
         size_t kept = b->total < RANK_BIRTHS ? b->total : RANK_BIRTHS;
@@ -76,7 +77,7 @@ int births_since(const struct births *b, uint64_t since_ns, pid_t *out, size_t c
                 return -EAGAIN;
         for (size_t k = first; k < b->total; k++) {
                 size_t i = k % RANK_BIRTHS;
-                if (b->ns[i] < since_ns)
+                if (b->ns[i] < since_ns || (only && !pid_sorted_contains(only, n_only, b->pid[i])))
                         continue;
                 if (n == cap)
                         return -EAGAIN;
@@ -213,12 +214,15 @@ static bool listed(const pid_t *pids, size_t n, pid_t pid) {
 
 /* Processes forked or changed (exec, comm, uid: prefer / avoid / protect
  * may now say otherwise) since the walk began: in the scope, not already
- * candidates. */
+ * candidates. In a cgroup only those the walk saw: a pid it did not see
+ * is listed by moved_in(), and the host's other forks do not count
+ * towards the newcomers' cap. */
 static int changed_since_walk(const struct ranking *rk, const struct victim_policy *vp, const struct births *b,
                               pid_t *out, size_t *n) {
         pid_t born[RANK_MAX_NEW];
         size_t n_born;
-        if (births_since(b, rk->ready_start_ns, born, RANK_MAX_NEW, &n_born) < 0)
+        const pid_t *only = rk->scope[0] ? rk->seen : NULL;
+        if (births_since(b, rk->ready_start_ns, only, rk->n_seen, born, RANK_MAX_NEW, &n_born) < 0)
                 return -EAGAIN;
         for (size_t i = 0; i < n_born; i++)
                 if (!listed(out, *n, born[i]) && (!rk->scope[0] || victim_in_scope(vp, born[i])))

@@ -173,29 +173,38 @@ static void test_births(void **state) {
         struct births b = { .active = true, .since_ns = 100 };
         pid_t out[RANK_MAX_NEW];
         size_t n = 99;
-        assert_int_equal(births_since(&b, 150, out, RANK_MAX_NEW, &n), 0);
+        assert_int_equal(births_since(&b, 150, NULL, 0, out, RANK_MAX_NEW, &n), 0);
         assert_int_equal(n, 0);
         births_record(&b, 7, 140);
         births_record(&b, 8, 160);
-        assert_int_equal(births_since(&b, 150, out, RANK_MAX_NEW, &n), 0);
+        assert_int_equal(births_since(&b, 150, NULL, 0, out, RANK_MAX_NEW, &n), 0);
         assert_int_equal(n, 1);
         assert_int_equal(out[0], 8);
         /* Before the connector fed it: unknown. */
-        assert_int_equal(births_since(&b, 50, out, RANK_MAX_NEW, &n), -EAGAIN);
+        assert_int_equal(births_since(&b, 50, NULL, 0, out, RANK_MAX_NEW, &n), -EAGAIN);
         /* Events dropped after the walk began: unknown. */
         b.lost_ns = 155;
-        assert_int_equal(births_since(&b, 150, out, RANK_MAX_NEW, &n), -EAGAIN);
+        assert_int_equal(births_since(&b, 150, NULL, 0, out, RANK_MAX_NEW, &n), -EAGAIN);
         b.lost_ns = 0;
         /* The ring overran past the walk's start: unknown. */
         for (int i = 0; i < RANK_BIRTHS; i++)
                 births_record(&b, 1000 + i, 200 + (uint64_t)i);
-        assert_int_equal(births_since(&b, 150, out, RANK_MAX_NEW, &n), -EAGAIN);
-        assert_int_equal(births_since(&b, 300, out, RANK_MAX_NEW, &n), 0);
-        assert_int_equal(n, RANK_BIRTHS - 100);
+        assert_int_equal(births_since(&b, 150, NULL, 0, out, RANK_MAX_NEW, &n), -EAGAIN);
+        assert_int_equal(births_since(&b, 200 + RANK_BIRTHS - 100, NULL, 0, out, RANK_MAX_NEW, &n), 0);
+        assert_int_equal(n, 100);
+        assert_int_equal(out[0], 1000 + RANK_BIRTHS - 100);
+        /* More than the cap since then: unknown, */
+        assert_int_equal(births_since(&b, 300, NULL, 0, out, RANK_MAX_NEW, &n), -EAGAIN);
+        /* but not when only the pids a walk saw (sorted) count: the
+         * host's other forks are left out. */
+        const pid_t seen[] = { 1100, 1200, 9999 };
+        assert_int_equal(births_since(&b, 300, seen, 3, out, RANK_MAX_NEW, &n), 0);
+        assert_int_equal(n, 2);
         assert_int_equal(out[0], 1100);
+        assert_int_equal(out[1], 1200);
         /* Not fed at all. */
         b.active = false;
-        assert_int_equal(births_since(&b, 300, out, RANK_MAX_NEW, &n), -EAGAIN);
+        assert_int_equal(births_since(&b, 300, NULL, 0, out, RANK_MAX_NEW, &n), -EAGAIN);
 }
 
 static void test_newcomer_from_births(void **state) {
