@@ -10,19 +10,29 @@
 #include "loop.h"
 #include "outputs/log.h"
 #include "outputs/notify.h"
+#include "pid1.h"
 #include "proc_events.h"
 #include "reload.h"
 #include "self_protect.h"
 #include "sources/triggers.h"
 #include "tick.h"
 
+/* Blocked, they wait for the signalfd. As PID 1 (pid1.h) also SIGCHLD,
+ * for the orphans; and there a signal neither handled nor blocked is
+ * dropped by the kernel, so main blocks them before the set-up too. */
+int loop_block_signals(sigset_t *mask) {
+        sigemptyset(mask);
+        sigaddset(mask, SIGHUP);
+        sigaddset(mask, SIGTERM);
+        sigaddset(mask, SIGINT);
+        if (pid1_is())
+                sigaddset(mask, SIGCHLD);
+        return sigprocmask(SIG_BLOCK, mask, NULL) < 0 ? -errno : 0;
+}
+
 static int signals_open(void) {
         sigset_t mask;
-        sigemptyset(&mask);
-        sigaddset(&mask, SIGHUP);
-        sigaddset(&mask, SIGTERM);
-        sigaddset(&mask, SIGINT);
-        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+        if (loop_block_signals(&mask) < 0)
                 return -errno;
         int fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
         return fd < 0 ? -errno : fd;
@@ -36,6 +46,8 @@ static int handle_signals(int fd, struct guard *g, const struct loop_options *o)
                         g->wake.arm_since_ns = now_ns(); /* "armed: ..." says how long the reload took */
                         wakeups_release_slow(g);         /* the reload disarms every cgroup */
                         reload_policy(g, o->config_path);
+                } else if (si.ssi_signo == SIGCHLD) {
+                        (void)pid1_reap(g); /* only PID 1 takes it */
                 } else {
                         log_info("received %s, stopping", strsignal((int)si.ssi_signo));
                         return 1;
