@@ -53,11 +53,15 @@ sh -c "echo \$\$ > $CG/cgroup.procs; exec $HOG 20 0 hold" > "$D/holder.out" 2>&1
 holder=$!
 wait_for "grep -q ready $D/holder.out 2>/dev/null" 10 || not_ok "live pid1: the holder did not start"
 
-# start_ns: oomguard as PID 1 of a new PID namespace; $us is unshare,
-# $og oomguard's pid out here.
+# start_ns [zombie]: oomguard as PID 1 of a new PID namespace; $us is
+# unshare, $og oomguard's pid out here. With "zombie", PID 1 first forks a
+# child and waits until it has exited, then execs oomguard: a zombie the
+# guard inherits, whose SIGCHLD came before oomguard could take it.
 start_ns() {
+        local pre=()
+        [ "${1:-}" = zombie ] && pre=(perl -e 'if (!fork) { exit 0 } select(undef, undef, undef, 0.3); exec @ARGV or die')
         : > "$D/log"
-        unshare --pid --fork --mount-proc "$OG" -c "$D/conf" --log stderr 2> "$D/log" &
+        unshare --pid --fork --mount-proc "${pre[@]}" "$OG" -c "$D/conf" --log stderr 2> "$D/log" &
         us=$!
         wait_for "pgrep -P $us > $D/og" 5 && og=$(cat "$D/og")
         wait_for "grep -q guarding $D/log" 10
@@ -113,9 +117,11 @@ check "live pid1: cleanly (status $rc)" [ "$rc" = 0 ]
 check "live pid1: and says so" grep -q "received Terminated, stopping" "$D/log"
 us= og=
 
-# 5. SIGINT from inside the namespace stops it too.
-start_ns
-inside kill -INT 1
+# 5. A zombie inherited across the exec is reaped at start; SIGINT from
+#    inside the namespace stops it too.
+start_ns zombie
+check "live pid1: a zombie inherited at exec is reaped at start" wait_for "[ \$(zombies) = 0 ]" 3
+(inside kill -INT 1) 2> /dev/null # nsenter may die with the namespace
 check "live pid1: SIGINT from inside the namespace stops it" wait_for "! kill -0 $us 2>/dev/null" 5
 wait "$us"; rc=$?
 check "live pid1: cleanly (status $rc)" [ "$rc" = 0 ]

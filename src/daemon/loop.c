@@ -158,6 +158,8 @@ int loop_run(struct guard *g, const struct loop_options *o) {
         if (sfd < 0)
                 return log_error_errno(sfd, "cannot set up signal handling: %m");
         uint64_t wd_period = notify_watchdog_period_ns(), wd_last = 0;
+        if (pid1_is()) /* zombies inherited across the exec: their SIGCHLD came before ours */
+                (void)pid1_reap(g);
         guard_arm(g);
         announce(g);
         g->wake.arm_since_ns = now_ns();
