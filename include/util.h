@@ -49,6 +49,11 @@ uint64_t boottime_ns(void); /* CLOCK_BOOTTIME */
 int grow_array(void **array, size_t *cap, size_t need, size_t elem_size);
 #define GROW(array, cap, need) grow_array((void **)&(array), &(cap), (need), sizeof(*(array)))
 
+/* Root (euid 0) or any effective capability: a unit's dynamic user with
+ * AmbientCapabilities= is as dangerous to trick as root. What a process
+ * without either does, its user could do already. Reads no file. */
+bool privileged(void);
+
 /* Read a whole small file at root+path into buf (NUL-terminated).
  * Returns bytes read or -errno. -ENOBUFS when it did not fit. */
 ssize_t read_file_at(const char *root, const char *path, char *buf, size_t size);

@@ -10,11 +10,11 @@ if [ "$(id -u)" != 0 ]; then skip "trust: needs root (the check is root's)"; exi
 unset OOMGUARD_TEST_TRUST_ANY_CONFIG
 D=$(mktemp -d /run/oomguard-t-trust.XXXXXX)
 T=$(mktemp -d)
-cleanup() { [ -n "${og:-}" ] && kill "$og" 2>/dev/null; rm -rf "$D" "$T"; }
+cleanup() { [ -n "${og:-}" ] && kill "$og" 2>/dev/null; rm -rf "$D" "$T" ${C:+"$C"}; }
 trap cleanup EXIT
 printf '[global]\nmem_available_below = 1%%\naction = warn\n' > "$D/c.conf"
 chmod 644 "$D/c.conf"
-FIX="a root oomguard trusts a policy only root can change (chown root, chmod go-w, or move it)"
+FIX="a privileged oomguard (root, or with capabilities) trusts a policy only root can change (chown root, chmod go-w, or move it)"
 # refused WHAT FILE MESSAGE: -n exits 1 and prints MESSAGE
 refused() {
         out=$($OOMGUARD -n -c "$2" 2>&1); rc=$?
@@ -59,4 +59,47 @@ chmod 644 "$D/c.conf"
 n=$(grep -c 'READY\|reloaded\|guarding' "$T/log")
 kill -HUP "$og"
 check "trust: once fixed, a reload takes it" wait_for "[ \$(grep -c 'READY\|reloaded\|guarding' $T/log) -gt $n ]" 5
+
+# Not root but with a capability (the unit's dynamic user with ambient
+# capabilities): checked as root is; by --check-config, at start, and at
+# a SIGHUP sent by hand (not through the unit's ExecReload=+, which
+# checks as root). Without any capability it is not checked: that
+# daemon can harm nothing its user could not harm already. In a
+# directory nobody can enter, on a root-owned file.
+kill "$og" 2>/dev/null; wait "$og" 2>/dev/null; og=
+C=$(mktemp -d /run/oomguard-t-trust-caps.XXXXXX)
+chmod 755 "$C"
+cp "$D/c.conf" "$C/c.conf"
+chmod 666 "$C/c.conf"
+AS_NOBODY="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+WITH_KILL="$AS_NOBODY --inh-caps=+kill --ambient-caps=+kill"
+FIXC="a privileged oomguard (root, or with capabilities) trusts a policy only root can change"
+out=$($WITH_KILL $OOMGUARD -n -c "$C/c.conf" 2>&1); rc=$?
+if [ $rc = 1 ] && grep -qF "$C/c.conf: the policy file is group- or world-writable (mode 0666); $FIXC" <<<"$out"; then
+        ok "trust: as nobody with CAP_KILL, a world-writable file refused"
+else
+        not_ok "trust: as nobody with CAP_KILL, a world-writable file refused (status $rc)"; diag "got: $(head -3 <<<"$out")"
+fi
+check "trust: as nobody without capabilities, it is accepted" \
+        bash -c "$AS_NOBODY $OOMGUARD -n -c $C/c.conf >/dev/null 2>&1"
+timeout 10 $WITH_KILL $OOMGUARD -c "$C/c.conf" --dry-run --log stderr 2> "$T/caps-start.log"; rc=$?
+check "trust: a daemon with CAP_KILL refuses to start on it (status $rc)" [ $rc = 1 ]
+check "trust: and says why" grep -qF "mode 0666); $FIXC" "$T/caps-start.log"
+chmod 644 "$C/c.conf"
+$WITH_KILL $OOMGUARD -c "$C/c.conf" --dry-run --log stderr 2> "$T/caps.log" &
+og=$!
+wait_for "grep -q guarding $T/caps.log 2>/dev/null" 5
+chmod 666 "$C/c.conf"
+kill -HUP "$og"
+check "trust: with CAP_KILL, a SIGHUP reload of it fails" \
+        wait_for "grep -q 'reload of $C/c.conf failed; keeping the running policy' $T/caps.log" 5
+check "trust: and the daemon runs on" kill -0 "$og"
+kill "$og"; wait "$og"; og=
+$AS_NOBODY $OOMGUARD -c "$C/c.conf" --dry-run --log stderr 2> "$T/nocaps.log" &
+og=$!
+check "trust: a daemon without capabilities starts on it" wait_for "grep -q guarding $T/nocaps.log 2>/dev/null" 5
+n=$(grep -c 'reloaded' "$T/nocaps.log")
+kill -HUP "$og"
+check "trust: and reloads it" wait_for "[ \$(grep -c reloaded $T/nocaps.log) -gt $n ]" 5
+rm -rf "$C"
 exit $((failures > 0))

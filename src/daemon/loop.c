@@ -10,32 +10,47 @@
 #include "loop.h"
 #include "outputs/log.h"
 #include "outputs/notify.h"
+#include "pid1.h"
 #include "proc_events.h"
 #include "reload.h"
 #include "self_protect.h"
 #include "sources/triggers.h"
 #include "tick.h"
 
+/* Blocked, they wait for the signalfd. As PID 1 (pid1.h) also SIGCHLD,
+ * for the orphans; and there a signal neither handled nor blocked is
+ * dropped by the kernel, so main blocks them before the set-up too. */
+int loop_block_signals(sigset_t *mask) {
+        sigemptyset(mask);
+        sigaddset(mask, SIGHUP);
+        sigaddset(mask, SIGTERM);
+        sigaddset(mask, SIGINT);
+        if (pid1_is())
+                sigaddset(mask, SIGCHLD);
+        return sigprocmask(SIG_BLOCK, mask, NULL) < 0 ? -errno : 0;
+}
+
 static int signals_open(void) {
         sigset_t mask;
-        sigemptyset(&mask);
-        sigaddset(&mask, SIGHUP);
-        sigaddset(&mask, SIGTERM);
-        sigaddset(&mask, SIGINT);
-        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
-                return -errno;
+        int r = loop_block_signals(&mask);
+        if (r < 0)
+                return r;
         int fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
         return fd < 0 ? -errno : fd;
 }
 
-/* Returns 1 to stop, 0 to go on. */
-static int handle_signals(int fd, struct guard *g, const struct loop_options *o) {
+/* Returns 1 to stop, 0 to go on; *reloaded after a SIGHUP (a tick
+ * follows; a SIGCHLD's reaping wants none). */
+static int handle_signals(int fd, struct guard *g, const struct loop_options *o, bool *reloaded) {
         struct signalfd_siginfo si;
         while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
                 if (si.ssi_signo == SIGHUP) {
                         g->wake.arm_since_ns = now_ns(); /* "armed: ..." says how long the reload took */
                         wakeups_release_slow(g);         /* the reload disarms every cgroup */
                         reload_policy(g, o->config_path);
+                        *reloaded = true;
+                } else if (si.ssi_signo == SIGCHLD) {
+                        (void)pid1_reap(g); /* only PID 1 takes it */
                 } else {
                         log_info("received %s, stopping", strsignal((int)si.ssi_signo));
                         return 1;
@@ -85,7 +100,8 @@ static void timed_tick(struct guard *g) {
 #define LOOP_EVENTS 64
 
 /* Which source woke us; eventfds are drained so they can fire again.
- * Returns false when only process events did (no reason to tick early);
+ * Returns false when only process events or signals did (no reason to
+ * tick early: the loop ticks after a reload);
  * *signal when the signalfd is readable, *chatty_only when every memory
  * event was a chatty one. */
 static bool note_wakeup(struct guard *g, const struct epoll_event *evs, int r, bool *signal, bool *chatty_only) {
@@ -102,8 +118,10 @@ static bool note_wakeup(struct guard *g, const struct epoll_event *evs, int r, b
                         g->cgroups.items[w.cgroup].psi_woke = true;
                 if (is_chatty(w.kind) && on_cgroup)
                         g->cgroups.items[w.cgroup].chatty_quiet_until_ns = now_ns() + CHATTY_QUIET_NS;
-                if (w.kind == WAKE_SIGNAL)
-                        *signal = true;
+                if (w.kind == WAKE_SIGNAL) {
+                        *signal = true; /* a tick only if it was a reload (the loop says) */
+                        continue;
+                }
                 if (w.kind == WAKE_MACHINE_PSI) /* seen even when an OOM explains the tick */
                         g->machine_psi_woke = true;
                 if (w.kind == WAKE_PROC_EVENTS) {
@@ -146,6 +164,8 @@ int loop_run(struct guard *g, const struct loop_options *o) {
         if (sfd < 0)
                 return log_error_errno(sfd, "cannot set up signal handling: %m");
         uint64_t wd_period = notify_watchdog_period_ns(), wd_last = 0;
+        if (pid1_is()) /* zombies inherited across the exec: their SIGCHLD came before ours */
+                (void)pid1_reap(g);
         guard_arm(g);
         announce(g);
         g->wake.arm_since_ns = now_ns();
@@ -165,9 +185,16 @@ int loop_run(struct guard *g, const struct loop_options *o) {
                 r = wakeups_wait(&g->wake, timeout, evs, LOOP_EVENTS);
                 if (r < 0 && r != -EINTR)
                         return log_error_errno(r, "wait failed: %m");
-                bool signal = false, chatty_only, memory = note_wakeup(g, evs, r, &signal, &chatty_only);
-                if (signal && handle_signals(sfd, g, o))
+                bool signal = false, reloaded = false, chatty_only;
+                bool memory = note_wakeup(g, evs, r, &signal, &chatty_only);
+                if (signal && handle_signals(sfd, g, o, &reloaded))
                         break;
+                if (reloaded) { /* the new policy looks at once, and says why */
+                        memory = true;
+                        chatty_only = false;
+                        if (g->last_wake.kind == WAKE_TIMEOUT)
+                                g->last_wake = (struct wakeup){ .kind = WAKE_SIGNAL, .cgroup = -1 };
+                }
                 uint64_t now = now_ns();
                 /* A host's fork/exec stream must not drive the tick, nor
                  * many cgroups' chatty events (theirs rest meanwhile). */

@@ -3,6 +3,7 @@
  * and at least every interval. */
 #pragma once
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -16,3 +17,7 @@ struct loop_options {
 
 /* Runs until stopped. Returns 0 or -errno. */
 int loop_run(struct guard *g, const struct loop_options *o);
+
+/* Block the signals the loop takes (into *mask); main calls it early as
+ * PID 1, where an unblocked one would be lost. Returns 0 or -errno. */
+int loop_block_signals(sigset_t *mask);

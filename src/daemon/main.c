@@ -10,6 +10,7 @@
 #include "guard.h"
 #include "outputs/hook.h"
 #include "loop.h"
+#include "pid1.h"
 #include "outputs/log.h"
 #include "outputs/report_print.h"
 #include "outputs/status.h"
@@ -369,6 +370,9 @@ int main(int argc, char **argv) {
         log_setup(o.status || o.restore ? LOG_TARGET_STDERR : o.log_target, o.verbose);
         if (o.restore)
                 return restore_command(o.restore_file);
+        sigset_t loop_signals;
+        if (!o.status && !o.check_config && pid1_is()) /* PID 1 drops what it does not block: a SIGTERM during set-up */
+                (void)loop_block_signals(&loop_signals);
         raise_fd_limit();
         struct sidecar sc;
         bool no_default = !o.config_given && access(o.config, F_OK) < 0 && errno == ENOENT;

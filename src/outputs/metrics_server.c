@@ -23,14 +23,15 @@
 
 void metrics_server_init(struct metrics_server *ms) { *ms = (struct metrics_server){ .pidfd = -1 }; }
 
-/* An executable regular file; as root also owned by root and writable by
- * no one else: the guard execs it with its own privileges (it drops them
- * only once it has bound the address). */
+/* An executable regular file; as root or with capabilities (ambient ones
+ * cross the exec) also owned by root and writable by no one else: the
+ * guard execs it with its own privileges (it drops them only once it has
+ * bound the address). */
 static bool usable(const char *path) {
         struct stat st;
         if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || access(path, X_OK) < 0)
                 return false;
-        return geteuid() != 0 || (st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH)));
+        return !privileged() || (st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH)));
 }
 
 int metrics_server_find(char *buf, size_t size) {

@@ -1,9 +1,10 @@
-/* The files a root oomguard trusts, checked when the policy is loaded:
+/* The files a privileged oomguard (root, or any effective capability:
+ * util.h privileged) trusts, checked when the policy is loaded:
  * the policy file itself (what it says is killed) and a program it will
- * run (the [daemon] hook, after every event, as oomguard's user). As root
+ * run (the [daemon] hook, after every event, as oomguard's user). Then
  * each must be a file only root can change, in directories only root can
  * change (what OpenSSH's StrictModes and safe_path() ask): anyone who
- * could rewrite or rename one would choose, as root, what dies or runs.
+ * could rewrite or rename one would choose, with its power, what dies or runs.
  * Reads the file system; knows nothing of lines or keys (the caller puts
  * "file:line: hook: " or "file: " in front). */
 #include <errno.h>
@@ -109,8 +110,8 @@ int config_file_check_trusted(const char *path, int fd, char why[static CONFIG_W
         if (r < 0) {
                 size_t n = strlen(why);
                 snprintf(why + n, CONFIG_WHY_MAX - n,
-                         "; a root oomguard trusts a policy only root can change (chown root, chmod go-w, "
-                         "or move it)");
+                         "; a privileged oomguard (root, or with capabilities) trusts a policy only root "
+                         "can change (chown root, chmod go-w, or move it)");
         }
         return r;
 }

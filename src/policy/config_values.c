@@ -205,9 +205,10 @@ static int to_path(const char *v, char **p, char *why) {
 }
 
 /* A program to run (hook): checked on disk, strictly when oomguard runs as
- * root (config_program.c). */
+ * root or with capabilities, which the hook inherits when they are
+ * ambient (config_program.c). */
 static int to_program(const char *v, char **p, char *why) {
-        int r = config_program_check(v, geteuid() == 0, why);
+        int r = config_program_check(v, privileged(), why);
         if (r < 0)
                 return r;
         char *copy = strdup(v);
