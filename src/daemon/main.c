@@ -402,7 +402,10 @@ int main(int argc, char **argv) {
         }
         if (changes_files)
                 (void)restore_leftover(o.restore_file, "start-up");
-        struct guard g;
+        /* Not on the stack: ~100 KiB (the births ring alone is 48), and a
+         * stack that cannot grow under RLIMIT_AS is a SIGSEGV before
+         * self_protect() can say so (tests/t-live-faults.sh). */
+        static struct guard g;
         if (guard_init(&g, o.root, &p, o.dry_run, o.restore_file) < 0) {
                 guard_free(&g);
                 return 1;
