@@ -72,9 +72,13 @@ logged() { for _ in $(seq $((${2:-10} * 100))); do grep -q "$1" "$T/guard.log" 2
 HOG_COMM=app "$HOG" 240 0 hold > "$T/neighbour.out" 2>&1 &
 echo $! > "$T/neighbour.pid"
 HOG_COMM=app container app "$HOG" 8 0 hold > "$T/app.out" 2>&1
-app=$!
+for _ in $(seq 500); do grep -q ready "$T/app.out" && break; sleep 0.01; done
 container guard "$OG" --sidecar=app --status > "$T/status.txt" 2>&1
 wait $!
+# Another uid than the app's (root here), no CAP_SYS_PTRACE: refused, said.
+container guard setpriv --reuid=nobody --regid=nogroup --clear-groups "$OG" --sidecar=app > "$T/nobody.log" 2>&1
+wait $!
+echo $? > "$T/nobody.rc"
 container guard "$OG" --sidecar=app 2> "$T/guard.log"
 guard=$!
 logged "info: armed:" || exit 3
@@ -116,6 +120,9 @@ check "live pod: the app found by its name, its cgroup seen as a sibling's" \
 check "live pod: the app's own limit" grep -q "guarding the container of app .*limit 256.0MiB, built-in sidecar policy" "$TMP/guard.log"
 check "live pod: --sidecar=app --status shows the app's cgroup and limit" \
         grep -q "^sidecar: container cgroup / (/proc/self/cgroup: /\.\./app), limit 256.0MiB" "$TMP/status.txt"
+check "live pod: as another uid, refused at start (exit $(cat "$TMP/nobody.rc"))" [ "$(cat "$TMP/nobody.rc")" = 1 ]
+check "live pod: as another uid, says why" \
+        grep -q "sidecar: cannot read the cgroups of app (pid [0-9]*) through /proc/[0-9]*/root: Permission denied: oomguard needs its uid and every capability it has, or CAP_SYS_PTRACE" "$TMP/nobody.log"
 check "live pod: the app's cgroup watched, woken by a v1 usage threshold" \
         grep -q "armed: 1 cgroups watched, 1 usage thresholds" "$TMP/guard.log"
 w=$(wins app)

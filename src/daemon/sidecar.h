@@ -50,6 +50,8 @@ void sidecar_app_apply(struct guard *g);
 /* The tick: whether the anchor exited, or a search is due (no allocation:
  * one poll of its pidfd). */
 bool sidecar_app_due(const struct guard *g, uint64_t now);
+/* How long the loop may sleep before the next search (UINT64_MAX: none). */
+uint64_t sidecar_app_due_in_ns(const struct guard *g, uint64_t now);
 /* Then: a new anchor in the same container, the app restarted in a new
  * cgroup (the built-in policy made again for it), or none (rescans,
  * allocates, logs). */

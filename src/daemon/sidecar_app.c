@@ -2,7 +2,7 @@
  * container beside ours, found by its program's name through the shared
  * pid namespace (sources/app_cgroup.h) and followed: when the anchor
  * exits, another process of the program in the same cgroup takes over
- * quietly; when there is none, a search every second finds the restarted
+ * quietly; when there is none, a search 4 times a second finds the restarted
  * container (a new cgroup: the built-in policy is made again for it).
  * Start-up and rescans only, but sidecar_app_due (the tick: one poll). */
 #include <errno.h>
@@ -16,7 +16,8 @@
 #include "sidecar.h"
 #include "sources/proc_pid.h"
 
-#define APP_SEARCH_EVERY_NS NSEC_PER_SEC
+/* While the app is away: a pod's few processes, read 4 times a second. */
+#define APP_SEARCH_EVERY_NS (250 * NSEC_PER_MSEC)
 /* While there is no app: a memory mount that cannot exist (procfs makes
  * no such entry), so that the walk is empty and nothing is watched. */
 #define APP_GONE_MOUNT "/proc/self/oomguard-no-app"
@@ -45,12 +46,12 @@ static int said(struct sidecar *s, int r, const struct app_search *q) {
         if (r == -ESRCH)
                 log_notice(
                         "sidecar: no process named %s outside our container and PID 1's (shareProcessNamespace: "
-                        "true? the app not started yet?): looking every second",
+                        "true? the app not started yet?): looking 4 times a second",
                         s->program);
         else if (r == -ENOTUNIQ)
                 log_warning(
                         "sidecar: %s runs in two containers (pid %d in %s, pid %d in %s): guarding neither, "
-                        "looking again every second",
+                        "looking again 4 times a second",
                         s->program, (int)q->pid, q->view, (int)q->other_pid, q->other_view);
         else if (r == -EACCES || r == -EPERM)
                 log_error(
@@ -111,7 +112,7 @@ int sidecar_app_wait(struct sidecar *s) {
                         return 0;
                 if (r != -ESRCH && r != -ENOTUNIQ && r != -EAGAIN)
                         return r;
-                struct timespec ts = { .tv_sec = APP_SEARCH_EVERY_NS / NSEC_PER_SEC };
+                struct timespec ts = { .tv_nsec = APP_SEARCH_EVERY_NS };
                 nanosleep(&ts, NULL);
         }
 }
@@ -122,6 +123,14 @@ void sidecar_app_apply(struct guard *g) {
         g->mounts = g->sidecar->app.mounts;
         g->has_mounts = true;
         (void)guard_rescan(g);
+}
+
+uint64_t sidecar_app_due_in_ns(const struct guard *g, uint64_t now) {
+        const struct sidecar *s = g->sidecar;
+        if (!s || !s->program || s->app.pidfd >= 0)
+                return UINT64_MAX; /* its exit wakes the loop (WAKE_APP_EXIT) */
+        uint64_t since = now - s->app_searched_ns;
+        return since >= APP_SEARCH_EVERY_NS ? 0 : APP_SEARCH_EVERY_NS - since;
 }
 
 bool sidecar_app_due(const struct guard *g, uint64_t now) {
@@ -140,10 +149,11 @@ static void take_new_container(struct guard *g) {
         struct sidecar *s = g->sidecar;
         struct policy p;
         if (s->builtin && sidecar_builtin_policy(s, &p) == 0) {
-                if (sidecar_confine_logged(s, &p) == 0)
+                if (sidecar_confine_logged(s, &p) == 0) {
                         (void)guard_set_policy(g, &p); /* rescans */
-                else
-                        policy_free(&p);
+                        return;
+                }
+                policy_free(&p);
         }
         (void)guard_rescan(g);
 }
@@ -157,19 +167,21 @@ void sidecar_app_follow(struct guard *g) {
         uint64_t now = now_ns();
         if (had) { /* its paths may be another process's soon */
                 app_cgroup_close(&s->app);
+                g->wake.rebuild = true; /* the pidfd's number may come back as another's */
                 s->app_gone_ns = now;
                 s->app_said = -ESRCH; /* said below, in its own words */
         }
         if (search(s) < 0) {
                 if (!had)
                         return;
-                log_notice("sidecar: %s (pid %d) exited; looking for it every second", s->program, (int)old_pid);
+                log_notice("sidecar: %s (pid %d) exited; looking for it 4 times a second", s->program, (int)old_pid);
                 snprintf(g->mounts.memory_mount, sizeof(g->mounts.memory_mount), "%s", APP_GONE_MOUNT);
                 g->mounts.unified_mount[0] = g->mounts.freezer_mount[0] = g->mounts.pids_mount[0] = '\0';
                 (void)guard_rescan(g); /* nothing watched until it is back */
                 return;
         }
         g->mounts = s->app.mounts;
+        g->wake.rebuild = true; /* a new pidfd to wait on */
         char lim[32];
         format_bytes(lim, sizeof(lim), s->app.limit);
         if (strcmp(old, s->app.view) == 0) {

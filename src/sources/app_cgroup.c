@@ -58,6 +58,8 @@ static int visit(pid_t pid, void *ud) {
         char view[PATH_MAX];
         if (pid == 1 || pid == w->self || read_proc_stat(w->root, pid, &st) < 0 || (st.flags & PF_KTHREAD))
                 return 0;
+        if (st.state == 'Z' || st.state == 'X')
+                return 0; /* the app that was, not yet reaped: its /proc/PID/cgroup reads "/" */
         if (!app_program_matches(st.comm, w->s->program) ||
             read_proc_cgroup(w->root, pid, w->controller, view, sizeof(view)) < 0)
                 return 0; /* gone meanwhile, or no such line */
@@ -141,6 +143,8 @@ int app_cgroup_open(const struct app_search *s, const struct cgroup_mounts *ours
                 return -errno;
         ret->pidfd = fd;
         int r = open_all(s, ret);
+        if (r < 0 && app_cgroup_anchor_gone(ret))
+                r = -ESRCH; /* it exited meanwhile: its root went with it */
         if (r < 0) {
                 app_cgroup_close(ret);
                 return r;

@@ -78,11 +78,17 @@ runc --root "$RUNC_ROOT" delete -f $P-app
 pod_bundle $P-app2 '["/usr/local/bin/app", "8", "0", "hold"]' $LIMIT "$PIDNS"
 t0=$(date +%s%N)
 run_ready $P-app2 ready || not_ok "pod: the restarted app starts"
+t1=$(date +%s%N)
 if wait_for "grep -q 'guarding the container of app again' $WORK/$P-guard.log" 10; then
-        ok "pod: the restarted app found in its new cgroup, $((($(date +%s%N) - t0) / 1000000)) ms after runc run"
+        ok "pod: the restarted app found in its new cgroup, $((($(date +%s%N) - t0) / 1000000)) ms after runc run" \
+                "(its process ready after $(((t1 - t0) / 1000000)) ms)"
 else
         not_ok "pod: the restarted app found in its new cgroup"; diag "$(tail -5 "$WORK/$P-guard.log")"
 fi
+# The old app, not yet reaped, reads "/" in /proc/PID/cgroup: not a
+# second container of app.
+check "pod: the old app's zombie not taken for a second container of app" \
+        sh -c "! grep -q 'runs in two containers' $WORK/$P-guard.log"
 pod_race $P-app2 3
 check "pod: the restarted app's hogs killed first: $WINS of 3" test "$WINS" -ge 2
 kills=$(grep -c ': killed' "$WORK/$P-guard.log")
