@@ -101,11 +101,13 @@ int sidecar_app_detect(const char *program, const char *default_config, struct s
         if (read_proc_cgroup("/", 1, ctl, ret->pid1_view, sizeof(ret->pid1_view)) < 0)
                 ret->pid1_view[0] = '\0';
         container_signs("/", ret->signs, sizeof(ret->signs));
+        ret->app_said = -ESRCH; /* not there yet: the daemon's wait says it, --status fails */
         r = search(ret);
         return r == 0 || r == -ESRCH || r == -ENOTUNIQ || r == -EAGAIN ? 1 : r;
 }
 
 int sidecar_app_wait(struct sidecar *s) {
+        s->app_said = 0;
         for (;;) {
                 int r = search(s);
                 if (r == 0)
