@@ -67,6 +67,9 @@ int sidecar_confine_logged(const struct sidecar *s, struct policy *p);
 /* The start-up lines: the mode and why, our cgroup and its limit, then
  * one line per missing capability, with its cost. */
 void sidecar_announce(const struct sidecar *s, const struct guard *g);
+/* Only the lines of its cgroup's files (--sidecar=PROGRAM: the app's
+ * restarted container may be mounted otherwise). */
+void sidecar_announce_files(const struct sidecar *s, const struct guard *g);
 
 /* Whether pid is in our cgroup (a supervisor finding acts only then). */
 bool sidecar_owns(const struct sidecar *s, const char *root, pid_t pid);

@@ -153,11 +153,13 @@ static void take_new_container(struct guard *g) {
         if (s->builtin && sidecar_builtin_policy(s, &p) == 0) {
                 if (sidecar_confine_logged(s, &p) == 0) {
                         (void)guard_set_policy(g, &p); /* rescans */
+                        sidecar_announce_files(s, g);
                         return;
                 }
                 policy_free(&p);
         }
         (void)guard_rescan(g);
+        sidecar_announce_files(s, g);
 }
 
 void sidecar_app_follow(struct guard *g) {

@@ -157,6 +157,13 @@ static void say_pid1(const struct sidecar *s, const struct guard *g) {
                 st.comm);
 }
 
+void sidecar_announce_files(const struct sidecar *s, const struct guard *g) {
+        char dir[PATH_MAX];
+        const struct rule *r = g->has_mounts ? rule_of_self(g, s->self.rel) : NULL;
+        if (r && path_join(dir, sizeof(dir), g->mounts.memory_mount, s->self.rel) == 0)
+                (void)say_cgroup_files(g, r, dir);
+}
+
 void sidecar_announce(const struct sidecar *s, const struct guard *g) {
         say_mode(s, g);
         say_pid1(s, g);

@@ -30,12 +30,12 @@ run_ready() {
         (cd "$WORK/$1" && runc --root "$RUNC_ROOT" run -d "$1" > "$WORK/$1.log" 2>&1 < /dev/null)
         wait_for "grep -q '$2' $WORK/$1.log" 10
 }
-pod_race() { # pod_race NAME N: N full-speed hogs in NAME; sets WINS
+pod_race() { # pod_race NAME N [MIB_PER_S]: N hogs in NAME (full speed); sets WINS
         local name=$1 i before
         WINS=0
         for i in $(seq "$2"); do
                 before=$(oom_kills "$name")
-                runc --root "$RUNC_ROOT" exec "$name" /usr/local/bin/hog 1024 0 > /dev/null 2>&1
+                runc --root "$RUNC_ROOT" exec "$name" /usr/local/bin/hog 1024 "${3:-0}" > /dev/null 2>&1
                 [ $? = 137 ] && [ "$(oom_kills "$name")" = "$before" ] && WINS=$((WINS + 1))
                 wait_for "[ \$(cat $MEMROOT$SELF/$name/memory.usage_in_bytes 2> /dev/null || echo 0) -lt $((LIMIT / 2)) ]" 5
         done
@@ -71,11 +71,15 @@ check "pod: the app's full-speed hogs killed by oomguard from its own container:
 pid=$(guard_pid $P-guard)
 diag "pod: oomguard beside the app: VmRSS $(awk '$1 == "VmRSS:" { print $2 }' /proc/"$pid"/status) kB, its container's usage $(($(cat "$MEMROOT$SELF/$P-guard/memory.usage_in_bytes") >> 10)) KiB"
 
-# The app restarted: its container ends, a new one with a new cgroup.
+# The app restarted: its container ends, a new one with a new cgroup,
+# this time with runc's default read-only cgroup mount, as a pod's (no
+# usage threshold can be written there: oomguard polls).
 runc --root "$RUNC_ROOT" kill $P-app KILL
 wait_for "[ \"\$(runc --root $RUNC_ROOT state $P-app | jq -r .status)\" = stopped ]" 10
 runc --root "$RUNC_ROOT" delete -f $P-app
 pod_bundle $P-app2 '["/usr/local/bin/app", "8", "0", "hold"]' $LIMIT "$PIDNS"
+jq '(.mounts[] | select(.type == "cgroup") | .options) += ["ro"]' "$WORK/$P-app2/config.json" > "$WORK/ro.json" &&
+        mv "$WORK/ro.json" "$WORK/$P-app2/config.json"
 t0=$(date +%s%N)
 run_ready $P-app2 ready || not_ok "pod: the restarted app starts"
 t1=$(date +%s%N)
@@ -89,8 +93,16 @@ fi
 # second container of app.
 check "pod: the old app's zombie not taken for a second container of app" \
         sh -c "! grep -q 'runs in two containers' $WORK/$P-guard.log"
-pod_race $P-app2 3
-check "pod: the restarted app's hogs killed first: $WINS of 3" test "$WINS" -ge 2
+pod_race $P-app2 3 100
+check "pod: the restarted app (read-only cgroup mount) guarded by the poll: 100 MiB/s leaks killed first, $WINS of 3" \
+        test "$WINS" = 3
+check "pod: the restarted app's read-only mount said (no usage-threshold wakeup: polls)" \
+        sh -c "sed -n '/guarding the container of app again/,\$p' $WORK/$P-guard.log |
+                grep -q 'sidecar: cannot register usage-threshold wakeups (cgroup.event_control: Read-only file system)'"
+check "pod: the restarted app's kills woken by the poll, not a usage threshold" \
+        sh -c "sed -n '/guarding the container of app again/,\$p' $WORK/$P-guard.log | grep ': killed' |
+                grep -q 'OOMGUARD_WAKEUP=poll interval' &&
+                ! sed -n '/guarding the container of app again/,\$p' $WORK/$P-guard.log | grep -q 'WAKEUP=v1 usage'"
 kills=$(grep -c ': killed' "$WORK/$P-guard.log")
 others=$(grep 'kill pid' "$WORK/$P-guard.log" | grep -v 'kill pid [0-9]* (hog)')
 check "pod: oomguard killed only hogs ($kills kills)" test -z "$others"
