@@ -90,8 +90,16 @@ port=$(sed -n 's/^metrics_listen = .*:\([0-9]*\)$/\1/p' "$TMP/policy.conf")
 has "DaemonSet: the metrics port is the policy's metrics_listen ($port)" \
         ".containers[0].ports[0].containerPort == ${port:-0}" "$TMP/ds.json"
 objects $POD | jq -c '.spec' > "$TMP/pod.json"
-has "sidecar pod: shareProcessNamespace, oomguard --sidecar, non-root, no capabilities" \
-        '.shareProcessNamespace == true and .securityContext.runAsNonRoot == true and
-         (.containers[] | select(.name == "oomguard") | .args == ["--sidecar"] and .securityContext.capabilities.drop == ["ALL"])' \
+# The app's program is what --sidecar= names (oomguard(8), SIDECAR, "The
+# app beside it"), one uid for both (ptrace-read access to the app).
+APP_NAMED='(.containers[] | select(.name == "oomguard") | .args) ==
+        ["--sidecar=" + (.containers[] | select(.name == "app") | .command[0] | split("/") | last)]'
+has "sidecar pod: shareProcessNamespace, oomguard --sidecar=APP of the app's command, non-root, no capabilities" \
+        ".shareProcessNamespace == true and .securityContext.runAsNonRoot == true and
+         .securityContext.runAsUser != null and ($APP_NAMED) and
+         (.containers[] | select(.name == \"oomguard\") | .securityContext.capabilities.drop == [\"ALL\"])" \
         "$TMP/pod.json"
+jq -c '(.containers[] | select(.name == "app") | .command) = ["/usr/local/bin/other-app"]' "$TMP/pod.json" > "$TMP/pod-other.json"
+check "kubernetes: sidecar pod: --sidecar= naming another program than the app's refused" \
+        sh -c "! jq -e '$APP_NAMED' $TMP/pod-other.json > /dev/null"
 [ "$failures" -eq 0 ]

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 
+#include "sources/cgroup_view.h"
 #include "sources/procs.h"
 #include "actions/victim.h"
 #include "util.h"
@@ -221,8 +222,10 @@ bool victim_in_scope(const struct victim_policy *vp, pid_t pid) {
         const char *rel = *prefix && strcmp(vp->cgroup_rel, "/") == 0 ? "" : vp->cgroup_rel;
         if (snprintf(scope, sizeof(scope), "%s%s", prefix, rel) >= (int)sizeof(scope))
                 return false;
+        /* A sidecar's app beside it: its scope reads "/../app" from our
+         * cgroup namespace (sources/cgroup_view.h) */
         return read_proc_cgroup(vp->root, pid, vp->cgroup_controller, path, sizeof(path)) == 0 &&
-               path_within(path, scope);
+               cgroup_view_within(path, scope);
 }
 
 static bool still_the_one(const struct victim_policy *vp, const struct victim *v) {

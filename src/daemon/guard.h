@@ -73,8 +73,9 @@ struct guard {
         struct trend machine_trend;
         struct leak_episode machine_leak;
         size_t trend_cursor;
-        /* sidecar mode (sidecar.h): our container's cgroup; NULL otherwise */
-        const struct sidecar *sidecar;
+        /* sidecar mode (sidecar.h): our container's cgroup, or the app's it
+         * follows (--sidecar=PROGRAM: sidecar_app.c); NULL otherwise */
+        struct sidecar *sidecar;
 };
 
 /* Takes ownership of *policy (moved), also when it fails: then the

@@ -35,7 +35,8 @@ static const char default_restore_file[] = RESTORE_DEFAULT_FILE;
 struct options {
         const char *config, *root, *restore_file, *report, *report_dir, *reload_pid;
         bool config_given, check_config, dry_run, verbose, status, json, adjust, all, restore;
-        bool sidecar; /* --sidecar (sidecar.h) */
+        bool sidecar;           /* --sidecar (sidecar.h) */
+        const char *sidecar_of; /* --sidecar=PROGRAM: the app container beside ours */
         uint64_t ticks;
         enum log_target log_target;
 };
@@ -43,7 +44,7 @@ struct options {
 static void usage(FILE *out) {
         fprintf(out,
                 "usage: oomguard [-c FILE] [--dry-run] [--root DIR] [--log TARGET] [-v]\n"
-                "       oomguard --sidecar [-c FILE] [--dry-run] [--status [--json] | -n | --report WHAT]\n"
+                "       oomguard --sidecar[=PROGRAM] [-c FILE] [--dry-run] [--status [--json] | -n | --report WHAT]\n"
                 "       oomguard -n|--check-config [-c FILE]\n"
                 "       oomguard --status [--json] [--all] [--adjust] [-c FILE] [--root DIR]\n"
                 "       oomguard --restore [--restore-file FILE]\n"
@@ -59,6 +60,8 @@ static void usage(FILE *out) {
                 "      --sidecar       guard the container oomguard runs in: its own cgroup and\n"
                 "                      limit, a built-in policy unless -c, logs on stderr (chosen\n"
                 "                      on its own in a container without -c and the default file)\n"
+                "      --sidecar=PROGRAM  guard the container of PROGRAM instead (a pod's app beside\n"
+                "                      oomguard, with a shared pid namespace), followed across restarts\n"
                 "      --root DIR      read /proc and /sys under DIR (tests)\n"
                 "      --status        the machine and every cgroup with a memory limit, the\n"
                 "                      closest to its limit first, and the rules that would fire\n"
@@ -176,7 +179,7 @@ static int parse_args(int argc, char **argv, struct options *o) {
                                                   { "report-dir", required_argument, NULL, OPT_REPORT_DIR },
                                                   { "reload-pid", required_argument, NULL, OPT_RELOAD_PID },
                                                   { "ticks", required_argument, NULL, OPT_TICKS },
-                                                  { "sidecar", no_argument, NULL, OPT_SIDECAR },
+                                                  { "sidecar", optional_argument, NULL, OPT_SIDECAR },
                                                   { "log", required_argument, NULL, OPT_LOG },
                                                   { "verbose", no_argument, NULL, 'v' },
                                                   { "help", no_argument, NULL, 'h' },
@@ -230,6 +233,11 @@ static int parse_args(int argc, char **argv, struct options *o) {
                         break;
                 case OPT_SIDECAR:
                         o->sidecar = true;
+                        if (optarg && (!*optarg || strchr(optarg, '/'))) {
+                                fprintf(stderr, "oomguard: --sidecar=PROGRAM: a program's name, not '%s'\n", optarg);
+                                return -EINVAL;
+                        }
+                        o->sidecar_of = optarg;
                         break;
                 case OPT_TICKS:
                         if (parse_count(optarg, &o->ticks) < 0) {
@@ -337,7 +345,8 @@ static int show_report(const struct options *o) {
         if (!o->report_dir && file && load_policy(o->config, &p) < 0)
                 return 1;
         struct sidecar sc;
-        bool builtin = !o->report_dir && !file && sidecar_detect(o->root, o->sidecar, true, o->config, &sc) > 0;
+        bool builtin = !o->report_dir && !file &&
+                       (o->sidecar_of || sidecar_detect(o->root, o->sidecar, true, o->config, &sc) > 0);
         const char *dir = o->report_dir ? o->report_dir : builtin ? BUILTIN_REPORT_DIR : p.daemon.report_dir;
         int r = 1;
         if (!*dir)
@@ -376,13 +385,21 @@ int main(int argc, char **argv) {
         raise_fd_limit();
         struct sidecar sc;
         bool no_default = !o.config_given && access(o.config, F_OK) < 0 && errno == ENOENT;
-        int sidecar = sidecar_detect(o.root, o.sidecar, no_default && strcmp(o.root, "/") == 0, o.config, &sc);
+        int sidecar = o.sidecar_of ? sidecar_app_detect(o.sidecar_of, o.config, &sc)
+                                   : sidecar_detect(o.root, o.sidecar, no_default && strcmp(o.root, "/") == 0, o.config,
+                                                    &sc);
         if (sidecar < 0)
                 return 1;
+        if (o.sidecar_of && sc.app.pidfd < 0 && (o.status || o.check_config)) {
+                log_error("--sidecar=%s: no container of %s here now", o.sidecar_of, o.sidecar_of);
+                return 1;
+        }
         if (sidecar && o.check_config)
                 return sidecar_check_config(&sc, o.config_given ? o.config : NULL);
         if (sidecar)
                 sidecar_settings(&sc, &o);
+        if (o.sidecar_of && sc.app.pidfd < 0 && sidecar_app_wait(&sc) < 0)
+                return 1; /* the daemon waits for its app: nothing to guard before */
         /* --status needs no policy: without -c and without the default
          * file it lists what the kernel says, and no rule. */
         bool no_policy = !sidecar && o.status && no_default;
@@ -412,6 +429,7 @@ int main(int argc, char **argv) {
         }
         g.optin.owner_fd = owner_fd; /* the guardian inherits it */
         g.sidecar = sidecar ? &sc : NULL;
+        sidecar_app_apply(&g); /* --sidecar=PROGRAM: the app's mounts */
         int r;
         if (o.status) {
                 const struct status_options so = { .json = o.json,

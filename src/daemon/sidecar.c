@@ -11,6 +11,7 @@
 #include "outputs/log.h"
 #include "policy/builtin_policy.h"
 #include "sidecar.h"
+#include "sources/cgroup_view.h"
 #include "sources/proc_pid.h"
 
 int sidecar_detect(const char *root, bool asked, bool may_choose, const char *default_config, struct sidecar *ret) {
@@ -79,5 +80,5 @@ int sidecar_builtin_policy(const struct sidecar *s, struct policy *ret) {
 bool sidecar_owns(const struct sidecar *s, const char *root, pid_t pid) {
         char path[PATH_MAX];
         return read_proc_cgroup(root, pid, s->self.controller, path, sizeof(path)) == 0 &&
-               path_within(path, s->self.proc_view);
+               cgroup_view_within(path, s->self.proc_view); /* an app's "/../app" too */
 }

@@ -126,10 +126,17 @@ static void say_mode(const struct sidecar *s, const struct guard *g) {
                         "the hierarchy we see, with a limit of its own (%s%s)",
                         s->default_config, s->signs[0] ? "runtime signs: " : "no runtime signs",
                         s->signs[0] ? s->signs : "");
-        log_notice(
-                "sidecar: guarding the container's cgroup %s (v%d memory, /proc/self/cgroup: %s, found by %s), "
-                "limit %s, %s",
-                c->rel, g->mounts.memory_version == CGROUP_V1 ? 1 : 2, c->proc_view, c->how, lim, policy);
+        if (s->program)
+                log_notice(
+                        "sidecar: guarding the container of %s (pid %d): cgroup %s (our view; ours: %s, PID "
+                        "1's: %s), its memory mount %s, limit %s, %s",
+                        s->program, (int)s->app.pid, c->proc_view, s->own_view,
+                        s->pid1_view[0] ? s->pid1_view : "unknown", s->app.mounts.memory_mount, lim, policy);
+        else
+                log_notice(
+                        "sidecar: guarding the container's cgroup %s (v%d memory, /proc/self/cgroup: %s, found by %s), "
+                        "limit %s, %s",
+                        c->rel, g->mounts.memory_version == CGROUP_V1 ? 1 : 2, c->proc_view, c->how, lim, policy);
         if (c->limit == BYTES_UNLIMITED)
                 log_warning(
                         "sidecar: the container has no memory limit of its own: no limit to act near; the "
@@ -148,6 +155,13 @@ static void say_pid1(const struct sidecar *s, const struct guard *g) {
                 "SIGKILL to a pid namespace's init from inside it): the workload must run below it "
                 "(docker run --init, tini, a pod with shareProcessNamespace)",
                 st.comm);
+}
+
+void sidecar_announce_files(const struct sidecar *s, const struct guard *g) {
+        char dir[PATH_MAX];
+        const struct rule *r = g->has_mounts ? rule_of_self(g, s->self.rel) : NULL;
+        if (r && path_join(dir, sizeof(dir), g->mounts.memory_mount, s->self.rel) == 0)
+                (void)say_cgroup_files(g, r, dir);
 }
 
 void sidecar_announce(const struct sidecar *s, const struct guard *g) {

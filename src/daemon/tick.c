@@ -191,6 +191,8 @@ static void note_cgroup_events(struct guard *g, bool act) {
 
 size_t tick_run(struct guard *g, bool act) {
         uint64_t now = now_ns();
+        if (act && sidecar_app_due(g, now))
+                sidecar_app_follow(g); /* --sidecar=PROGRAM: the app exited, or is not back yet */
         if (now - g->last_rescan_ns >= g->policy.daemon.rescan_interval_ns || g->cgroups.vanished)
                 (void)guard_rescan(g); /* rare; allocates */
         if (act)

@@ -167,6 +167,8 @@ static uint64_t poll_period(const struct guard *g, const struct calm *c, uint64_
         ns = min_u64(ns, walk < iv ? iv : walk);
         ns = min_u64(ns, due_in_ns(g->last_rescan_ns, g->policy.daemon.rescan_interval_ns, now));
         ns = min_u64(ns, trend_watch_poll_cap_ns(g)); /* samples enough for a short leak_window */
+        /* --sidecar=PROGRAM, while the app is away: the next search */
+        ns = min_u64(ns, sidecar_app_due_in_ns(g, now));
         if (g->live && proc_events_wanted(g))
                 ns = min_u64(ns, due_in_ns(g->last_proc_scan_ns, proc_events_rescan_interval_ns(g), now));
         return ns > fast ? ns : fast;

@@ -30,6 +30,7 @@ const char *wakeup_kind_to_string(enum wakeup_kind k) {
                 [WAKE_V2_TRIPWIRE] = "memory.high tripwire",
                 [WAKE_V1_PRESSURE] = "v1 memory pressure",
                 [WAKE_KMSG] = "kernel log",
+                [WAKE_APP_EXIT] = "the sidecar's app exited",
         };
         return names[k];
 }
@@ -40,7 +41,7 @@ static unsigned rank_of(enum wakeup_kind k) {
         static const unsigned ranks[] = {
                 [WAKE_SIGNAL] = 0,       [WAKE_MACHINE_PSI] = 1, [WAKE_PROC_EVENTS] = 2, [WAKE_V1_OOM] = 3,
                 [WAKE_V1_THRESHOLD] = 4, [WAKE_CGROUP_PSI] = 5,  [WAKE_V1_PRESSURE] = 6, [WAKE_V2_EVENTS] = 7,
-                [WAKE_TIMEOUT] = 8,      [WAKE_V2_TRIPWIRE] = 9, [WAKE_KMSG] = 10,
+                [WAKE_TIMEOUT] = 8,      [WAKE_V2_TRIPWIRE] = 9, [WAKE_KMSG] = 10,       [WAKE_APP_EXIT] = 11,
         };
         return ranks[k];
 }
@@ -74,6 +75,8 @@ static void want(struct guard *g, int signal_fd) {
         add(wk, wk->machine_psi_fd, POLLPRI, WAKE_MACHINE_PSI, -1);
         add(wk, g->pc_fd, POLLIN, WAKE_PROC_EVENTS, -1);
         add(wk, g->reports.kmsg.fd, POLLIN, WAKE_KMSG, -1);
+        if (g->sidecar && g->sidecar->program) /* its exit ticks at once: sidecar_app_follow */
+                add(wk, g->sidecar->app.pidfd, POLLIN, WAKE_APP_EXIT, -1);
         for (size_t i = 0; i < g->cgroups.n; i++) {
                 const struct watched_cgroup *w = &g->cgroups.items[i];
                 if (w->vanished)

@@ -19,6 +19,7 @@ enum wakeup_kind {
         WAKE_V2_TRIPWIRE,  /* memory.events "high" rose at our memory.high tripwire */
         WAKE_V1_PRESSURE,  /* memcg v1 memory.pressure_level: reclaim began (no PSI there) */
         WAKE_KMSG,         /* /dev/kmsg: a record (kernel OOM kills: reports.c) */
+        WAKE_APP_EXIT,     /* --sidecar=PROGRAM: the app's anchor exited (sidecar_app.c) */
 };
 
 struct wakeup {

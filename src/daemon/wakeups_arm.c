@@ -198,7 +198,7 @@ void wakeups_release_slow(struct guard *g) {
 
 int wakeups_reserve(struct guard *g) {
         struct wakeups *wk = &g->wake;
-        size_t want = 4 + 5 * g->cgroups.n; /* signals, machine PSI, connector, kmsg; 5 per cgroup */
+        size_t want = 5 + 5 * g->cgroups.n; /* signals, machine PSI, connector, kmsg, app; 5 per cgroup */
         int r = GROW(wk->pfds, wk->cap, want);
         if (r >= 0)
                 r = GROW(wk->what, wk->cap_what, want);

@@ -13,7 +13,9 @@
 #     one must be won);
 #   - a process outside the container, in a cgroup of the test at 94 % of
 #     its limit, is never touched; oomguard's RSS in the container;
-#   - the same without the capabilities (what a pod without them gets).
+#   - the same without the capabilities (what a pod without them gets);
+#   - the pod: oomguard --sidecar=app in a container of its own beside the
+#     app's, one pid namespace, the app restarted (tests/container/pod.sh).
 # Acts only in cgroups it creates under its own (runc's cgroupsPath) and
 # removes them, the containers (runc delete -f) and the bundles, even on
 # failure. Root, a v1 memory controller and runc; else "skip - ...".
@@ -201,7 +203,10 @@ else
         not_ok "container: oomguard starts without capabilities"; diag "$(cat "$WORK/og-nocaps-$$.log")"
 fi
 
-# 5. Nothing outside was touched.
+# 5. The pod: oomguard --sidecar=PROGRAM beside the app (pod.sh).
+. tests/container/pod.sh
+
+# 6. Nothing outside was touched.
 check "container: the process outside the container is alive" kill -0 "$OUTSIDE_PID"
 check "container: the outside cgroup's oom_kill is 0" test "$(awk '$1 == "oom_kill" { print $2 }' \
         "$MEMROOT$SELF/oomguard-outside-$$/memory.oom_control")" = 0

@@ -1,0 +1,165 @@
+/* The application container beside a pod's sidecar (sources/app_cgroup.h):
+ * found by its program's name, its cgroup mounts opened through
+ * /proc/PID/root. Start-up and rescans only: reads /proc, opens files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sources/app_cgroup.h"
+#include "sources/kv.h"
+#include "sources/memcg.h"
+#include "sources/proc_pid.h"
+#include "sources/procs.h"
+#include "util.h"
+
+bool app_program_matches(const char *comm, const char *program) {
+        return strncmp(comm, program, APP_COMM_MAX) == 0 && strlen(comm) == strnlen(program, APP_COMM_MAX);
+}
+
+static bool excluded(const struct app_search *s, const char *view) {
+        for (size_t i = 0; i < 2; i++)
+                if (s->exclude[i] && strcmp(s->exclude[i], view) == 0)
+                        return true;
+        return false;
+}
+
+void app_search_consider(struct app_search *s, pid_t pid, const char *comm, uint64_t starttime, const char *view) {
+        if (!app_program_matches(comm, s->program) || excluded(s, view))
+                return;
+        if (s->pid && strcmp(view, s->view) != 0) {
+                if (!s->other_pid) { /* the first other one, for the log */
+                        s->other_pid = pid;
+                        snprintf(s->other_view, sizeof(s->other_view), "%s", view);
+                }
+                return;
+        }
+        s->matches++;
+        if (s->pid && starttime >= s->starttime)
+                return;
+        s->pid = pid;
+        s->starttime = starttime;
+        snprintf(s->view, sizeof(s->view), "%s", view);
+}
+
+struct search_walk {
+        const char *root, *controller;
+        pid_t self;
+        struct app_search *s;
+};
+
+static int visit(pid_t pid, void *ud) {
+        struct search_walk *w = ud;
+        struct proc_stat st;
+        char view[PATH_MAX];
+        if (pid == 1 || pid == w->self || read_proc_stat(w->root, pid, &st) < 0 || (st.flags & PF_KTHREAD))
+                return 0;
+        if (st.state == 'Z' || st.state == 'X')
+                return 0; /* the app that was, not yet reaped: its /proc/PID/cgroup reads "/" */
+        if (!app_program_matches(st.comm, w->s->program) ||
+            read_proc_cgroup(w->root, pid, w->controller, view, sizeof(view)) < 0)
+                return 0; /* gone meanwhile, or no such line */
+        app_search_consider(w->s, pid, st.comm, st.starttime, view);
+        return 0;
+}
+
+int app_search_run(const char *root, const char *controller, struct app_search *s) {
+        s->pid = s->other_pid = 0;
+        s->matches = 0;
+        struct search_walk w = { .root = root, .controller = controller, .self = getpid(), .s = s };
+        int r = procs_all(root, visit, &w);
+        if (r < 0)
+                return r;
+        if (s->other_pid)
+                return -ENOTUNIQ;
+        return s->pid ? 0 : -ESRCH;
+}
+
+static uint64_t read_limit(const struct cgroup_mounts *m) {
+        bool v1 = m->memory_version == CGROUP_V1;
+        char buf[64];
+        uint64_t v;
+        ssize_t n = read_file_at(m->memory_mount, v1 ? "memory.limit_in_bytes" : "memory.max", buf, sizeof(buf));
+        if (n <= 0 || parse_u64_or_max(buf, (size_t)n, &v) < 0)
+                return BYTES_UNLIMITED;
+        return v1 ? memcg_v1_normalize_limit(v) : v;
+}
+
+/* One of our mount paths as the anchor's mount namespace has it, into
+ * path when it is a directory there; "" stays "". */
+static int mount_there(pid_t pid, char *path, size_t size) {
+        char there[PATH_MAX + 64];
+        struct stat st;
+        if (!*path)
+                return 0;
+        snprintf(there, sizeof(there), "/proc/%d/root%s", (int)pid, path);
+        if (stat(there, &st) < 0)
+                return -errno;
+        if (!S_ISDIR(st.st_mode))
+                return -ENOTDIR;
+        if (strlen(there) >= size)
+                return -ENAMETOOLONG;
+        strcpy(path, there);
+        return 0;
+}
+
+static bool same_start(pid_t pid, uint64_t starttime) {
+        struct proc_stat st;
+        return read_proc_stat("/", pid, &st) == 0 && st.starttime == starttime;
+}
+
+static int find_pid(pid_t pid, void *ud) { return pid == *(pid_t *)ud ? -EEXIST : 0; }
+
+static int open_all(const struct app_search *s, struct app_cgroup *a) {
+        char *paths[4] = { a->mounts.memory_mount, a->mounts.unified_mount, a->mounts.freezer_mount,
+                           a->mounts.pids_mount };
+        for (size_t i = 0; i < 4; i++) {
+                int r = mount_there(s->pid, paths[i], PATH_MAX);
+                if (r < 0 && i == 0)
+                        return r;
+                if (r < 0)
+                        paths[i][0] = '\0'; /* no PSI twin, no freezer: said where used */
+        }
+        /* The pid is ours until its pidfd says it exited: the paths are the
+         * searched process's if it is still there now. */
+        if (app_cgroup_anchor_gone(a) || !same_start(s->pid, s->starttime))
+                return -ESRCH;
+        pid_t want = s->pid;
+        int r = procs_in_cgroup(a->mounts.memory_mount, find_pid, &want);
+        return r == -EEXIST ? 0 : r < 0 ? r : -EXDEV;
+}
+
+int app_cgroup_open(const struct app_search *s, const struct cgroup_mounts *ours, struct app_cgroup *ret) {
+        *ret = (struct app_cgroup){
+                .pid = s->pid, .starttime = s->starttime, .mounts = *ours, .limit = BYTES_UNLIMITED
+        };
+        snprintf(ret->view, sizeof(ret->view), "%s", s->view);
+        int fd = (int)syscall(SYS_pidfd_open, s->pid, 0);
+        if (fd < 0)
+                return -errno;
+        ret->pidfd = fd;
+        int r = open_all(s, ret);
+        if (r < 0 && app_cgroup_anchor_gone(ret))
+                r = -ESRCH; /* it exited meanwhile: its root went with it */
+        if (r < 0) {
+                app_cgroup_close(ret);
+                return r;
+        }
+        ret->limit = read_limit(&ret->mounts);
+        return 0;
+}
+
+void app_cgroup_close(struct app_cgroup *a) {
+        if (a->pidfd >= 0)
+                close(a->pidfd);
+        a->pidfd = -1;
+}
+
+bool app_cgroup_anchor_gone(const struct app_cgroup *a) {
+        struct pollfd p = { .fd = a->pidfd, .events = POLLIN };
+        return a->pidfd < 0 || (poll(&p, 1, 0) == 1 && (p.revents & (POLLIN | POLLHUP)));
+}

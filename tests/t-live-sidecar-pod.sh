@@ -1,0 +1,144 @@
+#!/bin/bash
+# --sidecar=PROGRAM in an emulated pod (oomguard(8), SIDECAR): one pid
+# namespace (`unshare --pid`, its PID 1 a shell in a "pause" cgroup, as a
+# pod's pause container with shareProcessNamespace) and three v1 memory
+# cgroups this test creates: pause, app, guard. The app and the guard
+# each enter a cgroup namespace of their own and mount the memory
+# hierarchy afresh, as containers on a cgroup-v2 node do: from the
+# guard's namespace the app's /proc/PID/cgroup reads "/../app".
+# `oomguard --sidecar=app` in the guard's container must find the app by
+# its name (a process of that name in PID 1's cgroup is not it), kill the
+# app's full-speed hogs before the kernel (the app cgroup's oom_kill is
+# the judge), leave PID 1's cgroup alone, and follow the app when it is
+# restarted in a new cgroup (app2), as a kubelet restarts a container.
+. "$(dirname "$0")/lib.sh"
+MEMROOT=/sys/fs/cgroup/memory
+if [ "$(id -u)" != 0 ]; then skip "live pod: needs root to create memory cgroups and namespaces"; exit 0; fi
+if [ ! -f $MEMROOT/memory.limit_in_bytes ]; then skip "live pod: no cgroup v1 memory controller at $MEMROOT"; exit 0; fi
+if ! unshare --cgroup --mount --pid --fork --mount-proc true 2>/dev/null; then
+        skip "live pod: unshare --cgroup --mount --pid cannot make namespaces here"; exit 0
+fi
+HOG=$(realpath "$B/helpers/hog")
+OG=$(realpath "$OOMGUARD")
+SELF=$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)
+POD=$MEMROOT${SELF%/}/oomguard-pod-$$
+TMP=$(mktemp -d)
+chmod 755 "$TMP"
+RUNS=${OOMGUARD_POD_RUNS:-6}
+
+kill_all() { [ -f "$1/cgroup.procs" ] && while read -r p; do kill -9 "$p" 2>/dev/null; done < "$1/cgroup.procs"; }
+cleanup() {
+        local d
+        for _ in 1 2 3; do for d in "$POD"/*/; do kill_all "$d"; done; done
+        wait 2>/dev/null
+        for d in "$POD"/*/ "$POD"; do [ -d "$d" ] && ! wait_for "rmdir $d 2>/dev/null" 5 && echo "# could not remove $d"; done
+        [ -n "${KEEP:-}" ] && echo "# kept $TMP" || rm -rf "$TMP"
+}
+trap cleanup EXIT
+mkdir "$POD" "$POD/pause" "$POD/app" "$POD/app2" "$POD/guard" || { not_ok "live pod: create $POD"; exit 1; }
+for c in pause app app2; do echo 256M > "$POD/$c/memory.limit_in_bytes"; done
+oom_kills() { sed -n 's/^oom_kill //p' "$POD/$1/memory.oom_control"; }
+
+# The pod, run as its PID 1 in the pause cgroup.
+cat > "$TMP/pod.sh" << 'EOF'
+set -u
+T=$1 OG=$2 HOG=$3 RUNS=$4 POD=$5
+echo $$ > "$POD/pause/cgroup.procs"
+oom_kills() { sed -n 's/^oom_kill //p' "$POD/$1/memory.oom_control"; }
+# container CG CMD...: CMD in cgroup CG, in a cgroup namespace of its own
+# with the memory hierarchy mounted afresh (its root is CG).
+container() {
+        local cg=$1; shift
+        sh -c "echo \$\$ > $POD/$cg/cgroup.procs; exec unshare --cgroup --mount sh -c 'mount --make-rprivate /; \
+                mount -t tmpfs tmpfs /sys/fs/cgroup; mkdir /sys/fs/cgroup/memory; \
+                mount -t cgroup -o memory memory /sys/fs/cgroup/memory; exec \"\$0\" \"\$@\"' $*" &
+}
+# races CG N: N full-speed hogs in CG, one line each in $T/CG.runs:
+# pid, exit status, the cgroup's oom_kill before and after.
+races() {
+        local cg=$1 n=$2 k0 pid rc
+        for i in $(seq "$n"); do
+                k0=$(oom_kills "$cg")
+                sh -c "echo \$\$ > $POD/$cg/cgroup.procs; exec $HOG 1024" > /dev/null 2>&1 &
+                pid=$!
+                wait $pid 2> /dev/null; rc=$?
+                echo "$pid $rc $k0 $(oom_kills "$cg")" >> "$T/$cg.runs"
+                for _ in $(seq 40); do grep -q "kill pid $pid " "$T/guard.log" && break; sleep 0.05; done
+        done
+}
+logged() { for _ in $(seq $((${2:-10} * 100))); do grep -q "$1" "$T/guard.log" 2>/dev/null && return 0; sleep 0.01; done; return 1; }
+# Beside PID 1, in its cgroup: a process named like the app, at 94 % of
+# that cgroup's limit. Not the app's, never a victim.
+HOG_COMM=app "$HOG" 240 0 hold > "$T/neighbour.out" 2>&1 &
+echo $! > "$T/neighbour.pid"
+HOG_COMM=app container app "$HOG" 8 0 hold > "$T/app.out" 2>&1
+for _ in $(seq 500); do grep -q ready "$T/app.out" && break; sleep 0.01; done
+container guard "$OG" --sidecar=app --status > "$T/status.txt" 2>&1
+wait $!
+# Another uid than the app's (root here), no CAP_SYS_PTRACE: refused, said.
+container guard setpriv --reuid=nobody --regid=nogroup --clear-groups "$OG" --sidecar=app > "$T/nobody.log" 2>&1
+wait $!
+echo $? > "$T/nobody.rc"
+container guard "$OG" --sidecar=app 2> "$T/guard.log"
+guard=$!
+logged "info: armed:" || exit 3
+races app "$RUNS"
+# The app restarted in a new cgroup: the old container's processes end,
+# a new one starts (a kubelet's restart; a new container id).
+kill_all() { while read -r p; do kill -9 "$p" 2>/dev/null; done < "$POD/$1/cgroup.procs"; }
+kill_all app
+t0=$(date +%s%N)
+HOG_COMM=app container app2 "$HOG" 8 0 hold > "$T/app2.out" 2>&1
+logged "guarding the container of app again" 10 || exit 4
+echo $(( ($(date +%s%N) - t0) / 1000000 )) > "$T/refound_ms"
+races app2 3
+kill "$guard"; wait "$guard"
+kill "$(cat "$T/neighbour.pid")"
+EOF
+
+before_app=$(oom_kills app) before_app2=$(oom_kills app2)
+timeout 60 unshare --pid --fork --mount-proc sh "$TMP/pod.sh" "$TMP" "$OG" "$HOG" "$RUNS" "$POD"
+rc=$?
+check "live pod: the pod script ran (exit $rc)" [ $rc = 0 ]
+# wins CG: how many of $TMP/CG.runs oomguard won (SIGKILL, the kernel's
+# counter unmoved, the kill in its log).
+wins() {
+        local n=0 pid status k0 k1
+        [ -f "$TMP/$1.runs" ] || { echo 0; return; }
+        while read -r pid status k0 k1; do
+                if [ "$status" = 137 ] && [ "$k0" = "$k1" ] && grep -q "kill pid $pid (hog)" "$TMP/guard.log"; then
+                        n=$((n + 1))
+                else
+                        diag "$1: pid $pid exit $status, kernel oom_kill $k0 -> $k1" >&2
+                fi
+        done < "$TMP/$1.runs"
+        echo $n
+}
+grep -E "sidecar|guarding|armed" "$TMP/guard.log" | sed 's/^/# /'
+check "live pod: the app found by its name, its cgroup seen as a sibling's" \
+        grep -q "sidecar: guarding the container of app (pid [0-9]*): cgroup /\.\./app (our view; ours: /, PID 1's: /\.\./pause)" "$TMP/guard.log"
+check "live pod: the app's own limit" grep -q "guarding the container of app .*limit 256.0MiB, built-in sidecar policy" "$TMP/guard.log"
+check "live pod: --sidecar=app --status shows the app's cgroup and limit" \
+        grep -q "^sidecar: container cgroup / (/proc/self/cgroup: /\.\./app), limit 256.0MiB" "$TMP/status.txt"
+check "live pod: as another uid, refused at start (exit $(cat "$TMP/nobody.rc"))" [ "$(cat "$TMP/nobody.rc")" = 1 ]
+check "live pod: as another uid, says why" \
+        grep -q "sidecar: cannot read the cgroups of app (pid [0-9]*) through /proc/[0-9]*/root: Permission denied: oomguard needs its uid and every capability it has, or CAP_SYS_PTRACE" "$TMP/nobody.log"
+check "live pod: the app's cgroup watched, woken by a v1 usage threshold" \
+        grep -q "armed: 1 cgroups watched, 1 usage thresholds" "$TMP/guard.log"
+w=$(wins app)
+diag "pod: $w/$RUNS full-speed hogs in the app killed by oomguard; kernel oom_kill $before_app -> $(oom_kills app)"
+check "live pod: the app's full-speed hogs killed by oomguard from the other container: $w/$RUNS" [ "$w" = "$RUNS" ]
+check "live pod: the app's kernel oom_kill unchanged" [ "$(oom_kills app)" = "$before_app" ]
+ms=$(cat "$TMP/refound_ms" 2>/dev/null)
+diag "pod: the restarted app found $ms ms after the old one was killed"
+check "live pod: the restarted app followed into its new cgroup" \
+        grep -q "guarding the container of app again: pid [0-9]*, cgroup /\.\./app2, limit 256.0MiB" "$TMP/guard.log"
+w=$(wins app2)
+check "live pod: the restarted app's hogs killed first: $w/3" [ "$w" = 3 ]
+check "live pod: the restarted app's kernel oom_kill unchanged" [ "$(oom_kills app2)" = "$before_app2" ]
+others=$(grep 'kill pid' "$TMP/guard.log" | grep -v 'kill pid [0-9]* (hog)')
+[ -n "$others" ] && diag "$others"
+check "live pod: no kill but of a hog (PID 1, the neighbour named app, the guard's container untouched)" [ -z "$others" ]
+check "live pod: the neighbour in PID 1's cgroup lived to the end" grep -q ready "$TMP/neighbour.out"
+check "live pod: PID 1's cgroup's kernel oom_kill is 0" [ "$(oom_kills pause)" = 0 ]
+exit $((failures > 0))
