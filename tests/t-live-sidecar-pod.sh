@@ -93,6 +93,22 @@ logged "guarding the container of app again" 10 || exit 4
 echo $(( ($(date +%s%N) - t0) / 1000000 )) > "$T/refound_ms"
 races app2 3
 kill "$guard"; wait "$guard"
+# kill-cgroup from beside it (-c): every process of the app's cgroup, by
+# pidfd, checked to be the app's as /proc shows it ("/../app2").
+printf '[daemon]\ninterval = 100ms\n[cgroup:app]\npath = /\nusage_above = 40%%\naction = kill-cgroup\n' > "$T/kc.conf"
+container guard "$OG" --sidecar=app -c "$T/kc.conf" 2> "$T/kc.log"
+kc=$!
+for _ in $(seq 500); do grep -q "info: armed:" "$T/kc.log" && break; sleep 0.01; done
+sh -c "echo \$\$ > $POD/app2/cgroup.procs; exec $HOG 60 0 hold" > /dev/null 2>&1 &
+h1=$!
+sh -c "echo \$\$ > $POD/app2/cgroup.procs; exec $HOG 60 0 hold" > /dev/null 2>&1 &
+h2=$!
+for _ in $(seq 200); do kill -0 $h1 2> /dev/null || kill -0 $h2 2> /dev/null || break; sleep 0.05; done
+kill -9 $h1 $h2 2> /dev/null
+wait $h1; echo $? > "$T/kc.rc"
+wait $h2; echo $? >> "$T/kc.rc"
+kill "$kc"; wait "$kc"
+kill -0 "$(cat "$T/neighbour.pid")" && echo alive > "$T/neighbour.end"
 kill "$(cat "$T/neighbour.pid")"
 EOF
 
@@ -119,7 +135,7 @@ check "live pod: the app found by its name, its cgroup seen as a sibling's" \
         grep -q "sidecar: guarding the container of app (pid [0-9]*): cgroup /\.\./app (our view; ours: /, PID 1's: /\.\./pause)" "$TMP/guard.log"
 check "live pod: the app's own limit" grep -q "guarding the container of app .*limit 256.0MiB, built-in sidecar policy" "$TMP/guard.log"
 check "live pod: --sidecar=app --status shows the app's cgroup and limit" \
-        grep -q "^sidecar: container cgroup / (/proc/self/cgroup: /\.\./app), limit 256.0MiB" "$TMP/status.txt"
+        grep -q "^sidecar: container cgroup / (as /proc shows it: /\.\./app), limit 256.0MiB" "$TMP/status.txt"
 check "live pod: as another uid, refused at start (exit $(cat "$TMP/nobody.rc"))" [ "$(cat "$TMP/nobody.rc")" = 1 ]
 check "live pod: as another uid, says why" \
         grep -q "sidecar: cannot read the cgroups of app (pid [0-9]*) through /proc/[0-9]*/root: Permission denied: oomguard needs its uid and every capability it has, or CAP_SYS_PTRACE" "$TMP/nobody.log"
@@ -139,6 +155,11 @@ check "live pod: the restarted app's kernel oom_kill unchanged" [ "$(oom_kills a
 others=$(grep 'kill pid' "$TMP/guard.log" | grep -v 'kill pid [0-9]* (hog)')
 [ -n "$others" ] && diag "$others"
 check "live pod: no kill but of a hog (PID 1, the neighbour named app, the guard's container untouched)" [ -z "$others" ]
-check "live pod: the neighbour in PID 1's cgroup lived to the end" grep -q ready "$TMP/neighbour.out"
+check "live pod: the neighbour in PID 1's cgroup lived to the end" grep -q alive "$TMP/neighbour.end"
+grep 'kill-cgroup' "$TMP/kc.log" | head -n 2 | cut -c1-300 | sed 's/^/# /'
+check "live pod: -c kill-cgroup emptied the app's cgroup from beside it (exits $(tr '\n' ' ' < "$TMP/kc.rc"))" \
+        sh -c "[ \"\$(tr '\n' ' ' < $TMP/kc.rc)\" = '137 137 ' ] && grep -q 'kill-cgroup: rule app on /: .*cgroup emptied' $TMP/kc.log"
+check "live pod: and nothing outside it (PID 1's cgroup, the neighbour named app)" \
+        sh -c "! grep -q 'kill pid' $TMP/kc.log && grep -q alive $TMP/neighbour.end"
 check "live pod: PID 1's cgroup's kernel oom_kill is 0" [ "$(oom_kills pause)" = 0 ]
 exit $((failures > 0))

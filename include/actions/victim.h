@@ -69,6 +69,11 @@ int victim_rank(const struct victim_policy *vp, const pid_t *pids, size_t n_pids
 
 /* Is pid in the policy's cgroup (or anywhere, machine-wide)? */
 bool victim_in_scope(const struct victim_policy *vp, pid_t pid);
+/* Is pid in cgroup rel (a path in the mount) as /proc shows it: the
+ * prefix /proc puts before paths in the mount (victim_policy's
+ * cgroup_proc_prefix: a sidecar's), then rel. The kill path's check,
+ * shared with the cgroup sweep. */
+bool pid_in_cgroup(const char *root, const char *controller, const char *proc_prefix, const char *rel, pid_t pid);
 
 /* Makes a ranked process the victim: pidfd, identity (start time) and,
  * inside a cgroup, membership re-checked, details read. -ESRCH when it

@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 
+#include "actions/victim.h"
 #include "cgroup_kill.h"
 #include "sources/procs.h"
 #include "sources/proc_pid.h"
@@ -38,9 +39,8 @@ static int check_member(pid_t pid, void *ud) {
  * still a member (it was not, if the listed process died and its pid went
  * to someone else between reading cgroup.procs and pidfd_open). */
 static bool still_member(const struct sweep *s, pid_t pid) {
-        char path[1024];
         const char *ctl = s->ctx->mounts->memory_version == CGROUP_V1 ? "memory" : NULL;
-        return read_proc_cgroup(s->ctx->root, pid, ctl, path, sizeof(path)) == 0 && path_within(path, s->rel);
+        return pid_in_cgroup(s->ctx->root, ctl, s->ctx->cgroup_proc_prefix, s->rel, pid);
 }
 
 static int kill_member(pid_t pid, void *ud) {

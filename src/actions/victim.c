@@ -215,17 +215,20 @@ static int pin(const struct victim_policy *vp, struct victim *v) {
  * a reuse in between would pin a newcomer) and, inside a cgroup, that it
  * is still a member. */
 bool victim_in_scope(const struct victim_policy *vp, pid_t pid) {
-        if (!vp->cgroup_rel)
-                return true;
+        return !vp->cgroup_rel ||
+               pid_in_cgroup(vp->root, vp->cgroup_controller, vp->cgroup_proc_prefix, vp->cgroup_rel, pid);
+}
+
+bool pid_in_cgroup(const char *root, const char *controller, const char *proc_prefix, const char *rel, pid_t pid) {
         char path[1024], scope[4096];
-        const char *prefix = vp->cgroup_proc_prefix ? vp->cgroup_proc_prefix : "";
-        const char *rel = *prefix && strcmp(vp->cgroup_rel, "/") == 0 ? "" : vp->cgroup_rel;
+        const char *prefix = proc_prefix ? proc_prefix : "";
+        if (*prefix && strcmp(rel, "/") == 0)
+                rel = "";
         if (snprintf(scope, sizeof(scope), "%s%s", prefix, rel) >= (int)sizeof(scope))
                 return false;
         /* A sidecar's app beside it: its scope reads "/../app" from our
          * cgroup namespace (sources/cgroup_view.h) */
-        return read_proc_cgroup(vp->root, pid, vp->cgroup_controller, path, sizeof(path)) == 0 &&
-               cgroup_view_within(path, scope);
+        return read_proc_cgroup(root, pid, controller, path, sizeof(path)) == 0 && cgroup_view_within(path, scope);
 }
 
 static bool still_the_one(const struct victim_policy *vp, const struct victim *v) {
