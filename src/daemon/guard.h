@@ -61,6 +61,7 @@ struct guard {
         int pc_fd;            /* proc connector, -1 = none */
         struct births births; /* forks, for the rankings */
         bool births_refused;  /* the connector was refused: rankings list scopes */
+        bool pid1_reap_more;  /* as PID 1: orphans left for the loop's next turn (pid1.h) */
         uint64_t last_proc_scan_ns;
         struct supervise_state supervise;
         struct adjuster adjuster;

@@ -50,7 +50,7 @@ static int handle_signals(int fd, struct guard *g, const struct loop_options *o,
                         reload_policy(g, o->config_path);
                         *reloaded = true;
                 } else if (si.ssi_signo == SIGCHLD) {
-                        (void)pid1_reap(g); /* only PID 1 takes it */
+                        (void)pid1_reap(g, &g->pid1_reap_more); /* only PID 1 takes it */
                 } else {
                         log_info("received %s, stopping", strsignal((int)si.ssi_signo));
                         return 1;
@@ -165,7 +165,7 @@ int loop_run(struct guard *g, const struct loop_options *o) {
                 return log_error_errno(sfd, "cannot set up signal handling: %m");
         uint64_t wd_period = notify_watchdog_period_ns(), wd_last = 0;
         if (pid1_is()) /* zombies inherited across the exec: their SIGCHLD came before ours */
-                (void)pid1_reap(g);
+                (void)pid1_reap(g, &g->pid1_reap_more);
         guard_arm(g);
         announce(g);
         g->wake.arm_since_ns = now_ns();
@@ -176,6 +176,8 @@ int loop_run(struct guard *g, const struct loop_options *o) {
         bool deferred = false;       /* a chatty event came too soon after a tick */
         struct wakeup deferred_wake; /* what it was: the tick it waits for says so */
         for (uint64_t ticks = 1; !o->max_ticks || ticks < o->max_ticks;) {
+                if (g->pid1_reap_more) /* orphans left over: no SIGCHLD will say so */
+                        (void)pid1_reap(g, &g->pid1_reap_more);
                 int r = wakeups_fill(g, sfd);
                 if (r < 0)
                         return log_error_errno(r, "cannot set up the wait: %m");

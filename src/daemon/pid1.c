@@ -16,8 +16,8 @@
 #include "pid1.h"
 
 /* Reaped per call at most: a fork storm's orphans must not hold the
- * loop; what is left is reaped at the next SIGCHLD (each zombie's
- * parent, dying, sends one more). */
+ * loop. SIGCHLDs coalesce, so what is left waits for no signal: the loop
+ * calls again at its next turn (pid1_reap says so). */
 #define REAP_MAX 1024
 
 bool pid1_is(void) { return getpid() == 1; }
@@ -40,17 +40,17 @@ static int reap_one(pid_t pid) {
  * it again and again): look past it through the list of our children
  * (zombies included), reaping each that is not ours. A list longer than
  * the scratch buffer is cut at its last whole pid; the rest waits. */
-static int reap_listed(struct guard *g, int budget) {
-        char path[64];
-        snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
-        _cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC);
+static int reap_listed(struct guard *g, int budget, bool *cut) {
+        /* thread-self: right even under a /proc of another pid namespace */
+        _cleanup_(closep) int fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
         if (fd < 0)
                 return 0; /* no /proc, or a kernel without CONFIG_PROC_CHILDREN */
         size_t len = 0;
         ssize_t n;
         while (len < GUARD_SCRATCH_SIZE - 1 && (n = read(fd, g->scratch + len, GUARD_SCRATCH_SIZE - 1 - len)) > 0)
                 len += (size_t)n;
-        while (len == GUARD_SCRATCH_SIZE - 1 && len > 0 && g->scratch[len - 1] != ' ')
+        *cut = len == GUARD_SCRATCH_SIZE - 1;
+        while (*cut && len > 0 && g->scratch[len - 1] != ' ')
                 len--; /* full: drop the pid cut in two */
         g->scratch[len] = '\0';
         int reaped = 0;
@@ -64,8 +64,9 @@ static int reap_listed(struct guard *g, int budget) {
         return reaped;
 }
 
-int pid1_reap(struct guard *g) {
+int pid1_reap(struct guard *g, bool *more) {
         int reaped = 0;
+        bool cut = false;
         while (reaped < REAP_MAX) {
                 siginfo_t si = { 0 };
                 /* WNOWAIT: look without reaping, so that an exited child
@@ -73,12 +74,14 @@ int pid1_reap(struct guard *g) {
                 if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid <= 0)
                         break; /* ECHILD: no child; 0: none has exited */
                 if (ours(g, si.si_pid)) {
-                        reaped += reap_listed(g, REAP_MAX - reaped);
+                        reaped += reap_listed(g, REAP_MAX - reaped, &cut);
                         break;
                 }
                 if (!reap_one(si.si_pid))
                         break; /* cannot happen: it was there a moment ago */
                 reaped++;
         }
+        if (more)
+                *more = cut || reaped >= REAP_MAX;
         return reaped;
 }

@@ -15,5 +15,7 @@ bool pid1_is(void);
 /* Reap every exited child that is not one the guard waits for itself
  * (the hook runner, the metrics HTTP process, the guardian: their
  * owners read their exit status). Off the hot path: after a SIGCHLD.
- * Returns how many were reaped. */
-int pid1_reap(struct guard *g);
+ * Returns how many were reaped; *more (when given) is true when some
+ * may be left (its budget spent, or the children list cut): SIGCHLDs
+ * coalesce, so the loop calls again at its next turn. */
+int pid1_reap(struct guard *g, bool *more);

@@ -112,8 +112,14 @@ int hook_runner_ensure(struct hook_runner *hr) {
                 if (!hr->broken && poll(&p, 1, 0) == 0)
                         return 0;
                 int status = 0;
-                if (poll(&p, 1, 0) == 1 && waitpid(hr->pid, &status, WNOHANG) == hr->pid)
+                if (poll(&p, 1, 0) == 1 && waitpid(hr->pid, &status, WNOHANG) == hr->pid) {
                         log_exit(hr->pid, status);
+                        /* Reaped: its pid may go to anyone now (as PID 1,
+                         * to an orphan of ours that stop() would wait for). */
+                        close(hr->pidfd);
+                        hr->pidfd = -1;
+                        hr->pid = 0;
+                }
         }
         /* A runner that dies at once, or cannot be started, is not
          * retried at every call: once a second, every 10 s after a failure. */

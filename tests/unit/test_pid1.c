@@ -46,11 +46,11 @@ static void test_orphans_reaped(void **state) {
         (void)state;
         struct guard g;
         guard_with_scratch(&g);
-        assert_int_equal(pid1_reap(&g), 0); /* no child at all */
+        assert_int_equal(pid1_reap(&g, NULL), 0); /* no child at all */
         pid_t a = child_exiting(0), b = child_exiting(5);
         until_exited(a);
         until_exited(b);
-        assert_int_equal(pid1_reap(&g), 2);
+        assert_int_equal(pid1_reap(&g, NULL), 2);
         assert_true(reaped(a));
         assert_true(reaped(b));
         free(g.scratch);
@@ -68,7 +68,7 @@ static void test_own_child_first_in_line_keeps_its_status(void **state) {
                 others[i] = child_exiting(0);
         for (int i = 0; i < 3; i++)
                 until_exited(others[i]);
-        assert_int_equal(pid1_reap(&g), 3);
+        assert_int_equal(pid1_reap(&g, NULL), 3);
         for (int i = 0; i < 3; i++)
                 assert_true(reaped(others[i]));
         int status = 0;
@@ -95,14 +95,14 @@ static void test_running_children_left_alone(void **state) {
                 _exit(0);
         }
         g.metrics_server.pid = own;
-        assert_int_equal(pid1_reap(&g), 0);
+        assert_int_equal(pid1_reap(&g, NULL), 0);
         kill(sleeper, SIGKILL);
         until_exited(sleeper);
-        assert_int_equal(pid1_reap(&g), 1);
+        assert_int_equal(pid1_reap(&g, NULL), 1);
         assert_true(reaped(sleeper));
         kill(own, SIGKILL);
         until_exited(own);
-        assert_int_equal(pid1_reap(&g), 0); /* ours, and nothing else */
+        assert_int_equal(pid1_reap(&g, NULL), 0); /* ours, and nothing else */
         int status = 0;
         assert_int_equal(waitpid(own, &status, WNOHANG), own);
         assert_true(WIFSIGNALED(status));
