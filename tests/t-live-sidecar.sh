@@ -179,7 +179,7 @@ check "live sidecar: start-up says the container's PID 1 cannot be a victim" \
 check "live sidecar: no [global] rule" grep -q "guarding: 1 cgroup rules, 1 cgroups watched, \[global\] off" "$TMP/kill.log"
 check "live sidecar: woken by the v1 usage threshold" grep -q "OOMGUARD_WAKEUP=v1 usage threshold on /" "$TMP/kill.log"
 check "live sidecar: --status shows the container's limit" \
-        grep -q "^sidecar: container cgroup / (/proc/self/cgroup: /), limit 256.0MiB" "$TMP/status.txt"
+        grep -q "^sidecar: container cgroup / (as /proc shows it: /), limit 256.0MiB" "$TMP/status.txt"
 check "live sidecar: --status --json has the limit" grep -q '"sidecar":{"cgroup":"/","proc_cgroup":"/","limit_bytes":268435456}' "$TMP/status.json"
 check "live sidecar: --status lists the container, not the sibling" \
         sh -c "grep -q '^policy: built-in sidecar policy' $TMP/status.txt && ! grep -q oomguard-sidecar-sib $TMP/status.txt"

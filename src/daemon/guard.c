@@ -59,6 +59,14 @@ static void guard_clear(struct guard *g) {
         metrics_server_init(&g->metrics_server);
 }
 
+static const char *not_found_why(int r) {
+        if (r == -EXDEV)
+                return "its top is not above our namespace's root, or we were moved out of that root";
+        if (r == -ENOENT)
+                return "no directory at our namespace's depth lists our pid";
+        return strerror(-r);
+}
+
 /* Under a cgroup namespace of our own, with a hierarchy mounted from
  * outside it (a DaemonSet's hostPath), /proc's cgroup paths are relative
  * to our namespace: map them into the mounts (sources/cgroup_view.h). */
@@ -86,7 +94,7 @@ static void map_cgroup_namespace(const struct guard *g) {
                                 "cgroup namespace: %s is mounted from outside it and our cgroup cannot be "
                                 "found there (%s): processes outside our namespace match no [cgroup:] "
                                 "scope or cgroup: matcher (run in the host's cgroup namespace)",
-                                mount, strerror(-r));
+                                mount, not_found_why(r));
         }
 }
 

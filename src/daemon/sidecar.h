@@ -42,7 +42,7 @@ int sidecar_detect(const char *root, bool asked, bool may_choose, const char *de
  * one search for the app. 1 (sidecar mode; s->app.pidfd -1 when not
  * found yet) or -errno when it cannot be done here (logged). */
 int sidecar_app_detect(const char *program, const char *default_config, struct sidecar *ret);
-/* The daemon's start without the app: looks every second until found
+/* The daemon's start without the app: looks four times a second until found
  * (0) or a search fails for good (-errno, logged). */
 int sidecar_app_wait(struct sidecar *s);
 /* After guard_init: the guard's mounts are the app's, walked again. */

@@ -13,7 +13,9 @@
 
 #include "guard.h"
 #include "outputs/log.h"
+#include "pid1.h"
 #include "sidecar.h"
+#include "sources/cgroup_namespace.h"
 #include "sources/proc_pid.h"
 
 /* While the app is away: a pod's few processes, read 4 times a second. */
@@ -91,10 +93,21 @@ static int search(struct sidecar *s) {
 int sidecar_app_detect(const char *program, const char *default_config, struct sidecar *ret) {
         *ret = (struct sidecar){ .program = program, .app = { .pidfd = -1 } };
         snprintf(ret->default_config, sizeof(ret->default_config), "%s", default_config);
+        /* PID 1 of its pid namespace sees no other container's processes
+         * (and, blocking SIGTERM for the loop, would wait for one forever). */
+        if (pid1_is())
+                return log_error_errno(-ESRCH,
+                                       "--sidecar=%s: oomguard is PID 1 of its pid namespace, so no other "
+                                       "container's process is visible (a pod needs shareProcessNamespace: true)",
+                                       program);
         int r = cgroup_mounts_discover("/", &ret->own_mounts);
         if (r < 0)
                 return log_error_errno(r, "--sidecar=%s: no memory cgroup hierarchy here: %m", program);
         const char *ctl = controller_of(&ret->own_mounts);
+        /* Our tree mounted from above our cgroup namespace: every view read
+         * from here on is mapped (guard_init maps it again, the same way). */
+        char ns_root[PATH_MAX];
+        (void)cgroupns_map_mount("/", ret->own_mounts.memory_mount, ctl, ns_root, sizeof(ns_root));
         r = read_proc_cgroup("/", getpid(), ctl, ret->own_view, sizeof(ret->own_view));
         if (r < 0)
                 return log_error_errno(r, "--sidecar=%s: cannot read our own cgroup: %m", program);
@@ -189,7 +202,14 @@ void sidecar_app_follow(struct guard *g) {
         char lim[32];
         format_bytes(lim, sizeof(lim), s->app.limit);
         if (strcmp(old, s->app.view) == 0) {
-                log_debug("sidecar: %s: pid %d now stands for its container", s->program, (int)s->app.pid);
+                if (had) /* another of its processes took over at once: nothing was unguarded */
+                        log_debug("sidecar: %s: pid %d now stands for its container", s->program, (int)s->app.pid);
+                else
+                        log_notice(
+                                "sidecar: guarding the container of %s again: pid %d, the same cgroup %s "
+                                "(%llu ms after pid %d was seen gone)",
+                                s->program, (int)s->app.pid, s->app.view,
+                                (unsigned long long)((now_ns() - s->app_gone_ns) / NSEC_PER_MSEC), (int)old_pid);
                 (void)guard_rescan(g);
                 return;
         }

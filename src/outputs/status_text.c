@@ -178,7 +178,7 @@ static void print_sidecar(const struct self_cgroup *s, FILE *out) {
                 snprintf(lim, sizeof(lim), "none");
         else
                 format_bytes(lim, sizeof(lim), s->limit);
-        fprintf(out, "sidecar: container cgroup %s (/proc/self/cgroup: %s), limit %s\n", s->rel, s->proc_view, lim);
+        fprintf(out, "sidecar: container cgroup %s (as /proc shows it: %s), limit %s\n", s->rel, s->proc_view, lim);
 }
 
 void status_print_text(const struct status_view *v, FILE *out) {

@@ -12,6 +12,7 @@
 
 #include "sources/app_cgroup.h"
 #include "sources/kv.h"
+#include "sources/cgroup_view.h"
 #include "sources/memcg.h"
 #include "sources/proc_pid.h"
 #include "sources/procs.h"
@@ -21,9 +22,19 @@ bool app_program_matches(const char *comm, const char *program) {
         return strncmp(comm, program, APP_COMM_MAX) == 0 && strlen(comm) == strnlen(program, APP_COMM_MAX);
 }
 
+/* Ours, PID 1's, or a cgroup that holds either ("/..", our pod's): the
+ * scope would take in our container or the pause container. */
+static bool only_up(const char *view) {
+        while (strncmp(view, "/..", 3) == 0)
+                view += 3;
+        return *view == '\0';
+}
+
 static bool excluded(const struct app_search *s, const char *view) {
+        if (!cgroup_view_canonical(view) || only_up(view)) /* "/..": the cgroup above ours */
+                return true;
         for (size_t i = 0; i < 2; i++)
-                if (s->exclude[i] && strcmp(s->exclude[i], view) == 0)
+                if (s->exclude[i] && (strcmp(s->exclude[i], view) == 0 || cgroup_view_within(s->exclude[i], view)))
                         return true;
         return false;
 }
@@ -130,7 +141,14 @@ static int open_all(const struct app_search *s, struct app_cgroup *a) {
                 return -ESRCH;
         pid_t want = s->pid;
         int r = procs_in_cgroup(a->mounts.memory_mount, find_pid, &want);
-        return r == -EEXIST ? 0 : r < 0 ? r : -EXDEV;
+        if (r != -EEXIST)
+                return r < 0 ? r : -EXDEV;
+        /* The others are written too (freezer.state, pids.max): each must
+         * be the anchor's own as well, or it is not used. */
+        for (size_t i = 1; i < 4; i++)
+                if (paths[i][0] && procs_in_cgroup(paths[i], find_pid, &want) != -EEXIST)
+                        paths[i][0] = '\0';
+        return 0;
 }
 
 int app_cgroup_open(const struct app_search *s, const struct cgroup_mounts *ours, struct app_cgroup *ret) {

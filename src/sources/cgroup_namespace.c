@@ -39,7 +39,8 @@ static bool procs_list(int fd, pid_t pid) {
         while ((n = read(fd, buf, sizeof(buf))) > 0)
                 for (ssize_t i = 0; i < n; i++) {
                         if (buf[i] >= '0' && buf[i] <= '9') {
-                                cur = cur * 10 + (buf[i] - '0');
+                                if (cur <= INT_MAX) /* past it, no pid: stop before long overflows */
+                                        cur = cur * 10 + (buf[i] - '0');
                                 digits = cur <= INT_MAX;
                                 continue;
                         }

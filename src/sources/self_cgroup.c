@@ -59,9 +59,10 @@ static uint64_t read_limit(const struct cgroup_mounts *m, const char *rel) {
  * is not found. */
 static int find_in_host_tree(const char *root, const struct cgroup_mounts *m, struct self_cgroup *ret) {
         char ns_root[PATH_MAX];
-        if (cgroupns_map_mount(root, m->memory_mount, ret->controller, ns_root, sizeof(ns_root)) <= 0)
-                return -EXDEV;
-        int r = read_proc_cgroup(root, getpid(), ret->controller, ret->proc_view, sizeof(ret->proc_view));
+        int r = cgroupns_map_mount(root, m->memory_mount, ret->controller, ns_root, sizeof(ns_root));
+        if (r <= 0)
+                return r == 0 || r == -ENOENT ? -EXDEV : r; /* not found: which is ours cannot be told */
+        r = read_proc_cgroup(root, getpid(), ret->controller, ret->proc_view, sizeof(ret->proc_view));
         if (r < 0)
                 return r;
         if (!dir_exists(m->memory_mount, ret->proc_view))

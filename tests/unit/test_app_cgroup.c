@@ -65,6 +65,8 @@ static void test_search(void **state) {
         app_search_consider(&s, 10, "app", 500, "/");         /* ours: never */
         app_search_consider(&s, 11, "app", 400, "/../pause"); /* PID 1's container */
         app_search_consider(&s, 12, "hog", 100, "/../app");   /* another program */
+        app_search_consider(&s, 13, "app", 50, "/..");        /* the pod's cgroup: ours inside */
+        app_search_consider(&s, 14, "app", 50, "/../..");
         assert_int_equal(s.pid, 0);
         app_search_consider(&s, 20, "app", 900, "/../app");
         app_search_consider(&s, 21, "app", 300, "/../app"); /* older: the anchor */
@@ -82,6 +84,12 @@ static void test_search(void **state) {
         struct app_search t = { .program = "app" };
         app_search_consider(&t, 5, "app", 1, "/host/path/app");
         assert_int_equal(t.pid, 5);
+        /* Host paths (no cgroup namespace): a cgroup above ours is not the app's. */
+        struct app_search u = { .program = "app", .exclude = { "/pod/ours", "/pod/pause" } };
+        app_search_consider(&u, 6, "app", 1, "/pod");
+        assert_int_equal(u.pid, 0);
+        app_search_consider(&u, 7, "app", 2, "/pod/app");
+        assert_int_equal(u.pid, 7);
 }
 
 int main(void) {
