@@ -75,8 +75,8 @@ static int cap_forks(const struct action_ctx *ctx, const struct sup_target *t, c
         bool v1 = ctx->mounts->pids_mount[0] != '\0';
         const char *mount = v1 ? ctx->mounts->pids_mount : ctx->mounts->unified_mount;
         if (!mount[0] || read_proc_cgroup(ctx->root, t->pid, v1 ? "pids" : NULL, rel, sizeof(rel)) < 0 ||
-            path_join(dir, sizeof(dir), mount, rel) < 0)
-                return -ENOENT;
+            path_has_dot_component(rel) || path_join(dir, sizeof(dir), mount, rel) < 0)
+                return -ENOENT; /* "/../x": a cgroup outside our mount, never joined onto it */
         snprintf(path, sizeof(path), "%s/pids.current", dir);
         ssize_t n = read_file_at("/", path, cur, sizeof(cur));
         if (n < 0)
@@ -209,7 +209,8 @@ static void capture(const struct action_ctx *ctx, const struct supervisor_findin
             read_proc_cgroup(ctx->root, f->target.pid, ctl, out->cgroup.path, sizeof(out->cgroup.path)) < 0)
                 return;
         out->cgroup.has = true;
-        if (path_join(dir, sizeof(dir), ctx->mounts->memory_mount, out->cgroup.path) == 0 &&
+        if (!path_has_dot_component(out->cgroup.path) &&
+            path_join(dir, sizeof(dir), ctx->mounts->memory_mount, out->cgroup.path) == 0 &&
             task_counts_of_cgroup(ctx->root, dir, &out->tasks) == 0)
                 out->has_tasks = true;
         count_zombie_children(ctx->root, f->target.pid, &out->tasks);

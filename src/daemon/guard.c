@@ -14,6 +14,8 @@ static int reserve_decisions(struct guard *g) { return GROW(g->decisions, g->dec
 /* Where oomguard itself runs (it may be moved: read at each rescan). */
 static void find_self_memcg(struct guard *g) {
         g->self_memcg[0] = '\0';
+        if (g->sidecar && g->sidecar->program)
+                return; /* --sidecar=PROGRAM: the mount is the app's, we are in another container */
         if (g->live && g->has_mounts && g->mounts.memory_version == CGROUP_V1 &&
             read_proc_cgroup("/", getpid(), "memory", g->self_memcg, sizeof(g->self_memcg)) < 0)
                 g->self_memcg[0] = '\0';
