@@ -357,6 +357,87 @@ static int show_report(const struct options *o) {
         return r;
 }
 
+/* Sidecar mode's start: which container, and with --sidecar=PROGRAM the
+ * wait for its app. 1 in sidecar mode (*sc filled), 0 for the usual
+ * daemon, -1 when the run ends here with *exit_code. */
+static int sidecar_start(struct options *o, bool no_default, struct sidecar *sc, int *exit_code) {
+        *exit_code = 1;
+        int sidecar = o->sidecar_of ? sidecar_app_detect(o->sidecar_of, o->config, sc)
+                                    : sidecar_detect(o->root, o->sidecar, no_default && strcmp(o->root, "/") == 0,
+                                                     o->config, sc);
+        if (sidecar <= 0)
+                return sidecar < 0 ? -1 : 0;
+        if (o->sidecar_of && sc->app.pidfd < 0 && (o->status || o->check_config)) {
+                log_error("--sidecar=%s: no container of %s here now", o->sidecar_of, o->sidecar_of);
+                return -1;
+        }
+        if (o->check_config) {
+                *exit_code = sidecar_check_config(sc, o->config_given ? o->config : NULL);
+                return -1;
+        }
+        sidecar_settings(sc, o);
+        if (o->sidecar_of && sc->app.pidfd < 0 && sidecar_app_wait(sc) < 0)
+                return -1; /* the daemon waits for its app: nothing to guard before */
+        return 1;
+}
+
+/* --status, or the daemon's loop, on a guard set up for the policy. */
+static int status_or_loop(const struct options *o, struct guard *g, const struct sidecar *sc, bool no_policy) {
+        if (o->status) {
+                const struct status_options so = { .json = o->json,
+                                                   .adjust = o->adjust,
+                                                   .all = o->all,
+                                                   .config = no_policy || (sc && sc->builtin) ? NULL : o->config,
+                                                   .sidecar = sc ? &sc->self : NULL,
+                                                   .default_config = SYSCONFDIR "/oomguard.conf" };
+                return status_show(g, &so);
+        }
+        struct loop_options lo = { .config_path = sc && sc->builtin ? NULL : o->config,
+                                   .max_ticks = o->ticks,
+                                   .lock_memory = strcmp(o->root, "/") == 0 };
+        if (sc)
+                sidecar_announce(sc, g);
+        return loop_run(g, &lo) < 0 ? 1 : 0;
+}
+
+/* The policy, the restore file's claim, the guard, then status_or_loop. */
+static int run_guard(const struct options *o, struct sidecar *sc, bool no_default) {
+        /* --status needs no policy: without -c and without the default
+         * file it lists what the kernel says, and no rule. */
+        bool no_policy = !sc && o->status && no_default;
+        struct policy p = { 0 };
+        if (no_policy)
+                policy_free(&p); /* the defaults, no rule */
+        else if (sc ? sidecar_policy(sc, sc->builtin ? NULL : o->config, &p) < 0 : load_policy(o->config, &p) < 0)
+                return 1;
+        /* Only an instance that may change cgroup files claims the restore
+         * file and replays it: --dry-run, --status and -n leave it alone.
+         * A policy's dry_run = yes does not: a reload may turn it off. */
+        bool changes_files = !o->status && strcmp(o->root, "/") == 0 && !o->dry_run;
+        int owner_fd = changes_files ? claim_restore_file(o->restore_file, "start-up") : -1;
+        if (owner_fd == -EBUSY) {
+                policy_free(&p);
+                return 1;
+        }
+        if (changes_files)
+                (void)restore_leftover(o->restore_file, "start-up");
+        /* Not on the stack: ~100 KiB (the births ring alone is 48), and a
+         * stack that cannot grow under RLIMIT_AS is a SIGSEGV before
+         * self_protect() can say so (tests/t-live-faults.sh). */
+        static struct guard g;
+        int r = 1;
+        if (guard_init(&g, o->root, &p, o->dry_run, o->restore_file) == 0) {
+                g.optin.owner_fd = owner_fd; /* the guardian inherits it */
+                g.sidecar = sc;
+                sidecar_app_apply(&g); /* --sidecar=PROGRAM: the app's mounts */
+                r = status_or_loop(o, &g, sc, no_policy);
+        }
+        guard_free(&g);
+        if (owner_fd >= 0)
+                close(owner_fd);
+        return r;
+}
+
 int main(int argc, char **argv) {
         struct options o = { .config = SYSCONFDIR "/oomguard.conf", .root = "/" };
         /* Internal, not in --help: the hook runner the guard spawns (outputs/hook.h). */
@@ -383,73 +464,10 @@ int main(int argc, char **argv) {
         if (!o.status && !o.check_config && pid1_is()) /* PID 1 drops what it does not block: a SIGTERM during set-up */
                 (void)loop_block_signals(&loop_signals);
         raise_fd_limit();
-        struct sidecar sc;
+        static struct sidecar sc;
         bool no_default = !o.config_given && access(o.config, F_OK) < 0 && errno == ENOENT;
-        int sidecar = o.sidecar_of ? sidecar_app_detect(o.sidecar_of, o.config, &sc)
-                                   : sidecar_detect(o.root, o.sidecar, no_default && strcmp(o.root, "/") == 0, o.config,
-                                                    &sc);
+        int exit_code, sidecar = sidecar_start(&o, no_default, &sc, &exit_code);
         if (sidecar < 0)
-                return 1;
-        if (o.sidecar_of && sc.app.pidfd < 0 && (o.status || o.check_config)) {
-                log_error("--sidecar=%s: no container of %s here now", o.sidecar_of, o.sidecar_of);
-                return 1;
-        }
-        if (sidecar && o.check_config)
-                return sidecar_check_config(&sc, o.config_given ? o.config : NULL);
-        if (sidecar)
-                sidecar_settings(&sc, &o);
-        if (o.sidecar_of && sc.app.pidfd < 0 && sidecar_app_wait(&sc) < 0)
-                return 1; /* the daemon waits for its app: nothing to guard before */
-        /* --status needs no policy: without -c and without the default
-         * file it lists what the kernel says, and no rule. */
-        bool no_policy = !sidecar && o.status && no_default;
-        struct policy p = { 0 };
-        if (no_policy)
-                policy_free(&p); /* the defaults, no rule */
-        else if (sidecar ? sidecar_policy(&sc, sc.builtin ? NULL : o.config, &p) < 0 : load_policy(o.config, &p) < 0)
-                return 1;
-        /* Only an instance that may change cgroup files claims the restore
-         * file and replays it: --dry-run, --status and -n leave it alone.
-         * A policy's dry_run = yes does not: a reload may turn it off. */
-        bool changes_files = !o.status && strcmp(o.root, "/") == 0 && !o.dry_run;
-        int owner_fd = changes_files ? claim_restore_file(o.restore_file, "start-up") : -1;
-        if (owner_fd == -EBUSY) {
-                policy_free(&p);
-                return 1;
-        }
-        if (changes_files)
-                (void)restore_leftover(o.restore_file, "start-up");
-        /* Not on the stack: ~100 KiB (the births ring alone is 48), and a
-         * stack that cannot grow under RLIMIT_AS is a SIGSEGV before
-         * self_protect() can say so (tests/t-live-faults.sh). */
-        static struct guard g;
-        if (guard_init(&g, o.root, &p, o.dry_run, o.restore_file) < 0) {
-                guard_free(&g);
-                return 1;
-        }
-        g.optin.owner_fd = owner_fd; /* the guardian inherits it */
-        g.sidecar = sidecar ? &sc : NULL;
-        sidecar_app_apply(&g); /* --sidecar=PROGRAM: the app's mounts */
-        int r;
-        if (o.status) {
-                const struct status_options so = { .json = o.json,
-                                                   .adjust = o.adjust,
-                                                   .all = o.all,
-                                                   .config = no_policy || (sidecar && sc.builtin) ? NULL : o.config,
-                                                   .sidecar = sidecar ? &sc.self : NULL,
-                                                   .default_config = SYSCONFDIR "/oomguard.conf" };
-                r = status_show(&g, &so);
-        } else {
-                bool live = strcmp(o.root, "/") == 0;
-                struct loop_options lo = { .config_path = sidecar && sc.builtin ? NULL : o.config,
-                                           .max_ticks = o.ticks,
-                                           .lock_memory = live };
-                if (sidecar)
-                        sidecar_announce(&sc, &g);
-                r = loop_run(&g, &lo) < 0 ? 1 : 0;
-        }
-        guard_free(&g);
-        if (owner_fd >= 0)
-                close(owner_fd);
-        return r;
+                return exit_code;
+        return run_guard(&o, sidecar ? &sc : NULL, no_default);
 }
