@@ -47,6 +47,7 @@ else
 fi
 wait_for "awk -v s=$t_start -v n=\$(now_s) 'BEGIN { exit !(n - s >= 25) }'" 40
 check "$name: sawtooth: no leak warning" [ "$(grep -c 'on /oomguard-trend/saw: leak' "$log")" = 0 ]
+grep -m 2 'on /oomguard-trend/saw: leak' "$log" | cut -c1-400 | diag "$(cat)"
 check "$name: exactly one leak warning (fired, never worse)" [ "$(grep -c 'on /oomguard-trend/leak: leak: ' "$log")" = 1 ]
 check "$name: the kernel killed nothing" [ "$(kv $base/leak/memory.events oom_kill)" = 0 ]
 stop_guard
