@@ -40,6 +40,10 @@ struct self_cgroup {
  * namespace ("/.."), -ENOENT when our path is not below the mount's root. */
 int self_cgroup_resolve(const char *proc_view, const char *mount_root, char *ret, size_t size);
 
+/* The memory limit of cgroup rel (a path in m's memory mount): its own
+ * memory.max / memory.limit_in_bytes, BYTES_UNLIMITED when it has none. */
+uint64_t cgroup_own_limit(const struct cgroup_mounts *m, const char *rel);
+
 /* Reads ROOT/proc/self/cgroup, ROOT/proc/self/mountinfo and the limit.
  * Returns 0 or -errno (as self_cgroup_resolve, or the files' errors). */
 int self_cgroup_find(const char *root, const struct cgroup_mounts *m, struct self_cgroup *ret);

@@ -16,6 +16,7 @@
 #include "sources/memcg.h"
 #include "sources/proc_pid.h"
 #include "sources/procs.h"
+#include "sources/self_cgroup.h"
 #include "util.h"
 
 bool app_program_matches(const char *comm, const char *program) {
@@ -90,16 +91,6 @@ int app_search_run(const char *root, const char *controller, struct app_search *
         return s->pid ? 0 : -ESRCH;
 }
 
-static uint64_t read_limit(const struct cgroup_mounts *m) {
-        bool v1 = m->memory_version == CGROUP_V1;
-        char buf[64];
-        uint64_t v;
-        ssize_t n = read_file_at(m->memory_mount, v1 ? "memory.limit_in_bytes" : "memory.max", buf, sizeof(buf));
-        if (n <= 0 || parse_u64_or_max(buf, (size_t)n, &v) < 0)
-                return BYTES_UNLIMITED;
-        return v1 ? memcg_v1_normalize_limit(v) : v;
-}
-
 /* One of our mount paths as the anchor's mount namespace has it, into
  * path when it is a directory there; "" stays "". */
 static int mount_there(pid_t pid, char *path, size_t size) {
@@ -167,7 +158,7 @@ int app_cgroup_open(const struct app_search *s, const struct cgroup_mounts *ours
                 app_cgroup_close(ret);
                 return r;
         }
-        ret->limit = read_limit(&ret->mounts);
+        ret->limit = cgroup_own_limit(&ret->mounts, "/");
         return 0;
 }
 

@@ -41,7 +41,7 @@ static bool dir_exists(const char *mount, const char *rel) {
         return path_join(path, sizeof(path), mount, rel) == 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static uint64_t read_limit(const struct cgroup_mounts *m, const char *rel) {
+uint64_t cgroup_own_limit(const struct cgroup_mounts *m, const char *rel) {
         char dir[PATH_MAX], buf[64];
         bool v1 = m->memory_version == CGROUP_V1;
         uint64_t v;
@@ -69,7 +69,7 @@ static int find_in_host_tree(const char *root, const struct cgroup_mounts *m, st
                 return -ENOENT;
         strcpy(ret->rel, ret->proc_view);
         ret->how = "searching the host's tree mounted here for our cgroup namespace's root";
-        ret->limit = read_limit(m, ret->rel);
+        ret->limit = cgroup_own_limit(m, ret->rel);
         return 0;
 }
 
@@ -96,7 +96,7 @@ int self_cgroup_find(const char *root, const struct cgroup_mounts *m, struct sel
                 strcpy(ret->rel, "/");
                 ret->how = "the mount's root (our /proc/self/cgroup path is not in the mount)";
         }
-        ret->limit = read_limit(m, ret->rel);
+        ret->limit = cgroup_own_limit(m, ret->rel);
         /* proc_view = proc_prefix + rel ("/" as the empty path). */
         size_t keep = strlen(ret->proc_view) - (strcmp(ret->rel, "/") == 0 ? 0 : strlen(ret->rel));
         snprintf(ret->proc_prefix, sizeof(ret->proc_prefix), "%.*s", (int)keep, ret->proc_view);
