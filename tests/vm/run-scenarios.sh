@@ -46,7 +46,7 @@ run_one() {
         done
         t0=$(now)
         "$HERE/vm-run.sh" --layout "$layout" --mem "$mem" --swap "$swap" --timeout "$timeout" \
-                -- bash "${f#"$REPO"/}" "$BIN" >"$OUT/$name.log" 2>&1
+                --log "$OUT/$name.console" -- bash "${f#"$REPO"/}" "$BIN" >"$OUT/$name.log" 2>&1
         rc=$?
         echo "$rc $(secs "$t0" "$(now)") $layout $mem $swap" >"$OUT/$name.rc"
 }
@@ -83,7 +83,18 @@ for name in "${names[@]}"; do
         passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
         if [ "$f" != 0 ]; then
                 echo "FAIL $name ($f failed, rc $rc, ${secs}s, $layout $mem swap=$swap)"
-                grep -E '^(not ok|#)|^vm-run:' "$log" | head -n 40 | sed 's/^/  /'
+                # the scenario's set-up (first lines) and how it ended (last lines)
+                grep -E '^(not ok|#)|^vm-run:' "$log" >"$log.why"
+                if [ "$(wc -l <"$log.why")" -le 45 ]; then sed 's/^/  /' "$log.why"
+                else
+                        head -n 5 "$log.why" | sed 's/^/  /'
+                        echo "  ... ($(wc -l <"$log.why") lines: $log)"
+                        tail -n 40 "$log.why" | sed 's/^/  /'
+                fi
+                # a dead VM: what vm-run quoted of the kernel's console (the panic), which
+                # the filter above drops; the whole console is in $OUT/NAME.console
+                [ "$rc" != 125 ] || sed -n '/^vm-run: the VM ended/,$p' "$log" |
+                        grep -Ev '^(vm-run:|not ok - )' | head -n 30 | sed 's/^/  console| /'
         else
                 echo "pass $name ($p passed, $s skipped, ${secs}s, $layout $mem swap=$swap)"
         fi

@@ -16,6 +16,7 @@
 EARLYOOM=/usr/bin/earlyoom
 MEMTOTAL_KIB=$(kv /proc/meminfo MemTotal:)
 THRESH_KIB=$((MEMTOTAL_KIB / 10))
+SWAP90_KIB=$(($(kv /proc/meminfo SwapTotal:) * 9 / 10))
 mkfifo "$TMP/tick"   # never written: read -t on it is a sleep without a fork
 
 # sampler PID GUARD_PID OUT: runs until PID is dead (or 120 s), then writes
@@ -25,7 +26,7 @@ mkfifo "$TMP/tick"   # never written: read -t on it is a sleep without a fork
 # longest gap between its ticks from above, at the sampler's resolution).
 sampler() {
         local pid=$1 gpid=$2 out=$3 fd t prev start cross='' gap max=0 n=0 st avail
-        local runs lastruns='' tchange gmax=0 _a _b crossup=-
+        local runs lastruns='' tchange gmax=0 _a _b crossup=- swapcross=- swap
         local -a m
         exec {fd}<>"$TMP/tick"
         start=${EPOCHREALTIME/./}
@@ -34,9 +35,14 @@ sampler() {
                 t=${EPOCHREALTIME/./}
                 gap=$((t - prev)); prev=$t; n=$((n + 1))
                 ((gap > max)) && max=$gap
-                mapfile -n 3 m </proc/meminfo
+                mapfile -n 16 m </proc/meminfo
                 avail=${m[2]//[!0-9]/}
                 if [ -z "$cross" ] && ((avail < THRESH_KIB)); then cross=$t; read -r crossup _ </proc/uptime; fi
+                # SwapFree below 90 %: when a swap_free_below = 90% rule may act
+                if [ "$swapcross" = - ] && [ "${m[15]%%:*}" = SwapFree ] && ((SWAP90_KIB > 0)); then
+                        swap=${m[15]//[!0-9]/}
+                        ((swap < SWAP90_KIB)) && swapcross=$t
+                fi
                 st=gone
                 { read -r _ _ st _ </proc/"$pid"/stat; } 2>/dev/null
                 runs=''
@@ -50,20 +56,30 @@ sampler() {
                 read -r -t 0.01 -u "$fd" _
         done
         [ -n "$lastruns" ] && ((t - tchange > gmax)) && gmax=$((t - tchange))
-        echo "${cross:--} $t $max $n $start $gmax $crossup" >"$out"
+        echo "${cross:--} $t $max $n $start $gmax $crossup $swapcross" >"$out"
 }
 
-# bystander: one ordinary process the kernel may kill (oom_score_adj 0, a few
-# hundred KiB), as every real machine has. Without it everything but the hog is
-# -1000 (the script, the sampler, the guard): an allocation in the instant the
-# dying hog is hidden from the OOM killer (exit_mmap sets MMF_OOM_SKIP before
-# its last pages are back) finds nothing to kill and the guest panics, "System
-# is deadlocked on memory" (seen once in CI, in a trial oomguard was winning).
-# With it, that instant is a kernel kill, counted as the guard's loss.
+# bystanders: ordinary processes the kernel may kill (oom_score_adj 0, 4 MiB
+# each, named sshd), as every real machine has; the shipped config protects
+# sshd from oomguard, and so do the scenarios' own. Without them everything but
+# the hog is -1000 (the script, the sampler, the guard), and when the dying hog
+# is hidden from the OOM killer before its memory is back (the oom_reaper gives
+# up on a victim whose mmap lock stays taken, sets MMF_OOM_SKIP, and the hog
+# frees nothing until its fault returns, seconds under TCG) an allocation finds
+# nothing to kill and the guest panics, "System is deadlocked on memory" (seen
+# in CI twice, once with one 100 KiB bystander: each kill of a tiny one freed
+# too little for the next allocation). With them, that instant is a kernel
+# kill, counted as the guard's loss, and its 4 MiB let the allocations go on.
+BYSTANDERS=3
+BYSTANDER_PIDS=()
 bystander() {
-        kill -0 "${BYSTANDER_PID:-0}" 2>/dev/null && return 0
-        sh -c 'echo 0 > /proc/self/oom_score_adj && exec sleep 100000' &
-        BYSTANDER_PID=$!
+        local i
+        for i in $(seq 0 $((BYSTANDERS - 1))); do
+                kill -0 "${BYSTANDER_PIDS[i]:-0}" 2>/dev/null && continue
+                HOG_COMM=sshd sh -c 'echo 0 > /proc/self/oom_score_adj && exec "$@"' sh "$HOG" 4 0 hold \
+                        >/dev/null 2>&1 &
+                BYSTANDER_PIDS[i]=$!
+        done
 }
 bystander
 
@@ -113,8 +129,8 @@ race() {
         wait_gone "$pid" 150; rc=$RC
         wait "$sp" 2>/dev/null
         oom1=$(kv /proc/vmstat oom_kill)
-        local ggap crossup
-        read -r cross dead maxgap n start ggap crossup <"$TMP/sample.$guard.$trial"
+        local ggap crossup swapcross swapnote=''
+        read -r cross dead maxgap n start ggap crossup swapcross <"$TMP/sample.$guard.$trial"
         case $guard in
         oomguard) grep -q "kill pid $pid (hog)" "$OG_LOG" && killed=yes ;;
         earlyoom) grep -Eq "sending SIG(TERM|KILL) to process $pid " "$EO_LOG" && killed=yes ;;
@@ -124,17 +140,20 @@ race() {
         elif [ $killed = yes ]; then verdict=win; fi
         reaction=-; [ "$cross" != - ] && reaction=$(( (dead - cross) / 1000 ))
         fill=-; [ "$cross" != - ] && fill=$(( (cross - start) / 1000 ))
+        [ "$cross" != - ] && [ "${swapcross:--}" != - ] && swapnote="; SwapFree < 90% $(( (swapcross - cross) / 1000 )) ms after that"
         echo "$guard $trial $verdict $reaction $fill $((maxgap / 1000)) $((ggap / 1000))" >>"$TMP/results"
         diag "$guard trial $trial: $verdict (hog exit $rc, oom_kill +$((oom1 - oom0)), $guard killed it: $killed)," \
-                "  MemAvailable < 10% after $fill ms, hog dead $reaction ms later; longest sampler stall $((maxgap / 1000)) ms ($n samples), longest $guard gap $((ggap / 1000)) ms"
+                "  MemAvailable < 10% after $fill ms, hog dead $reaction ms later$swapnote; longest sampler stall $((maxgap / 1000)) ms ($n samples), longest $guard gap $((ggap / 1000)) ms"
         [ -z "${PSI_SETTLE:-}" ] || diag "  memory full avg10 at the start $psi0, at the end $(psi_full_avg10)"
-        if [ $guard = oomguard ] && [ $verdict != win ]; then diag "  oomguard's log:"; tail -n 5 "$OG_LOG" | cut -c1-900 | sed 's/^/    /' | while read -r l; do diag "$l"; done; fi
+        if [ $guard = oomguard ] && [ $verdict != win ]; then diag "  oomguard's log:"; tail -n 12 "$OG_LOG" | cut -c1-900 | sed 's/^/    /' | while read -r l; do diag "$l"; done; fi
         if [ "$oom1" != "$oom0" ]; then
                 local kline kt
                 kline=$(dmesg | grep -E 'Out of memory: Killed process' | tail -n 1)
                 kt=$(sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p' <<<"$kline")
                 [ "$crossup" != - ] && [ -n "$kt" ] && diag "  the kernel killed $(awk -v a="$crossup" -v b="$kt" 'BEGIN { printf "%d", (b - a) * 1000 }') ms after MemAvailable < 10% (then the hog took the rest to exit)"
                 diag "  dmesg: $(cut -c1-160 <<<"$kline")"
+                # what the kernel saw: was swap still free (a rule's SwapFree condition)?
+                diag "  dmesg: $(dmesg | grep -E 'Free swap|Total swap' | tail -n 2 | sed 's/^\[[^]]*\] *//' | tr '\n' ' ')"
         fi
         bystander
         settle ${PSI_SETTLE:+"$PSI_SETTLE"}

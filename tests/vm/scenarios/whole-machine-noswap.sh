@@ -18,7 +18,7 @@ cat >"$TMP/conf" <<CONF
 interval = 100ms
 post_kill_delay = 500ms
 max_kills_per_minute = 100
-protect = comm:^(bash|sh|earlyoom)$
+protect = comm:^(bash|sh|earlyoom|sshd)$
 
 [global]
 mem_available_below = 10%
