@@ -11,6 +11,7 @@
 #include "testing.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "policy/leak_warn.h"
@@ -39,6 +40,7 @@ struct saw {
         double first_floor; /* MiB: the first cycle's floor (the rest: 100) */
         double phase;       /* where in the first ramp the guard starts */
         const char *what;
+        const double *ramps; /* if set: the ramps' lengths in turn, 0 ends */
 };
 
 #define MAX_CYCLES 256
@@ -51,9 +53,15 @@ static void make_cycles(const struct saw *w, double until_s) {
         n_cycles = 0;
         while (t < until_s && n_cycles < MAX_CYCLES) {
                 double ramp = w->ramp_min_s + (w->ramp_max_s - w->ramp_min_s) * uniform();
+                if (w->ramps) {
+                        size_t k = 0;
+                        while (w->ramps[k])
+                                k++;
+                        ramp = w->ramps[n_cycles % k];
+                }
                 double drop = 0.05 + (w->drop_max_s - 0.05) * uniform();
                 if (!n_cycles)
-                        t = -w->phase * ramp;
+                        t = -(w->phase < 0 ? uniform() : w->phase) * ramp;
                 cycles[n_cycles].start = t;
                 cycles[n_cycles].ramp = ramp;
                 cycles[n_cycles].drop = drop;
@@ -100,18 +108,19 @@ static double first_warning(double (*level)(double), double until_s, double *ttl
 
 /* Each shape with several seeds: the periods, the drops and the ticks
  * differ with each. 90 s: three windows, the ring wrapped twice. */
+static bool warns(const struct saw *w, uint32_t seed) {
+        rng = seed * 7919;
+        make_cycles(w, 100);
+        double ttl, at = first_warning(saw_level, 90, &ttl);
+        if (at >= 0)
+                print_message("%s, seed %u: a leak warning at %.1f s (limit in %.0f s)\n", w->what, seed, at, ttl);
+        return at >= 0;
+}
+
 static void no_warning(const struct saw *w, uint32_t seeds) {
         unsigned warned = 0;
-        for (uint32_t seed = 1; seed <= seeds; seed++) {
-                rng = seed * 7919;
-                make_cycles(w, 100);
-                double ttl, at = first_warning(saw_level, 90, &ttl);
-                if (at >= 0) {
-                        print_message("%s, seed %u: a leak warning at %.1f s (limit in %.0f s)\n", w->what, seed, at,
-                                      ttl);
-                        warned++;
-                }
-        }
+        for (uint32_t seed = 1; seed <= seeds; seed++)
+                warned += warns(w, seed);
         assert_int_equal(warned, 0);
 }
 
@@ -123,7 +132,7 @@ static void test_regular_stretched_periods(void **state) {
                 char what[64];
                 snprintf(what, sizeof(what), "a regular %.0f s period", p);
                 for (double phase = 0.1; phase < 1; phase += 0.2) {
-                        struct saw w = { p, p, 0.3, 1, 100, phase, what };
+                        struct saw w = { p, p, 0.3, 1, 100, phase, what, NULL };
                         no_warning(&w, 4);
                 }
         }
@@ -134,31 +143,55 @@ static void test_regular_stretched_periods(void **state) {
  * ramp like it is no trend. */
 static void test_ramps_longer_than_a_quarter_window(void **state) {
         for (double phase = 0.1; phase <= 0.55; phase += 0.15) {
-                struct saw w = { 7.8, 7.8, 0.3, 1, 100, phase, "a regular 8 s period" };
+                struct saw w = { 7.8, 7.8, 0.3, 1, 100, phase, "a regular 8 s period", NULL };
                 no_warning(&w, 6);
         }
-        struct saw w = { 5, 7.8, 0.3, 1, 100, 0.5, "periods of 5 to 8 s" };
+        struct saw w = { 5, 7.8, 0.3, 1, 100, 0.5, "periods of 5 to 8 s", NULL };
         no_warning(&w, 12);
 }
 
 /* Each period its own length, between 2 and 8 s. */
 static void test_irregular_periods(void **state) {
-        struct saw w = { 1.8, 7.8, 0.3, 1, 100, 0.5, "periods of 2 to 8 s" };
+        struct saw w = { 1.8, 7.8, 0.3, 1, 100, 0.5, "periods of 2 to 8 s", NULL };
         no_warning(&w, 24);
-        struct saw v = { 2.8, 5.8, 0.3, 1, 100, 0.8, "periods of 3 to 6 s" };
+        struct saw v = { 2.8, 5.8, 0.3, 1, 100, 0.8, "periods of 3 to 6 s", NULL };
         no_warning(&v, 24);
+}
+
+/* A ramp twice or three times as long as the few before it, as when
+ * the machine stalled: it outlasts every rise given back by seconds, and
+ * its buckets must not outvote the troughs of the cycles before it. */
+static void test_one_ramp_much_longer(void **state) {
+        static const double after_two[] = { 3.6, 3.6, 7.1, 0 }, after_three[] = { 6, 3, 2.9, 7.7, 0 },
+                            after_five[] = { 2.5, 2.5, 2.5, 2.5, 2.5, 7.5, 0 };
+        const double *lists[] = { after_two, after_three, after_five };
+        for (size_t i = 0; i < ELEMENTSOF(lists); i++)
+                for (double phase = 0.05; phase < 1; phase += 0.15) {
+                        struct saw w = { 0, 0, 0.3, 0.5, 100, phase, "a concave ramp after shorter ones", lists[i] };
+                        no_warning(&w, 4);
+                        w.gamma = 1;
+                        w.what = "a ramp after shorter ones";
+                        no_warning(&w, 4);
+                }
+        /* found by sweeping 400 seeds of random phases: a concave ramp
+         * of 7.1 s after two of 3.6 s, one of 7.8 s after 3 and 2.9 s;
+         * the ramp's buckets outvoted the troughs until two buckets of one
+         * trough voted for no slope */
+        struct saw any = { 1.8, 7.8, 0.3, 0.5, 100, -1, "a concave ramp, any phase", NULL };
+        assert_false(warns(&any, 129));
+        assert_false(warns(&any, 286));
 }
 
 /* Ramps that start fast and slow down, or the reverse; collections that
  * take a second; a first cycle whose floor is higher. */
 static void test_slow_ramps_and_drops(void **state) {
-        struct saw concave = { 1.8, 7.8, 0.3, 0.5, 100, 0.5, "concave ramps of 2 to 8 s" };
+        struct saw concave = { 1.8, 7.8, 0.3, 0.5, 100, 0.5, "concave ramps of 2 to 8 s", NULL };
         no_warning(&concave, 16);
-        struct saw convex = { 1.8, 7.8, 0.3, 2, 100, 0.5, "convex ramps of 2 to 8 s" };
+        struct saw convex = { 1.8, 7.8, 0.3, 2, 100, 0.5, "convex ramps of 2 to 8 s", NULL };
         no_warning(&convex, 16);
-        struct saw slow_drop = { 2.8, 5.8, 1.0, 1, 100, 0.5, "collections of up to 1 s" };
+        struct saw slow_drop = { 2.8, 5.8, 1.0, 1, 100, 0.5, "collections of up to 1 s", NULL };
         no_warning(&slow_drop, 16);
-        struct saw high_first = { 2.8, 5.8, 0.3, 1, 160, 0.3, "a first floor at 160 MiB" };
+        struct saw high_first = { 2.8, 5.8, 0.3, 1, 160, 0.3, "a first floor at 160 MiB", NULL };
         no_warning(&high_first, 16);
 }
 
@@ -167,7 +200,7 @@ static void test_slow_ramps_and_drops(void **state) {
  * floors say (as fast as 19 MiB/s, the limit in 14 s). After its first
  * collection, the episode ends and no ramp like it warns again. */
 static void test_first_ramp_is_a_leak(void **state) {
-        struct saw w = { 8.5, 8.5, 0.3, 1, 100, 0.0, "an 8.5 s ramp from its trough" };
+        struct saw w = { 8.5, 8.5, 0.3, 1, 100, 0.0, "an 8.5 s ramp from its trough", NULL };
         rng = 1;
         make_cycles(&w, 100);
         double ttl, at = first_warning(saw_level, 10, &ttl);
@@ -203,7 +236,7 @@ static double rising_level(double t) {
 static void test_rising_floor_under_a_stretched_sawtooth(void **state) {
         for (uint32_t seed = 1; seed <= 6; seed++) {
                 rng = seed * 31;
-                struct saw w = { 4, 7, 0.05, 1, 100, 0.5, "" };
+                struct saw w = { 4, 7, 0.05, 1, 100, 0.5, "", NULL };
                 make_cycles(&w, 100);
                 struct trend t;
                 trend_init(&t, S(WINDOW_S));
@@ -223,6 +256,9 @@ static void test_rising_floor_under_a_stretched_sawtooth(void **state) {
  * 30 %. */
 static double leak_level(double t) { return fmin(LIMIT, 256 * MiB + 4 * MiB * (t + 3)); }
 
+static double killed_at;
+static double killed_leak(double t) { return t < killed_at ? leak_level(t) : 2 * MiB; }
+
 static void test_steady_leak_still_warns(void **state) {
         for (uint32_t seed = 1; seed <= 8; seed++) {
                 rng = seed;
@@ -231,6 +267,24 @@ static void test_steady_leak_still_warns(void **state) {
                 double left = (LIMIT - leak_level(at)) / (4 * MiB);
                 assert_true(fabs(ttl - left) <= 0.3 * left);
         }
+        /* killed 2 s after the warning: back to normal within 2 s */
+        killed_at = 10.5;
+        struct trend t;
+        trend_init(&t, S(WINDOW_S));
+        struct leak_rule r = { .warn_within_ns = S(HORIZON_S), .window_ns = S(WINDOW_S) };
+        struct leak_episode e = { 0 };
+        double fired = -1, cleared = -1;
+        for (double s = 0; s < 30 && cleared < 0; s += 0.1 + 0.05 * uniform()) {
+                trend_add(&t, START + S(s), (uint64_t)killed_leak(s));
+                trend_refit(&t);
+                struct trend_forecast f;
+                trend_forecast(&t, START + S(s), (uint64_t)LIMIT, &f);
+                int step = leak_episode_step(&e, &r, &f, START + S(s));
+                fired = step == WARNING_FIRED && fired < 0 ? s : fired;
+                cleared = step == WARNING_CLEARED ? s : cleared;
+        }
+        assert_true(fired > 0 && fired < killed_at);
+        assert_true(cleared > killed_at && cleared < killed_at + 2);
 }
 
 int main(void) {
@@ -238,6 +292,7 @@ int main(void) {
                 cmocka_unit_test(test_regular_stretched_periods),
                 cmocka_unit_test(test_ramps_longer_than_a_quarter_window),
                 cmocka_unit_test(test_irregular_periods),
+                cmocka_unit_test(test_one_ramp_much_longer),
                 cmocka_unit_test(test_slow_ramps_and_drops),
                 cmocka_unit_test(test_first_ramp_is_a_leak),
                 cmocka_unit_test(test_rising_floor_under_a_stretched_sawtooth),
