@@ -9,6 +9,7 @@
  * paid once per closed bucket, after the tick's decisions, never per
  * sample. */
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "snapshot/trend.h"
@@ -16,6 +17,11 @@
 #include "util.h"
 
 #define FRAC_ONE 4294967296.0 /* at_frac's unit: 2^-32 of a bucket */
+
+/* Trust in a rise needs it to stand out of the scatter: a noisy flat
+ * floor fits a small slope either way, and with a limit far off even a
+ * small one would forecast it. */
+#define TREND_RISE_OVER_SCATTER 4
 
 void trend_init(struct trend *t, uint64_t window_ns) {
         *t = (struct trend){ .width_ns = window_ns / TREND_BUCKETS };
@@ -71,28 +77,90 @@ static double point_time(const struct trend *t, uint64_t b) {
                (double)NSEC_PER_SEC;
 }
 
-/* The lower envelope of the closed buckets from t->first on: each
- * bucket's floor replaced by the lowest of it and its two neighbours,
- * each bucket kept once. A sawtooth whose period is up to three buckets
- * leaves a trough in every such triple; a bucket that saw only a peak
- * drops out. Returns the number of points, their bucket numbers in bs. */
-static size_t envelope(const struct trend *t, uint64_t bs[TREND_BUCKETS]) {
-        uint64_t closed[TREND_BUCKETS];
-        size_t n = 0, m = 0;
-        for (uint64_t b = t->first; b < t->head; b++)
-                if (t->floor[b % TREND_BUCKETS] != TREND_EMPTY)
-                        closed[n++] = b;
-        for (size_t i = 0; i < n; i++) {
-                uint64_t best = closed[i];
-                if (i > 0 && t->floor[closed[i - 1] % TREND_BUCKETS] < t->floor[best % TREND_BUCKETS])
-                        best = closed[i - 1];
-                if (i + 1 < n && t->floor[closed[i + 1] % TREND_BUCKETS] < t->floor[best % TREND_BUCKETS])
-                        best = closed[i + 1];
-                /* best never goes back (a tie keeps the bucket itself): a
-                 * bucket met twice is met twice in a row */
-                if (!m || bs[m - 1] != best)
-                        bs[m++] = best;
+/* The oldest bucket still in the ring (it may be before t->first). */
+static uint64_t ring_oldest(const struct trend *t) {
+        return t->head >= TREND_BUCKETS - 1 ? t->head - (TREND_BUCKETS - 1) : 0;
+}
+
+static double median(double *a, size_t n);
+
+/* The floors' typical step: the median change from one closed floor to
+ * the next in the ring (a flat floor's noise, a leak's or a ramp's rise
+ * per bucket). 0 with fewer than two floors. */
+static double typical_step(const struct trend *t) {
+        double d[TREND_BUCKETS];
+        size_t n = 0;
+        uint64_t prev = TREND_EMPTY;
+        for (uint64_t b = ring_oldest(t); b < t->head; b++) {
+                uint64_t v = t->floor[b % TREND_BUCKETS];
+                if (v == TREND_EMPTY)
+                        continue;
+                if (prev != TREND_EMPTY)
+                        d[n++] = v > prev ? (double)(v - prev) : (double)(prev - v);
+                prev = v;
         }
+        return n ? median(d, n) : 0;
+}
+
+/* The longest rise the floors gave back within the ring, in buckets: at
+ * each fall, back to the last floor no higher than where it fell to (or
+ * to the ring's oldest: the rise began before it), counted when the
+ * highest floor in between stood more than TREND_RISE_OVER_SCATTER
+ * typical steps above it, as a trend's rise must stand out of its
+ * scatter: a noisy floor's dips and a leak's give back nothing, a
+ * sawtooth's collection gives back its whole period, however long the
+ * machine made it, as does a cache dropped after it filled. The whole
+ * ring counts, also what a trend's end made the fit forget: that a rise
+ * was given back is the point. At least 1. */
+static uint64_t given_back(const struct trend *t) {
+        uint64_t oldest = ring_oldest(t), longest = 1, prev = TREND_EMPTY;
+        double step = typical_step(t);
+        for (uint64_t b = oldest; b < t->head; b++) {
+                uint64_t v = t->floor[b % TREND_BUCKETS];
+                if (v == TREND_EMPTY)
+                        continue;
+                if (prev != TREND_EMPTY && v < prev) {
+                        uint64_t s = b, peak = prev; /* EMPTY (UINT64_MAX) is never <= v */
+                        while (s > oldest && !(t->floor[(s - 1) % TREND_BUCKETS] <= v)) {
+                                uint64_t u = t->floor[(s - 1) % TREND_BUCKETS];
+                                peak = u != TREND_EMPTY && u > peak ? u : peak;
+                                s--;
+                        }
+                        uint64_t from = s > oldest ? s - 1 : oldest;
+                        if ((double)(peak - v) > TREND_RISE_OVER_SCATTER * step && b - from > longest)
+                                longest = b - from;
+                }
+                prev = v;
+        }
+        return longest;
+}
+
+/* The lower envelope of the closed buckets from t->first on: each
+ * bucket's floor replaced by the lowest within h buckets either side (a
+ * tie keeps the bucket itself, then the earliest). h is the longest rise
+ * given back (given_back): a bucket on a sawtooth's ramp has a trough
+ * within one period, so the points are the troughs. A steady leak gives
+ * nothing back: h is 1, a bucket and its two neighbours, and a bucket
+ * that saw only a peak drops out. Returns the number of distinct points,
+ * their bucket numbers in bs; weight[i] is how many buckets bs[i] stands
+ * for. */
+static size_t envelope(const struct trend *t, uint64_t h, uint64_t bs[TREND_BUCKETS], unsigned weight[TREND_BUCKETS]) {
+        unsigned stands_for[TREND_BUCKETS] = { 0 };
+        for (uint64_t b = t->first; b < t->head; b++) {
+                if (t->floor[b % TREND_BUCKETS] == TREND_EMPTY)
+                        continue;
+                uint64_t best = b, lo = b - t->first > h ? b - h : t->first, hi = b + h < t->head ? b + h : t->head - 1;
+                for (uint64_t c = lo; c <= hi; c++)
+                        if (t->floor[c % TREND_BUCKETS] < t->floor[best % TREND_BUCKETS])
+                                best = c; /* strictly lower: the earliest of equals */
+                stands_for[best % TREND_BUCKETS]++;
+        }
+        size_t m = 0;
+        for (uint64_t b = t->first; b < t->head; b++)
+                if (stands_for[b % TREND_BUCKETS]) {
+                        weight[m] = stands_for[b % TREND_BUCKETS];
+                        bs[m++] = b;
+                }
         return m;
 }
 
@@ -138,13 +206,16 @@ static double median(double *a, size_t n) {
         return (lower + upper) / 2;
 }
 
-static void theil_sen(const struct point *p, size_t n, struct trend_fit *f) {
+/* The line through p[0..n), each point repeated as often as it stands
+ * for (trend_refit: a pair of repeats is a slope of 0); the scatter is
+ * that of the distinct floors, d[0..nd), each once: repeated, two heavy
+ * points would make a line of their own with no scatter at all. */
+static void theil_sen(const struct point *p, size_t n, const struct point *d, size_t nd, struct trend_fit *f) {
         double slopes[TREND_BUCKETS * (TREND_BUCKETS - 1) / 2];
         size_t m = 0;
         for (size_t i = 0; i < n; i++)
                 for (size_t j = i + 1; j < n; j++)
-                        if (p[j].t > p[i].t)
-                                slopes[m++] = (p[j].v - p[i].v) / (p[j].t - p[i].t);
+                        slopes[m++] = p[j].t > p[i].t ? (p[j].v - p[i].v) / (p[j].t - p[i].t) : 0;
         if (!m)
                 return;
         f->slope = median(slopes, m);
@@ -153,16 +224,11 @@ static void theil_sen(const struct point *p, size_t n, struct trend_fit *f) {
                 rest[i] = p[i].v - f->slope * p[i].t;
         f->intercept = median(rest, n);
         /* the scatter around the line: the median absolute residual */
-        for (size_t i = 0; i < n; i++)
-                rest[i] = fabs(p[i].v - f->intercept - f->slope * p[i].t);
-        f->scatter = median(rest, n);
+        for (size_t i = 0; i < nd; i++)
+                rest[i] = fabs(d[i].v - f->intercept - f->slope * d[i].t);
+        f->scatter = median(rest, nd);
         f->valid = true;
 }
-
-/* Trust in a rise needs it to stand out of the scatter: a noisy flat
- * floor fits a small slope either way, and with a limit far off even a
- * small one would forecast it. */
-#define TREND_RISE_OVER_SCATTER 4
 
 /* The trend ended when the newest floor falls below the line by half of
  * what it rose over the fit, and by more than the scatter allows (a
@@ -175,22 +241,36 @@ static bool trend_ended(const struct trend_fit *f, const struct point *newest) {
         return below > rise / 2 && below > TREND_RISE_OVER_SCATTER * f->scatter;
 }
 
+/* Each point counts for the buckets it stands for: it is repeated, and
+ * two buckets that one trough stands for vote for no slope (the floor
+ * did not move between them). Why: a sawtooth's trough stands for its
+ * whole period, and a ramp that outlasts the longest one given back
+ * shows only by its excess, a point a bucket; counted once each, three
+ * troughs would be outvoted by four buckets of a ramp about to be
+ * collected, and the line would be the ramp's. Counted so, a rise must
+ * outweigh the cycles in the window before it is the trend. A steady
+ * leak's points stand for one bucket each (the oldest for two): its line
+ * is the same. Never more points than closed buckets: the same cost. */
 void trend_refit(struct trend *t) {
         if (!t->dirty)
                 return;
         t->dirty = false;
         t->fit = (struct trend_fit){ 0 };
         uint64_t bs[TREND_BUCKETS];
-        size_t n = envelope(t, bs);
-        struct point p[TREND_BUCKETS];
-        for (size_t i = 0; i < n; i++)
-                p[i] = (struct point){ point_time(t, bs[i]), (double)t->floor[bs[i] % TREND_BUCKETS] };
+        unsigned weight[TREND_BUCKETS];
+        size_t n = envelope(t, given_back(t), bs, weight), all = 0;
         if (n < 3)
                 return;
-        t->fit.first_s = p[0].t;
-        t->fit.last_s = p[n - 1].t;
-        theil_sen(p, n, &t->fit);
-        if (t->fit.valid && trend_ended(&t->fit, &p[n - 1])) {
+        struct point p[TREND_BUCKETS], d[TREND_BUCKETS];
+        for (size_t i = 0; i < n; i++) {
+                d[i] = (struct point){ point_time(t, bs[i]), (double)t->floor[bs[i] % TREND_BUCKETS] };
+                for (unsigned w = 0; w < weight[i]; w++)
+                        p[all++] = d[i];
+        }
+        t->fit.first_s = d[0].t;
+        t->fit.last_s = d[n - 1].t;
+        theil_sen(p, all, d, n, &t->fit);
+        if (t->fit.valid && trend_ended(&t->fit, &d[n - 1])) {
                 t->first = bs[n - 1]; /* forgotten for good */
                 t->fit = (struct trend_fit){ 0 };
                 return;

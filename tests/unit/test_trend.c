@@ -122,7 +122,8 @@ static void test_flat_sawtooth_no_forecast(void **state) {
         run(&t, flat_sawtooth, 0, 4000, 0.01, 1.0, count_warnings);
         assert_int_equal(false_warnings, 0);
         /* < 128 KiB/s: under 80 MiB over the window, a quarter of the
-         * sawtooth's 300 MiB (measured: 53 to 79 KiB/s at worst, by seed) */
+         * sawtooth's 300 MiB (measured: 11 to 19 KiB/s at worst over six
+         * seeds; 16 to 65 before the envelope took the rises given back) */
         assert_true(max_slope > 0 && max_slope < 128 * 1024);
 }
 
