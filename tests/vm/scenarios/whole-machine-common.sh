@@ -26,7 +26,7 @@ mkfifo "$TMP/tick"   # never written: read -t on it is a sleep without a fork
 # longest gap between its ticks from above, at the sampler's resolution).
 sampler() {
         local pid=$1 gpid=$2 out=$3 fd t prev start cross='' gap max=0 n=0 st avail
-        local runs lastruns='' tchange gmax=0 _a _b crossup=- swapcross=- swap
+        local runs lastruns='' tchange gmax=0 _a _b crossup=- swapcross=- swap trace='' tnext=0 gst wchan
         local -a m
         exec {fd}<>"$TMP/tick"
         start=${EPOCHREALTIME/./}
@@ -43,6 +43,14 @@ sampler() {
                         swap=${m[15]//[!0-9]/}
                         ((swap < SWAP90_KIB)) && swapcross=$t
                 fi
+                # from the crossing on, every 500 ms: "ms:MemAvailable/SwapFree(MiB):the
+                # guard's state,where it sleeps in the kernel"
+                if [ -n "$cross" ] && ((t >= tnext)); then
+                        gst=? wchan=?
+                        { read -r _ _ gst _ </proc/"$gpid"/stat; read -r wchan </proc/"$gpid"/wchan; } 2>/dev/null
+                        trace+=" $(((t - cross) / 1000)):$((avail >> 10))/$((${m[15]//[!0-9]/} >> 10)):$gst,$wchan"
+                        tnext=$((t + 500000))
+                fi
                 st=gone
                 { read -r _ _ st _ </proc/"$pid"/stat; } 2>/dev/null
                 runs=''
@@ -57,6 +65,7 @@ sampler() {
         done
         [ -n "$lastruns" ] && ((t - tchange > gmax)) && gmax=$((t - tchange))
         echo "${cross:--} $t $max $n $start $gmax $crossup $swapcross" >"$out"
+        echo "$trace" >"$out.trace"
 }
 
 # bystanders: ordinary processes the kernel may kill (oom_score_adj 0, 4 MiB
@@ -145,6 +154,8 @@ race() {
         diag "$guard trial $trial: $verdict (hog exit $rc, oom_kill +$((oom1 - oom0)), $guard killed it: $killed)," \
                 "  MemAvailable < 10% after $fill ms, hog dead $reaction ms later$swapnote; longest sampler stall $((maxgap / 1000)) ms ($n samples), longest $guard gap $((ggap / 1000)) ms"
         [ -z "${PSI_SETTLE:-}" ] || diag "  memory full avg10 at the start $psi0, at the end $(psi_full_avg10)"
+        [ "$reaction" != - ] && [ "$reaction" -gt 3000 ] &&
+                diag "  slow: ms after the crossing:MemAvailable/SwapFree MiB:the guard's state,wchan:$(cut -c1-1200 "$TMP/sample.$guard.$trial.trace")"
         if [ $guard = oomguard ] && [ $verdict != win ]; then diag "  oomguard's log:"; tail -n 12 "$OG_LOG" | cut -c1-900 | sed 's/^/    /' | while read -r l; do diag "$l"; done; fi
         if [ "$oom1" != "$oom0" ]; then
                 local kline kt
