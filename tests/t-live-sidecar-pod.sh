@@ -92,6 +92,18 @@ HOG_COMM=app container app2 "$HOG" 8 0 hold > "$T/app2.out" 2>&1
 logged "guarding the container of app again" 10 || exit 4
 echo $(( ($(date +%s%N) - t0) / 1000000 )) > "$T/refound_ms"
 races app2 3
+# A restart loop inside the app: its shell runs the hog again each time
+# a hog is killed. The built-in [supervisor:container] rule (its cgroup:
+# matcher names the view "/../app2") makes the shell a supervisor, and
+# supervisor_first kills it before its hog: the loop ends.
+sh -c "echo \$\$ > $POD/app2/cgroup.procs; exec sh -c 'while true; do $HOG 1024 400 > /dev/null 2>&1; done'" &
+loop=$!
+echo $loop > "$T/loop.pid"
+logged "OOMGUARD_SUPERVISOR_PID=$loop " 15
+ended() { case $(awk '{ print $3 }' /proc/$loop/stat 2> /dev/null) in Z | "") return 0 ;; esac; return 1; } # dead or reaped
+for _ in $(seq 40); do ended && break; sleep 0.05; done
+ended && echo ended > "$T/loop.end" || echo running > "$T/loop.end"
+kill -9 $loop 2> /dev/null; wait $loop 2> /dev/null
 kill "$guard"; wait "$guard"
 # kill-cgroup from beside it (-c): every process of the app's cgroup, by
 # pidfd, checked to be the app's as /proc shows it ("/../app2").
@@ -154,6 +166,9 @@ check "live pod: the restarted app's hogs killed first: $w/3" [ "$w" = 3 ]
 check "live pod: the restarted app's kernel oom_kill unchanged" [ "$(oom_kills app2)" = "$before_app2" ]
 others=$(grep 'kill pid' "$TMP/guard.log" | grep -v 'kill pid [0-9]* (hog)')
 [ -n "$others" ] && diag "$others"
+check "live pod: a restart loop in the app: its shell killed first, as its hog's supervisor" \
+        grep -q "OOMGUARD_SUPERVISOR_PID=$(cat "$TMP/loop.pid") OOMGUARD_SUPERVISOR_COMM=sh .*OOMGUARD_OUTCOME=killed supervisor and workers" "$TMP/guard.log"
+check "live pod: the loop is over ($(cat "$TMP/loop.end"))" [ "$(cat "$TMP/loop.end")" = ended ]
 check "live pod: no kill but of a hog (PID 1, the neighbour named app, the guard's container untouched)" [ -z "$others" ]
 check "live pod: the neighbour in PID 1's cgroup lived to the end" grep -q alive "$TMP/neighbour.end"
 grep 'kill-cgroup' "$TMP/kc.log" | head -n 2 | cut -c1-300 | sed 's/^/# /'

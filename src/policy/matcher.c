@@ -10,6 +10,7 @@
 #include "policy/cgroup_match.h"
 #include "policy/matcher.h"
 #include "policy_internal.h"
+#include "sources/cgroup_view.h"
 #include "util.h"
 
 static const char *const field_names[] = {
@@ -393,8 +394,15 @@ static bool term_match(const struct match_term *t, const struct proc_facts *f) {
         const char *s = subject_of(t->field, f);
         if (!s)
                 return false;
+        /* A view that climbs out of our cgroup namespace ("/../app") is
+         * another namespace's process: it matches nothing of ours but a
+         * literal view of that form, the way the sidecar's built-in
+         * policy names the app beside it (oomguard(8), SIDECAR): that
+         * exact view and views below it by plain names, as for victims
+         * (sources/cgroup_view.h). */
         if (t->field == MATCH_CGROUP && path_has_dot_component(s))
-                return false; /* another cgroup namespace's process: matches nothing of ours */
+                return t->kind == MATCH_GLOB && t->subtree && path_has_dot_component(t->pattern) &&
+                       cgroup_view_within(s, t->pattern);
         if (t->kind == MATCH_GLOB && t->subtree) {
                 size_t n = strlen(t->pattern);
                 return strncmp(t->pattern, s, n) == 0 && (s[n] == '\0' || s[n] == '/' || t->pattern[n - 1] == '/');

@@ -3,6 +3,7 @@
 #include "testing.h"
 
 #include "policy/cgroup_match.h"
+#include "policy/matcher.h"
 #include "util.h"
 
 struct glob_case {
@@ -46,6 +47,34 @@ static void test_globs(void **state) {
                                  cases[i].match ? "a match" : "no match");
 }
 
+/* A process of another cgroup namespace ("/../app" from ours) matches
+ * a literal view of that form and what is below it by plain names, as
+ * the sidecar's built-in [supervisor:container] rule names the app
+ * beside it; no other matcher, glob or not, matches it. */
+static bool cgroup_matches(const char *matcher, const char *cgroup) {
+        struct matcher m;
+        char msg[256];
+        assert_int_equal(matcher_parse(matcher, &m, msg, sizeof(msg)), 0);
+        struct proc_facts f = { .comm = "sh", .cgroup = cgroup };
+        bool r = matcher_match(&m, &f);
+        matcher_free(&m);
+        return r;
+}
+
+static void test_views_of_another_namespace(void **state) {
+        (void)state;
+        assert_true(cgroup_matches("cgroup:/../app", "/../app"));
+        assert_true(cgroup_matches("cgroup:/../app", "/../app/worker"));
+        assert_false(cgroup_matches("cgroup:/../app", "/../app2"));
+        assert_false(cgroup_matches("cgroup:/../app", "/../pause"));
+        assert_false(cgroup_matches("cgroup:/../app", "/../app/../pause"));
+        assert_false(cgroup_matches("cgroup:/../app", "/app"));
+        assert_false(cgroup_matches("cgroup:/", "/../app")); /* our root holds nothing above it */
+        assert_false(cgroup_matches("cgroup:/**", "/../app"));
+        assert_false(cgroup_matches("cgroup:/../*", "/../app")); /* a glob: never climbs out */
+        assert_true(cgroup_matches("cgroup:/app", "/app/x"));    /* plain views as before */
+}
+
 static void test_first_rule_wins(void **state) {
         struct rule rules[] = { { .name = "pods", .path_glob = "/kubepods/**" },
                                 { .name = "all", .path_glob = "/**" } };
@@ -78,6 +107,7 @@ int main(void) {
                 cmocka_unit_test(test_many_globstars),
                 cmocka_unit_test(test_globs),
                 cmocka_unit_test(test_first_rule_wins),
+                cmocka_unit_test(test_views_of_another_namespace),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
