@@ -157,13 +157,8 @@ static uint64_t timeout_of(const struct guard *g, uint64_t last_tick, uint64_t w
         return wd_period && ns > wd_period / 2 ? wd_period / 2 : ns;
 }
 
-int loop_run(struct guard *g, const struct loop_options *o) {
-        if (o->lock_memory && self_protect(g->sidecar != NULL) < 0)
-                return -ENOMEM;
-        _cleanup_(closep) int sfd = signals_open();
-        if (sfd < 0)
-                return log_error_errno(sfd, "cannot set up signal handling: %m");
-        uint64_t wd_period = notify_watchdog_period_ns(), wd_last = 0;
+/* Up to the first tick: orphans, wakeups armed, the first full snapshot. */
+static void start_guarding(struct guard *g) {
         if (pid1_is()) /* zombies inherited across the exec: their SIGCHLD came before ours */
                 (void)pid1_reap(g, &g->pid1_reap_more);
         guard_arm(g);
@@ -171,10 +166,44 @@ int loop_run(struct guard *g, const struct loop_options *o) {
         g->wake.arm_since_ns = now_ns();
         timed_tick(g);  /* first look at once; arms the cgroups */
         notify_ready(); /* after the first full snapshot: `systemctl start` returns guarded */
+}
+
+/* A chatty event that came too soon after a tick waits for the gap's end. */
+struct deferral {
+        bool pending;
+        struct wakeup wake; /* what it was: the tick it waits for says so */
+};
+
+/* Whether to tick now. A host's fork/exec stream must not drive the
+ * tick, nor many cgroups' chatty events (theirs rest meanwhile). */
+static bool tick_now(struct guard *g, struct deferral *d, bool memory, bool chatty_only, uint64_t now,
+                     uint64_t last_tick) {
+        if (memory && chatty_only && now - last_tick < CHATTY_MIN_GAP_NS) {
+                memory = false;
+                if (!d->pending)
+                        d->wake = g->last_wake;
+                d->pending = true;
+        }
+        bool due = now - last_tick >= tick_timeout_ns(g) || (d->pending && now - last_tick >= CHATTY_MIN_GAP_NS);
+        if (!memory && !due)
+                return false;
+        if (d->pending && !memory && g->last_wake.kind == WAKE_TIMEOUT)
+                g->last_wake = d->wake; /* its cgroup is read in full */
+        d->pending = false;
+        return true;
+}
+
+int loop_run(struct guard *g, const struct loop_options *o) {
+        if (o->lock_memory && self_protect(g->sidecar != NULL) < 0)
+                return -ENOMEM;
+        _cleanup_(closep) int sfd = signals_open();
+        if (sfd < 0)
+                return log_error_errno(sfd, "cannot set up signal handling: %m");
+        uint64_t wd_period = notify_watchdog_period_ns(), wd_last = 0;
+        start_guarding(g);
         uint64_t last_tick = now_ns();
         struct epoll_event evs[LOOP_EVENTS];
-        bool deferred = false;       /* a chatty event came too soon after a tick */
-        struct wakeup deferred_wake; /* what it was: the tick it waits for says so */
+        struct deferral deferred = { 0 };
         for (uint64_t ticks = 1; !o->max_ticks || ticks < o->max_ticks;) {
                 if (g->pid1_reap_more) /* orphans left over: no SIGCHLD will say so */
                         (void)pid1_reap(g, &g->pid1_reap_more);
@@ -182,7 +211,7 @@ int loop_run(struct guard *g, const struct loop_options *o) {
                 if (r < 0)
                         return log_error_errno(r, "cannot set up the wait: %m");
                 uint64_t timeout = timeout_of(g, last_tick, wd_period);
-                if (deferred) /* a chatty event waits for the gap's end, not longer */
+                if (deferred.pending) /* a chatty event waits for the gap's end, not longer */
                         timeout = min_u64(timeout, chatty_gap_left(last_tick));
                 r = wakeups_wait(&g->wake, timeout, evs, LOOP_EVENTS);
                 if (r < 0 && r != -EINTR)
@@ -198,19 +227,7 @@ int loop_run(struct guard *g, const struct loop_options *o) {
                                 g->last_wake = (struct wakeup){ .kind = WAKE_SIGNAL, .cgroup = -1 };
                 }
                 uint64_t now = now_ns();
-                /* A host's fork/exec stream must not drive the tick, nor
-                 * many cgroups' chatty events (theirs rest meanwhile). */
-                if (memory && chatty_only && now - last_tick < CHATTY_MIN_GAP_NS) {
-                        memory = false;
-                        if (!deferred)
-                                deferred_wake = g->last_wake;
-                        deferred = true;
-                }
-                bool due = now - last_tick >= tick_timeout_ns(g) || (deferred && now - last_tick >= CHATTY_MIN_GAP_NS);
-                if (memory || due) {
-                        if (deferred && !memory && g->last_wake.kind == WAKE_TIMEOUT)
-                                g->last_wake = deferred_wake; /* its cgroup is read in full */
-                        deferred = false;
+                if (tick_now(g, &deferred, memory, chatty_only, now, last_tick)) {
                         timed_tick(g);
                         last_tick = now;
                         ticks++;
