@@ -51,8 +51,9 @@ struct restore_entry {
 const char *restore_key_to_string(enum restore_key k);
 
 /* Pure. One line with its '\n'. Returns its length, -ENOBUFS when it does
- * not fit, -EINVAL for a value that is not "max"/digits or a path that is
- * not absolute or holds a newline. */
+ * not fit, -EINVAL for a value that is not "max"/digits, a path that is
+ * not absolute or holds a newline, or an identity whose pid is not the
+ * path's /proc/PID/. */
 int restore_format_line(const struct restore_entry *e, char *buf, size_t size);
 /* Pure. line: one line without '\n', NUL-terminated and writable (the path
  * is left in place). -EINVAL when it is not a valid entry. */

@@ -5,8 +5,8 @@
  * /proc/PID/root/sys/fs/cgroup (the app's own mount, rooted at its own
  * cgroup). Those paths are the anchor's only while it lives: its pidfd
  * tells when it exits, and the daemon looks again before using them (a
- * path another process can resolve too: the restore file's entries stay
- * usable by the guardian and --restore). Needs ptrace-read
+ * path another process resolves too, so the restore file's entries name
+ * the anchor's identity: actions/restore.h). Needs ptrace-read
  * access to the app (the same uid and no capability it lacks, or
  * CAP_SYS_PTRACE). Live system only; the search allocates nothing but
  * reads /proc: start-up and rescans only, never the kill path. */

@@ -63,11 +63,12 @@ int restore_anchor_check(const struct restore_entry *e, const struct restore_anc
         return 0;
 }
 
-/* An entry through /proc/PID/ carries that process's identity: written
- * without one it could never be put back (restore_anchor_check). */
+/* An identity is that of the path's /proc/PID/. None is valid too: an
+ * older file's line formats back as it was (the daemon never lists a
+ * /proc/PID/ path without one: optin_changes.c), and is refused at
+ * replay (restore_anchor_check). */
 static bool anchor_valid(const struct restore_entry *e) {
-        pid_t pid = restore_path_pid(e->path);
-        return pid == 0 ? e->anchor.pid == 0 : e->anchor.pid == pid;
+        return e->anchor.pid == 0 || e->anchor.pid == restore_path_pid(e->path);
 }
 
 int restore_format_line(const struct restore_entry *e, char *buf, size_t size) {
@@ -138,7 +139,7 @@ int restore_parse_line(char *line, struct restore_entry *ret) {
         e.path = p;
         /* An identity for another pid than the path's, or for a path not
          * through /proc/PID/, is none the daemon writes. */
-        if (e.anchor.pid && !anchor_valid(&e))
+        if (!anchor_valid(&e))
                 return -EINVAL;
         *ret = e;
         return 0;
