@@ -120,6 +120,39 @@ kill -9 $h1 $h2 2> /dev/null
 wait $h1; echo $? > "$T/kc.rc"
 wait $h2; echo $? >> "$T/kc.rc"
 kill "$kc"; wait "$kc"
+# The restore file across the app's processes (oom_handler: v1's opt-in
+# write, listed with the anchor's identity): another process of the app
+# in the same container takes over when the anchor exits, and the entry
+# with it; when none is left, it goes back through the container's mount
+# though a sleeper keeps the cgroup (not the app's name: nothing to follow).
+printf '[daemon]\ninterval = 100ms\n[cgroup:app]\npath = /\noom_handler = yes\naction = kill\n' > "$T/oh.conf"
+sh -c "echo \$\$ > $POD/app2/cgroup.procs; exec sleep 60" &
+keeper=$!
+HOG_COMM=app container app2 "$HOG" 8 0 hold > "$T/oh.a.out" 2>&1 # kill-cgroup emptied it
+anchor=$!
+echo "$anchor" > "$T/oh.anchor"
+for _ in $(seq 500); do grep -q ready "$T/oh.a.out" && break; sleep 0.01; done
+container guard "$OG" --sidecar=app -c "$T/oh.conf" --restore-file "$T/oh.restore" 2> "$T/oh.log"
+oh=$!
+for _ in $(seq 500); do grep -q "info: armed:" "$T/oh.log" && break; sleep 0.01; done
+for _ in $(seq 100); do grep -q "^oom_kill_disable 1" "$POD/app2/memory.oom_control" && break; sleep 0.05; done
+cp "$T/oh.restore" "$T/oh.restore.1" 2> /dev/null
+grep "^oom_kill_disable" "$POD/app2/memory.oom_control" > "$T/oh.disable.1"
+sh -c "echo \$\$ > $POD/app2/cgroup.procs; HOG_COMM=app exec nsenter -t $anchor -m -C $HOG 8 0 hold" > "$T/oh.b.out" 2>&1 &
+b=$!
+echo $b > "$T/oh.b"
+for _ in $(seq 500); do grep -q ready "$T/oh.b.out" && break; sleep 0.01; done
+kill -9 "$anchor"
+for _ in $(seq 100); do grep -q "@$b:" "$T/oh.restore" 2> /dev/null && break; sleep 0.05; done
+sleep 0.3 # a tick or two: the entry stays there
+cp "$T/oh.restore" "$T/oh.restore.2" 2> /dev/null
+grep "^oom_kill_disable" "$POD/app2/memory.oom_control" > "$T/oh.disable.2"
+kill -9 "$b"
+for _ in $(seq 100); do grep -q "^oom_kill_disable 0" "$POD/app2/memory.oom_control" && break; sleep 0.05; done
+sleep 0.3
+grep "^oom_kill_disable" "$POD/app2/memory.oom_control" > "$T/oh.disable.3"
+kill "$oh"; wait "$oh"
+kill "$keeper"
 kill -0 "$(cat "$T/neighbour.pid")" && echo alive > "$T/neighbour.end"
 kill "$(cat "$T/neighbour.pid")"
 EOF
@@ -177,4 +210,16 @@ check "live pod: -c kill-cgroup emptied the app's cgroup from beside it (exits $
 check "live pod: and nothing outside it (PID 1's cgroup, the neighbour named app)" \
         sh -c "! grep -q 'kill pid' $TMP/kc.log && grep -q alive $TMP/neighbour.end"
 check "live pod: PID 1's cgroup's kernel oom_kill is 0" [ "$(oom_kills pause)" = 0 ]
+a=$(cat "$TMP/oh.anchor" 2>/dev/null) b=$(cat "$TMP/oh.b" 2>/dev/null)
+grep -E "restor|sidecar: app" "$TMP/oh.log" | cut -c1-300 | sed 's/^/# /'
+diag "restore file: $(cat "$TMP/oh.restore.1" 2>/dev/null | tr '\n' ' ')" "then: $(cat "$TMP/oh.restore.2" 2>/dev/null | tr '\n' ' ')" \
+        "oom_kill_disable: $(cat "$TMP"/oh.disable.* 2>/dev/null | tr '\n' ' ')"
+check "live pod: oom_handler's entry names the anchor (pid $a) and its start time" \
+        grep -q "^oom_kill_disable 0 1 @$a:[0-9]* /proc/$a/root/sys/fs/cgroup/memory//memory.oom_control$" "$TMP/oh.restore.1"
+check "live pod: the anchor killed, pid $b of the same cgroup takes its entry over" \
+        grep -q "^oom_kill_disable 0 1 @$b:[0-9]* /proc/$b/root/sys/fs/cgroup/memory//memory.oom_control$" "$TMP/oh.restore.2"
+check "live pod: oom_kill_disable stays 1 meanwhile" grep -qx "oom_kill_disable 1" "$TMP/oh.disable.2"
+check "live pod: the last app process gone, the cgroup still there: oom_kill_disable put back (0)" \
+        grep -qx "oom_kill_disable 0" "$TMP/oh.disable.3"
+check "live pod: said so" grep -q "restored oom_kill_disable = 0 in /proc/$b/root/sys/fs/cgroup/memory//memory.oom_control (the app exited)" "$TMP/oh.log"
 exit $((failures > 0))

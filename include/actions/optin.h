@@ -32,6 +32,9 @@ struct optin_state {
         size_t n_changes, cap_changes;
         struct guardian guardian;
         int owner_fd; /* this instance's claim on restore_file (actions/restore_owner.h), -1 = none */
+        /* --sidecar=PROGRAM: the app's process whose /proc/PID/root the
+         * paths go through, recorded with each such entry; {0} = none */
+        struct restore_anchor anchor;
 };
 
 /* What the modes work on: the watched cgroups (their per-cgroup mode
@@ -70,5 +73,18 @@ void optin_oom_give_up(struct optin_state *s, const struct optin_ctx *c, size_t 
 void optin_sync(struct optin_state *s, const struct optin_ctx *c);
 /* Start and reload: say when a rule's mode does not fit the hierarchy. */
 void optin_announce(const struct optin_ctx *c);
+/* --sidecar=PROGRAM: the process the app's paths go through from now on
+ * ({0}: none; a /proc/PID/ path of another pid is then not changed). */
+void optin_set_anchor(struct optin_state *s, struct restore_anchor a);
+/* The anchor exited and another process of the same cgroup took over:
+ * from's entries now go through to's /proc/PID/ (the same container's
+ * files), so that they are still put back. */
+void optin_rehome(struct optin_state *s, struct restore_anchor from, struct restore_anchor to);
+/* The anchor exited and no process of its cgroup took over: from's
+ * entries are put back through dirfd, its cgroup mount held open
+ * (mount: that mount's path through /proc/PID/root), and dropped; a
+ * cgroup gone (or dirfd -1) drops them, said. */
+void optin_put_back_anchor(struct optin_state *s, struct restore_anchor from, int dirfd, const char *mount,
+                           const char *why);
 /* Reload and stop: put back everything (why goes to the log). */
 void optin_restore_all(struct optin_state *s, const struct optin_ctx *c, const char *why);

@@ -5,8 +5,8 @@
  * /proc/PID/root/sys/fs/cgroup (the app's own mount, rooted at its own
  * cgroup). Those paths are the anchor's only while it lives: its pidfd
  * tells when it exits, and the daemon looks again before using them (a
- * path another process can resolve too: the restore file's entries stay
- * usable by the guardian and --restore). Needs ptrace-read
+ * path another process resolves too, so the restore file's entries name
+ * the anchor's identity: actions/restore.h). Needs ptrace-read
  * access to the app (the same uid and no capability it lacks, or
  * CAP_SYS_PTRACE). Live system only; the search allocates nothing but
  * reads /proc: start-up and rescans only, never the kill path. */
@@ -53,7 +53,10 @@ int app_search_run(const char *root, const char *controller, struct app_search *
 struct app_cgroup {
         pid_t pid; /* the anchor: its exit starts a new search */
         uint64_t starttime;
-        int pidfd;                   /* the anchor's; -1 = none */
+        int pidfd; /* the anchor's; -1 = none */
+        /* mounts.memory_mount opened (O_PATH) while the anchor lived: its
+         * container's files, reachable after the anchor exits; -1 = none */
+        int mount_fd;
         struct cgroup_mounts mounts; /* ours, each path under /proc/PID/root */
         char view[PATH_MAX];         /* the anchor's /proc/PID/cgroup path */
         uint64_t limit;              /* its own limit; BYTES_UNLIMITED */
@@ -66,6 +69,9 @@ struct app_cgroup {
  * still the same process. -EACCES/-EPERM: no ptrace access; -EXDEV: the
  * anchor is not in that tree; -ESRCH: gone meanwhile. */
 int app_cgroup_open(const struct app_search *s, const struct cgroup_mounts *ours, struct app_cgroup *ret);
+/* Closes both fds (app_cgroup_take_mount first to keep mount_fd). */
 void app_cgroup_close(struct app_cgroup *a);
+/* Hands mount_fd over to the caller (to close), -1 when none. */
+int app_cgroup_take_mount(struct app_cgroup *a);
 /* Whether the anchor has exited (its pidfd is readable). */
 bool app_cgroup_anchor_gone(const struct app_cgroup *a);

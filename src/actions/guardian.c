@@ -35,7 +35,11 @@ static void say(const char *fmt, ...) {
 }
 
 static void report(const struct restore_entry *e, int r, void *ud) {
-        if (r > 0)
+        char why[160];
+        if (r == -ESTALE)
+                say("oomguard guardian: not restoring %s = %s in %s: %s", restore_key_to_string(e->key), e->original,
+                    e->path, restore_stale_reason(e, why, sizeof(why)));
+        else if (r > 0)
                 say("oomguard guardian: restored %s = %s in %s", restore_key_to_string(e->key), e->original, e->path);
         else if (r < 0)
                 say("oomguard guardian: cannot restore %s in %s: %s", restore_key_to_string(e->key), e->path,

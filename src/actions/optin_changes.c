@@ -31,7 +31,11 @@ int optin_cgroup_file(const struct optin_ctx *c, const struct watched_cgroup *w,
 
 static void replay_report(const struct restore_entry *e, int r, void *ud) {
         const char *who = ud;
-        if (r > 0)
+        char why[160];
+        if (r == -ESTALE)
+                log_warning("%s: not restoring %s = %s in %s: %s", who, restore_key_to_string(e->key), e->original,
+                            e->path, restore_stale_reason(e, why, sizeof(why)));
+        else if (r > 0)
                 log_notice("%s: restored %s = %s in %s", who, restore_key_to_string(e->key), e->original, e->path);
         else if (r < 0)
                 log_warning("%s: cannot restore %s in %s: %s", who, restore_key_to_string(e->key), e->path,
@@ -74,9 +78,17 @@ static void drop(struct optin_state *s, size_t i) {
 }
 
 static int append(struct optin_state *s, enum restore_key key, const char *path, const char *original) {
+        pid_t pid = restore_path_pid(path);
+        /* Through /proc/PID/root: only the anchor's (the app the daemon
+         * holds a pidfd of), whose identity goes with the entry. */
+        if (pid && pid != s->anchor.pid)
+                return log_error_errno(-ESRCH, "not changing %s: pid %d is not the app's process oomguard follows",
+                                       path, (int)pid);
         if (GROW(s->changes, s->cap_changes, s->n_changes + 1) < 0)
                 return -ENOMEM;
-        struct restore_entry e = { .key = key, .path = strdup(path) };
+        struct restore_entry e = { .key = key,
+                                   .anchor = pid ? s->anchor : (struct restore_anchor){ 0 },
+                                   .path = strdup(path) };
         if (!e.path)
                 return -ENOMEM;
         snprintf(e.original, sizeof(e.original), "%s", original);
@@ -117,7 +129,13 @@ int optin_record(struct optin_state *s, enum restore_key key, const char *path, 
  * caller (once for many). */
 static int put_back_unsaved(struct optin_state *s, size_t i, const char *why) {
         const struct restore_entry *e = &s->changes[i];
+        char stale[160];
         int r = restore_entry_apply(e);
+        if (r == -ESTALE) {
+                log_notice("not restoring %s = %s in %s (%s): %s", restore_key_to_string(e->key), e->original, e->path,
+                           why, restore_stale_reason(e, stale, sizeof(stale)));
+                r = 0;
+        }
         if (r > 0)
                 log_info("restored %s = %s in %s (%s)", restore_key_to_string(e->key), e->original, e->path, why);
         else if (r < 0)
@@ -148,4 +166,56 @@ void optin_put_back_where(struct optin_state *s, bool (*put)(const struct restor
 int optin_put_back(struct optin_state *s, enum restore_key key, const char *path, const char *why) {
         ssize_t i = find(s, key, path);
         return i < 0 ? 0 : optin_put_back_at(s, (size_t)i, why);
+}
+
+void optin_set_anchor(struct optin_state *s, struct restore_anchor a) { s->anchor = a; }
+
+static bool made_for(const struct restore_entry *e, struct restore_anchor a) {
+        return a.pid && e->anchor.pid == a.pid && e->anchor.starttime == a.starttime;
+}
+
+void optin_rehome(struct optin_state *s, struct restore_anchor from, struct restore_anchor to) {
+        bool changed = false;
+        char old[32];
+        int n = snprintf(old, sizeof(old), "/proc/%d/", (int)from.pid);
+        for (size_t i = 0; i < s->n_changes; i++) {
+                struct restore_entry *e = &s->changes[i];
+                char *path;
+                if (!made_for(e, from) || strncmp(e->path, old, (size_t)n) != 0)
+                        continue;
+                if (asprintf(&path, "/proc/%d/%s", (int)to.pid, e->path + n) < 0) {
+                        log_warning("out of memory: %s stays listed for pid %d", e->path, (int)from.pid);
+                        continue;
+                }
+                free(e->path);
+                e->path = path;
+                e->anchor = to;
+                changed = true;
+        }
+        if (changed)
+                (void)save(s, false);
+}
+
+void optin_put_back_anchor(struct optin_state *s, struct restore_anchor from, int dirfd, const char *mount,
+                           const char *why) {
+        size_t before = s->n_changes, len = strlen(mount);
+        for (size_t i = s->n_changes; i-- > 0;) {
+                const struct restore_entry *e = &s->changes[i];
+                if (!made_for(e, from))
+                        continue;
+                bool below = strncmp(e->path, mount, len) == 0 && e->path[len] == '/';
+                int r = dirfd >= 0 && below ? restore_entry_apply_at(e, dirfd, e->path + len) : -ESTALE;
+                if (r > 0)
+                        log_info("restored %s = %s in %s (%s)", restore_key_to_string(e->key), e->original, e->path,
+                                 why);
+                else if (r == -ESTALE)
+                        log_notice("not restoring %s = %s in %s (%s): the container is gone",
+                                   restore_key_to_string(e->key), e->original, e->path, why);
+                else if (r < 0)
+                        log_warning("cannot restore %s = %s in %s (%s): %s; dropped: its process is gone",
+                                    restore_key_to_string(e->key), e->original, e->path, why, strerror(-r));
+                drop(s, i);
+        }
+        if (s->n_changes != before)
+                (void)save(s, false);
 }

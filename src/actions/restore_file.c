@@ -10,19 +10,59 @@
 #include <sys/stat.h>
 
 #include "actions/restore.h"
+#include "sources/proc_pid.h"
 #include "util.h"
 
-int restore_entry_apply(const struct restore_entry *e) {
+/* The process /proc/PID is now; pid 0 when there is none. */
+static struct restore_anchor anchor_now(pid_t pid) {
+        struct proc_stat st;
+        if (pid == 0 || read_proc_stat("/", pid, &st) < 0)
+                return (struct restore_anchor){ 0 };
+        return (struct restore_anchor){ .pid = pid, .starttime = st.starttime };
+}
+
+/* Both ends opened before the check (restore_entry_apply), then used. */
+static int apply_fds(const struct restore_entry *e, int rfd, int wfd) {
         char text[256];
-        ssize_t n = read_file_at("/", e->path, text, sizeof(text));
+        ssize_t n = pread_all(rfd, text, sizeof(text));
         if (n < 0)
                 return errno_is_vanished((int)n) ? 0 : (int)n;
         if (!restore_holds(e->key, text, (size_t)n, e->ours))
                 return 0; /* someone else's value now: theirs */
-        int r = write_file_at("/", e->path, e->original);
+        size_t len = strlen(e->original);
+        ssize_t w = write(wfd, e->original, len);
+        if (w < 0)
+                return errno_is_vanished(errno) ? 0 : -errno;
+        return (size_t)w == len ? 1 : -EIO;
+}
+
+/* A path through /proc/PID/root resolves in whatever process has that
+ * pid now: the files are opened first and the process checked after, so
+ * that the files opened are those of the process the entry was made for
+ * (one with the recorded start time was alive before the open). */
+int restore_entry_apply(const struct restore_entry *e) {
+        pid_t pid = restore_path_pid(e->path);
+        _cleanup_(closep) int rfd = open(e->path, O_RDONLY | O_CLOEXEC);
+        _cleanup_(closep) int wfd = rfd < 0 ? -1 : open(e->path, O_WRONLY | O_CLOEXEC);
+        int r = rfd < 0 || wfd < 0 ? -errno : 0;
+        if (pid) {
+                struct restore_anchor now = anchor_now(pid);
+                if (restore_anchor_check(e, &now) < 0)
+                        return -ESTALE;
+        }
         if (r < 0)
                 return errno_is_vanished(r) ? 0 : r;
-        return 1;
+        return apply_fds(e, rfd, wfd);
+}
+
+int restore_entry_apply_at(const struct restore_entry *e, int dirfd, const char *rel) {
+        while (*rel == '/')
+                rel++;
+        _cleanup_(closep) int rfd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC);
+        _cleanup_(closep) int wfd = rfd < 0 ? -1 : openat(dirfd, rel, O_WRONLY | O_CLOEXEC);
+        if (rfd < 0 || wfd < 0) /* vanished: the cgroup was removed */
+                return errno_is_vanished(errno) ? -ESTALE : -errno;
+        return apply_fds(e, rfd, wfd);
 }
 
 /* One line without its '\n', len bytes: a line with a NUL byte in it is
@@ -46,7 +86,7 @@ static void replay_line(char *line, size_t len, restore_apply_fn apply, restore_
         int r = apply(&e);
         if (r > 0)
                 (*restored)++;
-        if (r < 0)
+        if (r < 0 && r != -ESTALE) /* -ESTALE: not that process's: dropped, said */
                 (*failed)++;
         if (report)
                 report(&e, r, ud);
@@ -119,7 +159,7 @@ static int make_parent(const char *path) {
         return mkdir(dir, 0755) == 0 || errno == EEXIST ? 0 : -errno;
 }
 
-#define RESTORE_FILE_HEAD "# oomguard: cgroup values to put back (KEY ORIGINAL OURS PATH)\n"
+#define RESTORE_FILE_HEAD "# oomguard: cgroup values to put back (KEY ORIGINAL OURS [@PID:STARTTIME ]PATH)\n"
 
 int restore_file_write(const char *path, const struct restore_entry *e, size_t n) {
         char tmp[PATH_MAX], line[RESTORE_LINE_MAX];

@@ -1,8 +1,10 @@
 /* The restore state file's lines (see actions/restore.h). Pure. */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdint.h>
 
 #include "actions/restore.h"
 #include "sources/memcg.h"
@@ -38,11 +40,45 @@ void restore_value_format(uint64_t v, char buf[static RESTORE_VALUE_MAX]) {
                 snprintf(buf, RESTORE_VALUE_MAX, "%llu", (unsigned long long)v);
 }
 
+pid_t restore_path_pid(const char *path) {
+        static const char proc[] = "/proc/";
+        if (strncmp(path, proc, sizeof(proc) - 1) != 0)
+                return 0;
+        const char *p = path + sizeof(proc) - 1;
+        long long pid = 0;
+        size_t n = 0;
+        for (; isdigit((unsigned char)p[n]) && n < 10; n++)
+                pid = pid * 10 + (p[n] - '0');
+        if (n == 0 || p[n] != '/' || pid <= 0 || pid > INT_MAX)
+                return 0;
+        return (pid_t)pid;
+}
+
+int restore_anchor_check(const struct restore_entry *e, const struct restore_anchor *now) {
+        pid_t pid = restore_path_pid(e->path);
+        if (pid == 0)
+                return 0; /* a path of our own mount namespace */
+        if (e->anchor.pid != pid || now->pid != pid || now->starttime != e->anchor.starttime)
+                return -ESTALE;
+        return 0;
+}
+
+/* An identity is that of the path's /proc/PID/. None is valid too: an
+ * older file's line formats back as it was (the daemon never lists a
+ * /proc/PID/ path without one: optin_changes.c), and is refused at
+ * replay (restore_anchor_check). */
+static bool anchor_valid(const struct restore_entry *e) {
+        return e->anchor.pid == 0 || e->anchor.pid == restore_path_pid(e->path);
+}
+
 int restore_format_line(const struct restore_entry *e, char *buf, size_t size) {
         if ((unsigned)e->key >= ELEMENTSOF(key_names) || !value_valid(e->original) || !value_valid(e->ours) ||
-            !e->path || e->path[0] != '/' || strchr(e->path, '\n'))
+            !e->path || e->path[0] != '/' || strchr(e->path, '\n') || !anchor_valid(e))
                 return -EINVAL;
-        int n = snprintf(buf, size, "%s %s %s %s\n", key_names[e->key], e->original, e->ours, e->path);
+        char who[48] = "";
+        if (e->anchor.pid)
+                snprintf(who, sizeof(who), "@%d:%llu ", (int)e->anchor.pid, (unsigned long long)e->anchor.starttime);
+        int n = snprintf(buf, size, "%s %s %s %s%s\n", key_names[e->key], e->original, e->ours, who, e->path);
         return n < 0 || (size_t)n >= size ? -ENOBUFS : n;
 }
 
@@ -57,12 +93,41 @@ static int word(char **p, char *dst, size_t size) {
         return 0;
 }
 
+/* "@PID:STARTTIME", both decimal as the daemon writes them (PID > 0, no
+ * leading zeros: an entry formats back to its own line). */
+static int parse_anchor(const char *w, struct restore_anchor *ret) {
+        unsigned long long pid = 0, start = 0;
+        const char *p = w + 1;
+        size_t n = 0;
+        const char *colon = strchr(w, ':');
+        if (w[0] != '@' || w[1] == '0' || (colon && colon[1] == '0' && colon[2] != '\0'))
+                return -EINVAL;
+        for (; isdigit((unsigned char)p[n]) && n < 10; n++)
+                pid = pid * 10 + (unsigned long long)(p[n] - '0');
+        if (n == 0 || p[n] != ':' || pid == 0 || pid > INT_MAX)
+                return -EINVAL;
+        p += n + 1;
+        for (n = 0; isdigit((unsigned char)p[n]) && n < 20; n++) {
+                if (start > (UINT64_MAX - (uint64_t)(p[n] - '0')) / 10)
+                        return -EINVAL;
+                start = start * 10 + (unsigned long long)(p[n] - '0');
+        }
+        if (n == 0 || p[n] != '\0')
+                return -EINVAL;
+        *ret = (struct restore_anchor){ .pid = (pid_t)pid, .starttime = start };
+        return 0;
+}
+
 int restore_parse_line(char *line, struct restore_entry *ret) {
         struct restore_entry e = { 0 };
-        char key[32];
+        char key[32], who[48];
         char *p = line;
         if (word(&p, key, sizeof(key)) < 0 || word(&p, e.original, sizeof(e.original)) < 0 ||
             word(&p, e.ours, sizeof(e.ours)) < 0)
+                return -EINVAL;
+        /* The identity is optional (older files have none); a PATH starts
+         * with '/', so a word starting with '@' is never part of one. */
+        if (p[0] == '@' && (word(&p, who, sizeof(who)) < 0 || parse_anchor(who, &e.anchor) < 0))
                 return -EINVAL;
         size_t k = 0;
         while (k < ELEMENTSOF(key_names) && strcmp(key, key_names[k]) != 0)
@@ -72,8 +137,23 @@ int restore_parse_line(char *line, struct restore_entry *ret) {
                 return -EINVAL;
         e.key = (enum restore_key)k;
         e.path = p;
+        /* An identity for another pid than the path's, or for a path not
+         * through /proc/PID/, is none the daemon writes. */
+        if (!anchor_valid(&e))
+                return -EINVAL;
         *ret = e;
         return 0;
+}
+
+const char *restore_stale_reason(const struct restore_entry *e, char *buf, size_t size) {
+        pid_t pid = restore_path_pid(e->path);
+        if (e->anchor.pid == 0)
+                snprintf(buf, size,
+                         "the entry names no process (an older oomguard's): pid %d may be another container's now",
+                         (int)pid);
+        else
+                snprintf(buf, size, "the container is gone: pid %d is no longer the process it was made for", (int)pid);
+        return buf;
 }
 
 bool restore_holds(enum restore_key k, const char *text, size_t len, const char *ours) {

@@ -91,7 +91,7 @@ static int search(struct sidecar *s) {
 }
 
 int sidecar_app_detect(const char *program, const char *default_config, struct sidecar *ret) {
-        *ret = (struct sidecar){ .program = program, .app = { .pidfd = -1 } };
+        *ret = (struct sidecar){ .program = program, .app = { .pidfd = -1, .mount_fd = -1 } };
         snprintf(ret->default_config, sizeof(ret->default_config), "%s", default_config);
         /* PID 1 of its pid namespace sees no other container's processes
          * (and, blocking SIGTERM for the loop, would wait for one forever). */
@@ -132,9 +132,15 @@ int sidecar_app_wait(struct sidecar *s) {
         }
 }
 
+static struct restore_anchor anchor_of(const struct app_cgroup *a) {
+        return a->pidfd >= 0 ? (struct restore_anchor){ .pid = a->pid, .starttime = a->starttime }
+                             : (struct restore_anchor){ 0 };
+}
+
 void sidecar_app_apply(struct guard *g) {
         if (!g->sidecar || !g->sidecar->program || g->sidecar->app.pidfd < 0)
                 return;
+        optin_set_anchor(&g->optin, anchor_of(&g->sidecar->app)); /* recorded with each change */
         g->mounts = g->sidecar->app.mounts;
         g->has_mounts = true;
         (void)guard_rescan(g);
@@ -175,12 +181,31 @@ static void take_new_container(struct guard *g) {
         sidecar_announce_files(s, g);
 }
 
+/* What the old anchor's entries in the restore file become: the same
+ * cgroup's new anchor takes them over; else they go back through the old
+ * container's mount, held open (the anchor's /proc/PID/root went with it;
+ * its pid may be another's soon). */
+static void hand_over(struct guard *g, struct restore_anchor old, int old_fd, const char *old_mount, bool same,
+                      const char *why) {
+        struct restore_anchor now = anchor_of(&g->sidecar->app);
+        if (same && old.pid)
+                optin_rehome(&g->optin, old, now);
+        else if (old.pid)
+                optin_put_back_anchor(&g->optin, old, old_fd, old_mount, why);
+        optin_set_anchor(&g->optin, now);
+        if (old_fd >= 0)
+                close(old_fd);
+}
+
 void sidecar_app_follow(struct guard *g) {
         struct sidecar *s = g->sidecar;
-        char old[PATH_MAX];
+        char old[PATH_MAX], old_mount[PATH_MAX];
         bool had = s->app.pidfd >= 0;
         snprintf(old, sizeof(old), "%s", s->app.view);
+        snprintf(old_mount, sizeof(old_mount), "%s", s->app.mounts.memory_mount);
         pid_t old_pid = s->app.pid;
+        struct restore_anchor old_anchor = anchor_of(&s->app);
+        int old_fd = app_cgroup_take_mount(&s->app);
         uint64_t now = now_ns();
         if (had) { /* its paths may be another process's soon */
                 app_cgroup_close(&s->app);
@@ -189,6 +214,7 @@ void sidecar_app_follow(struct guard *g) {
                 s->app_said = -ESRCH; /* said below, in its own words */
         }
         if (search(s) < 0) {
+                hand_over(g, old_anchor, old_fd, old_mount, false, "the app exited");
                 if (!had)
                         return;
                 log_notice("sidecar: %s (pid %d) exited; looking for it 4 times a second", s->program, (int)old_pid);
@@ -197,11 +223,13 @@ void sidecar_app_follow(struct guard *g) {
                 (void)guard_rescan(g); /* nothing watched until it is back */
                 return;
         }
+        bool same = strcmp(old, s->app.view) == 0;
+        hand_over(g, old_anchor, old_fd, old_mount, same, "the app's container was replaced");
         g->mounts = s->app.mounts;
         g->wake.rebuild = true; /* a new pidfd to wait on */
         char lim[32];
         format_bytes(lim, sizeof(lim), s->app.limit);
-        if (strcmp(old, s->app.view) == 0) {
+        if (same) {
                 if (had) /* another of its processes took over at once: nothing was unguarded */
                         log_debug("sidecar: %s: pid %d now stands for its container", s->program, (int)s->app.pid);
                 else

@@ -126,6 +126,10 @@ static int open_all(const struct app_search *s, struct app_cgroup *a) {
                 if (r < 0)
                         paths[i][0] = '\0'; /* no PSI twin, no freezer: said where used */
         }
+        /* The mount held before the check: then it is the anchor's too. */
+        a->mount_fd = open(a->mounts.memory_mount, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (a->mount_fd < 0)
+                return -errno;
         /* The pid is ours until its pidfd says it exited: the paths are the
          * searched process's if it is still there now. */
         if (app_cgroup_anchor_gone(a) || !same_start(s->pid, s->starttime))
@@ -144,7 +148,7 @@ static int open_all(const struct app_search *s, struct app_cgroup *a) {
 
 int app_cgroup_open(const struct app_search *s, const struct cgroup_mounts *ours, struct app_cgroup *ret) {
         *ret = (struct app_cgroup){
-                .pid = s->pid, .starttime = s->starttime, .mounts = *ours, .limit = BYTES_UNLIMITED
+                .pid = s->pid, .starttime = s->starttime, .mount_fd = -1, .mounts = *ours, .limit = BYTES_UNLIMITED
         };
         snprintf(ret->view, sizeof(ret->view), "%s", s->view);
         int fd = (int)syscall(SYS_pidfd_open, s->pid, 0);
@@ -166,6 +170,15 @@ void app_cgroup_close(struct app_cgroup *a) {
         if (a->pidfd >= 0)
                 close(a->pidfd);
         a->pidfd = -1;
+        if (a->mount_fd >= 0)
+                close(a->mount_fd);
+        a->mount_fd = -1;
+}
+
+int app_cgroup_take_mount(struct app_cgroup *a) {
+        int fd = a->mount_fd;
+        a->mount_fd = -1;
+        return fd;
 }
 
 bool app_cgroup_anchor_gone(const struct app_cgroup *a) {

@@ -305,7 +305,7 @@ static void test_restore_newline_path_refused(void **state) {
         text[n] = '\0';
         char want[4200];
         snprintf(want, sizeof(want),
-                 "# oomguard: cgroup values to put back (KEY ORIGINAL OURS PATH)\n"
+                 "# oomguard: cgroup values to put back (KEY ORIGINAL OURS [@PID:STARTTIME ]PATH)\n"
                  "oom_kill_disable 0 1 %s\n",
                  good);
         assert_string_equal(text, want);
