@@ -39,16 +39,15 @@ sampler() {
                 avail=${m[2]//[!0-9]/}
                 if [ -z "$cross" ] && ((avail < THRESH_KIB)); then cross=$t; read -r crossup _ </proc/uptime; fi
                 # SwapFree below 90 %: when a swap_free_below = 90% rule may act
-                if [ "$swapcross" = - ] && [ "${m[15]%%:*}" = SwapFree ] && ((SWAP90_KIB > 0)); then
-                        swap=${m[15]//[!0-9]/}
-                        ((swap < SWAP90_KIB)) && swapcross=$t
-                fi
+                swap=0
+                [ "${m[15]%%:*}" = SwapFree ] && swap=${m[15]//[!0-9]/}
+                if [ "$swapcross" = - ] && ((SWAP90_KIB > 0 && swap < SWAP90_KIB)); then swapcross=$t; fi
                 # from the crossing on, every 500 ms: "ms:MemAvailable/SwapFree(MiB):the
                 # guard's state,where it sleeps in the kernel"
                 if [ -n "$cross" ] && ((t >= tnext)); then
                         gst=? wchan=?
                         { read -r _ _ gst _ </proc/"$gpid"/stat; read -r wchan </proc/"$gpid"/wchan; } 2>/dev/null
-                        trace+=" $(((t - cross) / 1000)):$((avail >> 10))/$((${m[15]//[!0-9]/} >> 10)):$gst,$wchan"
+                        trace+=" $(((t - cross) / 1000)):$((avail >> 10))/$((swap >> 10)):$gst,$wchan"
                         tnext=$((t + 500000))
                 fi
                 st=gone
@@ -73,24 +72,35 @@ sampler() {
 # sshd from oomguard, and so do the scenarios' own. Without them everything but
 # the hog is -1000 (the script, the sampler, the guard), and when the dying hog
 # is hidden from the OOM killer before its memory is back (the oom_reaper gives
-# up on a victim whose mmap lock stays taken, sets MMF_OOM_SKIP, and the hog
+# up on a victim whose mmap lock stays taken and sets MMF_OOM_SKIP; the hog
 # frees nothing until its fault returns, seconds under TCG) an allocation finds
-# nothing to kill and the guest panics, "System is deadlocked on memory" (seen
-# in CI twice, once with one 100 KiB bystander: each kill of a tiny one freed
-# too little for the next allocation). With them, that instant is a kernel
+# nothing to kill and the guest panics, "System is deadlocked on memory" (CI,
+# and trial 18 of 40 here, 2026-12-02). With them, that instant is a kernel
 # kill, counted as the guard's loss, and its 4 MiB let the allocations go on.
 BYSTANDERS=3
 BYSTANDER_PIDS=()
 bystander() {
         local i
         for i in $(seq 0 $((BYSTANDERS - 1))); do
-                kill -0 "${BYSTANDER_PIDS[i]:-0}" 2>/dev/null && continue
+                # never "kill -0 0": pid 0 is our own process group, always there
+                [ -n "${BYSTANDER_PIDS[i]:-}" ] && kill -0 "${BYSTANDER_PIDS[i]}" 2>/dev/null && continue
                 HOG_COMM=sshd sh -c 'echo 0 > /proc/self/oom_score_adj && exec "$@"' sh "$HOG" 4 0 hold \
                         >/dev/null 2>&1 &
                 BYSTANDER_PIDS[i]=$!
         done
 }
 bystander
+# bystanders_here: how many of them run now (their name set, not yet killed)
+bystanders_here() {
+        local p n=0 comm
+        for p in "${BYSTANDER_PIDS[@]}"; do
+                comm=''
+                { read -r comm </proc/"$p"/comm; } 2>/dev/null
+                [ "$comm" = sshd ] && n=$((n + 1))
+        done
+        echo $n
+}
+BYSTANDERS_SHORT=0   # trials that started with fewer than BYSTANDERS of them
 
 # settle: wait until the machine has its memory back (MemAvailable within 40 MiB of
 # what it had at the start), so that every trial starts from the same place; with
@@ -130,6 +140,7 @@ race() {
         local oom0 oom1 pid rc t0 res cross dead maxgap n start verdict=other killed=no reaction fill
         oom0=$(kv /proc/vmstat oom_kill)
         local psi0; psi0=$(psi_full_avg10)
+        [ "$(bystanders_here)" = $BYSTANDERS ] || BYSTANDERS_SHORT=$((BYSTANDERS_SHORT + 1))
         start_hog "" "$TMP/hog.$guard.$trial" "$@"
         pid=$HOG_PID
         local gpid=$OG_PID; [ $guard = earlyoom ] && gpid=$EO_PID
@@ -253,5 +264,6 @@ whole_machine_scenario() {
         fi
         diag "/proc/vmstat oom_kill: $oom_start -> $(kv /proc/vmstat oom_kill) over the whole scenario"
         check "$name: the test script survived every trial" kill -0 $$
+        check "$name: $BYSTANDERS bystanders at the start of every trial ($BYSTANDERS_SHORT short)" [ "$BYSTANDERS_SHORT" = 0 ]
         echo "# $SCENARIO: $og_wins/$og_n before kernel"
 }
