@@ -175,7 +175,9 @@ struct deferral {
 };
 
 /* Whether to tick now. A host's fork/exec stream must not drive the
- * tick, nor many cgroups' chatty events (theirs rest meanwhile). */
+ * tick, nor many cgroups' chatty events (theirs rest meanwhile). Not a
+ * pure query: it defers a chatty wakeup into d, and when the deferred
+ * one is due it takes it back (g->last_wake) for the tick it returns. */
 static bool tick_now(struct guard *g, struct deferral *d, bool memory, bool chatty_only, uint64_t now,
                      uint64_t last_tick) {
         if (memory && chatty_only && now - last_tick < CHATTY_MIN_GAP_NS) {

@@ -76,8 +76,12 @@ int builtin_policy_text(const char *proc_view, bool v2, char *buf, size_t size) 
                 return -EINVAL; /* INI would cut it, or it is not a path */
         if (escape_glob(proc_view, glob, sizeof(glob)) < 0)
                 return -ENOBUFS;
-        int n = snprintf(buf, size, "%s%s%s%s%s", builtin_head, v2 ? builtin_v2 : "", builtin_supervisor, glob,
-                         builtin_tail);
+        /* A view out of our cgroup namespace ("/../app") is matched only
+         * literally (policy/matcher.h); one that needed escaping cannot
+         * be: no supervisor rule then, rather than a policy that fails. */
+        bool literal = !path_has_dot_component(proc_view) || strcmp(glob, proc_view) == 0;
+        int n = snprintf(buf, size, "%s%s%s%s%s", builtin_head, v2 ? builtin_v2 : "", literal ? builtin_supervisor : "",
+                         literal ? glob : "", literal ? builtin_tail : "");
         return n < 0 || (size_t)n >= size ? -ENOBUFS : 0;
 }
 

@@ -39,6 +39,27 @@ static void test_builtin_loads(void **state) {
         config_errors_free(&e);
 }
 
+/* The app beside a sidecar, seen from our cgroup namespace: its
+ * processes are the supervisor rule's by their literal view; a view
+ * that needed escaping gets no supervisor rule (it could not match). */
+static void test_builtin_app_view(void **state) {
+        (void)state;
+        struct policy p;
+        struct config_errors e = { 0 };
+        assert_int_equal(builtin_policy_load("/../app", true, &p, &e), 0);
+        assert_int_equal(p.n_supervisors, 1);
+        struct proc_facts app = { .comm = "sh", .cgroup = "/../app/worker" };
+        struct proc_facts pause = { .comm = "sh", .cgroup = "/../pause" };
+        assert_true(matcher_list_match(&p.supervisors[0].match, &app));
+        assert_false(matcher_list_match(&p.supervisors[0].match, &pause));
+        policy_free(&p);
+        assert_int_equal(builtin_policy_load("/../a[1]", true, &p, &e), 0);
+        assert_int_equal(p.n_supervisors, 0);
+        assert_int_equal(p.n_cgroups, 1);
+        policy_free(&p);
+        config_errors_free(&e);
+}
+
 static void test_builtin_text(void **state) {
         (void)state;
         char buf[4096];
@@ -129,9 +150,8 @@ static void test_confine_policy(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_builtin_loads),
-                cmocka_unit_test(test_builtin_text),
-                cmocka_unit_test(test_confine_glob),
+                cmocka_unit_test(test_builtin_loads),    cmocka_unit_test(test_builtin_text),
+                cmocka_unit_test(test_builtin_app_view), cmocka_unit_test(test_confine_glob),
                 cmocka_unit_test(test_confine_policy),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

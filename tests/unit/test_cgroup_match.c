@@ -71,8 +71,27 @@ static void test_views_of_another_namespace(void **state) {
         assert_false(cgroup_matches("cgroup:/../app", "/app"));
         assert_false(cgroup_matches("cgroup:/", "/../app")); /* our root holds nothing above it */
         assert_false(cgroup_matches("cgroup:/**", "/../app"));
-        assert_false(cgroup_matches("cgroup:/../*", "/../app")); /* a glob: never climbs out */
-        assert_true(cgroup_matches("cgroup:/app", "/app/x"));    /* plain views as before */
+        assert_true(cgroup_matches("cgroup:/app", "/app/x")); /* plain views as before */
+}
+
+/* Such a path is refused where the kernel never shows one: a name before
+ * a "..", a ".", a glob, or only ".." (every sibling at once). */
+static void test_out_of_namespace_paths_refused(void **state) {
+        (void)state;
+        static const char *const bad[] = { "cgroup:/..",   "cgroup:/../..",     "cgroup:/a/../b", "cgroup:/./x",
+                                           "cgroup:/../*", "cgroup:/../app/..", "cgroup:/../a?",  "cgroup:/../app/." };
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                struct matcher m;
+                char msg[256] = "";
+                assert_int_equal(matcher_parse(bad[i], &m, msg, sizeof(msg)), -EINVAL);
+                assert_non_null(strstr(msg, "another cgroup namespace's view"));
+        }
+        struct matcher m;
+        char msg[256];
+        assert_int_equal(matcher_parse("cgroup:/../../kubepods/pod1/c2", &m, msg, sizeof(msg)), 0);
+        matcher_free(&m);
+        assert_int_equal(matcher_parse("cgroup:/..x/y", &m, msg, sizeof(msg)), 0); /* "..x" is a name */
+        matcher_free(&m);
 }
 
 static void test_first_rule_wins(void **state) {
@@ -108,6 +127,7 @@ int main(void) {
                 cmocka_unit_test(test_globs),
                 cmocka_unit_test(test_first_rule_wins),
                 cmocka_unit_test(test_views_of_another_namespace),
+                cmocka_unit_test(test_out_of_namespace_paths_refused),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
