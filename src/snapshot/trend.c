@@ -102,16 +102,43 @@ static double typical_step(const struct trend *t) {
         return n ? median(d, n) : 0;
 }
 
+/* A fall that this many closed floors after it undo (one back at or
+ * above the floor before the fall) is a dip, not a rise given back: a
+ * leak's floor that missed a bucket or two (a cache trimmed and refilled,
+ * one sparse low sample) is back on its line at once, while a
+ * collection's trough starts the next ramp from low, for a period. Two:
+ * a dip of up to a bucket can straddle two, and a sawtooth of 2 s in a
+ * 30 s window (4 buckets) takes three to climb back to where it fell
+ * from. */
+#define TREND_DIP_BUCKETS 2
+
+/* Whether the fall at bucket b, from the floor was, is undone within
+ * TREND_DIP_BUCKETS closed floors. A fall too recent to tell is taken as
+ * given back: a sawtooth's newest collection must widen the envelope at
+ * once, and a dip costs a wide envelope for a bucket or two at most. */
+static bool is_dip(const struct trend *t, uint64_t b, uint64_t was) {
+        for (uint64_t c = b + 1; c <= b + TREND_DIP_BUCKETS && c < t->head; c++) {
+                uint64_t u = t->floor[c % TREND_BUCKETS];
+                if (u != TREND_EMPTY && u >= was)
+                        return true;
+        }
+        return false;
+}
+
 /* The longest rise the floors gave back within the ring, in buckets: at
- * each fall, back to the last floor no higher than where it fell to (or
- * to the ring's oldest: the rise began before it), counted when the
- * highest floor in between stood more than TREND_RISE_OVER_SCATTER
- * typical steps above it, as a trend's rise must stand out of its
- * scatter: a noisy floor's dips and a leak's give back nothing, a
- * sawtooth's collection gives back its whole period, however long the
- * machine made it, as does a cache dropped after it filled. The whole
- * ring counts, also what a trend's end made the fit forget: that a rise
- * was given back is the point. At least 1. */
+ * each fall that is no dip (is_dip), back to the last floor no higher
+ * than where it fell to, counted when the highest floor in between stood
+ * more than TREND_RISE_OVER_SCATTER typical steps above it, as a trend's
+ * rise must stand out of its scatter: a noisy floor's dips and a leak's
+ * give back nothing, a sawtooth's collection gives back its whole period,
+ * however long the machine made it, as does a cache dropped after it
+ * filled. A fall below every floor in the ring counts back to the ring's
+ * oldest (the rise began before it: the guard started mid-ramp, or a
+ * trough a little lower than the ones before); that made a leak's one
+ * short dip the ring's age wide, and its one low floor most of the fit,
+ * which is why dips are told apart first. The whole ring counts, also
+ * what a trend's end made the fit forget: that a rise was given back is
+ * the point. At least 1. */
 static uint64_t given_back(const struct trend *t) {
         uint64_t oldest = ring_oldest(t), longest = 1, prev = TREND_EMPTY;
         double step = typical_step(t);
@@ -119,7 +146,7 @@ static uint64_t given_back(const struct trend *t) {
                 uint64_t v = t->floor[b % TREND_BUCKETS];
                 if (v == TREND_EMPTY)
                         continue;
-                if (prev != TREND_EMPTY && v < prev) {
+                if (prev != TREND_EMPTY && v < prev && !is_dip(t, b, prev)) {
                         uint64_t s = b, peak = prev; /* EMPTY (UINT64_MAX) is never <= v */
                         while (s > oldest && !(t->floor[(s - 1) % TREND_BUCKETS] <= v)) {
                                 uint64_t u = t->floor[(s - 1) % TREND_BUCKETS];
