@@ -102,24 +102,63 @@ static double typical_step(const struct trend *t) {
         return n ? median(d, n) : 0;
 }
 
+/* A dip: a fall that the floors climb back over (to the floor before
+ * the fall) in one step of at least 3/4 of the fall, within this many
+ * closed floors. Not a rise given back: a leak's floor that missed a few
+ * buckets (a cache trimmed and refilled, one sparse low sample) jumps
+ * back onto its line, while a collection's trough starts the next ramp,
+ * climbed a step a bucket (a stretched sawtooth's ramp is 4 buckets or
+ * more, a step at most about half the rise, even a concave one's first).
+ * The jump is what tells them apart (any climb back within 8 floors as a
+ * dip warns on the sawtooth tests); 8, an eighth of the window, bounds
+ * how long a dip may last (3.75 s of a 30 s window) and the look. */
+#define TREND_DIP_BUCKETS 8
+
+/* Whether the fall at bucket b, from was to v, is a dip; was is the
+ * floor before the falls in a row began (a collection that takes a
+ * second falls over two or three floors: the concave ramp after it
+ * jumps over its last step, never over the whole fall). A fall too
+ * recent to tell is taken as given back: a sawtooth's newest collection
+ * must widen the envelope at once, and a dip costs a wide envelope for
+ * as long as it lasts. */
+static bool is_dip(const struct trend *t, uint64_t b, uint64_t was, uint64_t v) {
+        uint64_t last = v;
+        for (uint64_t c = b + 1; c <= b + TREND_DIP_BUCKETS && c < t->head; c++) {
+                uint64_t u = t->floor[c % TREND_BUCKETS];
+                if (u == TREND_EMPTY)
+                        continue;
+                if (u >= was)
+                        return u > last && 4 * (double)(u - last) >= 3 * (double)(was - v);
+                last = u;
+        }
+        return false;
+}
+
 /* The longest rise the floors gave back within the ring, in buckets: at
- * each fall, back to the last floor no higher than where it fell to (or
- * to the ring's oldest: the rise began before it), counted when the
- * highest floor in between stood more than TREND_RISE_OVER_SCATTER
- * typical steps above it, as a trend's rise must stand out of its
- * scatter: a noisy floor's dips and a leak's give back nothing, a
- * sawtooth's collection gives back its whole period, however long the
- * machine made it, as does a cache dropped after it filled. The whole
- * ring counts, also what a trend's end made the fit forget: that a rise
- * was given back is the point. At least 1. */
+ * each fall that is no dip (is_dip), back to the last floor no higher
+ * than where it fell to, counted when the highest floor in between stood
+ * more than TREND_RISE_OVER_SCATTER typical steps above it, as a trend's
+ * rise must stand out of its scatter: a noisy floor's dips and a leak's
+ * give back nothing, a sawtooth's collection gives back its whole period,
+ * however long the machine made it, as does a cache dropped after it
+ * filled. A fall below every floor in the ring counts back to the ring's
+ * oldest (the rise began before it: the guard started mid-ramp, or a
+ * trough a little lower than the ones before); that made a leak's one
+ * short dip the ring's age wide, and its one low floor most of the fit,
+ * which is why dips are told apart first. The whole ring counts, also
+ * what a trend's end made the fit forget: that a rise was given back is
+ * the point. At least 1. */
 static uint64_t given_back(const struct trend *t) {
         uint64_t oldest = ring_oldest(t), longest = 1, prev = TREND_EMPTY;
+        uint64_t top = TREND_EMPTY; /* the floor before the falls in a row up to b */
         double step = typical_step(t);
         for (uint64_t b = oldest; b < t->head; b++) {
                 uint64_t v = t->floor[b % TREND_BUCKETS];
                 if (v == TREND_EMPTY)
                         continue;
-                if (prev != TREND_EMPTY && v < prev) {
+                bool fell = prev != TREND_EMPTY && v < prev;
+                top = !fell ? TREND_EMPTY : top != TREND_EMPTY ? top : prev;
+                if (fell && !is_dip(t, b, top, v)) {
                         uint64_t s = b, peak = prev; /* EMPTY (UINT64_MAX) is never <= v */
                         while (s > oldest && !(t->floor[(s - 1) % TREND_BUCKETS] <= v)) {
                                 uint64_t u = t->floor[(s - 1) % TREND_BUCKETS];
