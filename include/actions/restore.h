@@ -19,7 +19,8 @@
  * process's identity, @PID:STARTTIME (/proc/PID/stat field 22), and is
  * put back only while /proc/PID is still that process; otherwise (or
  * without an identity: a file of an oomguard before this format) it is
- * dropped, and said: the container is gone. */
+ * dropped, and said: the container is gone. PATH has no "." or ".."
+ * component (the pid checked is the first component's). */
 #pragma once
 
 #include <stdbool.h>
@@ -52,8 +53,8 @@ const char *restore_key_to_string(enum restore_key k);
 
 /* Pure. One line with its '\n'. Returns its length, -ENOBUFS when it does
  * not fit, -EINVAL for a value that is not "max"/digits, a path that is
- * not absolute or holds a newline, or an identity whose pid is not the
- * path's /proc/PID/. */
+ * not absolute, holds a newline or a "." or ".." component, or an
+ * identity whose pid is not the path's /proc/PID/. */
 int restore_format_line(const struct restore_entry *e, char *buf, size_t size);
 /* Pure. line: one line without '\n', NUL-terminated and writable (the path
  * is left in place). -EINVAL when it is not a valid entry. */

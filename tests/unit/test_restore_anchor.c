@@ -94,6 +94,40 @@ static void test_line_bad_anchor(void **state) {
         }
 }
 
+/* A "." or ".." component would have the first component's pid checked
+ * and another's written through: no such line is read, or written. */
+static void test_line_dot_components(void **state) {
+        static const char *const bad[] = {
+                "memory.high max 1 @7:5 /proc/7/../8/root/m",    "memory.high max 1 @7:5 /proc/7/root/./m",
+                "memory.high max 1 /proc/7/root/../../proc/8/m", "memory.high max 1 /sys/fs/cgroup/a/..",
+                "memory.high max 1 /sys/fs/cgroup/a/.",          "memory.high max 1 /./sys/m",
+        };
+        static const char *const good[] = {
+                "memory.high max 1 /sys/fs/cgroup/.a/m",
+                "memory.high max 1 /sys/fs/cgroup/..a/m",
+                "memory.high max 1 /sys/fs/cgroup/a.../m",
+                "memory.high max 1 //sys/fs/cgroup/a/m",
+        };
+        char line[128], buf[RESTORE_LINE_MAX];
+        struct restore_entry got;
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                snprintf(line, sizeof(line), "%s", bad[i]);
+                if (restore_parse_line(line, &got) != -EINVAL)
+                        fail_msg("accepted: %s", bad[i]);
+        }
+        for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+                snprintf(line, sizeof(line), "%s", good[i]);
+                if (restore_parse_line(line, &got) != 0)
+                        fail_msg("refused: %s", good[i]);
+        }
+        struct restore_entry e = { .key = RESTORE_MEMORY_HIGH,
+                                   .anchor = { 7, 5 },
+                                   .original = "max",
+                                   .ours = "1",
+                                   .path = "/proc/7/../8/root/m" };
+        assert_int_equal(restore_format_line(&e, buf, sizeof(buf)), -EINVAL);
+}
+
 static void test_anchor_check(void **state) {
         struct restore_entry e = { .anchor = { .pid = 7, .starttime = 500 }, .path = "/proc/7/root/m" };
         const struct restore_anchor same = { 7, 500 }, reused = { 7, 501 }, none = { 0 };
@@ -296,7 +330,7 @@ int main(void) {
                 cmocka_unit_test(test_line_old_format),    cmocka_unit_test(test_line_bad_anchor),
                 cmocka_unit_test(test_anchor_check),       cmocka_unit_test(test_apply_through_proc),
                 cmocka_unit_test(test_replay_drops_stale), cmocka_unit_test(test_rehome),
-                cmocka_unit_test(test_put_back_anchor),
+                cmocka_unit_test(test_put_back_anchor),    cmocka_unit_test(test_line_dot_components),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
