@@ -75,8 +75,10 @@ void restore_value_format(uint64_t v, char buf[static RESTORE_VALUE_MAX]);
  * Returns 1 when restored, 0 when nothing was left to do (the cgroup is
  * gone, or someone else changed the value since), -ESTALE when its path
  * goes through a /proc/PID/ that is no longer the process it was made for
- * (restore_anchor_check: the file is opened first, then the process
- * checked, so a pid reused meanwhile is caught too), -errno. No allocation. */
+ * (restore_anchor_check: the file's directory is opened first, then the
+ * process checked, so a pid reused meanwhile is caught too), -errno. The
+ * file is opened for writing only when it holds ours: one someone else
+ * changed is left alone (0) even when it is not writable. No allocation. */
 int restore_entry_apply(const struct restore_entry *e);
 /* The same through dirfd, a directory held open (the app's cgroup mount,
  * opened while its process lived): rel is the file below it. No

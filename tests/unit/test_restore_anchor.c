@@ -207,6 +207,23 @@ static void test_apply_through_proc(void **state) {
         rmdir(dir);
 }
 
+/* A file that no longer holds ours is left alone, and that is all (0),
+ * also where it cannot be written: a read-only sysfs file (kernfs refuses
+ * to open it for writing, EACCES, root or not). */
+static void test_apply_not_writable(void **state) {
+        static const char dir[] = "/sys/devices/system/cpu", name[] = "possible";
+        char path[64];
+        snprintf(path, sizeof(path), "%s/%s", dir, name);
+        if (access(path, R_OK) < 0)
+                skip();
+        struct restore_entry e = { .key = RESTORE_MEMORY_HIGH, .original = "max", .ours = "1000", .path = path };
+        assert_int_equal(restore_entry_apply(&e), 0);
+        int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        assert_true(fd >= 0);
+        assert_int_equal(restore_entry_apply_at(&e, fd, name), 0);
+        close(fd);
+}
+
 static int reports_stale;
 static void count_stale(const struct restore_entry *e, int r, void *ud) { reports_stale += r == -ESTALE; }
 
@@ -331,6 +348,7 @@ int main(void) {
                 cmocka_unit_test(test_anchor_check),       cmocka_unit_test(test_apply_through_proc),
                 cmocka_unit_test(test_replay_drops_stale), cmocka_unit_test(test_rehome),
                 cmocka_unit_test(test_put_back_anchor),    cmocka_unit_test(test_line_dot_components),
+                cmocka_unit_test(test_apply_not_writable),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
