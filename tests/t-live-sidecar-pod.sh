@@ -152,6 +152,29 @@ for _ in $(seq 100); do grep -q "^oom_kill_disable 0" "$POD/app2/memory.oom_cont
 sleep 0.3
 grep "^oom_kill_disable" "$POD/app2/memory.oom_control" > "$T/oh.disable.3"
 kill "$oh"; wait "$oh"
+# A reload before the tick that would see the anchor's exit (the exit
+# and the SIGHUP in one wait): the daemon is held in reading its file (a
+# FIFO) while the anchor is killed and reaped, so its /proc/PID/root is
+# gone when the reload puts back; the entry goes through the container's
+# mount, held.
+HOG_COMM=app container app2 "$HOG" 8 0 hold > "$T/st.a.out" 2>&1
+sa=$!
+echo "$sa" > "$T/st.anchor"
+for _ in $(seq 500); do grep -q ready "$T/st.a.out" && break; sleep 0.01; done
+cp "$T/oh.conf" "$T/st.conf"
+container guard "$OG" --sidecar=app -c "$T/st.conf" --restore-file "$T/st.restore" 2> "$T/st.log"
+st=$!
+for _ in $(seq 500); do grep -q "info: armed:" "$T/st.log" && break; sleep 0.01; done
+for _ in $(seq 100); do grep -q "^oom_kill_disable 1" "$POD/app2/memory.oom_control" && break; sleep 0.05; done
+grep "^oom_kill_disable" "$POD/app2/memory.oom_control" > "$T/st.disable.1"
+rm "$T/st.conf"; mkfifo "$T/st.conf"
+kill -HUP "$st"
+exec 9> "$T/st.conf" # returns once the daemon opened it: it waits in the read now
+kill -9 "$sa"; wait "$sa" # reaped: /proc/$sa is gone
+cat "$T/oh.conf" >&9; exec 9>&-
+for _ in $(seq 200); do grep -q "reloaded" "$T/st.log" && break; sleep 0.01; done
+grep "^oom_kill_disable" "$POD/app2/memory.oom_control" > "$T/st.disable.2"
+kill "$st"; wait "$st"
 kill "$keeper"
 kill -0 "$(cat "$T/neighbour.pid")" && echo alive > "$T/neighbour.end"
 kill "$(cat "$T/neighbour.pid")"
@@ -222,4 +245,10 @@ check "live pod: oom_kill_disable stays 1 meanwhile" grep -qx "oom_kill_disable 
 check "live pod: the last app process gone, the cgroup still there: oom_kill_disable put back (0)" \
         grep -qx "oom_kill_disable 0" "$TMP/oh.disable.3"
 check "live pod: said so" grep -q "restored oom_kill_disable = 0 in /proc/$b/root/sys/fs/cgroup/memory//memory.oom_control (the app exited)" "$TMP/oh.log"
+sa=$(cat "$TMP/st.anchor" 2>/dev/null)
+grep -E "restor|sidecar: app" "$TMP/st.log" | cut -c1-300 | sed 's/^/# /'
+check "live pod: a reload with the anchor's exit unseen: $(cat "$TMP/st.disable.1" 2>/dev/null), then put back (0)" \
+        sh -c "grep -qx 'oom_kill_disable 1' $TMP/st.disable.1 && grep -qx 'oom_kill_disable 0' $TMP/st.disable.2"
+check "live pod: through the held mount, said so" \
+        grep -q "restored oom_kill_disable = 0 in /proc/$sa/root/sys/fs/cgroup/memory//memory.oom_control (reload)" "$TMP/st.log"
 exit $((failures > 0))

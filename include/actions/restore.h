@@ -17,9 +17,12 @@
  * /proc/PID/root) is that process's view: once it exits, the pid may be
  * another process's, in another container. Such an entry carries the
  * process's identity, @PID:STARTTIME (/proc/PID/stat field 22), and is
- * put back only while /proc/PID is still that process; otherwise (or
- * without an identity: a file of an oomguard before this format) it is
- * dropped, and said: the container is gone. PATH has no "." or ".."
+ * put back only while /proc/PID is still that process; otherwise it is
+ * dropped, and said (restore_stale_reason): "the container is gone", or
+ * for a line without an identity (a file of an oomguard before this
+ * format) "the entry names no process". The running daemon puts its
+ * current anchor's entries back through that app's cgroup mount, held
+ * open (actions/optin.h: optin_set_anchor). PATH has no "." or ".."
  * component (the pid checked is the first component's). */
 #pragma once
 

@@ -137,10 +137,18 @@ static struct restore_anchor anchor_of(const struct app_cgroup *a) {
                              : (struct restore_anchor){ 0 };
 }
 
+/* The app's process and its cgroup mount, held: a reload or stop before
+ * the tick that sees it exit puts its entries back through that mount. */
+static void set_anchor(struct guard *g) {
+        const struct app_cgroup *a = &g->sidecar->app;
+        struct restore_anchor now = anchor_of(a);
+        optin_set_anchor(&g->optin, now, now.pid ? a->mount_fd : -1, a->mounts.memory_mount);
+}
+
 void sidecar_app_apply(struct guard *g) {
         if (!g->sidecar || !g->sidecar->program || g->sidecar->app.pidfd < 0)
                 return;
-        optin_set_anchor(&g->optin, anchor_of(&g->sidecar->app)); /* recorded with each change */
+        set_anchor(g); /* recorded with each change */
         g->mounts = g->sidecar->app.mounts;
         g->has_mounts = true;
         (void)guard_rescan(g);
@@ -187,12 +195,11 @@ static void take_new_container(struct guard *g) {
  * its pid may be another's soon). */
 static void hand_over(struct guard *g, struct restore_anchor old, int old_fd, const char *old_mount, bool same,
                       const char *why) {
-        struct restore_anchor now = anchor_of(&g->sidecar->app);
         if (same && old.pid)
-                optin_rehome(&g->optin, old, now);
+                optin_rehome(&g->optin, old, anchor_of(&g->sidecar->app));
         else if (old.pid)
                 optin_put_back_anchor(&g->optin, old, old_fd, old_mount, why);
-        optin_set_anchor(&g->optin, now);
+        set_anchor(g);
         if (old_fd >= 0)
                 close(old_fd);
 }

@@ -341,6 +341,59 @@ static void test_put_back_anchor(void **state) {
         rmdir(dir);
 }
 
+/* The anchor exited and a reload (or stop) puts back before the tick that
+ * would hand its entries over: they go back through its cgroup mount,
+ * held; an entry of another process (the same pid) is not written. */
+static void test_put_back_held_mount(void **state) {
+        char dir[] = "/tmp/test_restore_anchor.XXXXXX", restore[256], mount[256], high[256], other[256], text[64];
+        char high_there[512], other_there[512];
+        assert_non_null(mkdtemp(dir));
+        snprintf(restore, sizeof(restore), "%s/restore", dir);
+        snprintf(high, sizeof(high), "%s/memory.high", dir);
+        snprintf(other, sizeof(other), "%s/other.high", dir);
+        uint64_t start;
+        pid_t pid = sleeper(&start);
+        snprintf(mount, sizeof(mount), "/proc/%d/root%s", (int)pid, dir);
+        snprintf(high_there, sizeof(high_there), "%s/memory.high", mount);
+        snprintf(other_there, sizeof(other_there), "%s/other.high", mount);
+        put(high, "9\n");
+        put(other, "9\n");
+        const struct restore_entry e[] = {
+                { .key = RESTORE_MEMORY_HIGH,
+                  .anchor = { pid, start },
+                  .original = "max",
+                  .ours = "9",
+                  .path = high_there },
+                { .key = RESTORE_MEMORY_HIGH,
+                  .anchor = { pid, start + 1 },
+                  .original = "max",
+                  .ours = "9",
+                  .path = other_there },
+        };
+        struct optin_state s;
+        state_with(&s, restore, e, 2);
+        int fd = open(mount, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        assert_true(fd >= 0);
+        optin_set_anchor(&s, (struct restore_anchor){ pid, start }, fd, mount);
+        close(fd); /* the state holds its own */
+        kill(pid, SIGKILL);
+        assert_int_equal(waitpid(pid, NULL, 0), pid);
+        struct cgroup_set none = { 0 };
+        const struct optin_ctx c = { .cgroups = &none };
+        optin_restore_all(&s, &c, "reload");
+        get(high, text, sizeof(text));
+        assert_string_equal(text, "max");
+        get(other, text, sizeof(text));
+        assert_string_equal(text, "9\n");
+        assert_int_equal(s.n_changes, 0);
+        optin_state_free(&s);
+        assert_int_equal(s.anchor_fd, -1);
+        unlink(restore);
+        unlink(high);
+        unlink(other);
+        rmdir(dir);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_path_pid),           cmocka_unit_test(test_line_with_anchor),
@@ -348,7 +401,7 @@ int main(void) {
                 cmocka_unit_test(test_anchor_check),       cmocka_unit_test(test_apply_through_proc),
                 cmocka_unit_test(test_replay_drops_stale), cmocka_unit_test(test_rehome),
                 cmocka_unit_test(test_put_back_anchor),    cmocka_unit_test(test_line_dot_components),
-                cmocka_unit_test(test_apply_not_writable),
+                cmocka_unit_test(test_apply_not_writable), cmocka_unit_test(test_put_back_held_mount),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
