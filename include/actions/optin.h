@@ -89,7 +89,7 @@ void optin_set_anchor(struct optin_state *s, struct restore_anchor a, int mount_
  * from's entries now go through to's /proc/PID/ (the same container's
  * files), so that they are still put back. */
 void optin_rehome(struct optin_state *s, struct restore_anchor from, struct restore_anchor to);
-/* The anchor exited and no process of its cgroup took over: from's
+/* The anchor exited and no process named PROGRAM in its cgroup took over: from's
  * entries are put back through dirfd, its cgroup mount held open
  * (mount: that mount's path through /proc/PID/root), and dropped; a
  * cgroup gone (or dirfd -1) drops them, said. */

@@ -204,6 +204,22 @@ static void hand_over(struct guard *g, struct restore_anchor old, int old_fd, co
                 close(old_fd);
 }
 
+/* The anchor exited and no single one follows: nothing watched until it
+ * is back. */
+static void watch_nothing(struct guard *g, pid_t old_pid, int r) {
+        const char *program = g->sidecar->program;
+        if (r == -ENOTUNIQ)
+                log_notice(
+                        "sidecar: %s (pid %d) exited, and %s runs in two containers now: looking again 4 times a "
+                        "second",
+                        program, (int)old_pid, program);
+        else
+                log_notice("sidecar: %s (pid %d) exited; looking for it 4 times a second", program, (int)old_pid);
+        snprintf(g->mounts.memory_mount, sizeof(g->mounts.memory_mount), "%s", APP_GONE_MOUNT);
+        g->mounts.unified_mount[0] = g->mounts.freezer_mount[0] = g->mounts.pids_mount[0] = '\0';
+        (void)guard_rescan(g);
+}
+
 void sidecar_app_follow(struct guard *g) {
         struct sidecar *s = g->sidecar;
         char old[PATH_MAX], old_mount[PATH_MAX];
@@ -220,14 +236,14 @@ void sidecar_app_follow(struct guard *g) {
                 s->app_gone_ns = now;
                 s->app_said = -ESRCH; /* said below, in its own words */
         }
-        if (search(s) < 0) {
-                hand_over(g, old_anchor, old_fd, old_mount, false, "the app exited");
-                if (!had)
-                        return;
-                log_notice("sidecar: %s (pid %d) exited; looking for it 4 times a second", s->program, (int)old_pid);
-                snprintf(g->mounts.memory_mount, sizeof(g->mounts.memory_mount), "%s", APP_GONE_MOUNT);
-                g->mounts.unified_mount[0] = g->mounts.freezer_mount[0] = g->mounts.pids_mount[0] = '\0';
-                (void)guard_rescan(g); /* nothing watched until it is back */
+        int r = search(s);
+        if (r < 0) {
+                /* ENOTUNIQ: no single container to follow (said by search) */
+                hand_over(g, old_anchor, old_fd, old_mount, false,
+                          r == -ENOTUNIQ ? "the app exited, and its program runs in two containers now"
+                                         : "the app exited");
+                if (had)
+                        watch_nothing(g, old_pid, r);
                 return;
         }
         bool same = strcmp(old, s->app.view) == 0;
