@@ -56,7 +56,9 @@ replay() {
                 $OOMGUARD -c "$TMP/conf" --log stderr --restore-file "$STATE" 2> "$TMP/out" &
                 og=$!
                 wait_for "grep -q 'armed:' $TMP/out" 10
-                kill "$og"; wait "$og" ;;
+                kill "$og"; wait "$og"; st=$?
+                og= # reaped: its pid may be another process's by cleanup
+                (exit "$st") ;;
         esac
         rc=$?
         diag "$1, $2: exit $rc, $FILE now $(value); $(grep -i restor "$TMP/out" | tr '\n' ' ')"

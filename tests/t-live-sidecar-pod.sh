@@ -35,8 +35,8 @@ cleanup() {
         [ -n "${KEEP:-}" ] && echo "# kept $TMP" || rm -rf "$TMP"
 }
 trap cleanup EXIT
-mkdir "$POD" "$POD/pause" "$POD/app" "$POD/app2" "$POD/guard" || { not_ok "live pod: create $POD"; exit 1; }
-for c in pause app app2; do echo 256M > "$POD/$c/memory.limit_in_bytes"; done
+mkdir "$POD" "$POD/pause" "$POD/app" "$POD/app2" "$POD/app3" "$POD/guard" || { not_ok "live pod: create $POD"; exit 1; }
+for c in pause app app2 app3; do echo 256M > "$POD/$c/memory.limit_in_bytes"; done
 oom_kills() { sed -n 's/^oom_kill //p' "$POD/$1/memory.oom_control"; }
 
 # The pod, run as its PID 1 in the pause cgroup.
@@ -152,6 +152,47 @@ for _ in $(seq 100); do grep -q "^oom_kill_disable 0" "$POD/app2/memory.oom_cont
 sleep 0.3
 grep "^oom_kill_disable" "$POD/app2/memory.oom_control" > "$T/oh.disable.3"
 kill "$oh"; wait "$oh"
+# A reload before the tick that would see the anchor's exit (the exit
+# and the SIGHUP in one wait): the daemon is held in reading its file (a
+# FIFO) while the anchor is killed and reaped, so its /proc/PID/root is
+# gone when the reload puts back; the entry goes through the container's
+# mount, held.
+HOG_COMM=app container app2 "$HOG" 8 0 hold > "$T/st.a.out" 2>&1
+sa=$!
+echo "$sa" > "$T/st.anchor"
+for _ in $(seq 500); do grep -q ready "$T/st.a.out" && break; sleep 0.01; done
+cp "$T/oh.conf" "$T/st.conf"
+container guard "$OG" --sidecar=app -c "$T/st.conf" --restore-file "$T/st.restore" 2> "$T/st.log"
+st=$!
+for _ in $(seq 500); do grep -q "info: armed:" "$T/st.log" && break; sleep 0.01; done
+for _ in $(seq 100); do grep -q "^oom_kill_disable 1" "$POD/app2/memory.oom_control" && break; sleep 0.05; done
+grep "^oom_kill_disable" "$POD/app2/memory.oom_control" > "$T/st.disable.1"
+rm "$T/st.conf"; mkfifo "$T/st.conf"
+kill -HUP "$st"
+exec 9> "$T/st.conf" # returns once the daemon opened it: it waits in the read now
+kill -9 "$sa"; wait "$sa" # reaped: /proc/$sa is gone
+cat "$T/oh.conf" >&9; exec 9>&-
+for _ in $(seq 200); do grep -q "reloaded" "$T/st.log" && break; sleep 0.01; done
+grep "^oom_kill_disable" "$POD/app2/memory.oom_control" > "$T/st.disable.2"
+kill "$st"; wait "$st"
+# The anchor exits while its program runs in two other containers: no
+# single one to follow, so its entry is put back, and the log says why.
+HOG_COMM=app container app2 "$HOG" 8 0 hold > "$T/nu.a.out" 2>&1
+na=$!
+echo "$na" > "$T/nu.anchor"
+for _ in $(seq 500); do grep -q ready "$T/nu.a.out" && break; sleep 0.01; done
+container guard "$OG" --sidecar=app -c "$T/oh.conf" --restore-file "$T/nu.restore" 2> "$T/nu.log"
+nu=$!
+for _ in $(seq 500); do grep -q "info: armed:" "$T/nu.log" && break; sleep 0.01; done
+for _ in $(seq 100); do grep -q "^oom_kill_disable 1" "$POD/app2/memory.oom_control" && break; sleep 0.05; done
+grep "^oom_kill_disable" "$POD/app2/memory.oom_control" > "$T/nu.disable.1"
+for c in app app3; do sh -c "echo \$\$ > $POD/$c/cgroup.procs; HOG_COMM=app exec $HOG 8 0 hold" > "$T/nu.$c.out" 2>&1 & done
+for c in app app3; do for _ in $(seq 500); do grep -q ready "$T/nu.$c.out" && break; sleep 0.01; done; done
+kill -9 "$na"; wait "$na"
+for _ in $(seq 200); do grep -q "exited, and app runs in two containers" "$T/nu.log" && break; sleep 0.01; done
+grep "^oom_kill_disable" "$POD/app2/memory.oom_control" > "$T/nu.disable.2"
+kill "$nu"; wait "$nu"
+kill_all app; kill_all app3
 kill "$keeper"
 kill -0 "$(cat "$T/neighbour.pid")" && echo alive > "$T/neighbour.end"
 kill "$(cat "$T/neighbour.pid")"
@@ -222,4 +263,16 @@ check "live pod: oom_kill_disable stays 1 meanwhile" grep -qx "oom_kill_disable 
 check "live pod: the last app process gone, the cgroup still there: oom_kill_disable put back (0)" \
         grep -qx "oom_kill_disable 0" "$TMP/oh.disable.3"
 check "live pod: said so" grep -q "restored oom_kill_disable = 0 in /proc/$b/root/sys/fs/cgroup/memory//memory.oom_control (the app exited)" "$TMP/oh.log"
+sa=$(cat "$TMP/st.anchor" 2>/dev/null)
+grep -E "restor|sidecar: app" "$TMP/st.log" | cut -c1-300 | sed 's/^/# /'
+check "live pod: a reload with the anchor's exit unseen: $(cat "$TMP/st.disable.1" 2>/dev/null), then put back (0)" \
+        sh -c "grep -qx 'oom_kill_disable 1' $TMP/st.disable.1 && grep -qx 'oom_kill_disable 0' $TMP/st.disable.2"
+check "live pod: through the held mount, said so" \
+        grep -q "restored oom_kill_disable = 0 in /proc/$sa/root/sys/fs/cgroup/memory//memory.oom_control (reload)" "$TMP/st.log"
+na=$(cat "$TMP/nu.anchor" 2>/dev/null)
+grep -E "restor|sidecar: app" "$TMP/nu.log" | cut -c1-300 | sed 's/^/# /'
+check "live pod: the anchor gone, app in two other containers: $(cat "$TMP/nu.disable.1" 2>/dev/null), then put back (0)" \
+        sh -c "grep -qx 'oom_kill_disable 1' $TMP/nu.disable.1 && grep -qx 'oom_kill_disable 0' $TMP/nu.disable.2"
+check "live pod: said why (two containers), not just that it exited" sh -c \
+        "grep -q 'restored oom_kill_disable = 0 in /proc/$na/root/sys/fs/cgroup/memory//memory.oom_control (the app exited, and its program runs in two containers now)' $TMP/nu.log && grep -q 'sidecar: app (pid $na) exited, and app runs in two containers now' $TMP/nu.log"
 exit $((failures > 0))

@@ -35,6 +35,11 @@ struct optin_state {
         /* --sidecar=PROGRAM: the app's process whose /proc/PID/root the
          * paths go through, recorded with each such entry; {0} = none */
         struct restore_anchor anchor;
+        /* its cgroup mount, held (a dup: ours to close; -1 = none), and
+         * that mount's path through /proc/PID/root: its entries are put
+         * back through the fd, even once the anchor exited unseen */
+        int anchor_fd;
+        char anchor_mount[4096];
 };
 
 /* What the modes work on: the watched cgroups (their per-cgroup mode
@@ -74,13 +79,17 @@ void optin_sync(struct optin_state *s, const struct optin_ctx *c);
 /* Start and reload: say when a rule's mode does not fit the hierarchy. */
 void optin_announce(const struct optin_ctx *c);
 /* --sidecar=PROGRAM: the process the app's paths go through from now on
- * ({0}: none; a /proc/PID/ path of another pid is then not changed). */
-void optin_set_anchor(struct optin_state *s, struct restore_anchor a);
+ * ({0}: none; a /proc/PID/ path of another pid is then not changed), and
+ * its cgroup mount: mount_fd (duplicated; -1 none) opened at mount, the
+ * path the entries start with. A put-back (reload, stop, a cgroup no
+ * longer watched) of a's entries writes through that fd: the anchor may
+ * have exited before the tick that follows it (sidecar_app_follow). */
+void optin_set_anchor(struct optin_state *s, struct restore_anchor a, int mount_fd, const char *mount);
 /* The anchor exited and another process of the same cgroup took over:
  * from's entries now go through to's /proc/PID/ (the same container's
  * files), so that they are still put back. */
 void optin_rehome(struct optin_state *s, struct restore_anchor from, struct restore_anchor to);
-/* The anchor exited and no process of its cgroup took over: from's
+/* The anchor exited and no process named PROGRAM in its cgroup took over: from's
  * entries are put back through dirfd, its cgroup mount held open
  * (mount: that mount's path through /proc/PID/root), and dropped; a
  * cgroup gone (or dirfd -1) drops them, said. */

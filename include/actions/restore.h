@@ -17,9 +17,13 @@
  * /proc/PID/root) is that process's view: once it exits, the pid may be
  * another process's, in another container. Such an entry carries the
  * process's identity, @PID:STARTTIME (/proc/PID/stat field 22), and is
- * put back only while /proc/PID is still that process; otherwise (or
- * without an identity: a file of an oomguard before this format) it is
- * dropped, and said: the container is gone. */
+ * put back only while /proc/PID is still that process; otherwise it is
+ * dropped, and said (restore_stale_reason): "the container is gone", or
+ * for a line without an identity (a file of an oomguard before this
+ * format) "the entry names no process". The running daemon puts its
+ * current anchor's entries back through that app's cgroup mount, held
+ * open (actions/optin.h: optin_set_anchor). PATH has no "." or ".."
+ * component (the pid checked is the first component's). */
 #pragma once
 
 #include <stdbool.h>
@@ -52,8 +56,8 @@ const char *restore_key_to_string(enum restore_key k);
 
 /* Pure. One line with its '\n'. Returns its length, -ENOBUFS when it does
  * not fit, -EINVAL for a value that is not "max"/digits, a path that is
- * not absolute or holds a newline, or an identity whose pid is not the
- * path's /proc/PID/. */
+ * not absolute, holds a newline or a "." or ".." component, or an
+ * identity whose pid is not the path's /proc/PID/. */
 int restore_format_line(const struct restore_entry *e, char *buf, size_t size);
 /* Pure. line: one line without '\n', NUL-terminated and writable (the path
  * is left in place). -EINVAL when it is not a valid entry. */
@@ -74,8 +78,10 @@ void restore_value_format(uint64_t v, char buf[static RESTORE_VALUE_MAX]);
  * Returns 1 when restored, 0 when nothing was left to do (the cgroup is
  * gone, or someone else changed the value since), -ESTALE when its path
  * goes through a /proc/PID/ that is no longer the process it was made for
- * (restore_anchor_check: the file is opened first, then the process
- * checked, so a pid reused meanwhile is caught too), -errno. No allocation. */
+ * (restore_anchor_check: the file's directory is opened first, then the
+ * process checked, so a pid reused meanwhile is caught too), -errno. The
+ * file is opened for writing only when it holds ours: one someone else
+ * changed is left alone (0) even when it is not writable. No allocation. */
 int restore_entry_apply(const struct restore_entry *e);
 /* The same through dirfd, a directory held open (the app's cgroup mount,
  * opened while its process lived): rel is the file below it. No

@@ -1,14 +1,18 @@
 /* The opt-in modes' undo log: the list of changes, the state file, the
  * guardian, putting back (see actions/optin.h). Off the hot path: entries
  * are added when a mode is applied, not per tick. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "optin_internal.h"
 #include "outputs/log.h"
 
 void optin_state_init(struct optin_state *s, const char *restore_file) {
-        *s = (struct optin_state){ .restore_file = restore_file, .guardian = { .fd = -1 }, .owner_fd = -1 };
+        *s = (struct optin_state){
+                .restore_file = restore_file, .guardian = { .fd = -1 }, .owner_fd = -1, .anchor_fd = -1
+        };
 }
 
 void optin_state_free(struct optin_state *s) {
@@ -18,6 +22,7 @@ void optin_state_free(struct optin_state *s) {
         free(s->changes);
         s->changes = NULL;
         s->n_changes = s->cap_changes = 0;
+        optin_set_anchor(s, (struct restore_anchor){ 0 }, -1, "");
 }
 
 int optin_cgroup_file(const struct optin_ctx *c, const struct watched_cgroup *w, const char *name, char *buf,
@@ -125,15 +130,37 @@ int optin_record(struct optin_state *s, enum restore_key key, const char *path, 
         return r;
 }
 
+static bool made_for(const struct restore_entry *e, struct restore_anchor a) {
+        return a.pid && e->anchor.pid == a.pid && e->anchor.starttime == a.starttime;
+}
+
+static bool below(const char *path, const char *mount) {
+        size_t len = strlen(mount);
+        return len && strncmp(path, mount, len) == 0 && path[len] == '/';
+}
+
+/* Through dirfd, the cgroup mount at mount (a path through /proc/PID/root);
+ * -ESTALE when e is not below it, or there is no fd. */
+static int apply_through(const struct restore_entry *e, int dirfd, const char *mount) {
+        if (dirfd < 0 || !below(e->path, mount))
+                return -ESTALE;
+        return restore_entry_apply_at(e, dirfd, e->path + strlen(mount));
+}
+
 /* Puts entry i back and drops it from the list; the file is saved by the
- * caller (once for many). */
+ * caller (once for many). The anchor's entries go through its mount, held:
+ * it may have exited before the tick that would hand them over, and its
+ * /proc/PID/root is gone then, but its cgroup may not be. */
 static int put_back_unsaved(struct optin_state *s, size_t i, const char *why) {
         const struct restore_entry *e = &s->changes[i];
         char stale[160];
-        int r = restore_entry_apply(e);
+        bool held = made_for(e, s->anchor) && s->anchor_fd >= 0 && below(e->path, s->anchor_mount);
+        int r = held ? apply_through(e, s->anchor_fd, s->anchor_mount) : restore_entry_apply(e);
         if (r == -ESTALE) {
                 log_notice("not restoring %s = %s in %s (%s): %s", restore_key_to_string(e->key), e->original, e->path,
-                           why, restore_stale_reason(e, stale, sizeof(stale)));
+                           why,
+                           held ? "its cgroup is gone (the app's container was removed)"
+                                : restore_stale_reason(e, stale, sizeof(stale)));
                 r = 0;
         }
         if (r > 0)
@@ -168,10 +195,15 @@ int optin_put_back(struct optin_state *s, enum restore_key key, const char *path
         return i < 0 ? 0 : optin_put_back_at(s, (size_t)i, why);
 }
 
-void optin_set_anchor(struct optin_state *s, struct restore_anchor a) { s->anchor = a; }
-
-static bool made_for(const struct restore_entry *e, struct restore_anchor a) {
-        return a.pid && e->anchor.pid == a.pid && e->anchor.starttime == a.starttime;
+void optin_set_anchor(struct optin_state *s, struct restore_anchor a, int mount_fd, const char *mount) {
+        if (s->anchor_fd >= 0)
+                close(s->anchor_fd);
+        s->anchor = a;
+        s->anchor_fd = mount_fd >= 0 ? fcntl(mount_fd, F_DUPFD_CLOEXEC, 3) : -1;
+        if (mount_fd >= 0 && s->anchor_fd < 0)
+                log_warning("cannot hold the app's cgroup mount (%s): %s; its entries go back through pid %d only",
+                            mount, strerror(errno), (int)a.pid);
+        snprintf(s->anchor_mount, sizeof(s->anchor_mount), "%s", mount_fd >= 0 ? mount : "");
 }
 
 void optin_rehome(struct optin_state *s, struct restore_anchor from, struct restore_anchor to) {
@@ -198,13 +230,12 @@ void optin_rehome(struct optin_state *s, struct restore_anchor from, struct rest
 
 void optin_put_back_anchor(struct optin_state *s, struct restore_anchor from, int dirfd, const char *mount,
                            const char *why) {
-        size_t before = s->n_changes, len = strlen(mount);
+        size_t before = s->n_changes;
         for (size_t i = s->n_changes; i-- > 0;) {
                 const struct restore_entry *e = &s->changes[i];
                 if (!made_for(e, from))
                         continue;
-                bool below = strncmp(e->path, mount, len) == 0 && e->path[len] == '/';
-                int r = dirfd >= 0 && below ? restore_entry_apply_at(e, dirfd, e->path + len) : -ESTALE;
+                int r = apply_through(e, dirfd, mount);
                 if (r > 0)
                         log_info("restored %s = %s in %s (%s)", restore_key_to_string(e->key), e->original, e->path,
                                  why);

@@ -21,48 +21,60 @@ static struct restore_anchor anchor_now(pid_t pid) {
         return (struct restore_anchor){ .pid = pid, .starttime = st.starttime };
 }
 
-/* Both ends opened before the check (restore_entry_apply), then used. */
-static int apply_fds(const struct restore_entry *e, int rfd, int wfd) {
+/* The file name below dirfd: read, and opened for writing only when it
+ * still holds ours, so that a file someone else changed since is left
+ * alone even where it is not writable (EACCES, EROFS, EPERM). */
+static int apply_in(const struct restore_entry *e, int dirfd, const char *name) {
         char text[256];
+        _cleanup_(closep) int rfd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+        if (rfd < 0)
+                return -errno;
         ssize_t n = pread_all(rfd, text, sizeof(text));
         if (n < 0)
-                return errno_is_vanished((int)n) ? 0 : (int)n;
+                return (int)n;
         if (!restore_holds(e->key, text, (size_t)n, e->ours))
                 return 0; /* someone else's value now: theirs */
+        _cleanup_(closep) int wfd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
+        if (wfd < 0)
+                return -errno;
         size_t len = strlen(e->original);
         ssize_t w = write(wfd, e->original, len);
         if (w < 0)
-                return errno_is_vanished(errno) ? 0 : -errno;
+                return -errno;
         return (size_t)w == len ? 1 : -EIO;
 }
 
 /* A path through /proc/PID/root resolves in whatever process has that
- * pid now: the files are opened first and the process checked after, so
- * that the files opened are those of the process the entry was made for
- * (one with the recorded start time was alive before the open). */
+ * pid now: its directory is opened first and the process checked after,
+ * so that the directory held (it pins the cgroup) is that of the process
+ * the entry was made for (one with the recorded start time was alive
+ * before the open). */
 int restore_entry_apply(const struct restore_entry *e) {
+        char dir[PATH_MAX];
         pid_t pid = restore_path_pid(e->path);
-        _cleanup_(closep) int rfd = open(e->path, O_RDONLY | O_CLOEXEC);
-        _cleanup_(closep) int wfd = rfd < 0 ? -1 : open(e->path, O_WRONLY | O_CLOEXEC);
-        int r = rfd < 0 || wfd < 0 ? -errno : 0;
+        const char *slash = strrchr(e->path, '/');
+        size_t len = slash && slash > e->path ? (size_t)(slash - e->path) : 1;
+        if (!slash || len >= sizeof(dir))
+                return -EINVAL;
+        memcpy(dir, e->path, len);
+        dir[len] = '\0';
+        _cleanup_(closep) int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        int r = dfd < 0 ? -errno : 0;
         if (pid) {
                 struct restore_anchor now = anchor_now(pid);
                 if (restore_anchor_check(e, &now) < 0)
                         return -ESTALE;
         }
-        if (r < 0)
-                return errno_is_vanished(r) ? 0 : r;
-        return apply_fds(e, rfd, wfd);
+        if (r == 0)
+                r = apply_in(e, dfd, slash + 1);
+        return r < 0 && errno_is_vanished(r) ? 0 : r; /* vanished: the cgroup is gone */
 }
 
 int restore_entry_apply_at(const struct restore_entry *e, int dirfd, const char *rel) {
         while (*rel == '/')
                 rel++;
-        _cleanup_(closep) int rfd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC);
-        _cleanup_(closep) int wfd = rfd < 0 ? -1 : openat(dirfd, rel, O_WRONLY | O_CLOEXEC);
-        if (rfd < 0 || wfd < 0) /* vanished: the cgroup was removed */
-                return errno_is_vanished(errno) ? -ESTALE : -errno;
-        return apply_fds(e, rfd, wfd);
+        int r = apply_in(e, dirfd, rel);
+        return r < 0 && errno_is_vanished(r) ? -ESTALE : r; /* vanished: the cgroup was removed */
 }
 
 /* One line without its '\n', len bytes: a line with a NUL byte in it is

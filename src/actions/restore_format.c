@@ -63,6 +63,21 @@ int restore_anchor_check(const struct restore_entry *e, const struct restore_anc
         return 0;
 }
 
+/* Absolute, one line, and no "." or ".." component: restore_path_pid
+ * reads the first one only, so "/proc/1/../2/root/..." would be checked
+ * against 1 and written through 2. The daemon's paths (a mount joined
+ * with a cgroup's) never hold one. */
+static bool path_valid(const char *path) {
+        if (!path || path[0] != '/' || strchr(path, '\n'))
+                return false;
+        for (const char *c = path; c; c = strchr(c + 1, '/')) {
+                size_t n = strcspn(c + 1, "/");
+                if ((n == 1 && c[1] == '.') || (n == 2 && c[1] == '.' && c[2] == '.'))
+                        return false;
+        }
+        return true;
+}
+
 /* An identity is that of the path's /proc/PID/. None is valid too: an
  * older file's line formats back as it was (the daemon never lists a
  * /proc/PID/ path without one: optin_changes.c), and is refused at
@@ -73,7 +88,7 @@ static bool anchor_valid(const struct restore_entry *e) {
 
 int restore_format_line(const struct restore_entry *e, char *buf, size_t size) {
         if ((unsigned)e->key >= ELEMENTSOF(key_names) || !value_valid(e->original) || !value_valid(e->ours) ||
-            !e->path || e->path[0] != '/' || strchr(e->path, '\n') || !anchor_valid(e))
+            !path_valid(e->path) || !anchor_valid(e))
                 return -EINVAL;
         char who[48] = "";
         if (e->anchor.pid)
@@ -132,8 +147,7 @@ int restore_parse_line(char *line, struct restore_entry *ret) {
         size_t k = 0;
         while (k < ELEMENTSOF(key_names) && strcmp(key, key_names[k]) != 0)
                 k++;
-        if (k == ELEMENTSOF(key_names) || !value_valid(e.original) || !value_valid(e.ours) || p[0] != '/' ||
-            strchr(p, '\n'))
+        if (k == ELEMENTSOF(key_names) || !value_valid(e.original) || !value_valid(e.ours) || !path_valid(p))
                 return -EINVAL;
         e.key = (enum restore_key)k;
         e.path = p;

@@ -137,10 +137,18 @@ static struct restore_anchor anchor_of(const struct app_cgroup *a) {
                              : (struct restore_anchor){ 0 };
 }
 
+/* The app's process and its cgroup mount, held: a reload or stop before
+ * the tick that sees it exit puts its entries back through that mount. */
+static void set_anchor(struct guard *g) {
+        const struct app_cgroup *a = &g->sidecar->app;
+        struct restore_anchor now = anchor_of(a);
+        optin_set_anchor(&g->optin, now, now.pid ? a->mount_fd : -1, a->mounts.memory_mount);
+}
+
 void sidecar_app_apply(struct guard *g) {
         if (!g->sidecar || !g->sidecar->program || g->sidecar->app.pidfd < 0)
                 return;
-        optin_set_anchor(&g->optin, anchor_of(&g->sidecar->app)); /* recorded with each change */
+        set_anchor(g); /* recorded with each change */
         g->mounts = g->sidecar->app.mounts;
         g->has_mounts = true;
         (void)guard_rescan(g);
@@ -187,14 +195,29 @@ static void take_new_container(struct guard *g) {
  * its pid may be another's soon). */
 static void hand_over(struct guard *g, struct restore_anchor old, int old_fd, const char *old_mount, bool same,
                       const char *why) {
-        struct restore_anchor now = anchor_of(&g->sidecar->app);
         if (same && old.pid)
-                optin_rehome(&g->optin, old, now);
+                optin_rehome(&g->optin, old, anchor_of(&g->sidecar->app));
         else if (old.pid)
                 optin_put_back_anchor(&g->optin, old, old_fd, old_mount, why);
-        optin_set_anchor(&g->optin, now);
+        set_anchor(g);
         if (old_fd >= 0)
                 close(old_fd);
+}
+
+/* The anchor exited and no single one follows: nothing watched until it
+ * is back. */
+static void watch_nothing(struct guard *g, pid_t old_pid, int r) {
+        const char *program = g->sidecar->program;
+        if (r == -ENOTUNIQ)
+                log_notice(
+                        "sidecar: %s (pid %d) exited, and %s runs in two containers now: looking again 4 times a "
+                        "second",
+                        program, (int)old_pid, program);
+        else
+                log_notice("sidecar: %s (pid %d) exited; looking for it 4 times a second", program, (int)old_pid);
+        snprintf(g->mounts.memory_mount, sizeof(g->mounts.memory_mount), "%s", APP_GONE_MOUNT);
+        g->mounts.unified_mount[0] = g->mounts.freezer_mount[0] = g->mounts.pids_mount[0] = '\0';
+        (void)guard_rescan(g);
 }
 
 void sidecar_app_follow(struct guard *g) {
@@ -213,14 +236,14 @@ void sidecar_app_follow(struct guard *g) {
                 s->app_gone_ns = now;
                 s->app_said = -ESRCH; /* said below, in its own words */
         }
-        if (search(s) < 0) {
-                hand_over(g, old_anchor, old_fd, old_mount, false, "the app exited");
-                if (!had)
-                        return;
-                log_notice("sidecar: %s (pid %d) exited; looking for it 4 times a second", s->program, (int)old_pid);
-                snprintf(g->mounts.memory_mount, sizeof(g->mounts.memory_mount), "%s", APP_GONE_MOUNT);
-                g->mounts.unified_mount[0] = g->mounts.freezer_mount[0] = g->mounts.pids_mount[0] = '\0';
-                (void)guard_rescan(g); /* nothing watched until it is back */
+        int r = search(s);
+        if (r < 0) {
+                /* ENOTUNIQ: no single container to follow (said by search) */
+                hand_over(g, old_anchor, old_fd, old_mount, false,
+                          r == -ENOTUNIQ ? "the app exited, and its program runs in two containers now"
+                                         : "the app exited");
+                if (had)
+                        watch_nothing(g, old_pid, r);
                 return;
         }
         bool same = strcmp(old, s->app.view) == 0;

@@ -94,6 +94,40 @@ static void test_line_bad_anchor(void **state) {
         }
 }
 
+/* A "." or ".." component would have the first component's pid checked
+ * and another's written through: no such line is read, or written. */
+static void test_line_dot_components(void **state) {
+        static const char *const bad[] = {
+                "memory.high max 1 @7:5 /proc/7/../8/root/m",    "memory.high max 1 @7:5 /proc/7/root/./m",
+                "memory.high max 1 /proc/7/root/../../proc/8/m", "memory.high max 1 /sys/fs/cgroup/a/..",
+                "memory.high max 1 /sys/fs/cgroup/a/.",          "memory.high max 1 /./sys/m",
+        };
+        static const char *const good[] = {
+                "memory.high max 1 /sys/fs/cgroup/.a/m",
+                "memory.high max 1 /sys/fs/cgroup/..a/m",
+                "memory.high max 1 /sys/fs/cgroup/a.../m",
+                "memory.high max 1 //sys/fs/cgroup/a/m",
+        };
+        char line[128], buf[RESTORE_LINE_MAX];
+        struct restore_entry got;
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                snprintf(line, sizeof(line), "%s", bad[i]);
+                if (restore_parse_line(line, &got) != -EINVAL)
+                        fail_msg("accepted: %s", bad[i]);
+        }
+        for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+                snprintf(line, sizeof(line), "%s", good[i]);
+                if (restore_parse_line(line, &got) != 0)
+                        fail_msg("refused: %s", good[i]);
+        }
+        struct restore_entry e = { .key = RESTORE_MEMORY_HIGH,
+                                   .anchor = { 7, 5 },
+                                   .original = "max",
+                                   .ours = "1",
+                                   .path = "/proc/7/../8/root/m" };
+        assert_int_equal(restore_format_line(&e, buf, sizeof(buf)), -EINVAL);
+}
+
 static void test_anchor_check(void **state) {
         struct restore_entry e = { .anchor = { .pid = 7, .starttime = 500 }, .path = "/proc/7/root/m" };
         const struct restore_anchor same = { 7, 500 }, reused = { 7, 501 }, none = { 0 };
@@ -171,6 +205,23 @@ static void test_apply_through_proc(void **state) {
         assert_string_equal(text, "1000\n");
         unlink(file);
         rmdir(dir);
+}
+
+/* A file that no longer holds ours is left alone, and that is all (0),
+ * also where it cannot be written: a read-only sysfs file (kernfs refuses
+ * to open it for writing, EACCES, root or not). */
+static void test_apply_not_writable(void **state) {
+        static const char dir[] = "/sys/devices/system/cpu", name[] = "possible";
+        char path[64];
+        snprintf(path, sizeof(path), "%s/%s", dir, name);
+        if (access(path, R_OK) < 0)
+                skip();
+        struct restore_entry e = { .key = RESTORE_MEMORY_HIGH, .original = "max", .ours = "1000", .path = path };
+        assert_int_equal(restore_entry_apply(&e), 0);
+        int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        assert_true(fd >= 0);
+        assert_int_equal(restore_entry_apply_at(&e, fd, name), 0);
+        close(fd);
 }
 
 static int reports_stale;
@@ -290,13 +341,67 @@ static void test_put_back_anchor(void **state) {
         rmdir(dir);
 }
 
+/* The anchor exited and a reload (or stop) puts back before the tick that
+ * would hand its entries over: they go back through its cgroup mount,
+ * held; an entry of another process (the same pid) is not written. */
+static void test_put_back_held_mount(void **state) {
+        char dir[] = "/tmp/test_restore_anchor.XXXXXX", restore[256], mount[256], high[256], other[256], text[64];
+        char high_there[512], other_there[512];
+        assert_non_null(mkdtemp(dir));
+        snprintf(restore, sizeof(restore), "%s/restore", dir);
+        snprintf(high, sizeof(high), "%s/memory.high", dir);
+        snprintf(other, sizeof(other), "%s/other.high", dir);
+        uint64_t start;
+        pid_t pid = sleeper(&start);
+        snprintf(mount, sizeof(mount), "/proc/%d/root%s", (int)pid, dir);
+        snprintf(high_there, sizeof(high_there), "%s/memory.high", mount);
+        snprintf(other_there, sizeof(other_there), "%s/other.high", mount);
+        put(high, "9\n");
+        put(other, "9\n");
+        const struct restore_entry e[] = {
+                { .key = RESTORE_MEMORY_HIGH,
+                  .anchor = { pid, start },
+                  .original = "max",
+                  .ours = "9",
+                  .path = high_there },
+                { .key = RESTORE_MEMORY_HIGH,
+                  .anchor = { pid, start + 1 },
+                  .original = "max",
+                  .ours = "9",
+                  .path = other_there },
+        };
+        struct optin_state s;
+        state_with(&s, restore, e, 2);
+        int fd = open(mount, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        assert_true(fd >= 0);
+        optin_set_anchor(&s, (struct restore_anchor){ pid, start }, fd, mount);
+        close(fd); /* the state holds its own */
+        kill(pid, SIGKILL);
+        assert_int_equal(waitpid(pid, NULL, 0), pid);
+        struct cgroup_set none = { 0 };
+        const struct optin_ctx c = { .cgroups = &none };
+        optin_restore_all(&s, &c, "reload");
+        get(high, text, sizeof(text));
+        assert_string_equal(text, "max");
+        get(other, text, sizeof(text));
+        assert_string_equal(text, "9\n");
+        assert_int_equal(s.n_changes, 0);
+        optin_state_free(&s);
+        assert_int_equal(s.anchor_fd, -1);
+        unlink(restore);
+        unlink(high);
+        unlink(other);
+        rmdir(dir);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_path_pid),           cmocka_unit_test(test_line_with_anchor),
                 cmocka_unit_test(test_line_old_format),    cmocka_unit_test(test_line_bad_anchor),
                 cmocka_unit_test(test_anchor_check),       cmocka_unit_test(test_apply_through_proc),
                 cmocka_unit_test(test_replay_drops_stale), cmocka_unit_test(test_rehome),
-                cmocka_unit_test(test_put_back_anchor),
+                cmocka_unit_test(test_put_back_anchor),    cmocka_unit_test(test_line_dot_components),
+                cmocka_unit_test(test_apply_not_writable), cmocka_unit_test(test_put_back_held_mount),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
