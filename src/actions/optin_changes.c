@@ -147,6 +147,9 @@ static int apply_through(const struct restore_entry *e, int dirfd, const char *m
         return restore_entry_apply_at(e, dirfd, e->path + strlen(mount));
 }
 
+/* Whether the cgroup of the container's mount held at fd was removed. */
+static bool container_gone(int fd) { return faccessat(fd, "cgroup.procs", F_OK, 0) < 0 && errno_is_vanished(errno); }
+
 /* Puts entry i back and drops it from the list; the file is saved by the
  * caller (once for many). The anchor's entries go through its mount, held:
  * it may have exited before the tick that would hand them over, and its
@@ -156,10 +159,15 @@ static int put_back_unsaved(struct optin_state *s, size_t i, const char *why) {
         char stale[160];
         bool held = made_for(e, s->anchor) && s->anchor_fd >= 0 && below(e->path, s->anchor_mount);
         int r = held ? apply_through(e, s->anchor_fd, s->anchor_mount) : restore_entry_apply(e);
+        /* Held, a file gone is a cgroup below the container's that went
+         * (dropped quietly, as without the fd) unless the container's own
+         * cgroup went with it. */
+        if (r == -ESTALE && held && !container_gone(s->anchor_fd))
+                r = 0;
         if (r == -ESTALE) {
                 log_notice("not restoring %s = %s in %s (%s): %s", restore_key_to_string(e->key), e->original, e->path,
                            why,
-                           held ? "its cgroup is gone (the app's container was removed)"
+                           held ? "the container is gone (its cgroup was removed)"
                                 : restore_stale_reason(e, stale, sizeof(stale)));
                 r = 0;
         }

@@ -44,6 +44,12 @@ static int apply_in(const struct restore_entry *e, int dirfd, const char *name) 
         return (size_t)w == len ? 1 : -EIO;
 }
 
+static bool proc_root_there(pid_t pid) {
+        char root[32];
+        snprintf(root, sizeof(root), "/proc/%d/root/", (int)pid);
+        return access(root, F_OK) == 0;
+}
+
 /* A path through /proc/PID/root resolves in whatever process has that
  * pid now: its directory is opened first and the process checked after,
  * so that the directory held (it pins the cgroup) is that of the process
@@ -65,6 +71,10 @@ int restore_entry_apply(const struct restore_entry *e) {
                 if (restore_anchor_check(e, &now) < 0)
                         return -ESTALE;
         }
+        /* An exited anchor not reaped yet still has its start time, but
+         * its root went at exit: the cgroup may be there, we cannot see. */
+        if (pid && r < 0 && errno_is_vanished(r) && !proc_root_there(pid))
+                return -ESTALE;
         if (r == 0)
                 r = apply_in(e, dfd, slash + 1);
         return r < 0 && errno_is_vanished(r) ? 0 : r; /* vanished: the cgroup is gone */

@@ -3,8 +3,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
-#include <string.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "actions/restore.h"
 #include "sources/memcg.h"
@@ -63,18 +63,28 @@ int restore_anchor_check(const struct restore_entry *e, const struct restore_anc
         return 0;
 }
 
-/* Absolute, one line, and no "." or ".." component: restore_path_pid
- * reads the first one only, so "/proc/1/../2/root/..." would be checked
- * against 1 and written through 2. The daemon's paths (a mount joined
- * with a cgroup's) never hold one. */
-static bool path_valid(const char *path) {
-        if (!path || path[0] != '/' || strchr(path, '\n'))
+/* "/proc/DIGITS/" at c: a process's tree. */
+static bool proc_pid_at(const char *c) {
+        if (strncmp(c, "/proc/", 6) != 0)
                 return false;
-        for (const char *c = path; c; c = strchr(c + 1, '/')) {
-                size_t n = strcspn(c + 1, "/");
-                if ((n == 1 && c[1] == '.') || (n == 2 && c[1] == '.' && c[2] == '.'))
+        size_t n = strspn(c + 6, "0123456789");
+        return n > 0 && c[6 + n] == '/';
+}
+
+/* Absolute, one line, no "." or ".." component, and a process's tree
+ * only as restore_path_pid reads it, at the start: it checks the first
+ * /proc/PID/ only, so "/proc/1/../2/root/...", "//proc/2/...",
+ * "/proc//2/..." or "/proc/1/root/proc/2/root/..." would be checked
+ * against another process than the one written through, or none. The
+ * daemon's paths (a mount joined with a cgroup's) never hold one. */
+static bool path_valid(const char *path) {
+        if (!path || path[0] != '/' || strchr(path, '\n') || path_has_dot_component(path))
+                return false;
+        if (strncmp(path, "/proc/", 6) == 0 && restore_path_pid(path) == 0)
+                return false;
+        for (const char *c = strchr(path + 1, '/'); c; c = strchr(c + 1, '/'))
+                if (proc_pid_at(c))
                         return false;
-        }
         return true;
 }
 

@@ -98,9 +98,17 @@ static void test_line_bad_anchor(void **state) {
  * and another's written through: no such line is read, or written. */
 static void test_line_dot_components(void **state) {
         static const char *const bad[] = {
-                "memory.high max 1 @7:5 /proc/7/../8/root/m",    "memory.high max 1 @7:5 /proc/7/root/./m",
-                "memory.high max 1 /proc/7/root/../../proc/8/m", "memory.high max 1 /sys/fs/cgroup/a/..",
-                "memory.high max 1 /sys/fs/cgroup/a/.",          "memory.high max 1 /./sys/m",
+                "memory.high max 1 @7:5 /proc/7/../8/root/m",
+                "memory.high max 1 @7:5 /proc/7/root/./m",
+                "memory.high max 1 /proc/7/root/../../proc/8/m",
+                "memory.high max 1 /sys/fs/cgroup/a/..",
+                "memory.high max 1 /sys/fs/cgroup/a/.",
+                "memory.high max 1 /./sys/m",
+                /* a process's tree other than at the start: not the one checked */
+                "memory.high max 1 //proc/7/root/m",
+                "memory.high max 1 @7:5 /proc/7/root/proc/8/root/m",
+                "memory.high max 1 /proc//7/root/m",
+                "memory.high max 1 /proc/self/root/m",
         };
         static const char *const good[] = {
                 "memory.high max 1 /sys/fs/cgroup/.a/m",
@@ -199,6 +207,9 @@ static void test_apply_through_proc(void **state) {
         assert_memory_equal(text, "max", 3); /* written over "1000\n": a cgroup file would truncate */
         put(file, "1000\n");
         kill(pid, SIGKILL);
+        /* exited, not reaped: its start time stands, its root is gone */
+        assert_int_equal(waitid(P_PID, (id_t)pid, NULL, WEXITED | WNOWAIT), 0);
+        assert_int_equal(restore_entry_apply(&e), -ESTALE);
         assert_int_equal(waitpid(pid, NULL, 0), pid);
         assert_int_equal(restore_entry_apply(&e), -ESTALE); /* exited: the container is gone */
         get(file, text, sizeof(text));
