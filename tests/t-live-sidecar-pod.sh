@@ -1,8 +1,9 @@
 #!/bin/bash
 # --sidecar=PROGRAM in an emulated pod (oomguard(8), SIDECAR): one pid
 # namespace (`unshare --pid`, its PID 1 a shell in a "pause" cgroup, as a
-# pod's pause container with shareProcessNamespace) and three v1 memory
-# cgroups this test creates: pause, app, guard. The app and the guard
+# pod's pause container with shareProcessNamespace) and the v1 memory
+# cgroups this test creates: pause, app (app2, app3: the app restarted,
+# or twice), guard. The app and the guard
 # each enter a cgroup namespace of their own and mount the memory
 # hierarchy afresh, as containers on a cgroup-v2 node do: from the
 # guard's namespace the app's /proc/PID/cgroup reads "/../app".
@@ -168,8 +169,11 @@ for _ in $(seq 500); do grep -q "info: armed:" "$T/st.log" && break; sleep 0.01;
 for _ in $(seq 100); do grep -q "^oom_kill_disable 1" "$POD/app2/memory.oom_control" && break; sleep 0.05; done
 grep "^oom_kill_disable" "$POD/app2/memory.oom_control" > "$T/st.disable.1"
 rm "$T/st.conf"; mkfifo "$T/st.conf"
+exec 9<> "$T/st.conf" # read-write: never blocks, and the daemon's read waits for our data
 kill -HUP "$st"
-exec 9> "$T/st.conf" # returns once the daemon opened it: it waits in the read now
+held=no # the daemon opened it: it waits in the read now
+for _ in $(seq 200); do ls -l /proc/$st/fd 2> /dev/null | grep -q "st.conf" && held=yes && break; sleep 0.01; done
+echo $held > "$T/st.held"
 kill -9 "$sa"; wait "$sa" # reaped: /proc/$sa is gone
 cat "$T/oh.conf" >&9; exec 9>&-
 for _ in $(seq 200); do grep -q "reloaded" "$T/st.log" && break; sleep 0.01; done
@@ -265,6 +269,7 @@ check "live pod: the last app process gone, the cgroup still there: oom_kill_dis
 check "live pod: said so" grep -q "restored oom_kill_disable = 0 in /proc/$b/root/sys/fs/cgroup/memory//memory.oom_control (the app exited)" "$TMP/oh.log"
 sa=$(cat "$TMP/st.anchor" 2>/dev/null)
 grep -E "restor|sidecar: app" "$TMP/st.log" | cut -c1-300 | sed 's/^/# /'
+check "live pod: the reload's daemon held the FIFO before the anchor was killed" grep -qx yes "$TMP/st.held"
 check "live pod: a reload with the anchor's exit unseen: $(cat "$TMP/st.disable.1" 2>/dev/null), then put back (0)" \
         sh -c "grep -qx 'oom_kill_disable 1' $TMP/st.disable.1 && grep -qx 'oom_kill_disable 0' $TMP/st.disable.2"
 check "live pod: through the held mount, said so" \

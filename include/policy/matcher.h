@@ -79,6 +79,12 @@ const char *match_field_to_string(enum match_field f);
 unsigned matcher_fields(const struct matcher *m);
 unsigned matcher_list_fields(const struct matcher_list *l);
 
+/* Whether a cgroup: path may be a matcher: one with a "." or ".." names
+ * a view out of our cgroup namespace, only literally, in the kernel's
+ * form ("/.." runs first, sources/cgroup_view.h) and with a name after
+ * them: "/../app" is a sibling's container, "/.." every sibling at once
+ * (a pod's pause container with them), never meant. */
+bool matcher_cgroup_path_ok(const char *path);
 /* true when every term matches. A term whose field is not in facts does
  * not match. */
 bool matcher_match(const struct matcher *m, const struct proc_facts *f);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "policy/builtin_policy.h"
+#include "policy/matcher.h"
 #include "policy_internal.h"
 
 /* Modelled on etc/oomguard.conf's [cgroup:limits], for one cgroup whose
@@ -77,9 +78,11 @@ int builtin_policy_text(const char *proc_view, bool v2, char *buf, size_t size) 
         if (escape_glob(proc_view, glob, sizeof(glob)) < 0)
                 return -ENOBUFS;
         /* A view out of our cgroup namespace ("/../app") is matched only
-         * literally (policy/matcher.h); one that needed escaping cannot
-         * be: no supervisor rule then, rather than a policy that fails. */
-        bool literal = !path_has_dot_component(proc_view) || strcmp(glob, proc_view) == 0;
+         * literally (policy/matcher.h); one that needed escaping, or is
+         * no container's ("/.."), cannot be: no supervisor rule then,
+         * rather than a policy that fails to load. */
+        bool literal = !path_has_dot_component(proc_view) ||
+                       (strcmp(glob, proc_view) == 0 && matcher_cgroup_path_ok(proc_view));
         int n = snprintf(buf, size, "%s%s%s%s%s", builtin_head, v2 ? builtin_v2 : "", literal ? builtin_supervisor : "",
                          literal ? glob : "", literal ? builtin_tail : "");
         return n < 0 || (size_t)n >= size ? -ENOBUFS : 0;

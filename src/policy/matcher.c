@@ -116,16 +116,11 @@ static int regex_compile(struct match_term *t, const char *pattern, char *msg, s
         return 0;
 }
 
-/* A cgroup: path with "." or ".." names a view out of our cgroup
- * namespace (term_match): only literally, in the kernel's form ("/.."
- * runs first, cgroup_view_canonical), and with a name after them:
- * "/../app" is a sibling's container, "/.." every sibling at once (a
- * pod's pause container with them), never meant. */
-static bool out_of_namespace_ok(const struct match_term *t) {
-        if (!path_has_dot_component(t->pattern))
+bool matcher_cgroup_path_ok(const char *path) {
+        if (!path_has_dot_component(path))
                 return true;
-        const char *last = strrchr(t->pattern, '/');
-        return t->subtree && cgroup_view_canonical(t->pattern) && last && strcmp(last, "/..") != 0;
+        const char *last = strrchr(path, '/');
+        return !strpbrk(path, "*?[") && cgroup_view_canonical(path) && last && strcmp(last, "/..") != 0;
 }
 
 /* One term of the given field and kind from its pattern. */
@@ -138,7 +133,7 @@ static int term_compile(struct match_term *t, enum match_field field, enum match
         if (kind == MATCH_GLOB) {
                 r = glob_compile(t, pattern, msg, size);
                 t->subtree = r == 0 && field == MATCH_CGROUP && !strpbrk(t->pattern, "*?[");
-                if (r == 0 && field == MATCH_CGROUP && !out_of_namespace_ok(t)) {
+                if (r == 0 && field == MATCH_CGROUP && !matcher_cgroup_path_ok(t->pattern)) {
                         free(t->pattern); /* a glob has no regex to free */
                         *t = (struct match_term){ 0 };
                         return say(msg, size,

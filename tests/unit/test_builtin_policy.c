@@ -53,10 +53,13 @@ static void test_builtin_app_view(void **state) {
         assert_true(matcher_list_match(&p.supervisors[0].match, &app));
         assert_false(matcher_list_match(&p.supervisors[0].match, &pause));
         policy_free(&p);
-        assert_int_equal(builtin_policy_load("/../a[1]", true, &p, &e), 0);
-        assert_int_equal(p.n_supervisors, 0);
-        assert_int_equal(p.n_cgroups, 1);
-        policy_free(&p);
+        static const char *const no_rule[] = { "/../a[1]", "/..", "/../.." };
+        for (size_t i = 0; i < sizeof(no_rule) / sizeof(no_rule[0]); i++) {
+                assert_int_equal(builtin_policy_load(no_rule[i], true, &p, &e), 0);
+                assert_int_equal(p.n_supervisors, 0);
+                assert_int_equal(p.n_cgroups, 1);
+                policy_free(&p);
+        }
         config_errors_free(&e);
 }
 

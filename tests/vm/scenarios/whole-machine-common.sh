@@ -79,27 +79,31 @@ sampler() {
 # kill, counted as the guard's loss, and its 4 MiB let the allocations go on.
 BYSTANDERS=3
 BYSTANDER_PIDS=()
+# bystander_runs PID: it is one of ours and runs (by its name: a pid that
+# was reaped and reused is someone else's, and "kill -0 0" would be true
+# of our own process group)
+bystander_runs() {
+        local comm=''
+        [ -n "$1" ] && { read -r comm </proc/"$1"/comm; } 2>/dev/null
+        [ "$comm" = sshd ]
+}
+# bystanders_here: how many of them run now
+bystanders_here() {
+        local p n=0
+        for p in "${BYSTANDER_PIDS[@]}"; do bystander_runs "$p" && n=$((n + 1)); done
+        echo $n
+}
 bystander() {
         local i
         for i in $(seq 0 $((BYSTANDERS - 1))); do
-                # never "kill -0 0": pid 0 is our own process group, always there
-                [ -n "${BYSTANDER_PIDS[i]:-}" ] && kill -0 "${BYSTANDER_PIDS[i]}" 2>/dev/null && continue
+                bystander_runs "${BYSTANDER_PIDS[i]:-}" && continue
                 HOG_COMM=sshd sh -c 'echo 0 > /proc/self/oom_score_adj && exec "$@"' sh "$HOG" 4 0 hold \
                         >/dev/null 2>&1 &
                 BYSTANDER_PIDS[i]=$!
         done
+        wait_for "[ \$(bystanders_here) = $BYSTANDERS ]" 10 || diag "bystanders: only $(bystanders_here) of $BYSTANDERS run"
 }
 bystander
-# bystanders_here: how many of them run now (their name set, not yet killed)
-bystanders_here() {
-        local p n=0 comm
-        for p in "${BYSTANDER_PIDS[@]}"; do
-                comm=''
-                { read -r comm </proc/"$p"/comm; } 2>/dev/null
-                [ "$comm" = sshd ] && n=$((n + 1))
-        done
-        echo $n
-}
 BYSTANDERS_SHORT=0   # trials that started with fewer than BYSTANDERS of them
 
 # settle: wait until the machine has its memory back (MemAvailable within 40 MiB of
