@@ -115,8 +115,11 @@ s2=$(grep 'id=s2 ' "$D/out3" | sed 's/.*send_ns=\([0-9]*\).*/\1/')
 p1=$(grep 'id=p1 ' "$D/out3" | sed 's/.*send_ns=\([0-9]*\).*/\1/')
 max=$(field "$D/out3" max_ns)
 diag "hook_notify while a hook runs: ${s2:-?} ns, ${p1:-?} ns; 20 more at once: max ${max:-?} ns"
-that "hook: hook_notify takes under 1 ms while a hook sleeps (${s2:-?}, ${p1:-?}, max ${max:-?} ns)" \
-        '[ -n "$s2" -a -n "$p1" -a -n "$max" ] && [ "$s2" -lt 1000000 -a "$p1" -lt 1000000 -a "$max" -lt 1000000 ]'
+# Waiting on the hook would take its whole 1 s timeout; a send takes
+# microseconds, but one preemption on a 2-core machine costs milliseconds
+# (7 ms seen once in 20 runs), so the bound sits between the two: 50 ms.
+that "hook: hook_notify takes microseconds, never the hook's time (${s2:-?}, ${p1:-?}, max ${max:-?} ns)" \
+        '[ -n "$s2" -a -n "$p1" -a -n "$max" ] && [ "$s2" -lt 50000000 -a "$p1" -lt 50000000 -a "$max" -lt 50000000 ]'
 pd=$(( $(field "$D/probe.p1" t_ns 2>/dev/null || echo 0) - $(grep 'id=p1 ' "$D/out3" | sed 's/.*at_ns=//') ))
 that "hook: another rule's hook runs while the first sleeps ($((pd / 1000000)) ms after its event)" \
         '[ -f "$D/probe.p1" ] && [ "$pd" -lt 500000000 ]'
@@ -162,7 +165,7 @@ hookdrive drive "$D/probe" 5000 stop-runner flood:500:web cont-runner > "$D/out7
 sent=$(field "$D/out7" sent) dropped=$(field "$D/out7" dropped) max=$(field "$D/out7" max_ns)
 diag "full socket: $sent sent, $dropped dropped, slowest hook_notify $max ns"
 that "hook: a full socket drops events (${dropped:-?} of 500) and counts them, never blocks (max ${max:-?} ns)" \
-        '[ -n "$sent" -a -n "$dropped" -a -n "$max" ] && [ "$dropped" -gt 0 -a $((sent + dropped)) = 500 -a "$max" -lt 1000000 ]'
+        '[ -n "$sent" -a -n "$dropped" -a -n "$max" ] && [ "$dropped" -gt 0 -a $((sent + dropped)) = 500 -a "$max" -lt 50000000 ]'
 check "hook: the drops are logged, not every one" \
         [ "$(grep -c 'not handed to the hook runner' "$D/err7")" -ge 1 -a "$(grep -c 'not handed to the hook runner' "$D/err7")" -le 10 ]
 
@@ -186,8 +189,10 @@ check "hook: after a reload the next event runs the new hook, by the same runner
 hookdrive drive "$D/hook" 10000 event:slow:action:x1 waitfile:"$D/child.x1":5 close waitrunner:3 \
         > "$D/out10" 2> "$D/err10"
 ms=$(field "$D/out10" runner_exit_ms)
+# The runner's SIGKILL to the hook's group is sent before it exits, but a
+# child it does not reap may take a moment more to die: a deadline, no race.
 that "hook: the runner exits when the guard closes the socket (in ${ms:-?} ms), its hook killed" \
-        '[ -n "$ms" -a "$ms" != timeout ] && ! alive "$(cat "$D/child.x1")"'
+        '[ -n "$ms" -a "$ms" != timeout ] && wait_for "! alive $(cat "$D/child.x1")" 3'
 "$DRIVE" drive "$D/hook" 10000 event:slow:action:x2 waitfile:"$D/child.x2":5 pid sleep:30000 > "$D/out11" 2>&1 &
 bg=$!
 wait_for "grep -q runner_pid= $D/out11" 5
