@@ -29,6 +29,7 @@ struct proc_status {
         pid_t ns_pid; /* pid in its own namespace (NSpid, last); 0 = unknown */
 };
 
+#define PF_EXITING 0x00000004 /* in do_exit: its resources are going */
 #define PF_KTHREAD 0x00200000
 
 int parse_proc_stat(const char *buf, size_t len, struct proc_stat *ret);

@@ -70,8 +70,8 @@ static int visit(pid_t pid, void *ud) {
         char view[PATH_MAX];
         if (pid == 1 || pid == w->self || read_proc_stat(w->root, pid, &st) < 0 || (st.flags & PF_KTHREAD))
                 return 0;
-        if (st.state == 'Z' || st.state == 'X')
-                return 0; /* the app that was, not yet reaped: its /proc/PID/cgroup reads "/" */
+        if (st.state == 'Z' || st.state == 'X' || (st.flags & PF_EXITING))
+                return 0; /* the app that was, or is going: its cgroup may read "/" or list it no more */
         if (!app_program_matches(st.comm, w->s->program) ||
             read_proc_cgroup(w->root, pid, w->controller, view, sizeof(view)) < 0)
                 return 0; /* gone meanwhile, or no such line */
@@ -109,9 +109,12 @@ static int mount_there(pid_t pid, char *path, size_t size) {
         return 0;
 }
 
-static bool same_start(pid_t pid, uint64_t starttime) {
+/* Still the process searched, and not exiting: an exiting one has left
+ * its cgroup's list already (cgroup_exit) while its pidfd says nothing
+ * yet, and is no anchor to check a mount against. */
+static bool same_and_staying(pid_t pid, uint64_t starttime) {
         struct proc_stat st;
-        return read_proc_stat("/", pid, &st) == 0 && st.starttime == starttime;
+        return read_proc_stat("/", pid, &st) == 0 && st.starttime == starttime && !(st.flags & PF_EXITING);
 }
 
 static int find_pid(pid_t pid, void *ud) { return pid == *(pid_t *)ud ? -EEXIST : 0; }
@@ -132,10 +135,12 @@ static int open_all(const struct app_search *s, struct app_cgroup *a) {
                 return -errno;
         /* The pid is ours until its pidfd says it exited: the paths are the
          * searched process's if it is still there now. */
-        if (app_cgroup_anchor_gone(a) || !same_start(s->pid, s->starttime))
+        if (app_cgroup_anchor_gone(a) || !same_and_staying(s->pid, s->starttime))
                 return -ESRCH;
         pid_t want = s->pid;
         int r = procs_in_cgroup(a->mounts.memory_mount, find_pid, &want);
+        if (r != -EEXIST && !same_and_staying(s->pid, s->starttime))
+                return -ESRCH; /* it began to exit during the read: searched again */
         if (r != -EEXIST)
                 return r < 0 ? r : -EXDEV;
         /* The others are written too (freezer.state, pids.max): each must
