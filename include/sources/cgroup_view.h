@@ -57,3 +57,12 @@ bool cgroup_view_canonical(const char *view);
  * container be a scope); the part of view below scope has no "." or ".."
  * component. For a scope without "..", the same answer as path_within. */
 bool cgroup_view_within(const char *view, const char *scope);
+
+/* Pure: the path in the mount of view (a /proc view of the hierarchy the
+ * mount shows) into ret: view without prefix, what /proc shows before a
+ * path in the mount (a sidecar's self_cgroup.proc_prefix: "/../app" for
+ * the app beside it, the host's path in runc's layout; NULL, "" or "/"
+ * for none), "/" for prefix itself. -EXDEV when view is not prefix or
+ * below it by plain names, or (no prefix) has a "." or ".." component: a
+ * cgroup outside the mount, never joined onto it. -ENAMETOOLONG. */
+int cgroup_view_rel(const char *view, const char *prefix, char *ret, size_t size);

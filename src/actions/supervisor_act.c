@@ -10,6 +10,7 @@
 #include "outputs/report.h"
 #include "sources/task_counts.h"
 #include "outputs/log.h"
+#include "sources/cgroup_view.h"
 #include "sources/proc_pid.h"
 
 static int signal_target(const char *root, const struct sup_target *t, int sig) {
@@ -69,14 +70,19 @@ static unsigned children_of(const char *root, pid_t pid) {
  * children it runs now are not counted: when they die, their places must
  * not go to replacements. */
 static int cap_forks(const struct action_ctx *ctx, const struct sup_target *t, char *out, size_t size) {
-        char rel[1024], dir[4096], path[4200], cur[32], max[32];
+        char view[1024], rel[1024], dir[4096], path[4200], cur[32], max[32];
         if (!ctx->mounts)
                 return -ENOENT;
         bool v1 = ctx->mounts->pids_mount[0] != '\0';
         const char *mount = v1 ? ctx->mounts->pids_mount : ctx->mounts->unified_mount;
-        if (!mount[0] || read_proc_cgroup(ctx->root, t->pid, v1 ? "pids" : NULL, rel, sizeof(rel)) < 0 ||
-            path_has_dot_component(rel) || path_join(dir, sizeof(dir), mount, rel) < 0)
-                return -ENOENT; /* "/../x": a cgroup outside our mount, never joined onto it */
+        /* A sidecar's prefix is the memory hierarchy's: it tells the pids
+         * one's only when that is the same (v2); else nothing is guessed. */
+        const char *prefix = ctx->cgroup_proc_prefix && *ctx->cgroup_proc_prefix ? ctx->cgroup_proc_prefix : NULL;
+        bool same = !v1 && ctx->mounts->memory_version == CGROUP_V2;
+        if (!mount[0] || (prefix && !same) ||
+            read_proc_cgroup(ctx->root, t->pid, v1 ? "pids" : NULL, view, sizeof(view)) < 0 ||
+            cgroup_view_rel(view, prefix, rel, sizeof(rel)) < 0 || path_join(dir, sizeof(dir), mount, rel) < 0)
+                return -ENOENT; /* "/../x" (not the sidecar's): outside our mount, never joined onto it */
         snprintf(path, sizeof(path), "%s/pids.current", dir);
         ssize_t n = read_file_at("/", path, cur, sizeof(cur));
         if (n < 0)
@@ -86,7 +92,7 @@ static int cap_forks(const struct action_ctx *ctx, const struct sup_target *t, c
         snprintf(path, sizeof(path), "%s/pids.max", dir);
         int r = write_file_at("/", path, max);
         if (r == 0)
-                snprintf(out, size, "pids.max of %.140s set to %s", rel, max); /* fits the event's 200 bytes */
+                snprintf(out, size, "pids.max of %.140s set to %s", view, max); /* fits the event's 200 bytes */
         return r;
 }
 
@@ -209,8 +215,9 @@ static void capture(const struct action_ctx *ctx, const struct supervisor_findin
             read_proc_cgroup(ctx->root, f->target.pid, ctl, out->cgroup.path, sizeof(out->cgroup.path)) < 0)
                 return;
         out->cgroup.has = true;
-        if (!path_has_dot_component(out->cgroup.path) &&
-            path_join(dir, sizeof(dir), ctx->mounts->memory_mount, out->cgroup.path) == 0 &&
+        char rel[sizeof(out->cgroup.path)]; /* the view in the mount: a sidecar's prefix off */
+        if (cgroup_view_rel(out->cgroup.path, ctx->cgroup_proc_prefix, rel, sizeof(rel)) == 0 &&
+            path_join(dir, sizeof(dir), ctx->mounts->memory_mount, rel) == 0 &&
             task_counts_of_cgroup(ctx->root, dir, &out->tasks) == 0)
                 out->has_tasks = true;
         count_zombie_children(ctx->root, f->target.pid, &out->tasks);

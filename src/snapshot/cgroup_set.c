@@ -79,6 +79,24 @@ static bool same_directory(const struct rescan_ctx *c, const struct watched_cgro
                st.st_ino == w->ino;
 }
 
+/* The PSI twin as the mounts name it now. --sidecar=PROGRAM's mounts
+ * are paths through the anchor's /proc/PID/root: a new anchor in the same
+ * container keeps each cgroup (the same directory) under another path,
+ * and a trigger armed again (after a reload) from the old one would go
+ * through a pid that is gone, or another process's now. Only a kept path
+ * that differs is looked up (one stat), and only a directory replaces it. */
+static void refresh_psi_dir(const struct rescan_ctx *c, struct watched_cgroup *w) {
+        char psi[PATH_MAX];
+        if (!w->psi_dir || !c->m->unified_mount[0] || path_join(psi, sizeof(psi), c->m->unified_mount, w->path) < 0 ||
+            strcmp(psi, w->psi_dir) == 0 || !cgroup_psi_dir(c->m, w->path, psi, sizeof(psi)))
+                return;
+        char *copy = strdup(psi);
+        if (!copy)
+                return; /* out of memory: the old path stays, an ENOENT at worst */
+        free(w->psi_dir);
+        w->psi_dir = copy;
+}
+
 static int visit(const char *rel, void *userdata) {
         struct rescan_ctx *c = userdata;
         int rule = policy_match_cgroup(c->p, rel);
@@ -87,6 +105,7 @@ static int visit(const char *rel, void *userdata) {
         struct watched_cgroup *w = find(c->set, rel, &c->hint);
         if (w && !w->vanished && same_directory(c, w)) {
                 w->seen = true;
+                refresh_psi_dir(c, w);
                 w->rule_index = rule;
                 trend_set_window(&w->trend, c->p->cgroups[rule].leak.window_ns); /* a reload may change it */
                 return 0;

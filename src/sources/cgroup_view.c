@@ -80,3 +80,18 @@ bool cgroup_view_within(const char *view, const char *scope) {
                 return false;
         return !path_has_dot_component(view + n);
 }
+
+int cgroup_view_rel(const char *view, const char *prefix, char *ret, size_t size) {
+        const char *rest = view;
+        if (prefix && *prefix && strcmp(prefix, "/") != 0) {
+                if (!cgroup_view_within(view, prefix))
+                        return -EXDEV;
+                rest = view[strlen(prefix)] ? view + strlen(prefix) : "/";
+        } else if (view[0] != '/' || path_has_dot_component(view))
+                return -EXDEV;
+        size_t n = strlen(rest);
+        if (n >= size)
+                return -ENAMETOOLONG;
+        memmove(ret, rest, n + 1);
+        return 0;
+}

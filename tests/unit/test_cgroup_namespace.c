@@ -144,12 +144,40 @@ static void test_read_mapped(void **state) {
         remove_tree(root);
 }
 
+/* A /proc view as a path in the mount: a sidecar's prefix taken off
+ * (the app's "/../app", runc's host path), and nothing outside it. */
+static void test_view_rel(void **state) {
+        char r[64];
+        assert_int_equal(cgroup_view_rel("/a/b", NULL, r, sizeof(r)), 0);
+        assert_string_equal(r, "/a/b");
+        assert_int_equal(cgroup_view_rel("/a/b", "", r, sizeof(r)), 0);
+        assert_string_equal(r, "/a/b");
+        assert_int_equal(cgroup_view_rel("/a/b", "/", r, sizeof(r)), 0);
+        assert_string_equal(r, "/a/b");
+        assert_int_equal(cgroup_view_rel("/../app", NULL, r, sizeof(r)), -EXDEV);
+        /* --sidecar=PROGRAM: the app's view; its mount is rooted there */
+        assert_int_equal(cgroup_view_rel("/../app", "/../app", r, sizeof(r)), 0);
+        assert_string_equal(r, "/");
+        assert_int_equal(cgroup_view_rel("/../app/w/x", "/../app", r, sizeof(r)), 0);
+        assert_string_equal(r, "/w/x");
+        assert_int_equal(cgroup_view_rel("/../app2", "/../app", r, sizeof(r)), -EXDEV);
+        assert_int_equal(cgroup_view_rel("/../app/../ours", "/../app", r, sizeof(r)), -EXDEV);
+        assert_int_equal(cgroup_view_rel("/", "/../app", r, sizeof(r)), -EXDEV);
+        /* runc's layout: the host's path before the mount's */
+        assert_int_equal(cgroup_view_rel("/docker/c1/sub", "/docker/c1", r, sizeof(r)), 0);
+        assert_string_equal(r, "/sub");
+        assert_int_equal(cgroup_view_rel("/docker/c10", "/docker/c1", r, sizeof(r)), -EXDEV);
+        /* in place, and too long */
+        snprintf(r, sizeof(r), "/../app/w");
+        assert_int_equal(cgroup_view_rel(r, "/../app", r, sizeof(r)), 0);
+        assert_string_equal(r, "/w");
+        assert_int_equal(cgroup_view_rel("/../app/0123456789", "/../app", r, 8), -ENAMETOOLONG);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_levels_above),
-                cmocka_unit_test(test_find_root),
-                cmocka_unit_test(test_view_map),
-                cmocka_unit_test(test_read_mapped),
+                cmocka_unit_test(test_levels_above), cmocka_unit_test(test_find_root), cmocka_unit_test(test_view_map),
+                cmocka_unit_test(test_read_mapped),  cmocka_unit_test(test_view_rel),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,8 @@
 /* The tick's read of watched cgroups (snapshot/cgroup_read.c): which
  * cgroups are cold (only probed) and which are read in full, on a
- * fixture v2 cgroup; what a failed read keeps. */
+ * fixture v2 cgroup; what a failed read keeps; and what a rescan
+ * (snapshot/cgroup_set.c) keeps of a cgroup met again under another
+ * mount path. */
 #include "testing.h"
 
 #include <fcntl.h>
@@ -9,6 +11,8 @@
 #include <unistd.h>
 
 #include "../fixtures/sources/tree.h"
+#include "policy/builtin_policy.h"
+#include "policy/config.h"
 #include "snapshot/cgroup_set.h"
 #include "util.h"
 
@@ -101,11 +105,56 @@ static void test_transient_error_keeps_fds(void **state) {
         close(oom_fd);
 }
 
+/* --sidecar=PROGRAM: a new anchor in the same container names the same
+ * cgroup through another /proc/PID/root (here: a second path to the same
+ * directory). The cgroup is kept, and its PSI twin's path is the new
+ * one: a trigger armed again after a reload must not go through the old
+ * pid, gone or another process's by then. */
+static void test_rescan_follows_mount_path(void **state) {
+        char *root = tree_new();
+        char a[512], b[512];
+        tree_write(root, "a/memory.current", "41943040\n");
+        tree_write(root, "a/memory.max", "268435456\n");
+        tree_write(root, "a/memory.events", "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
+        tree_write(root, "a/memory.stat", "anon 41943040\nfile 0\n");
+        tree_write(root, "a/memory.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+        snprintf(a, sizeof(a), "%s/a", root);
+        snprintf(b, sizeof(b), "%s/b", root);
+        assert_int_equal(symlink("a", b), 0);
+        char psi_a[520], psi_b[520]; /* the mount joined with "/" */
+        snprintf(psi_a, sizeof(psi_a), "%s/", a);
+        snprintf(psi_b, sizeof(psi_b), "%s/", b);
+        struct policy p;
+        struct config_errors e = { 0 };
+        assert_int_equal(builtin_policy_load("/../app", true, &p, &e), 0);
+        config_errors_free(&e);
+        struct cgroup_mounts m = { .memory_version = CGROUP_V2 };
+        snprintf(m.memory_mount, sizeof(m.memory_mount), "%s", a);
+        snprintf(m.unified_mount, sizeof(m.unified_mount), "%s", a);
+        struct cgroup_set set = { 0 };
+        assert_int_equal(cgroup_set_rescan(&set, "/", &m, &p), 0);
+        assert_int_equal(set.n, 1);
+        assert_string_equal(set.items[0].path, "/");
+        assert_string_equal(set.items[0].psi_dir, psi_a);
+        int usage_fd = set.items[0].files.fd[MEMCG_USAGE];
+        snprintf(m.memory_mount, sizeof(m.memory_mount), "%s", b);
+        snprintf(m.unified_mount, sizeof(m.unified_mount), "%s", b);
+        assert_int_equal(cgroup_set_rescan(&set, "/", &m, &p), 0);
+        assert_int_equal(set.n, 1);
+        assert_int_equal(set.items[0].files.fd[MEMCG_USAGE], usage_fd); /* the same cgroup, kept */
+        assert_string_equal(set.items[0].psi_dir, psi_b);
+        cgroup_set_free(&set);
+        policy_free(&p);
+        tree_rm(root);
+        free(root);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_cold_far_below),
                 cmocka_unit_test(test_not_cold_near_memory_high),
                 cmocka_unit_test(test_transient_error_keeps_fds),
+                cmocka_unit_test(test_rescan_follows_mount_path),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
