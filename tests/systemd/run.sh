@@ -161,7 +161,7 @@ main=$(prop MainPID)
 
 # 5. metrics_listen with the drop-in of oomguard(8), THE SERVICE: the
 # HTTP process serves, without a capability, under the kill-action filter.
-port=$((20000 + $$ % 20000))
+port=$((20000 + $$ % 10000)) # below the ephemeral ports (32768-): no client socket holds it
 man -l "$(dirname "$0")/../../man/oomguard.8" 2> /dev/null | sed -n '/metrics-listen.conf$/,/SystemCallFilter=/p' |
         sed -n 's/^ *\(\[Service\]\|[A-Za-z]*=.*\)$/\1/p' > "$W/dropin/metrics-listen.conf"
 diag "drop-in from the man page: $(tr '\n' ' ' < "$W/dropin/metrics-listen.conf")"
