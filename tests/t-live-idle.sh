@@ -159,11 +159,14 @@ printf '[daemon]\ninterval = 10s\n[cgroup:press]\npath = %s/press\nfailcnt_rate_
 $OOMGUARD -c "$TMP/press.conf" --log stderr 2> "$TMP/log" & og=$!
 wait_for "grep -q 'info: armed:' $TMP/log" 10
 sleep 1
-in_cgroup "$CG/press" dd if=/dev/zero of="$TMP/pressfill" bs=1M count=2048 status=none; dd=$!
+# The writer goes on until the window is over (one 2 GiB dd once ended
+# inside it): reclaim is sustained through all of it.
+in_cgroup "$CG/press" sh -c "while :; do dd if=/dev/zero of=$TMP/pressfill bs=1M count=2048 status=none; done"; dd=$!
 sleep 0.5
 a=$(awk '{print $3}' /proc/$og/schedstat); sleep 1.5; b=$(awk '{print $3}' /proc/$og/schedstat)
 running=$(kill -0 $dd 2>/dev/null && echo yes || echo no)
-wait $dd
+for _ in 1 2 3; do while read -r p; do kill -9 "$p" 2>/dev/null; done < "$CG/press/cgroup.procs"; done
+wait $dd 2>/dev/null
 rm -f "$TMP/pressfill"
 diag "sustained reclaim (writer still running: $running): $(( (b - a) * 2 / 3 )) wakeups/s, failcnt $(cat "$CG/press/memory.failcnt")"
 check "live idle: a resting vmpressure eventfd is waited on again (>= 4 wakeups/s, interval 10 s)" \
