@@ -169,6 +169,9 @@ if [ -d /sys/fs/cgroup/freezer ] && mkdir -p "$FRZ" 2>/dev/null; then
         for i in 1 2 3; do
                 sh -c "echo \$\$ > $FRZ/cgroup.procs; echo \$\$ > $CG/cgroup.procs; exec sleep 600" & members="$members $!"
         done
+        # The sleepers in before the grower: else the check below could see
+        # the cgroup empty before they joined, or one join after the sweep.
+        for p in $members; do wait_for "grep -qx $p $CG/cgroup.procs" 10; done
         sh -c "echo \$\$ > $FRZ/cgroup.procs; echo \$\$ > $CG/cgroup.procs; exec $HOG 1024 300" > /dev/null 2>&1 & members="$members $!"
         wait_for "[ ! -s $CG/cgroup.procs ]" 15
         check "live kill: kill-cgroup emptied the cgroup" [ ! -s "$CG/cgroup.procs" ]

@@ -192,7 +192,10 @@ check "live metrics: ... with the counters kept" \
 mkdir -p "$TINY" && mount -t tmpfs -o size=4k oomguard-metrics-test "$TINY"
 sed -i "s|^metrics_file = .*|metrics_file = $TINY/full.prom|" "$TMP/conf"
 kill -HUP $og
-sleep 1.5 # 7 metrics intervals
+# The reload and its first write waited for (a deadline), then 7 more
+# metrics intervals in which a second warning would be wrong.
+wait_for "grep -q 'metrics: $TINY/full.prom not written' $TMP/log" 5
+sleep 1.5
 check "live metrics: a full filesystem is one warning" \
         [ "$(grep -c "metrics: $TINY/full.prom not written: No space left on device" "$TMP/log")" = 1 ]
 check "live metrics: ... with no temp file left" [ -z "$(ls -A "$TINY")" ]
@@ -201,6 +204,7 @@ check "live metrics: ... and the file is back once there is room" wait_for "[ -s
 check "live metrics: ... which is said once" logged "$TMP/log" "metrics: $TINY/full.prom written again"
 sed -i "s|^metrics_file = .*|metrics_file = /proc/oomguard-metrics/x.prom|" "$TMP/conf"
 kill -HUP $og
+wait_for "grep -q 'metrics: .*oomguard-metrics' $TMP/log" 5 # the reload, then 5 intervals more
 sleep 1
 check "live metrics: a path that cannot be made is one warning" [ "$(grep -c 'metrics: .*oomguard-metrics' "$TMP/log")" = 1 ]
 check "live metrics: ... and the guard runs on" kill -0 $og

@@ -58,6 +58,14 @@ start_guard() {
 }
 reports() { ls "$REPORTS"/*.json 2>/dev/null | sort; }
 last_report() { reports | tail -n 1; }
+# report_of KIND PID: the newest report of KIND whose victim is PID (the
+# guard also reports the kernel's kills anywhere on the machine).
+report_of() {
+        local f
+        for f in $(reports); do
+                "$JQ" -e --arg k "$1" --argjson p "$2" '.kind == $k and .victim.pid == $p' "$f" > /dev/null 2>&1 && echo "$f"
+        done | tail -n 1
+}
 # j FILE FILTER: jq -r on a report
 j() { "$JQ" -r "$2" "$1"; }
 
@@ -66,8 +74,8 @@ start_guard $'usage_above = 90%\naction = kill'
 in_cgroup "$HOG" 1024 0; hog=$!
 wait "$hog" 2>/dev/null
 check "report: the hog was killed before the kernel" [ "$(oom_kills)" = 0 ]
-wait_for "[ -n \"\$(last_report)\" ]" 5
-r=$(last_report)
+wait_for "[ -n \"\$(report_of action $hog)\" ]" 5
+r=$(report_of action $hog)
 check "report: a report file exists after the kill" [ -n "$r" ]
 if [ -n "$r" ]; then
         diag "$(basename "$r"): $(wc -c < "$r") bytes"
@@ -101,8 +109,8 @@ in_cgroup "$HOG" 1024 0; hog=$!
 wait "$hog" 2>/dev/null
 check "kernel kill: the kernel killed the hog" [ "$(oom_kills)" -gt "$before" ]
 check "kernel kill: logged as a miss" logged "$TMP/log" "kernel OOM kill: pid $hog (hog)" 3
-wait_for "ls $REPORTS/*.json >/dev/null 2>&1 && grep -l kernel-oom-kill $REPORTS/*.json >/dev/null" 5
-k=$(grep -l '"kernel-oom-kill"' "$REPORTS"/*.json 2>/dev/null | tail -n 1)
+wait_for "[ -n \"\$(report_of kernel-oom-kill $hog)\" ]" 5
+k=$(report_of kernel-oom-kill $hog)
 check "kernel kill: a kernel-oom-kill report" [ -n "$k" ]
 if [ -n "$k" ]; then
         check "kernel kill: its pid and comm" [ "$(j "$k" '.victim.pid|tostring') $(j "$k" .victim.comm)" = "$hog hog" ]

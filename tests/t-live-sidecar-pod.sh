@@ -172,11 +172,13 @@ rm "$T/st.conf"; mkfifo "$T/st.conf"
 exec 9<> "$T/st.conf" # read-write: never blocks, and the daemon's read waits for our data
 kill -HUP "$st"
 held=no # the daemon opened it: it waits in the read now
-for _ in $(seq 200); do ls -l /proc/$st/fd 2> /dev/null | grep -q "st.conf" && held=yes && break; sleep 0.01; done
+# (These loops end as soon as what they wait for is there: 5 s deadlines
+# for a sanitized guard on a loaded machine, where it takes milliseconds.)
+for _ in $(seq 500); do ls -l /proc/$st/fd 2> /dev/null | grep -q "st.conf" && held=yes && break; sleep 0.01; done
 echo $held > "$T/st.held"
 kill -9 "$sa"; wait "$sa" # reaped: /proc/$sa is gone
 cat "$T/oh.conf" >&9; exec 9>&-
-for _ in $(seq 200); do grep -q "reloaded" "$T/st.log" && break; sleep 0.01; done
+for _ in $(seq 500); do grep -q "reloaded" "$T/st.log" && break; sleep 0.01; done
 grep "^oom_kill_disable" "$POD/app2/memory.oom_control" > "$T/st.disable.2"
 kill "$st"; wait "$st"
 # The anchor exits while its program runs in two other containers: no
@@ -193,7 +195,7 @@ grep "^oom_kill_disable" "$POD/app2/memory.oom_control" > "$T/nu.disable.1"
 for c in app app3; do sh -c "echo \$\$ > $POD/$c/cgroup.procs; HOG_COMM=app exec $HOG 8 0 hold" > "$T/nu.$c.out" 2>&1 & done
 for c in app app3; do for _ in $(seq 500); do grep -q ready "$T/nu.$c.out" && break; sleep 0.01; done; done
 kill -9 "$na"; wait "$na"
-for _ in $(seq 200); do grep -q "exited, and app runs in two containers" "$T/nu.log" && break; sleep 0.01; done
+for _ in $(seq 500); do grep -q "exited, and app runs in two containers" "$T/nu.log" && break; sleep 0.01; done
 grep "^oom_kill_disable" "$POD/app2/memory.oom_control" > "$T/nu.disable.2"
 kill "$nu"; wait "$nu"
 kill_all app; kill_all app3

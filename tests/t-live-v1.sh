@@ -102,19 +102,25 @@ action = warn
 CONF
 $OOMGUARD -c "$TMP/conf3" --log stderr -v 2> "$TMP/churn.err" &
 og=$!
+wait_for "grep -q guarding $TMP/churn.err" 10
+# watched N I: churn-I was watched N times. Each cgroup lives until the
+# daemon has seen it (a rescan every 200 ms; 5 s: a deadline for a slow
+# start or tick, a daemon that never rescans still fails the checks).
+watched() { [ "$(grep -c "watching cgroup $REL/churn-$2 " "$TMP/churn.err")" -ge "$1" ]; }
 for i in 1 2 3 4 5; do
         mkdir "$CG/churn-$i" && echo 32M > "$CG/churn-$i/memory.limit_in_bytes"
         sleep 0.3
+        wait_for "watched 1 $i" 5
         rmdir "$CG/churn-$i"
 done
 mkdir "$CG/churn-1"; sleep 0.5
+wait_for "watched 2 1" 5
 # Removed and created again under the same name (a restarted service).
 rmdir "$CG/churn-1"; mkdir "$CG/churn-1"
 cpu0=$(awk '{ print $14 + $15 }' /proc/$og/stat); sleep 2
 cpu=$(( $(awk '{ print $14 + $15 }' /proc/$og/stat) - cpu0 ))
 diag "daemon CPU over 2 s after the churn: $cpu ticks"
-check "live v1: a recreated cgroup is watched again" \
-        [ "$(grep -c "watching cgroup $REL/churn-1 " "$TMP/churn.err")" -ge 3 ]
+check "live v1: a recreated cgroup is watched again" wait_for "watched 3 1" 5
 check "live v1: no busy loop on a removed cgroup's fds (< 20% CPU)" [ "$cpu" -lt 40 ]
 check "live v1: cgroups appearing are watched" grep -q "watching cgroup $REL/churn-3 " "$TMP/churn.err"
 check "live v1: cgroups vanishing are dropped" grep -q "cgroup $REL/churn-3 is gone" "$TMP/churn.err"

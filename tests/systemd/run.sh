@@ -94,6 +94,9 @@ diag "PID 1 sees $(in_ct findmnt -no OPTIONS $MEMROOT)"
 prop() { in_ct systemctl show -P "$1" oomguard.service; }
 journal() { in_ct journalctl -q -u oomguard.service --no-pager "$@"; }
 logs() { journal | grep -q -- "$1"; }      # logs PATTERN: the unit's journal has it
+# in_journal PATTERN: it is there within 5 s (journald stores a line a moment
+# after the command that caused it has returned).
+in_journal() { wait_for "logs '$1'" 5; }
 no_logs() { ! journal | grep -q -- "$1"; }
 
 # 1. start: active after READY=1 (which follows the first full tick).
@@ -125,18 +128,18 @@ fi
 # 2. reload: RELOADING=1 ... READY=1; a refused file keeps the running policy.
 in_ct systemctl reload oomguard.service; rc=$?
 check "systemdcheck: systemctl reload succeeds" [ $rc = 0 ]
-check "systemdcheck: the daemon logged the reload" logs 'reloaded /etc/oomguard/oomguard.conf'
+check "systemdcheck: the daemon logged the reload" in_journal 'reloaded /etc/oomguard/oomguard.conf'
 conf "bogus_key = 1"
 in_ct systemctl reload oomguard.service 2> /dev/null; rc=$?
 check "systemdcheck: reload of a bad file fails" [ $rc != 0 ]
 check "systemdcheck: ... and the guard keeps running" [ "$(prop ActiveState):$(prop MainPID)" = "active:$main" ]
 check "systemdcheck: ... with its running policy (said, file:line)" \
-        eval "logs 'reload of /etc/oomguard/oomguard.conf refused' && logs 'oomguard.conf:[0-9]*: bogus_key'"
+        eval "in_journal 'reload of /etc/oomguard/oomguard.conf refused' && in_journal 'oomguard.conf:[0-9]*: bogus_key'"
 conf
 chmod 666 "$W/etc/oomguard.conf"   # the checks oomguard makes as root (ExecReload=+)
 in_ct systemctl reload oomguard.service 2> /dev/null; rc=$?
 check "systemdcheck: reload of a world-writable file fails" [ $rc != 0 ]
-check "systemdcheck: ... said so" logs 'group- or world-writable'
+check "systemdcheck: ... said so" in_journal 'group- or world-writable'
 chmod 644 "$W/etc/oomguard.conf"
 
 # 3. the hardened guard kills a full-speed hog before the kernel.
@@ -153,12 +156,12 @@ check "systemdcheck: no SIGSYS: the same main PID after the kill" [ "$(prop Main
 [ "${main:-0}" -gt 1 ] && in_ct kill -STOP "$main"
 check "systemdcheck: SIGSTOPped guard restarted by the watchdog" \
         wait_for '[ "$(prop NRestarts)" = 1 ] && [ "$(prop ActiveState)" = active ]' 20
-check "systemdcheck: ... journal says watchdog timeout" logs 'Watchdog timeout'
+check "systemdcheck: ... journal says watchdog timeout" in_journal 'Watchdog timeout'
 main=$(prop MainPID)
 
 # 5. metrics_listen with the drop-in of oomguard(8), THE SERVICE: the
 # HTTP process serves, without a capability, under the kill-action filter.
-port=$((20000 + $$ % 20000))
+port=$((20000 + $$ % 10000)) # below the ephemeral ports (32768-): no client socket holds it
 man -l "$(dirname "$0")/../../man/oomguard.8" 2> /dev/null | sed -n '/metrics-listen.conf$/,/SystemCallFilter=/p' |
         sed -n 's/^ *\(\[Service\]\|[A-Za-z]*=.*\)$/\1/p' > "$W/dropin/metrics-listen.conf"
 diag "drop-in from the man page: $(tr '\n' ' ' < "$W/dropin/metrics-listen.conf")"
@@ -182,7 +185,7 @@ in_ct pkill -KILL -x oomguard-guard
 in_ct systemctl kill -s SIGKILL --kill-who=main oomguard.service
 in_ct systemctl stop oomguard.service
 check "systemdcheck: after SIGKILL + stop, oom_kill_disable back to 0" [ "$(kill_disable)" = 0 ]
-check "systemdcheck: ... by ExecStopPost= --restore" logs '--restore: put back 1 cgroup values'
+check "systemdcheck: ... by ExecStopPost= --restore" in_journal '--restore: put back 1 cgroup values'
 check "systemdcheck: no SIGSYS in the whole run" no_logs 'status=31/SYS\|signal=SYS'
 
 # The score of the installed unit and what remains (oomguard.service.in says why).

@@ -189,8 +189,10 @@ round() {
         t2=$(uptime_s)
         d=$(sub "$t1" "$t2")
         diag "jump $jump s: first kill $(sub "$t0" "$t1") s after the crossing, the second $d s after it; wall clock now $(date -u +%T)"
-        check "$name: after a jump of $jump s the next kill came post_kill_delay later (2.5 <= $d <= 4.5 s)" \
-                awk -v d="$d" 'BEGIN { exit !(d >= 2.5 && d <= 4.5) }'
+        # 2.84-3.28 s seen; each end also holds a victim's teardown under TCG
+        # and a poll. A burst gave 0.36 s, a stall no kill at all: 2-6 s.
+        check "$name: after a jump of $jump s the next kill came post_kill_delay later (2 <= $d <= 6 s)" \
+                awk -v d="$d" 'BEGIN { exit !(d >= 2 && d <= 6) }'
         sleep 4 # the window in which a third kill would be wrong (the rule has cleared)
         check "$name: after a jump of $jump s no burst: one holder left" [ "$(procs_left)" = 1 ]
 }
