@@ -149,8 +149,14 @@ t1=$EPOCHREALTIME
 wait $dd
 ev=$(grep -m1 'OOMGUARD_RULE=pressure' "$TMP/pressure.err")
 diag "vmpressure: $(grep -o 'failcnt [^:]*' <<<"$ev" | head -1); event $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s after the writer started; $(grep -o 'OOMGUARD_WAKEUP=[^=]*OOMGUARD_[A-Z]*' <<<"$ev" | sed 's/ OOMGUARD_[A-Z]*$//')"
+# The event comes on the tick vmpressure woke, or on the fast poll that
+# tick starts when it finds the cgroup near (failcnt's rate needs a second
+# read: seen once in 4 runs). That is vmpressure's doing only when it is
+# the one eventfd armed; without it no tick comes before the 10 s poll.
 check "live v1: reclaim in a cgroup without PSI woke the guard (memory.pressure_level)" \
-        grep -q 'OOMGUARD_WAKEUP=v1 memory pressure on' <<<"$ev"
+        bash -c "grep -q 'OOMGUARD_WAKEUP=v1 memory pressure on' <<<'$ev' ||
+                 { grep -q 'OOMGUARD_WAKEUP=poll interval' <<<'$ev' &&
+                   grep -q '0 usage thresholds, 0 PSI triggers, 1 vmpressure eventfds' '$TMP/pressure.err'; }"
 check "live v1: ... within 5 s of the writer's start (the poll interval is 10 s)" \
         awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 5) }'
 kill $og; wait $og
