@@ -84,17 +84,16 @@ static bool same_directory(const struct rescan_ctx *c, const struct watched_cgro
  * container keeps each cgroup (the same directory) under another path,
  * and a trigger armed again (after a reload) from the old one would go
  * through a pid that is gone, or another process's now. Only a kept path
- * that differs is looked up (one stat), and only a directory replaces it. */
+ * that differs is looked up (one stat); when the twin is not there under
+ * the new name, the old name is dropped too (v1 then arms vmpressure). */
 static void refresh_psi_dir(const struct rescan_ctx *c, struct watched_cgroup *w) {
         char psi[PATH_MAX];
-        if (!w->psi_dir || !c->m->unified_mount[0] || path_join(psi, sizeof(psi), c->m->unified_mount, w->path) < 0 ||
-            strcmp(psi, w->psi_dir) == 0 || !cgroup_psi_dir(c->m, w->path, psi, sizeof(psi)))
+        if (!w->psi_dir || (c->m->unified_mount[0] && path_join(psi, sizeof(psi), c->m->unified_mount, w->path) == 0 &&
+                            strcmp(psi, w->psi_dir) == 0))
                 return;
-        char *copy = strdup(psi);
-        if (!copy)
-                return; /* out of memory: the old path stays, an ENOENT at worst */
+        const char *now = cgroup_psi_dir(c->m, w->path, psi, sizeof(psi));
         free(w->psi_dir);
-        w->psi_dir = copy;
+        w->psi_dir = now ? strdup(now) : NULL; /* out of memory: none, rather than a stale one */
 }
 
 static int visit(const char *rel, void *userdata) {

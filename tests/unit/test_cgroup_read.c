@@ -143,6 +143,15 @@ static void test_rescan_follows_mount_path(void **state) {
         assert_int_equal(set.n, 1);
         assert_int_equal(set.items[0].files.fd[MEMCG_USAGE], usage_fd); /* the same cgroup, kept */
         assert_string_equal(set.items[0].psi_dir, psi_b);
+        /* Under a third name without the twin: the old name is not kept. */
+        char c3[512];
+        snprintf(c3, sizeof(c3), "%s/c", root);
+        assert_int_equal(symlink("a", c3), 0);
+        snprintf(m.memory_mount, sizeof(m.memory_mount), "%s", c3);
+        m.unified_mount[0] = '\0';
+        assert_int_equal(cgroup_set_rescan(&set, "/", &m, &p), 0);
+        assert_int_equal(set.n, 1);
+        assert_null(set.items[0].psi_dir);
         cgroup_set_free(&set);
         policy_free(&p);
         tree_rm(root);
