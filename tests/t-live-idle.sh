@@ -165,6 +165,9 @@ in_cgroup "$CG/press" sh -c "while :; do dd if=/dev/zero of=$TMP/pressfill bs=1M
 sleep 0.5
 a=$(awk '{print $3}' /proc/$og/schedstat); sleep 1.5; b=$(awk '{print $3}' /proc/$og/schedstat)
 running=$(kill -0 $dd 2>/dev/null && echo yes || echo no)
+# The loop first (by its pid: it ends even if it never got into the
+# cgroup), then the dd it may have started.
+kill -9 "$dd" 2>/dev/null
 for _ in 1 2 3; do while read -r p; do kill -9 "$p" 2>/dev/null; done < "$CG/press/cgroup.procs"; done
 wait $dd 2>/dev/null
 rm -f "$TMP/pressfill"
