@@ -80,6 +80,13 @@ check "report: the start of one id names it" cmp -s "$TMP/prefix.out" "$FX/$ID2.
 check "report: a file name names it" cmp -s "$TMP/name.out" "$FX/$ID2.expected"
 "$OOMGUARD" --report "$PWD/$DIR/$ID3.json" > "$TMP/path.out"
 check "report: a path is read as is (no directory needed)" grep -q "^warning report $ID3" "$TMP/path.out"
+# An empty report directory (a fresh install's) lists nothing, and a
+# sanitized build once stopped there (qsort of no names, a NULL array).
+mkdir "$TMP/empty"
+"$OOMGUARD" --report "$PWD/$DIR/$ID3.json" --report-dir "$TMP/empty" > "$TMP/path2.out"
+check "report: a path is read as is beside an empty report directory" grep -q "^warning report $ID3" "$TMP/path2.out"
+out=$("$OOMGUARD" --report list --report-dir "$TMP/empty" 2>&1); rc=$?
+check "report: an empty directory's list says so (exit $rc: $out)" [ $rc = 0 -a "$out" = "oomguard: no reports in $TMP/empty" ]
 if LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]' "$FX"/*.expected "$TMP/prefix.out"; then
         not_ok "report: no control character reaches the terminal"
 else

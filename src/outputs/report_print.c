@@ -48,7 +48,8 @@ static int list_names(const char *dir, struct names *ret) {
                 ret->v[ret->n++] = copy;
         }
         closedir(d);
-        qsort(ret->v, ret->n, sizeof(*ret->v), cmp_names);
+        if (ret->n > 1) /* v is NULL in an empty directory: no qsort(NULL) */
+                qsort(ret->v, ret->n, sizeof(*ret->v), cmp_names);
         return r;
 }
 
