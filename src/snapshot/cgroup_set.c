@@ -88,9 +88,12 @@ static bool same_directory(const struct rescan_ctx *c, const struct watched_cgro
  * the new name, the old name is dropped too (v1 then arms vmpressure). */
 static void refresh_psi_dir(const struct rescan_ctx *c, struct watched_cgroup *w) {
         char psi[PATH_MAX];
-        if (!w->psi_dir || (c->m->unified_mount[0] && path_join(psi, sizeof(psi), c->m->unified_mount, w->path) == 0 &&
-                            strcmp(psi, w->psi_dir) == 0))
+        if (!w->psi_dir)
                 return;
+        bool same_name = c->m->unified_mount[0] && path_join(psi, sizeof(psi), c->m->unified_mount, w->path) == 0 &&
+                         strcmp(psi, w->psi_dir) == 0;
+        if (same_name)
+                return; /* every guard but a followed app's: no stat */
         const char *now = cgroup_psi_dir(c->m, w->path, psi, sizeof(psi));
         free(w->psi_dir);
         w->psi_dir = now ? strdup(now) : NULL; /* out of memory: none, rather than a stale one */
