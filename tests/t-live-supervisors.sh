@@ -168,9 +168,8 @@ state=$(awk '{ print $3 }' /proc/$loop/stat 2>/dev/null)
 check "restart loop: the loop is stopped (state $state) and stays so" [ "$state" = T ]
 # The hog running when the loop was stopped is killed by the rule (< 1 s
 # at 400 MiB/s): waited for; a stopped loop starts no other.
-wait_for "[ -z \"\$(ps --ppid $loop -o stat= | grep -v Z)\" ]" 10
 check "restart loop: no hog runs any more (only a reaped-later zombie may be left)" \
-        [ -z "$(ps --ppid $loop -o stat= | grep -v Z)" ]
+        wait_for "[ -z \"\$(ps --ppid $loop -o stat= | grep -v Z)\" ]" 10
 check "restart loop: the bystander in the cgroup is untouched" kill -0 $bystander
 check "restart loop: kernel oom_kill 0" [ "$(oom_kills)" = 0 ]
 diag "$(grep -c 'kill pid' "$TMP/log") kills before the loop was stopped"

@@ -153,10 +153,12 @@ diag "vmpressure: $(grep -o 'failcnt [^:]*' <<<"$ev" | head -1); event $(awk -v 
 # tick starts when it finds the cgroup near (failcnt's rate needs a second
 # read: seen once in 4 runs). That is vmpressure's doing only when it is
 # the one eventfd armed; without it no tick comes before the 10 s poll.
-check "live v1: reclaim in a cgroup without PSI woke the guard (memory.pressure_level)" \
-        bash -c "grep -q 'OOMGUARD_WAKEUP=v1 memory pressure on' <<<'$ev' ||
-                 { grep -q 'OOMGUARD_WAKEUP=poll interval' <<<'$ev' &&
-                   grep -q '0 usage thresholds, 0 PSI triggers, 1 vmpressure eventfds' '$TMP/pressure.err'; }"
+woke_by_vmpressure() {
+        grep -q 'OOMGUARD_WAKEUP=v1 memory pressure on' <<<"$ev" ||
+                { grep -q 'OOMGUARD_WAKEUP=poll interval' <<<"$ev" &&
+                  grep -q '0 usage thresholds, 0 PSI triggers, 1 vmpressure eventfds' "$TMP/pressure.err"; }
+}
+check "live v1: reclaim in a cgroup without PSI woke the guard (memory.pressure_level)" woke_by_vmpressure
 check "live v1: ... within 5 s of the writer's start (the poll interval is 10 s)" \
         awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 5) }'
 kill $og; wait $og
